@@ -1,0 +1,47 @@
+/**
+ * Authenticator: credentials → user, with a short-lived cache of successful checks so that a
+ * chatty client does not pay for scrypt on every request. Failures are never cached.
+ */
+import { createHash } from 'node:crypto';
+import type { User } from '../domain/types';
+import { unauthenticated } from '../errors';
+import type { Directory } from '../ports/directory';
+import { type Credentials, readCredentials } from './credentials';
+
+export interface AuthenticatedCaller {
+  user: User;
+  /** Key for rate limiting: the token, or the user for password logins. */
+  rateKey: string;
+}
+
+const CACHE_TTL_MS = 60_000;
+const CACHE_MAX = 10_000;
+
+export class Authenticator {
+  private readonly cache = new Map<string, { caller: AuthenticatedCaller; expires: number }>();
+
+  constructor(private readonly directory: Directory) {}
+
+  /** Throws UNAUTHENTICATED (401) when credentials are missing or wrong. */
+  async authenticate(authorization: string | undefined, accessToken: string | undefined): Promise<AuthenticatedCaller> {
+    const credentials = readCredentials(authorization, accessToken);
+    if (!credentials) throw unauthenticated();
+    const key = createHash('sha256').update(JSON.stringify(credentials)).digest('base64');
+    const hit = this.cache.get(key);
+    if (hit && hit.expires > Date.now()) return hit.caller;
+    const caller = await this.check(credentials);
+    if (!caller) throw unauthenticated('Invalid credentials');
+    if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(key, { caller, expires: Date.now() + CACHE_TTL_MS });
+    return caller;
+  }
+
+  private async check(credentials: Credentials): Promise<AuthenticatedCaller | null> {
+    if (credentials.kind === 'password') {
+      const user = await this.directory.authenticatePassword(credentials.email, credentials.password);
+      return user ? { user, rateKey: `user:${user.id}` } : null;
+    }
+    const user = await this.directory.authenticateToken(credentials.token);
+    return user ? { user, rateKey: `token:${createHash('sha256').update(credentials.token).digest('hex').slice(0, 16)}` } : null;
+  }
+}

@@ -1,0 +1,65 @@
+/** The error catalogue: every failure the APIs report, with a stable code and its HTTP status. */
+
+export const ERRORS = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  GONE: 410,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  NOT_PERSISTED_YET: 503,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** Field name → list of problems, as the spec's validation error body shows them. */
+export type FieldErrors = Record<string, string[]>;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields?: FieldErrors,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.status = ERRORS[code];
+  }
+
+  /** The JSON body the REST API answers with (spec §1: `{message, errors}`). */
+  toJSON(): Record<string, unknown> {
+    return { message: this.message, code: this.code, ...(this.fields ? { errors: this.fields } : {}) };
+  }
+}
+
+export const validationError = (fields: FieldErrors): AppError =>
+  new AppError('VALIDATION_FAILED', `Validation error: ${Object.keys(fields).join(', ')}`, fields);
+
+export const notFound = (what: string): AppError => new AppError('NOT_FOUND', `${what} not found`);
+
+export const unauthenticated = (why = 'Authentication required'): AppError => new AppError('UNAUTHENTICATED', why);
+
+export const forbidden = (why: string): AppError => new AppError('FORBIDDEN', why);
+
+/** Raised by a store when a unique key (conversation id or uuid) is already taken. */
+export class StoreConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreConflictError';
+  }
+}
+
+/** Raised by a store when a batch's fencing token is no longer the shard's current one. */
+export class FencedOffError extends Error {
+  constructor(shard: number, token: number) {
+    super(`shard ${shard}: lease token ${token} is no longer current`);
+    this.name = 'FencedOffError';
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The edge's half of the write path: put a command on its conversation's queue shard and wait
+ * for the backend's reply that it is persisted. A timeout is a 503 with Retry-After; the client's
+ * retry with the same uuid is answered from the store.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConversationKey, MessageJson } from '../domain/types';
+import { AppError } from '../errors';
+import type { Bus, Subscription } from '../ports/bus';
+import type { MessageStore } from '../ports/message-store';
+import type { WorkQueue } from '../ports/work-queue';
+import { replyChannel } from './channels';
+import type { PersistReply, QueueCommand } from './commands';
+import { shardOf } from './shards';
+
+export interface IngressOptions {
+  queue: WorkQueue;
+  bus: Bus;
+  store: MessageStore;
+  shardCount: number;
+  /** How long to wait for the persisted reply before answering 503. */
+  persistTimeoutMs: number;
+  /** Called with the time from append to persisted reply, for metrics. */
+  observeAckLatency?: (ms: number) => void;
+}
+
+interface Pending {
+  resolve(message: MessageJson): void;
+  reject(err: Error): void;
+}
+
+/** Distributive Omit, so each member of the command union keeps its own fields. */
+type WithoutReplyTo<C> = C extends unknown ? Omit<C, 'replyTo'> : never;
+export type SubmitCommand = WithoutReplyTo<QueueCommand>;
+
+export class MessageIngress {
+  /** Unique per process: the backend replies to this node's channel only. */
+  readonly nodeId = randomUUID();
+  private readonly pending = new Map<string, Pending[]>();
+  private subscription: Subscription | null = null;
+
+  constructor(private readonly options: IngressOptions) {}
+
+  async start(): Promise<void> {
+    this.subscription = await this.options.bus.subscribe(replyChannel(this.nodeId), (payload) => this.onReply(payload));
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.unsubscribe();
+    this.subscription = null;
+    for (const waiters of this.pending.values()) for (const w of waiters) w.reject(new AppError('UNAVAILABLE', 'shutting down', undefined, 1));
+    this.pending.clear();
+  }
+
+  /** A message already stored under this uuid (a retry), or null. */
+  async existing(conversation: ConversationKey, uuid: string): Promise<MessageJson | null> {
+    const [found] = await this.options.store.findByUuids(conversation, [uuid]);
+    return found ?? null;
+  }
+
+  /** Appends the command and resolves with the stored message once the backend persisted it. */
+  async submit(command: SubmitCommand): Promise<MessageJson> {
+    const key = `${command.conversation}\u0000${command.uuid}`;
+    const started = Date.now();
+    const outcome = new Promise<MessageJson>((resolve, reject) => {
+      const waiters = this.pending.get(key) ?? [];
+      waiters.push({ resolve, reject });
+      this.pending.set(key, waiters);
+    });
+    const timer = setTimeout(
+      () => this.settle(key, (w) => w.reject(new AppError('NOT_PERSISTED_YET', 'The message is queued but not yet saved; retry with the same uuid', undefined, 1))),
+      this.options.persistTimeoutMs,
+    );
+    try {
+      const shard = shardOf(command.conversation, this.options.shardCount);
+      await this.options.queue.append(shard, JSON.stringify({ ...command, replyTo: replyChannel(this.nodeId) }));
+    } catch (err) {
+      this.settle(key, (w) => w.reject(new AppError('UNAVAILABLE', `queue unavailable: ${(err as Error).message}`, undefined, 1)));
+    }
+    try {
+      const message = await outcome;
+      this.options.observeAckLatency?.(Date.now() - started);
+      return message;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private onReply(payload: Buffer): void {
+    const reply = JSON.parse(payload.toString('utf8')) as PersistReply;
+    const key = `${reply.conversation}\u0000${reply.uuid}`;
+    if (reply.message) {
+      const message = reply.message;
+      this.settle(key, (w) => w.resolve(message));
+    } else {
+      const code = reply.error?.code ?? 'INTERNAL';
+      this.settle(key, (w) => w.reject(new AppError(code, reply.error?.message ?? 'write failed')));
+    }
+  }
+
+  private settle(key: string, fn: (w: Pending) => void): void {
+    const waiters = this.pending.get(key);
+    if (!waiters) return;
+    this.pending.delete(key);
+    for (const w of waiters) fn(w);
+  }
+}

@@ -1,0 +1,63 @@
+/** The validated shape of a message post, shared by REST and WebSocket (spec §2.4 "Send parameters"). */
+import { z } from 'zod';
+import { CHAT_EVENTS } from '../domain/types';
+
+export const MAX_CONTENT_LENGTH = 8096;
+
+/** Tags arrive as an array or a comma-separated string. */
+export const tagsInput = z
+  .union([z.array(z.string().max(256)).max(100), z.string().max(8192)])
+  .transform((t) => (Array.isArray(t) ? t : t.split(',')).map((s) => s.trim()).filter(Boolean));
+
+const threadInput = z.object({
+  title: z.string().min(1).max(1000),
+  body: z.string().max(100_000).optional(),
+  external_url: z.string().url().max(2000).optional(),
+  status: z.object({ value: z.string().max(200), color: z.string().max(20) }).nullable().optional(),
+  fields: z.array(z.object({ label: z.string().max(200), value: z.string().max(2000) })).max(50).optional(),
+});
+
+const idLike = z.union([z.number().int().positive(), z.string().regex(/^\d+$/, 'must be a message id').transform(Number)]);
+
+export const postInput = z
+  .object({
+    event: z.enum(CHAT_EVENTS, { message: `must be one of ${CHAT_EVENTS.join(', ')}` }),
+    content: z.unknown().optional(),
+    tags: tagsInput.optional(),
+    uuid: z.string().min(1).max(128).optional(),
+    thread_id: z.string().min(1).max(64).optional(),
+    external_thread_id: z.string().min(1).max(256).optional(),
+    external_user_name: z.string().regex(/^\S{1,16}$/, 'no spaces, at most 16 characters').optional(),
+    message: idLike.optional(),
+    app: z.string().max(32).nullable().optional(),
+    attachments: z.array(z.unknown()).max(20).optional(),
+    title: z.string().max(1000).optional(),
+    body: z.string().max(100_000).optional(),
+    author: z.object({ name: z.string().min(1).max(200), avatar: z.string().max(2000).optional(), email: z.string().max(320).optional() }).optional(),
+    thread: threadInput.optional(),
+  })
+  .superRefine((p, ctx) => {
+    const textual = p.event === 'message' || p.event === 'status' || p.event === 'comment' || p.event === 'line';
+    if (textual) {
+      if (typeof p.content !== 'string' || p.content.trim() === '') ctx.addIssue({ code: 'custom', path: ['content'], message: "can't be blank" });
+      else if (p.content.length > MAX_CONTENT_LENGTH) ctx.addIssue({ code: 'custom', path: ['content'], message: `is too long (maximum is ${MAX_CONTENT_LENGTH} characters)` });
+    }
+    if (p.event === 'comment' && p.message === undefined) ctx.addIssue({ code: 'custom', path: ['message'], message: "can't be blank" });
+    if (p.event === 'activity' || p.event === 'discussion') {
+      if (!p.title) ctx.addIssue({ code: 'custom', path: ['title'], message: "can't be blank" });
+      if (!p.author) ctx.addIssue({ code: 'custom', path: ['author'], message: "can't be blank" });
+      if (!p.thread_id && !p.external_thread_id) ctx.addIssue({ code: 'custom', path: ['thread_id'], message: 'thread_id or external_thread_id is required' });
+    } else if (p.attachments?.length) {
+      ctx.addIssue({ code: 'custom', path: ['attachments'], message: 'only allowed for activity and discussion events' });
+    }
+    if (p.event === 'file') ctx.addIssue({ code: 'custom', path: ['event'], message: 'file uploads are not supported yet' });
+  });
+
+export type PostInput = z.infer<typeof postInput>;
+
+/** Edits (spec: PUT /flows/:org/:flow/messages/:id): new content and/or the full tag list. */
+export const editInput = z
+  .object({ content: z.string().min(1, "can't be blank").max(MAX_CONTENT_LENGTH).optional(), tags: tagsInput.optional() })
+  .refine((e) => e.content !== undefined || e.tags !== undefined, { message: 'content or tags is required', path: ['content'] });
+
+export type EditInput = z.infer<typeof editInput>;

@@ -1,0 +1,26 @@
+/** Prometheus metrics (prom-client): every metric Tributary exports, defined once on one registry per process. */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    httpRequests: new Counter({ name: 'tributary_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers }),
+    queueDepth: new Gauge({ name: 'tributary_queue_depth', help: 'Entries waiting in each queue shard', labelNames: ['shard'], registers }),
+    persistBatchSize: new Histogram({ name: 'tributary_persist_batch_size', help: 'Commands per persisted batch', buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], registers }),
+    persistLatency: new Histogram({ name: 'tributary_persist_latency_ms', help: 'Time to persist one batch (ms)', buckets: LATENCY_BUCKETS_MS, registers }),
+    ackLatency: new Histogram({ name: 'tributary_ack_latency_ms', help: 'Time from enqueue to persisted reply at the edge (ms)', buckets: LATENCY_BUCKETS_MS, registers }),
+    deliveryLatency: new Histogram({ name: 'tributary_delivery_latency_ms', help: 'Time from message sent to delivery to local subscribers (ms)', buckets: LATENCY_BUCKETS_MS, registers }),
+    connections: new Gauge({ name: 'tributary_stream_connections', help: 'Open streaming connections', labelNames: ['transport'], registers }),
+    slowConsumersDropped: new Counter({ name: 'tributary_slow_consumers_dropped_total', help: 'Connections closed for exceeding their send buffer', labelNames: ['transport'], registers }),
+    eventsDelivered: new Counter({ name: 'tributary_events_delivered_total', help: 'Event frames handed to client connections', registers }),
+    shardsOwned: new Gauge({ name: 'tributary_shards_owned', help: 'Queue shards this backend worker owns', registers }),
+    rateLimited: new Counter({ name: 'tributary_rate_limited_total', help: 'Requests answered 429', registers }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,71 @@
+/** MessageStore: where messages and thread states are persisted. Engines: Postgres (default), MongoDB. */
+import type { ConversationKey, MessageJson, ThreadState } from '../domain/types';
+
+export interface MessageQuery {
+  /** Event types to include; all when absent. */
+  events?: string[];
+  /** 1..100 (the API clamps); the store returns at most this many. */
+  limit: number;
+  /** `desc` (default) picks the newest matching messages, `asc` the oldest; output is always ascending by id. */
+  sort?: 'asc' | 'desc';
+  /** Exclusive bounds on id. */
+  sinceId?: number;
+  untilId?: number;
+  /** Tags to match, compared case-insensitively; `and` (default) needs all, `or` any. */
+  tags?: string[];
+  tagMode?: 'and' | 'or';
+  /** Keywords that must all appear in the text content (case-insensitive). */
+  search?: string[];
+  /** Offset, for search paging. */
+  skip?: number;
+  /** Only messages of this thread. */
+  threadId?: string;
+}
+
+export interface ThreadQuery {
+  limit: number;
+  /** Only threads updated strictly before / after (ISO time). */
+  until?: string;
+  since?: string;
+}
+
+/** One message write of a batch: the conversation it belongs to and its full JSON. */
+export interface MessageRecord {
+  conversation: ConversationKey;
+  message: MessageJson;
+}
+
+/** A fencing token: the store refuses the batch if `token` is not the shard's current lease. */
+export interface Fence {
+  shard: number;
+  token: number;
+}
+
+export interface MessageBatch {
+  /** New messages; (conversation, id) and (conversation, uuid) must be unused. */
+  inserts: MessageRecord[];
+  /** Replacements of existing messages (edits, tag changes, deletions), by (conversation, id). */
+  updates: MessageRecord[];
+  /** Thread states to create or replace, by (conversation, id). */
+  threads: { conversation: ConversationKey; thread: ThreadState }[];
+}
+
+export interface MessageStore {
+  /** Creates tables/collections and indexes; safe to call on every start. */
+  prepare(): Promise<void>;
+  /** Writes the whole batch atomically, or nothing: throws StoreConflictError or FencedOffError. */
+  writeBatch(batch: MessageBatch, fence: Fence): Promise<void>;
+  /** Highest message id in a conversation (0 when empty). */
+  lastId(conversation: ConversationKey): Promise<number>;
+  /** Messages of a conversation that carry one of these uuids. */
+  findByUuids(conversation: ConversationKey, uuids: string[]): Promise<MessageJson[]>;
+  get(conversation: ConversationKey, id: number): Promise<MessageJson | null>;
+  list(conversation: ConversationKey, query: MessageQuery): Promise<MessageJson[]>;
+  /** Messages with id > afterId, ascending, at most `limit`: the resume backfill. */
+  listAfter(conversation: ConversationKey, afterId: number, limit: number): Promise<MessageJson[]>;
+  /** Number of messages carrying `tag` (for unread mentions). */
+  countTagged(conversation: ConversationKey, tag: string): Promise<number>;
+  getThread(conversation: ConversationKey, threadId: string): Promise<ThreadState | null>;
+  listThreads(conversation: ConversationKey, query: ThreadQuery): Promise<ThreadState[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,333 @@
+/** Directory on Postgres: organizations, users, memberships, flows, tokens and private conversations. */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { AccessMode, Flow, Organization, User } from '../../../core/domain/types';
+import type { Directory, FlowUser, FlowView, NewUser, OrgMember, PrivateConversationState } from '../../../core/ports/directory';
+import { AppError, notFound, validationError } from '../../../core/errors';
+import { nickFrom, parameterize } from '../../../core/names';
+import { hashPassword, verifyPassword } from '../../../core/passwords';
+import {
+  FLOW_COLUMNS, FLOW_VIEW_COLUMNS, ORG_COLUMNS, USER_COLUMNS, toFlow, toFlowView, toOrganization, toUser,
+  type FlowRow, type FlowViewRow, type OrgRow, type UserRow,
+} from './rows';
+
+const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+type OrgWithCounts = Organization & { userCount: number; admin: boolean };
+type OrgCountRow = OrgRow & { user_count: string; role: string };
+const toOrgWithCounts = (r: OrgCountRow): OrgWithCounts => ({ ...toOrganization(r), userCount: Number(r.user_count), admin: r.role === 'admin' });
+
+const ORG_OF_USER = `SELECT ${ORG_COLUMNS}, m.role,
+  (SELECT count(*) FROM organization_members c WHERE c.organization_id = o.id) AS user_count
+  FROM organizations o JOIN organization_members m ON m.organization_id = o.id AND m.user_id = $1`;
+
+const FLOW_VIEW_FROM = `SELECT ${FLOW_VIEW_COLUMNS}
+  FROM flows f
+  JOIN organizations o ON o.id = f.organization_id
+  LEFT JOIN flow_members m ON m.flow_id = f.id AND m.user_id = $1`;
+const IS_ACTIVE_MEMBER = '(m.user_id IS NOT NULL AND m.disabled = false)';
+const IS_JOINABLE = `(f.access_mode = 'organization' AND EXISTS (
+  SELECT 1 FROM organization_members om WHERE om.organization_id = f.organization_id AND om.user_id = $1))`;
+/** Flows visible to user $1: their memberships plus organization-mode flows of their organizations. */
+const VISIBLE_FLOWS = `${FLOW_VIEW_FROM} WHERE ${IS_ACTIVE_MEMBER} OR ${IS_JOINABLE}`;
+const MEMBER_FLOWS = `${FLOW_VIEW_FROM} WHERE ${IS_ACTIVE_MEMBER}`;
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';
+}
+
+export class PostgresDirectory implements Directory {
+  constructor(private readonly pool: Pool) {}
+
+  async createOrganization(name: string): Promise<Organization> {
+    const slug = parameterize(name);
+    if (!slug) throw validationError({ name: ['must contain a letter or digit'] });
+    try {
+      const { rows } = await this.pool.query<OrgRow>(
+        `INSERT INTO organizations (name, parameterized_name) VALUES ($1, $2) RETURNING ${ORG_COLUMNS.replace(/o\./g, '')}`,
+        [name, slug],
+      );
+      return toOrganization(rows[0]!);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError('CONFLICT', `organization "${slug}" already exists`, { name: ['is already taken'] });
+      throw err;
+    }
+  }
+
+  async createUser(input: NewUser): Promise<User> {
+    const hash = await hashPassword(input.password);
+    const nick = input.nick ?? nickFrom(input.name ?? input.email);
+    try {
+      const { rows } = await this.pool.query<UserRow>(
+        `INSERT INTO users (email, name, nick, password_hash) VALUES ($1, $2, $3, $4) RETURNING ${USER_COLUMNS.replace(/u\./g, '')}`,
+        [input.email, input.name ?? nick, nick, hash],
+      );
+      return toUser(rows[0]!);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError('CONFLICT', `a user with email ${input.email} already exists`, { email: ['is already taken'] });
+      throw err;
+    }
+  }
+
+  async addOrganizationMember(orgId: number, userId: number, admin: boolean): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO organization_members (organization_id, user_id, role) VALUES ($1, $2, $3)
+       ON CONFLICT (organization_id, user_id) DO UPDATE SET role = EXCLUDED.role`,
+      [orgId, userId, admin ? 'admin' : 'member'],
+    );
+  }
+
+  async createFlow(orgId: number, name: string, accessMode: AccessMode = 'invitation'): Promise<Flow> {
+    const slug = parameterize(name);
+    if (!slug) throw validationError({ name: ['must contain a letter or digit'] });
+    try {
+      const { rows } = await this.pool.query<FlowRow>(
+        `INSERT INTO flows (id, organization_id, name, parameterized_name, access_mode) VALUES ($1, $2, $3, $4, $5)
+         RETURNING ${FLOW_COLUMNS.replace(/f\./g, '')}`,
+        [randomUUID(), orgId, name, slug, accessMode],
+      );
+      return toFlow(rows[0]!);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError('CONFLICT', `flow "${slug}" already exists`, { name: ['is already taken'] });
+      throw err;
+    }
+  }
+
+  async addFlowMember(flowId: string, userId: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO flow_members (flow_id, user_id) VALUES ($1, $2)
+       ON CONFLICT (flow_id, user_id) DO UPDATE SET in_flow = true, open = true`,
+      [flowId, userId],
+    );
+  }
+
+  async createApiToken(userId: number): Promise<string> {
+    const token = randomBytes(20).toString('hex');
+    await this.pool.query('INSERT INTO api_tokens (token_hash, user_id) VALUES ($1, $2)', [hashToken(token), userId]);
+    return token;
+  }
+
+  async authenticatePassword(email: string, password: string): Promise<User | null> {
+    const { rows } = await this.pool.query<UserRow & { password_hash: string }>(
+      `SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE lower(u.email) = lower($1)`,
+      [email],
+    );
+    const row = rows[0];
+    if (!row || !(await verifyPassword(password, row.password_hash))) return null;
+    return toUser(row);
+  }
+
+  async authenticateToken(token: string): Promise<User | null> {
+    const { rows } = await this.pool.query<UserRow>(
+      `SELECT ${USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`,
+      [hashToken(token)],
+    );
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async userById(id: number): Promise<User | null> {
+    const { rows } = await this.pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $1`, [id]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async userByEmail(email: string): Promise<User | null> {
+    const { rows } = await this.pool.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users u WHERE lower(u.email) = lower($1)`, [email]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async organizationByName(parameterizedName: string): Promise<Organization | null> {
+    const { rows } = await this.pool.query<OrgRow>(`SELECT ${ORG_COLUMNS} FROM organizations o WHERE o.parameterized_name = $1`, [parameterizedName]);
+    return rows[0] ? toOrganization(rows[0]) : null;
+  }
+
+  async flowByPath(orgName: string, flowName: string): Promise<{ flow: Flow; organization: Organization } | null> {
+    const { rows } = await this.pool.query<FlowViewRow>(
+      `SELECT ${FLOW_VIEW_COLUMNS} FROM flows f JOIN organizations o ON o.id = f.organization_id
+       LEFT JOIN flow_members m ON false WHERE o.parameterized_name = $1 AND f.parameterized_name = $2`,
+      [orgName, flowName],
+    );
+    return rows[0] ? toFlowView(rows[0]) : null;
+  }
+
+  async visibleUsers(userId: number): Promise<User[]> {
+    const { rows } = await this.pool.query<UserRow>(
+      `SELECT DISTINCT ${USER_COLUMNS} FROM users u WHERE u.id = $1
+         OR u.id IN (SELECT om.user_id FROM organization_members om JOIN organization_members me
+                       ON me.organization_id = om.organization_id AND me.user_id = $1 AND me.role = 'admin')
+         OR u.id IN (SELECT fm.user_id FROM flow_members fm JOIN flow_members me
+                       ON me.flow_id = fm.flow_id AND me.user_id = $1 AND me.disabled = false)
+       ORDER BY u.id`,
+      [userId],
+    );
+    return rows.map(toUser);
+  }
+
+  async visibleUser(callerId: number, userId: number): Promise<User | null> {
+    const { rows } = await this.pool.query<UserRow>(
+      `SELECT ${USER_COLUMNS} FROM users u WHERE u.id = $2 AND EXISTS (
+         SELECT 1 FROM organization_members a JOIN organization_members b ON a.organization_id = b.organization_id
+         WHERE a.user_id = $1 AND b.user_id = $2)`,
+      [callerId, userId],
+    );
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async updateUser(userId: number, changes: { nick?: string; email?: string; name?: string }): Promise<User> {
+    try {
+      const { rows } = await this.pool.query<UserRow>(
+        `UPDATE users u SET nick = COALESCE($2, nick), email = COALESCE($3, email), name = COALESCE($4, name)
+         WHERE u.id = $1 RETURNING ${USER_COLUMNS}`,
+        [userId, changes.nick ?? null, changes.email ?? null, changes.name ?? null],
+      );
+      if (!rows[0]) throw notFound('user');
+      return toUser(rows[0]);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError('CONFLICT', 'email is already taken', { email: ['is already taken'] });
+      throw err;
+    }
+  }
+
+  async organizationsOf(userId: number): Promise<OrgWithCounts[]> {
+    const { rows } = await this.pool.query<OrgCountRow>(`${ORG_OF_USER} ORDER BY o.id`, [userId]);
+    return rows.map(toOrgWithCounts);
+  }
+
+  async organizationOf(userId: number, orgName: string): Promise<OrgWithCounts | null> {
+    const { rows } = await this.pool.query<OrgCountRow>(`${ORG_OF_USER} WHERE o.parameterized_name = $2`, [userId, orgName]);
+    return rows[0] ? toOrgWithCounts(rows[0]) : null;
+  }
+
+  async organizationByIdOf(userId: number, orgId: number): Promise<OrgWithCounts | null> {
+    const { rows } = await this.pool.query<OrgCountRow>(`${ORG_OF_USER} WHERE o.id = $2`, [userId, orgId]);
+    return rows[0] ? toOrgWithCounts(rows[0]) : null;
+  }
+
+  async renameOrganization(orgId: number, name: string): Promise<void> {
+    await this.pool.query('UPDATE organizations SET name = $2 WHERE id = $1', [orgId, name]);
+  }
+
+  async organizationMembers(orgId: number): Promise<OrgMember[]> {
+    const { rows } = await this.pool.query<UserRow & { role: string }>(
+      `SELECT ${USER_COLUMNS}, m.role FROM organization_members m JOIN users u ON u.id = m.user_id
+       WHERE m.organization_id = $1 ORDER BY u.id`,
+      [orgId],
+    );
+    return rows.map((r) => ({ ...toUser(r), admin: r.role === 'admin' }));
+  }
+
+  async removeOrganizationMember(orgId: number, userId: number): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        'DELETE FROM flow_members WHERE user_id = $2 AND flow_id IN (SELECT id FROM flows WHERE organization_id = $1)',
+        [orgId, userId],
+      );
+      await client.query('DELETE FROM organization_members WHERE organization_id = $1 AND user_id = $2', [orgId, userId]);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK');
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async flowsOf(userId: number, options: { joinable: boolean }): Promise<FlowView[]> {
+    const sql = `${options.joinable ? VISIBLE_FLOWS : MEMBER_FLOWS} ORDER BY o.id, f.name`;
+    const { rows } = await this.pool.query<FlowViewRow>(sql, [userId]);
+    return rows.map(toFlowView);
+  }
+
+  async flowOf(userId: number, orgName: string, flowName: string): Promise<FlowView | null> {
+    const { rows } = await this.pool.query<FlowViewRow>(
+      `SELECT * FROM (${VISIBLE_FLOWS}) v WHERE v.o_parameterized_name = $2 AND v.parameterized_name = $3`,
+      [userId, orgName, flowName],
+    );
+    return rows[0] ? toFlowView(rows[0]) : null;
+  }
+
+  async flowByIdOf(userId: number, flowId: string): Promise<FlowView | null> {
+    const { rows } = await this.pool.query<FlowViewRow>(`SELECT * FROM (${VISIBLE_FLOWS}) v WHERE v.id = $2`, [userId, flowId]);
+    return rows[0] ? toFlowView(rows[0]) : null;
+  }
+
+  async memberFlow(userId: number, flowId: string): Promise<Flow | null> {
+    const { rows } = await this.pool.query<FlowRow>(
+      `SELECT ${FLOW_COLUMNS} FROM flows f JOIN flow_members m ON m.flow_id = f.id
+       WHERE f.id = $2 AND m.user_id = $1 AND m.disabled = false AND f.disabled = false`,
+      [userId, flowId],
+    );
+    return rows[0] ? toFlow(rows[0]) : null;
+  }
+
+  async updateFlow(flowId: string, changes: { name?: string; accessMode?: AccessMode; disabled?: boolean }): Promise<Flow> {
+    const { rows } = await this.pool.query<FlowRow>(
+      `UPDATE flows f SET name = COALESCE($2, name), access_mode = COALESCE($3, access_mode), disabled = COALESCE($4, disabled)
+       WHERE f.id = $1 RETURNING ${FLOW_COLUMNS}`,
+      [flowId, changes.name ?? null, changes.accessMode ?? null, changes.disabled ?? null],
+    );
+    if (!rows[0]) throw notFound('flow');
+    return toFlow(rows[0]);
+  }
+
+  async setFlowOpen(flowId: string, userId: number, open: boolean): Promise<void> {
+    // Opening a flow also joins it (spec §2.3: `open: true` also joins).
+    await this.pool.query(
+      `INSERT INTO flow_members (flow_id, user_id, open) VALUES ($1, $2, $3)
+       ON CONFLICT (flow_id, user_id) DO UPDATE SET open = EXCLUDED.open`,
+      [flowId, userId, open],
+    );
+  }
+
+  async setFlowMemberDisabled(flowId: string, userId: number, disabled: boolean): Promise<void> {
+    const r = await this.pool.query('UPDATE flow_members SET disabled = $3 WHERE flow_id = $1 AND user_id = $2', [flowId, userId, disabled]);
+    if (r.rowCount === 0) throw notFound('flow user');
+  }
+
+  async flowUsers(flowId: string): Promise<FlowUser[]> {
+    const { rows } = await this.pool.query<UserRow & { disabled: boolean; in_flow: boolean }>(
+      `SELECT ${USER_COLUMNS}, m.disabled, m.in_flow FROM flow_members m JOIN users u ON u.id = m.user_id
+       WHERE m.flow_id = $1 ORDER BY u.id`,
+      [flowId],
+    );
+    return rows.map((r) => ({ ...toUser(r), disabled: r.disabled, inFlow: r.in_flow }));
+  }
+
+  async flowMemberIds(flowId: string): Promise<number[]> {
+    const { rows } = await this.pool.query<{ user_id: string }>(
+      'SELECT user_id FROM flow_members WHERE flow_id = $1 AND disabled = false AND in_flow = true',
+      [flowId],
+    );
+    return rows.map((r) => Number(r.user_id));
+  }
+
+  async privateConversationsOf(userId: number): Promise<PrivateConversationState[]> {
+    const { rows } = await this.pool.query<{ other_user_id: string; open: boolean }>(
+      'SELECT other_user_id, open FROM private_conversations WHERE user_id = $1 ORDER BY other_user_id',
+      [userId],
+    );
+    return rows.map((r) => ({ userId, otherUserId: Number(r.other_user_id), open: r.open }));
+  }
+
+  async ensurePrivateConversation(userId: number, otherUserId: number): Promise<PrivateConversationState> {
+    await this.pool.query(
+      `INSERT INTO private_conversations (user_id, other_user_id) VALUES ($1, $2), ($2, $1) ON CONFLICT DO NOTHING`,
+      [userId, otherUserId],
+    );
+    const { rows } = await this.pool.query<{ open: boolean }>(
+      'SELECT open FROM private_conversations WHERE user_id = $1 AND other_user_id = $2',
+      [userId, otherUserId],
+    );
+    return { userId, otherUserId, open: rows[0]?.open ?? false };
+  }
+
+  async setPrivateConversationOpen(userId: number, otherUserId: number, open: boolean): Promise<void> {
+    await this.ensurePrivateConversation(userId, otherUserId);
+    await this.pool.query('UPDATE private_conversations SET open = $3 WHERE user_id = $1 AND other_user_id = $2', [userId, otherUserId, open]);
+  }
+
+  async close(): Promise<void> {
+    // The pool is owned by whoever built it.
+  }
+}
