@@ -1,0 +1,109 @@
+/**
+ * Builds the real implementations from the configuration: the only place that names Postgres,
+ * Redis and MongoDB. Embedded mode (no DATABASE_URL/REDIS_URL) uses embedded Postgres and the
+ * in-process bus and queue; full mode uses the servers the URLs point at.
+ */
+import { Pool } from 'pg';
+import type { Config } from '../core/config';
+import { InProcessBus } from '../core/in-process/in-process-bus';
+import { InProcessPresence } from '../core/in-process/in-process-presence';
+import { InProcessRateLimiter } from '../core/in-process/in-process-rate-limiter';
+import { InProcessWorkQueue } from '../core/in-process/in-process-work-queue';
+import type { Log } from '../core/log';
+import type { Bus } from '../core/ports/bus';
+import type { Directory } from '../core/ports/directory';
+import type { MessageStore } from '../core/ports/message-store';
+import type { Presence } from '../core/ports/presence';
+import type { RateLimiter } from '../core/ports/rate-limiter';
+import type { ShardLeases } from '../core/ports/shard-lease';
+import type { WorkQueue } from '../core/ports/work-queue';
+import { MongoMessageStore } from '../infra/mongo/mongo-message-store';
+import { PostgresDirectory } from '../infra/postgres/directory/postgres-directory';
+import { migrate } from '../infra/postgres/migrate';
+import { PostgresMessageStore } from '../infra/postgres/postgres-message-store';
+import { PostgresShardLeases } from '../infra/postgres/postgres-shard-leases';
+import { RedisBus } from '../infra/redis/redis-bus';
+import { RedisPresence } from '../infra/redis/redis-presence';
+import { RedisRateLimiter } from '../infra/redis/redis-rate-limiter';
+import { RedisWorkQueue } from '../infra/redis/redis-work-queue';
+import { startEmbeddedPostgres } from './embedded-postgres';
+
+const PRESENCE_TTL_MS = 5 * 60_000;
+
+export interface Infrastructure {
+  mode: 'embedded' | 'full';
+  databaseUrl: string;
+  pool: Pool;
+  directory: Directory;
+  store: MessageStore;
+  bus: Bus;
+  queue: WorkQueue;
+  rateLimiter: RateLimiter;
+  presence: Presence;
+  /** Built on first use: only the message backend takes leases. */
+  leases(): ShardLeases;
+  close(): Promise<void>;
+}
+
+export async function buildInfrastructure(config: Config, log: Log, options: { allowEmbedded: boolean }): Promise<Infrastructure> {
+  const closers: (() => Promise<void>)[] = [];
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    if (!options.allowEmbedded) throw new Error('DATABASE_URL is required when a service runs on its own (only `start all` embeds Postgres)');
+    const embedded = await startEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_PG_PORT, log);
+    closers.push(embedded.stop);
+    databaseUrl = embedded.url;
+  }
+  if (!config.REDIS_URL && !options.allowEmbedded) throw new Error('REDIS_URL is required when a service runs on its own (only `start all` can use the in-process bus)');
+
+  const pool = new Pool({ connectionString: databaseUrl, max: 20, application_name: 'tributary' });
+  pool.on('error', (err) => log.warn({ err }, 'idle postgres connection failed'));
+  closers.unshift(() => pool.end());
+  const applied = await migrate(pool);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+
+  let store: MessageStore;
+  if (config.MONGO_URL) {
+    const mongo = new MongoMessageStore({ url: config.MONGO_URL, dbName: config.MONGO_DB });
+    store = mongo;
+    closers.unshift(() => mongo.close());
+  } else {
+    store = new PostgresMessageStore({ pool });
+  }
+  await store.prepare();
+
+  const redisUrl = config.REDIS_URL;
+  const prefix = config.REDIS_PREFIX;
+  const bus: Bus = redisUrl ? new RedisBus({ url: redisUrl, prefix }) : new InProcessBus();
+  const queue: WorkQueue = redisUrl ? new RedisWorkQueue({ url: redisUrl, prefix }) : new InProcessWorkQueue();
+  const rateLimiter: RateLimiter = redisUrl
+    ? new RedisRateLimiter({ url: redisUrl, prefix, limit: config.RATE_LIMIT, windowSeconds: config.RATE_WINDOW_S })
+    : new InProcessRateLimiter({ limit: config.RATE_LIMIT, windowSeconds: config.RATE_WINDOW_S });
+  const presence: Presence = redisUrl ? new RedisPresence({ url: redisUrl, prefix, ttlMs: PRESENCE_TTL_MS }) : new InProcessPresence({ ttlMs: PRESENCE_TTL_MS });
+  closers.unshift(() => bus.close(), () => queue.close(), () => rateLimiter.close(), () => presence.close());
+
+  let leases: ShardLeases | null = null;
+  const url = databaseUrl;
+  return {
+    mode: redisUrl && config.DATABASE_URL ? 'full' : 'embedded',
+    databaseUrl: url,
+    pool,
+    directory: new PostgresDirectory(pool),
+    store,
+    bus,
+    queue,
+    rateLimiter,
+    presence,
+    leases() {
+      if (!leases) {
+        const created = new PostgresShardLeases(url);
+        leases = created;
+        closers.unshift(() => created.close());
+      }
+      return leases;
+    },
+    async close() {
+      for (const close of closers) await close().catch((err: unknown) => log.warn({ err }, 'error while closing'));
+    },
+  };
+}

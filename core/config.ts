@@ -1,0 +1,36 @@
+/** Configuration: environment variables, validated once at start (the README's table lists them all). */
+import { z } from 'zod';
+import { parseInput } from './validation';
+
+const int = (def: number) => z.coerce.number().int().positive().default(def);
+const optionalUrl = z.string().url().optional().or(z.literal('').transform(() => undefined));
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: optionalUrl,
+  REDIS_URL: optionalUrl,
+  MONGO_URL: optionalUrl,
+  MONGO_DB: z.string().default('tributary'),
+  DATA_DIR: z.string().default('.data'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().positive().default(54329),
+  REDIS_PREFIX: z.string().default('trib:'),
+  SHARDS: int(16),
+  PERSIST_TIMEOUT_MS: int(5000),
+  BATCH_MAX: int(500),
+  BODY_LIMIT: z.string().default('256kb'),
+  RATE_LIMIT: int(1200),
+  RATE_WINDOW_S: int(60),
+  STREAM_KEEPALIVE_MS: int(25_000),
+  STREAM_SEND_BUFFER: int(1024 * 1024),
+  PUBLIC_URL: z.string().url().optional(),
+  DEMO: z.enum(['auto', 'on', 'off']).default('auto'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Reads and validates the environment; a bad value stops the start with the variable's name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return parseInput(configSchema, env);
+}

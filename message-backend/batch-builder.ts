@@ -1,0 +1,185 @@
+/**
+ * BatchBuilder: turns one shard's queued commands into a single store batch, the events to
+ * publish once it is stored, and the replies owed to the waiting edges. Retries (a uuid already
+ * stored, or twice in the batch) resolve to the stored message instead of a second copy.
+ */
+import { type ConversationKey, type MessageJson, type ThreadState, isPrivateConversation, privateParticipants } from '../core/domain/types';
+import type { DeleteCommand, EditCommand, PersistReply, PostCommand, QueueCommand } from '../core/messaging/commands';
+import type { MessageBatch, MessageStore } from '../core/ports/message-store';
+import type { Sequencer } from './sequencer';
+import { nextThreadState } from './threads';
+
+export interface Outcome {
+  batch: MessageBatch;
+  /** Messages to publish after the batch is stored, in id order per conversation. */
+  events: MessageJson[];
+  /** Replies by channel, published after the events. */
+  replies: { channel: string; reply: PersistReply }[];
+  /** Conversation → last id used, to commit into the sequencer once stored. */
+  lastIds: Map<ConversationKey, number>;
+}
+
+function otherParticipant(key: ConversationKey, actor: string): number {
+  const [a, b] = privateParticipants(key);
+  return String(a) === actor ? b : a;
+}
+
+/** Per-conversation working state while one batch is built. */
+class ConversationDraft {
+  readonly byUuid = new Map<string, MessageJson>();
+  readonly byId = new Map<number, MessageJson>();
+  readonly threads = new Map<string, ThreadState>();
+  constructor(
+    readonly key: ConversationKey,
+    public lastId: number,
+  ) {}
+}
+
+export class BatchBuilder {
+  private readonly conversations = new Map<ConversationKey, ConversationDraft>();
+  private readonly outcome: Outcome = { batch: { inserts: [], updates: [], threads: [] }, events: [], replies: [], lastIds: new Map() };
+  private readonly updated = new Map<string, MessageJson>();
+
+  constructor(
+    private readonly store: MessageStore,
+    private readonly sequencer: Sequencer,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Builds the outcome of these commands, in queue order. */
+  async build(commands: QueueCommand[]): Promise<Outcome> {
+    await this.loadExisting(commands);
+    for (const command of commands) {
+      const conversation = await this.conversation(command.conversation);
+      const message =
+        command.kind === 'post' ? await this.post(conversation, command)
+        : command.kind === 'edit' ? await this.edit(conversation, command)
+        : await this.remove(conversation, command);
+      this.outcome.replies.push({
+        channel: command.replyTo,
+        reply: message
+          ? { uuid: command.uuid, conversation: command.conversation, message }
+          : { uuid: command.uuid, conversation: command.conversation, error: { code: 'NOT_FOUND', message: `message ${'target' in command ? command.target : ''} not found` } },
+      });
+    }
+    for (const c of this.conversations.values()) {
+      this.outcome.lastIds.set(c.key, c.lastId);
+      for (const thread of c.threads.values()) this.outcome.batch.threads.push({ conversation: c.key, thread });
+    }
+    for (const [key, message] of this.updated) this.outcome.batch.updates.push({ conversation: key.slice(0, key.lastIndexOf('\u0000')), message });
+    return this.outcome;
+  }
+
+  /** One store round trip per conversation finds the uuids of this batch that are already stored. */
+  private async loadExisting(commands: QueueCommand[]): Promise<void> {
+    const uuids = new Map<ConversationKey, string[]>();
+    for (const c of commands) (uuids.get(c.conversation) ?? uuids.set(c.conversation, []).get(c.conversation)!).push(c.uuid);
+    for (const [key, list] of uuids) {
+      const conversation = await this.conversation(key);
+      for (const m of await this.store.findByUuids(key, list)) {
+        conversation.byUuid.set(m.uuid, m);
+        // A stored retry is published again: its first publication may have been lost in a crash
+        // between store and publish; subscribers drop ids they have already seen.
+        this.outcome.events.push(m);
+      }
+    }
+  }
+
+  private async conversation(key: ConversationKey): Promise<ConversationDraft> {
+    let c = this.conversations.get(key);
+    if (!c) {
+      c = new ConversationDraft(key, await this.sequencer.peek(key));
+      this.conversations.set(key, c);
+    }
+    return c;
+  }
+
+  private append(c: ConversationDraft, message: MessageJson): MessageJson {
+    c.byUuid.set(message.uuid, message);
+    c.byId.set(message.id, message);
+    this.outcome.batch.inserts.push({ conversation: c.key, message });
+    this.outcome.events.push(message);
+    return message;
+  }
+
+  private async thread(c: ConversationDraft, id: string): Promise<ThreadState | null> {
+    return c.threads.get(id) ?? (await this.store.getThread(c.key, id));
+  }
+
+  private async post(c: ConversationDraft, command: PostCommand): Promise<MessageJson> {
+    const done = c.byUuid.get(command.uuid);
+    if (done) return done;
+    const now = this.now();
+    const { thread: _threadInput, ...draft } = command.draft;
+    const message: MessageJson = { ...draft, id: ++c.lastId, created_at: now.toISOString(), edited: null };
+    const current = command.draft.thread_id ? await this.thread(c, command.draft.thread_id) : null;
+    const thread = nextThreadState(command.draft, message, current, now);
+    if (thread) {
+      c.threads.set(thread.id, thread);
+      message.thread_id = thread.id;
+      message.thread = thread;
+    }
+    return this.append(c, message);
+  }
+
+  private async target(c: ConversationDraft, id: number): Promise<MessageJson | null> {
+    return this.updated.get(`${c.key}\u0000${id}`) ?? c.byId.get(id) ?? (await this.store.get(c.key, id));
+  }
+
+  private replace(c: ConversationDraft, message: MessageJson): void {
+    if (c.byId.has(message.id)) {
+      c.byId.set(message.id, message);
+      const insert = this.outcome.batch.inserts.find((i) => i.conversation === c.key && i.message.id === message.id);
+      if (insert) insert.message = message;
+      return;
+    }
+    this.updated.set(`${c.key}\u0000${message.id}`, message);
+  }
+
+  /** The event an edit or delete produces: a new, numbered message in the same conversation. */
+  private event(c: ConversationDraft, command: EditCommand | DeleteCommand, uuid: string, event: string, content: unknown): MessageJson {
+    const done = c.byUuid.get(uuid);
+    if (done) return done;
+    const now = this.now();
+    const address = isPrivateConversation(c.key) ? { to: String(otherParticipant(c.key, command.actor)) } : { flow: c.key };
+    return this.append(c, {
+      id: ++c.lastId, uuid, event, content, tags: [], user: command.actor, ...address,
+      sent: now.getTime(), created_at: now.toISOString(), edited: null, app: 'chat', attachments: [],
+    });
+  }
+
+  private async edit(c: ConversationDraft, command: EditCommand): Promise<MessageJson | null> {
+    const already = c.byUuid.get(command.uuid) ?? c.byUuid.get(`${command.uuid}:tags`);
+    if (already) return already;
+    const target = await this.target(c, command.target);
+    if (!target) return null;
+    let last: MessageJson | null = null;
+    if (command.content !== undefined) {
+      const updated = target.event === 'comment' ? { ...(target.content as object), text: command.content } : command.content;
+      this.replace(c, { ...target, content: updated, edited: this.now().getTime() });
+      last = this.event(c, command, command.uuid, 'message-edit', { message: target.id, updated_content: updated });
+    }
+    if (command.tags !== undefined) {
+      const before = new Set(target.tags.map((t) => t.toLowerCase()));
+      const after = new Set(command.tags.map((t) => t.toLowerCase()));
+      const current = (await this.target(c, target.id))!;
+      this.replace(c, { ...current, tags: command.tags });
+      last = this.event(c, command, command.content === undefined ? command.uuid : `${command.uuid}:tags`, 'tag-change', {
+        message: target.id,
+        add: command.tags.filter((t) => !before.has(t.toLowerCase())),
+        remove: target.tags.filter((t) => !after.has(t.toLowerCase())),
+      });
+    }
+    return last;
+  }
+
+  private async remove(c: ConversationDraft, command: DeleteCommand): Promise<MessageJson | null> {
+    const already = c.byUuid.get(command.uuid);
+    if (already) return already;
+    const target = await this.target(c, command.target);
+    if (!target) return null;
+    const emptied = target.event === 'comment' ? { ...(target.content as object), text: '' } : '';
+    this.replace(c, { ...target, content: emptied, edited: this.now().getTime() });
+    return this.event(c, command, command.uuid, 'message-edit', { message: target.id, updated_content: emptied, deleted: true });
+  }
+}

@@ -1,0 +1,41 @@
+/** The message backend: a shard worker that persists queued commands and publishes them. */
+import type { Log } from '../core/log';
+import type { Metrics } from '../core/metrics';
+import type { Bus } from '../core/ports/bus';
+import type { MessageStore } from '../core/ports/message-store';
+import type { ShardLeases } from '../core/ports/shard-lease';
+import type { WorkQueue } from '../core/ports/work-queue';
+import { Publisher } from './publisher';
+import { ShardWorker, type ShardWorkerOptions } from './shard-worker';
+
+export interface MessageBackendDeps {
+  queue: WorkQueue;
+  store: MessageStore;
+  bus: Bus;
+  leases: ShardLeases;
+  metrics: Metrics;
+  log: Log;
+}
+
+export interface MessageBackend {
+  start(): void;
+  stop(): Promise<void>;
+  ownedShards(): number[];
+  /** Samples each owned shard's depth into the queue-depth gauge. */
+  sampleQueueDepth(): Promise<void>;
+}
+
+export function createMessageBackend(deps: MessageBackendDeps, options: Partial<ShardWorkerOptions> & { shardCount: number }): MessageBackend {
+  const worker = new ShardWorker(
+    { ...deps, publisher: new Publisher(deps.bus) },
+    { maxBatch: 500, blockMs: 1000, leaseRetryMs: 1000, ...options },
+  );
+  return {
+    start: () => worker.start(),
+    stop: () => worker.stop(),
+    ownedShards: () => worker.ownedShards(),
+    async sampleQueueDepth() {
+      for (const shard of worker.ownedShards()) deps.metrics.queueDepth.set({ shard: String(shard) }, await deps.queue.depth(shard));
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/** The shard worker against real Postgres (store + leases) and the in-process queue and bus. */
+import { InProcessBus } from '../core/in-process/in-process-bus';
+import { InProcessWorkQueue } from '../core/in-process/in-process-work-queue';
+import { silentLog } from '../core/log';
+import { flowChannel, replyChannel } from '../core/messaging/channels';
+import type { PersistReply, QueueCommand } from '../core/messaging/commands';
+import { shardOf } from '../core/messaging/shards';
+import { createMetrics } from '../core/metrics';
+import { PostgresMessageStore } from '../infra/postgres/postgres-message-store';
+import { PostgresShardLeases } from '../infra/postgres/postgres-shard-leases';
+import { createTestDatabase, type TestDatabase } from '../test/support/postgres';
+import { createMessageBackend } from './create-message-backend';
+
+const SHARDS = 2;
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+function post(conversation: string, uuid: string, content: string): QueueCommand {
+  return {
+    kind: 'post', conversation, uuid, actor: '1', replyTo: replyChannel('test'),
+    draft: { uuid, event: 'message', content, tags: [], user: '1', flow: conversation, sent: Date.now(), app: 'chat', attachments: [] },
+  };
+}
+
+function setup() {
+  const queue = new InProcessWorkQueue();
+  const bus = new InProcessBus();
+  const store = new PostgresMessageStore({ pool: db.pool });
+  const leases = new PostgresShardLeases(db.url);
+  const backend = createMessageBackend({ queue, bus, store, leases, metrics: createMetrics(), log: silentLog() }, { shardCount: SHARDS, blockMs: 100, leaseRetryMs: 50 });
+  return { queue, bus, store, leases, backend };
+}
+
+async function collect(bus: InProcessBus, channel: string, count: number, timeoutMs = 5000): Promise<unknown[]> {
+  const got: unknown[] = [];
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const sub = await bus.subscribe(channel, (payload) => {
+    got.push(JSON.parse(payload.toString()));
+    if (got.length === count) done();
+  });
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([finished, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+  clearTimeout(timer);
+  await sub.unsubscribe();
+  return got;
+}
+
+it('persists queued posts in order, publishes them, replies, and drains the queue', async () => {
+  const { queue, bus, store, leases, backend } = setup();
+  const flow = 'flow-order';
+  const shard = shardOf(flow, SHARDS);
+  const replies = collect(bus, replyChannel('test'), 3);
+  const events = collect(bus, flowChannel(flow), 3);
+  backend.start();
+  for (const n of [1, 2, 3]) await queue.append(shard, JSON.stringify(post(flow, `u${n}`, `m${n}`)));
+  const got = (await replies) as PersistReply[];
+  expect(got.map((r) => [r.uuid, r.message?.id])).toEqual([['u1', 1], ['u2', 2], ['u3', 3]]);
+  expect(((await events) as { content: string }[]).map((e) => e.content)).toEqual(['m1', 'm2', 'm3']);
+  expect((await store.list(flow, { limit: 10 })).map((m) => m.content)).toEqual(['m1', 'm2', 'm3']);
+  await new Promise((r) => setTimeout(r, 50));
+  expect(await queue.depth(shard)).toBe(0);
+  await backend.stop();
+  await leases.close();
+});
+
+it('stores a uuid once even when it is queued twice', async () => {
+  const { queue, bus, store, leases, backend } = setup();
+  const flow = 'flow-dupe';
+  const shard = shardOf(flow, SHARDS);
+  const replies = collect(bus, replyChannel('test'), 3);
+  await queue.append(shard, JSON.stringify(post(flow, 'same', 'first')));
+  await queue.append(shard, JSON.stringify(post(flow, 'same', 'first')));
+  backend.start();
+  await new Promise((r) => setTimeout(r, 300));
+  await queue.append(shard, JSON.stringify(post(flow, 'same', 'first')));
+  const got = (await replies) as PersistReply[];
+  expect(got.map((r) => r.message?.id)).toEqual([1, 1, 1]);
+  expect(await store.list(flow, { limit: 10 })).toHaveLength(1);
+  await backend.stop();
+  await leases.close();
+});
+
+it('gives each shard to one worker; a second takes over when the first goes away', async () => {
+  const first = setup();
+  const second = setup();
+  first.backend.start();
+  await new Promise((r) => setTimeout(r, 300));
+  second.backend.start();
+  await new Promise((r) => setTimeout(r, 300));
+  expect(first.backend.ownedShards()).toEqual([0, 1]);
+  expect(second.backend.ownedShards()).toEqual([]);
+  await first.backend.stop();
+  await first.leases.close();
+  await new Promise((r) => setTimeout(r, 400));
+  expect(second.backend.ownedShards()).toEqual([0, 1]);
+  await second.backend.stop();
+  await second.leases.close();
+});
+
+it('a stale owner is fenced off: its write under an old token fails and stores nothing', async () => {
+  const store = new PostgresMessageStore({ pool: db.pool });
+  const a = new PostgresShardLeases(db.url);
+  const b = new PostgresShardLeases(db.url);
+  const old = await a.tryAcquire(1);
+  expect(old).not.toBeNull();
+  expect(await b.tryAcquire(1)).toBeNull();
+  await a.close(); // the session ends: the lock is free, but `a` could still try to write
+  const current = await b.tryAcquire(1);
+  expect(current!.token).toBeGreaterThan(old!.token);
+  const message = { id: 1, uuid: 'fenced', event: 'message', content: 'x', tags: [], user: '1', flow: 'fenced-flow', sent: 1, created_at: new Date().toISOString(), edited: null, app: 'chat', attachments: [] };
+  await expect(store.writeBatch({ inserts: [{ conversation: 'fenced-flow', message }], updates: [], threads: [] }, old!)).rejects.toThrow(/no longer current/);
+  expect(await store.get('fenced-flow', 1)).toBeNull();
+  await b.close();
+});

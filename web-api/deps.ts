@@ -1,0 +1,25 @@
+/** What the REST API is built from: the ports, never their implementations. */
+import type { Authenticator } from '../core/auth/authenticator';
+import type { Log } from '../core/log';
+import type { MessageIngress } from '../core/messaging/message-ingress';
+import type { Metrics } from '../core/metrics';
+import type { Directory } from '../core/ports/directory';
+import type { MessageStore } from '../core/ports/message-store';
+import type { Presence } from '../core/ports/presence';
+import type { RateLimiter } from '../core/ports/rate-limiter';
+
+export interface WebApiDeps {
+  directory: Directory;
+  store: MessageStore;
+  ingress: MessageIngress;
+  authenticator: Authenticator;
+  rateLimiter: RateLimiter;
+  presence: Presence;
+  metrics: Metrics;
+  log: Log;
+  options: {
+    bodyLimit: string;
+    /** Public origin for absolute URLs; the request's own when unset. */
+    publicUrl?: string;
+  };
+}

@@ -1,0 +1,110 @@
+/** Flow messages, threads and comments (spec §2.4, §2.5): posting goes through postMessage, reads through the store. */
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { flowConversation } from '../../core/domain/types';
+import { notFound } from '../../core/errors';
+import { type PostResult, type PostTarget, postMessage } from '../../core/messaging/post-message';
+import { parseInput } from '../../core/validation';
+import { deleteMessage, editMessage } from '../actions/change-message';
+import { memberFlow, urlBase } from '../actions/flows';
+import { parseMessageQuery } from '../actions/message-query';
+import type { WebApiDeps } from '../deps';
+import { callerOf } from '../http/caller';
+import { param } from '../http/params';
+
+const messageId = z.coerce.number().int().positive();
+const threadsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(30), until: z.string().datetime().optional(), since: z.string().datetime().optional() });
+
+/** 201 with the stored message (what the Ruby gem and IRC gateway expect), plus its comments link. */
+export function sendPosted(res: Response, result: PostResult, location: string): void {
+  if (result.replayed) res.set('Idempotent-Replayed', 'true');
+  res.status(201).set('Link', `<${location}/${result.message.id}/comments>; rel="comments"`).json(result.message);
+}
+
+export function messageRoutes(deps: WebApiDeps): Router {
+  const r = Router();
+  const post = (req: Request, res: Response, target: PostTarget, extra: Record<string, unknown> = {}) =>
+    postMessage(deps, callerOf(res), target, { ...(req.body ?? {}), ...extra });
+  const flowOf = (req: Request, res: Response) => memberFlow(deps, callerOf(res).id, param(req, 'org'), param(req, 'flow'));
+  const location = (req: Request) => `${urlBase(deps, req).api}/flows/${req.params.org}/${req.params.flow}/messages`;
+
+  r.post('/messages', async (req, res) => {
+    const flow = parseInput(z.object({ flow: z.string().min(1, "can't be blank") }), req.body).flow;
+    const result = await post(req, res, { kind: 'flow', flowId: flow });
+    res.status(201).json(result.message);
+  });
+
+  r.post('/comments', async (req, res) => {
+    const flow = parseInput(z.object({ flow: z.string().min(1, "can't be blank") }), req.body).flow;
+    const result = await post(req, res, { kind: 'flow', flowId: flow }, { event: 'comment' });
+    res.status(201).json(result.message);
+  });
+
+  r.post('/flows/:org/:flow/messages', async (req, res) => {
+    const view = await flowOf(req, res);
+    sendPosted(res, await post(req, res, { kind: 'flow', flowId: view.flow.id }), location(req));
+  });
+
+  r.post('/flows/:org/:flow/messages/:message/comments', async (req, res) => {
+    const view = await flowOf(req, res);
+    const parent = parseInput(messageId, req.params.message);
+    sendPosted(res, await post(req, res, { kind: 'flow', flowId: view.flow.id }, { event: 'comment', message: parent }), location(req));
+  });
+
+  r.post('/flows/:org/:flow/threads/:thread/messages', async (req, res) => {
+    const view = await flowOf(req, res);
+    sendPosted(res, await post(req, res, { kind: 'flow', flowId: view.flow.id, threadId: req.params.thread! }), location(req));
+  });
+
+  r.get('/flows/:org/:flow/messages', async (req, res) => {
+    const view = await flowOf(req, res);
+    res.json(await deps.store.list(flowConversation(view.flow.id), parseMessageQuery(req.query)));
+  });
+
+  r.get('/flows/:org/:flow/messages/:id', async (req, res) => {
+    const view = await flowOf(req, res);
+    const message = await deps.store.get(flowConversation(view.flow.id), parseInput(messageId, req.params.id));
+    if (!message) throw notFound('message');
+    res.json(message);
+  });
+
+  r.put('/flows/:org/:flow/messages/:id', async (req, res) => {
+    const view = await flowOf(req, res);
+    await editMessage(deps, callerOf(res), flowConversation(view.flow.id), parseInput(messageId, req.params.id), req.body);
+    res.json({});
+  });
+
+  r.delete('/flows/:org/:flow/messages/:id', async (req, res) => {
+    const view = await flowOf(req, res);
+    await deleteMessage(deps, callerOf(res), flowConversation(view.flow.id), parseInput(messageId, req.params.id));
+    res.json({});
+  });
+
+  r.get('/flows/:org/:flow/threads', async (req, res) => {
+    const view = await flowOf(req, res);
+    const q = parseInput(threadsQuery, req.query);
+    const threads = await deps.store.listThreads(flowConversation(view.flow.id), { limit: q.limit, ...(q.until ? { until: q.until } : {}), ...(q.since ? { since: q.since } : {}) });
+    const last = threads[threads.length - 1];
+    if (last && threads.length === q.limit) {
+      res.set('Link', `<${urlBase(deps, req).api}/flows/${req.params.org}/${req.params.flow}/threads?until=${encodeURIComponent(last.updated_at)}&limit=${q.limit}>; rel="next"`);
+    }
+    res.json(threads);
+  });
+
+  r.get('/flows/:org/:flow/threads/:thread', async (req, res) => {
+    const view = await flowOf(req, res);
+    const thread = await deps.store.getThread(flowConversation(view.flow.id), req.params.thread!);
+    if (!thread) throw notFound('thread');
+    res.json(thread);
+  });
+
+  r.get('/flows/:org/:flow/threads/:thread/messages', async (req, res) => {
+    const view = await flowOf(req, res);
+    const conversation = flowConversation(view.flow.id);
+    if (!(await deps.store.getThread(conversation, req.params.thread!))) throw notFound('thread');
+    res.json(await deps.store.list(conversation, parseMessageQuery(req.query, req.params.thread!)));
+  });
+
+  return r;
+}
+

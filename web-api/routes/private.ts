@@ -1,0 +1,84 @@
+/** Private conversations and their messages (spec §2.6). Messages carry `to` and no `flow`. */
+import { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { privateConversation } from '../../core/domain/types';
+import { notFound } from '../../core/errors';
+import { postMessage } from '../../core/messaging/post-message';
+import type { PrivateConversationState } from '../../core/ports/directory';
+import { parseInput } from '../../core/validation';
+import { urlBase } from '../actions/flows';
+import { parseMessageQuery } from '../actions/message-query';
+import type { WebApiDeps } from '../deps';
+import { callerOf } from '../http/caller';
+import { param } from '../http/params';
+import { userJson } from '../serializers/json';
+import { sendPosted } from './messages';
+
+const userId = z.coerce.number().int().positive();
+const messageId = z.coerce.number().int().positive();
+const openBody = z.object({ open: z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform((v) => v === true || v === 'true' || v === '1') });
+
+export function privateRoutes(deps: WebApiDeps): Router {
+  const r = Router();
+
+  /** The other participant, who must share an organization with the caller; else 404. */
+  const other = async (req: Request, res: Response) => {
+    const me = callerOf(res);
+    const id = parseInput(userId, param(req, 'id'));
+    const user = id === me.id ? null : await deps.directory.visibleUser(me.id, id);
+    if (!user) throw notFound('user');
+    return { me, user, conversation: privateConversation(me.id, user.id) };
+  };
+
+  const present = async (req: Request, res: Response, state: PrivateConversationState) => {
+    const me = callerOf(res);
+    const user = await deps.directory.userById(state.otherUserId);
+    const conversation = privateConversation(me.id, state.otherUserId);
+    const mentions = await deps.store.countTagged(conversation, `:unread:${me.id}`);
+    return {
+      id: state.otherUserId,
+      url: `${urlBase(deps, req).api}/private/${state.otherUserId}`,
+      name: `@${user?.nick ?? state.otherUserId}`,
+      open: state.open,
+      activity: { inbox: false, mentions: mentions, chat: false },
+      users: [userJson(me), ...(user ? [userJson(user)] : [])],
+    };
+  };
+
+  r.get('/private', async (req, res) => {
+    const states = await deps.directory.privateConversationsOf(callerOf(res).id);
+    res.json(await Promise.all(states.map((s) => present(req, res, s))));
+  });
+
+  r.get('/private/:id', async (req, res) => {
+    const { me, user } = await other(req, res);
+    res.json(await present(req, res, await deps.directory.ensurePrivateConversation(me.id, user.id)));
+  });
+
+  r.put('/private/:id', async (req, res) => {
+    const { me, user } = await other(req, res);
+    const { open } = parseInput(openBody, req.body);
+    await deps.directory.setPrivateConversationOpen(me.id, user.id, open);
+    res.json(await present(req, res, { userId: me.id, otherUserId: user.id, open }));
+  });
+
+  r.post('/private/:id/messages', async (req, res) => {
+    const { me, user } = await other(req, res);
+    const result = await postMessage(deps, me, { kind: 'private', userId: user.id }, req.body);
+    sendPosted(res, result, `${urlBase(deps, req).api}/private/${user.id}/messages`);
+  });
+
+  r.get('/private/:id/messages', async (req, res) => {
+    const { conversation } = await other(req, res);
+    res.json(await deps.store.list(conversation, parseMessageQuery(req.query)));
+  });
+
+  r.get('/private/:id/messages/:message', async (req, res) => {
+    const { conversation } = await other(req, res);
+    const message = await deps.store.get(conversation, parseInput(messageId, param(req, 'message')));
+    if (!message) throw notFound('message');
+    res.json(message);
+  });
+
+  return r;
+}

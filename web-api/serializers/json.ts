@@ -1,0 +1,62 @@
+/** The API's JSON shapes (spec §2.1): flows, users, organizations, as clients expect them. */
+import type { Organization, User } from '../../core/domain/types';
+import type { FlowUser, FlowView } from '../../core/ports/directory';
+
+/** Absolute URLs need the public origin: PUBLIC_URL, or the request's own. */
+export interface UrlBase {
+  api: string;
+}
+
+export function userJson(user: User) {
+  return { id: user.id, email: user.email, name: user.name, nick: user.nick, avatar: user.avatar ?? '', website: user.website };
+}
+
+export function organizationJson(org: Organization & { userCount: number }, base: UrlBase) {
+  return {
+    id: org.id,
+    parameterized_name: org.parameterizedName,
+    name: org.name,
+    user_limit: 0,
+    user_count: org.userCount,
+    active: true,
+    url: `${base.api}/organizations/${org.parameterizedName}`,
+    subscription: { trial: false, billing_date: null },
+  };
+}
+
+export function flowUserJson(user: FlowUser, lastActivity: number | undefined) {
+  return {
+    ...userJson(user),
+    status: null,
+    disabled: user.disabled,
+    in_flow: user.inFlow,
+    last_activity: lastActivity ?? 0,
+    last_ping: lastActivity ?? 0,
+  };
+}
+
+export interface FlowExtras {
+  unreadMentions: number;
+  userCount: number;
+  users?: ReturnType<typeof flowUserJson>[];
+}
+
+export function flowJson(view: FlowView, extras: FlowExtras, base: UrlBase) {
+  const { flow, organization, membership } = view;
+  const path = `${organization.parameterizedName}/${flow.parameterizedName}`;
+  return {
+    id: flow.id,
+    name: flow.name,
+    parameterized_name: flow.parameterizedName,
+    organization: organizationJson({ ...organization, userCount: extras.userCount }, base),
+    unread_mentions: extras.unreadMentions,
+    open: membership?.open ?? false,
+    joined: membership !== null && membership.inFlow,
+    url: `${base.api}/flows/${path}`,
+    web_url: `${base.api}/app/${path}`,
+    access_mode: flow.accessMode,
+    ...(flow.accessMode !== 'invitation' ? { join_url: `${base.api}/invitations/${flow.id}` } : {}),
+    disabled: flow.disabled,
+    ...(extras.users ? { users: extras.users } : {}),
+  };
+}
