@@ -8,6 +8,6 @@ if (!existsSync(entry)) {
   process.exit(1);
 }
 require(entry).main(process.argv.slice(2)).catch((err) => {
-  process.stderr.write(`tributary: ${err && err.message ? err.message : err}\n`);
+  process.stderr.write(`tributary: ${err?.message ? err.message : err}\n`);
   process.exit(1);
 });

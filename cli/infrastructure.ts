@@ -17,6 +17,7 @@ import type { Presence } from '../core/ports/presence';
 import type { RateLimiter } from '../core/ports/rate-limiter';
 import type { ShardLeases } from '../core/ports/shard-lease';
 import type { WorkQueue } from '../core/ports/work-queue';
+import { mirrorLeasesTo } from '../infra/mongo/mongo-fenced-leases';
 import { MongoMessageStore } from '../infra/mongo/mongo-message-store';
 import { PostgresDirectory } from '../infra/postgres/directory/postgres-directory';
 import { migrate } from '../infra/postgres/migrate';
@@ -63,10 +64,12 @@ export async function buildInfrastructure(config: Config, log: Log, options: { a
   if (applied.length) log.info({ applied }, 'migrations applied');
 
   let store: MessageStore;
+  let mongo: MongoMessageStore | null = null;
   if (config.MONGO_URL) {
-    const mongo = new MongoMessageStore({ url: config.MONGO_URL, dbName: config.MONGO_DB });
+    mongo = new MongoMessageStore({ url: config.MONGO_URL, dbName: config.MONGO_DB });
     store = mongo;
-    closers.unshift(() => mongo.close());
+    const opened = mongo;
+    closers.unshift(() => opened.close());
   } else {
     store = new PostgresMessageStore({ pool });
   }
@@ -97,7 +100,7 @@ export async function buildInfrastructure(config: Config, log: Log, options: { a
     leases() {
       if (!leases) {
         const created = new PostgresShardLeases(url);
-        leases = created;
+        leases = mongo ? mirrorLeasesTo(mongo, created) : created;
         closers.unshift(() => created.close());
       }
       return leases;

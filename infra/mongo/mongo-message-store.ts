@@ -63,6 +63,15 @@ export class MongoMessageStore implements MessageStore {
     return this.db.collection<LeaseRow>('shard_leases');
   }
 
+  /**
+   * Records a newly acquired lease's token. Leases are taken in Postgres; mirroring the token
+   * here lets every batch check its fence inside the same MongoDB transaction as its writes.
+   * Tokens only grow, so a late mirror of an older token never overwrites a newer one.
+   */
+  async recordLeaseToken(shard: number, token: number): Promise<void> {
+    await this.leases.updateOne({ shard }, { $max: { token } }, { upsert: true });
+  }
+
   /** Creates the indexes every query needs; createIndexes is a no-op for indexes that exist. */
   async prepare(): Promise<void> {
     await this.messages.createIndexes([

@@ -51,7 +51,7 @@ export function flowJson(view: FlowView, extras: FlowExtras, base: UrlBase) {
     organization: organizationJson({ ...organization, userCount: extras.userCount }, base),
     unread_mentions: extras.unreadMentions,
     open: membership?.open ?? false,
-    joined: membership !== null && membership.inFlow,
+    joined: membership?.inFlow === true,
     url: `${base.api}/flows/${path}`,
     web_url: `${base.api}/app/${path}`,
     access_mode: flow.accessMode,
