@@ -1,0 +1,177 @@
+/** Connection: one streaming client, whatever its transport: its send queue, resume cursors, slow-consumer guard. */
+import type { User } from '../core/domain/types';
+import { ConversationCursors } from './conversation-cursors';
+import type { Envelope } from './envelope';
+import type { FlushScheduler } from './flush-scheduler';
+import type { Hub, HubMember } from './hub';
+
+/** One queued write: an event (its shared bus bytes) or a control frame made for this connection. */
+export interface Outgoing {
+  readonly kind: 'event' | 'control';
+  readonly body: Buffer;
+  /** SSE only: the resume cursor as of this event (events with an id). */
+  readonly cursor?: string;
+  /** Control frames: their `type`, for transports that name events (SSE). */
+  readonly type?: string;
+}
+
+/** Why a connection is closed; transports map this to a WebSocket close code or to ending the response. */
+export type CloseReason = 'slow consumer' | 'server shutting down' | 'client gone' | 'keep-alive timeout' | 'unauthenticated';
+
+/** The transport under a connection. Every method must be safe to call after the socket died. */
+export interface Sink {
+  readonly transport: 'ws' | 'http';
+  /** Bytes accepted for the socket but not yet sent to the peer. */
+  bufferedBytes(): number;
+  /** Writes all items in order, with the socket corked so they leave in one writev. */
+  write(items: readonly Outgoing[]): void;
+  /** Idle keep-alive: lone "\n" (JSON), ":\n\n" (SSE) or a ping (WebSocket). */
+  keepAlive(): void;
+  close(reason: CloseReason): void;
+}
+
+export interface ConnectionContext {
+  hub: Hub;
+  scheduler: FlushScheduler;
+  sendBufferLimitBytes: number;
+  /** SSE: attach the cursor to every event with an id. */
+  encodeCursor?: (positions: Record<string, number>) => string;
+  /** Called for every event flushed (metrics), with the number of event frames. */
+  onDelivered(events: number): void;
+  onSlowConsumer(connection: Connection): void;
+  /** Called once, when the connection is closed for any reason. */
+  onClosed(connection: Connection): void;
+}
+
+/**
+ * Hub member for one client. Deliveries are queued and written on the scheduler's next flush;
+ * when queued plus unsent bytes pass the limit the connection is closed at once (a slow client
+ * never holds memory or time that the others need) and it resumes from its cursor on reconnect.
+ */
+export class Connection implements HubMember {
+  readonly cursors = new ConversationCursors();
+  private readonly channels = new Set<string>();
+  private queue: Outgoing[] = [];
+  private queuedBytes = 0;
+  /** Extra room for a backfill, which lands all at once; reset as soon as the client catches up. */
+  private allowance = 0;
+  private ready = false;
+  private closed = false;
+  private lastWriteAt = Date.now();
+
+  constructor(
+    readonly user: User,
+    private readonly sink: Sink,
+    private readonly context: ConnectionContext,
+  ) {}
+
+  get transport(): 'ws' | 'http' {
+    return this.sink.transport;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Until ready (HTTP: before the 200 head is written) output is queued but not written. */
+  markReady(): void {
+    this.ready = true;
+    if (this.queue.length) this.context.scheduler.mark(this);
+  }
+
+  async join(channel: string): Promise<void> {
+    if (this.closed) throw new Error('connection closed');
+    this.channels.add(channel);
+    await this.context.hub.join(channel, this);
+  }
+
+  async leave(channel: string): Promise<void> {
+    if (this.channels.delete(channel)) await this.context.hub.leave(channel, this);
+  }
+
+  /** From the hub: a live event. */
+  deliver(envelope: Envelope): void {
+    if (this.closed || !this.cursors.admit(envelope)) return;
+    this.enqueueEvent(envelope);
+  }
+
+  /** A live event that passed the cursors (drained after a backfill). */
+  enqueueEvent(envelope: Envelope): void {
+    this.push({ kind: 'event', body: envelope.bytes, ...this.cursorOf(envelope.id) });
+  }
+
+  /** A stored message sent by a backfill: serialized here, once, for this connection only. */
+  enqueueBackfill(message: { id: number }, state: { last: number }): void {
+    state.last = message.id;
+    const body = Buffer.from(JSON.stringify(message));
+    this.allowance += body.length;
+    this.push({ kind: 'event', body, ...this.cursorOf(message.id) });
+  }
+
+  /** A control frame (`{type: ...}`) for this client; transports without control frames skip it. */
+  sendControl(frame: { type: string } & Record<string, unknown>): void {
+    this.push({ kind: 'control', type: frame.type, body: Buffer.from(JSON.stringify(frame)) });
+  }
+
+  /** Called by the shared keep-alive timer: writes a keep-alive only after `idleMs` of silence. */
+  keepAliveTick(now: number, idleMs: number): void {
+    if (this.closed || !this.ready || now - this.lastWriteAt < idleMs) return;
+    this.lastWriteAt = now;
+    this.sink.keepAlive();
+  }
+
+  flush(): void {
+    if (this.closed || !this.ready || this.queue.length === 0) return;
+    const items = this.queue;
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.sink.write(items);
+    this.lastWriteAt = Date.now();
+    let events = 0;
+    for (const item of items) if (item.kind === 'event') events++;
+    if (events) this.context.onDelivered(events);
+  }
+
+  /** Closes the transport and leaves every channel; idempotent. */
+  close(reason: CloseReason): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.sink.close(reason);
+    for (const channel of this.channels) void this.context.hub.leave(channel, this);
+    this.channels.clear();
+    this.context.onClosed(this);
+  }
+
+  /**
+   * Slow means the socket itself is backed up (unsent bytes in user space: the kernel buffer is
+   * full) and that plus this turn's queue passes the limit. A burst queued within one turn to a
+   * socket that keeps up is not slowness; it is still capped, at four times the limit.
+   */
+  private overLimit(): boolean {
+    const limit = this.context.sendBufferLimitBytes;
+    if (this.queuedBytes > 4 * limit + this.allowance) return true;
+    const unsent = this.sink.bufferedBytes();
+    const total = this.queuedBytes + unsent;
+    if (total <= limit) this.allowance = 0;
+    return unsent > 0 && total > limit + this.allowance;
+  }
+
+  private cursorOf(id: number | null): { cursor?: string } {
+    const encode = this.context.encodeCursor;
+    return encode && id !== null ? { cursor: encode(this.cursors.snapshot()) } : {};
+  }
+
+  private push(item: Outgoing): void {
+    if (this.closed) return;
+    this.queue.push(item);
+    this.queuedBytes += item.body.length;
+    if (this.overLimit()) {
+      this.context.onSlowConsumer(this);
+      this.close('slow consumer');
+      return;
+    }
+    if (this.ready) this.context.scheduler.mark(this);
+  }
+}

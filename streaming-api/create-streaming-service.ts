@@ -1,0 +1,42 @@
+/** createStreamingService: builds the streaming API (HTTP streams + WebSocket) from its dependencies. */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Router } from 'express';
+import { createHttpStreamRouter } from './http-stream';
+import { resolveStreamingOptions } from './options';
+import { StreamingContext, type StreamingDeps } from './streaming-context';
+import { createWebSocketEndpoint } from './websocket';
+
+export type { StreamingDeps } from './streaming-context';
+
+export interface StreamingService {
+  /** `GET /flows?filter=…` and `GET /flows/:org/:flow`; mount at `/` (alone) or `/stream` (shared process). */
+  router: Router;
+  /** Give it the upgrades of the WebSocket path (`/ws` or `/stream/ws`). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Open authenticated connections, both transports. */
+  connectionCount(): number;
+  /** Stops accepting, closes WebSockets with 1001 and ends HTTP streams, drops the bus subscriptions. */
+  close(): Promise<void>;
+}
+
+/** Options are validated here, so a bad one fails at start with a message naming it. */
+export function createStreamingService(deps: StreamingDeps): StreamingService {
+  const ctx = new StreamingContext(deps, resolveStreamingOptions(deps.options));
+  const router = createHttpStreamRouter(ctx);
+  const ws = createWebSocketEndpoint(ctx);
+  let closed: Promise<void> | null = null;
+  return {
+    router,
+    handleUpgrade: (req, socket, head) => ws.handleUpgrade(req, socket, head),
+    connectionCount: () => ctx.connections.size,
+    close: () =>
+      (closed ??= (async () => {
+        ctx.closing = true;
+        ws.close();
+        for (const connection of [...ctx.connections]) connection.close('server shutting down');
+        ctx.keepAlive.stop();
+        await ctx.hub.close();
+      })()),
+  };
+}

@@ -1,0 +1,140 @@
+/** HTTP streaming endpoints (spec §4): `GET /flows?filter=…` and `GET /flows/:org/:flow`, JSON lines or SSE. */
+import type { Request, Response } from 'express';
+import { Router } from 'express';
+import { isPrivateConversation, privateParticipants, type User } from '../core/domain/types';
+import { AppError, notFound, validationError } from '../core/errors';
+import { flowChannel, userChannel } from '../core/messaging/channels';
+import type { Connection } from './connection';
+import { parseFilter, resolveFlowRefs } from './flow-refs';
+import { type HttpStreamMode, HttpStreamSink } from './http-stream-sink';
+import { type PresenceState, publishPresence } from './live-events';
+import { type ResumeOutcome, type ResumeTarget, resumeChannel } from './resume';
+import { decodeCursor, encodeCursor } from './sse-cursor';
+import type { StreamingContext } from './streaming-context';
+
+/** First value of a query parameter (express may give arrays for repeated ones). */
+function queryValue(value: unknown): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' ? first : undefined;
+}
+
+function sendError(res: Response, error: AppError): void {
+  if (res.headersSent) return;
+  if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  res.status(error.status).json(error.toJSON());
+}
+
+const asAppError = (error: unknown): AppError =>
+  error instanceof AppError ? error : new AppError('UNAVAILABLE', 'stream could not be set up, retry', undefined, 2);
+
+/** Private conversations named in an SSE cursor that this user takes part in (never anybody else's). */
+function privateTargets(cursor: Map<string, number>, userId: number): ResumeTarget[] {
+  const targets: ResumeTarget[] = [];
+  for (const [conversation, since] of cursor) {
+    if (isPrivateConversation(conversation) && privateParticipants(conversation).includes(userId)) targets.push({ conversation, since });
+  }
+  return targets;
+}
+
+/** Keeps publishing `activity.user` while the stream is open; returns the stop function. */
+function startPresence(ctx: StreamingContext, user: User, flowIds: string[], state: PresenceState): () => void {
+  if (flowIds.length === 0) return () => {};
+  const publish = (): void => {
+    void publishPresence(ctx.deps, flowIds, user.id, state, (err) => ctx.deps.log.warn({ err }, 'presence publish failed'));
+  };
+  publish();
+  const timer = setInterval(publish, ctx.options.presenceIntervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** Serves one stream request; every rejection is answered before any body, never 200-then-close. */
+async function serveStream(ctx: StreamingContext, req: Request, res: Response, pathRef: string | null): Promise<void> {
+  if (ctx.closing) return sendError(res, new AppError('UNAVAILABLE', 'server shutting down', undefined, 1));
+  const query = req.query as Record<string, unknown>;
+  let user: User;
+  try {
+    ({ user } = await ctx.deps.authenticator.authenticate(req.headers.authorization, queryValue(query.access_token)));
+  } catch (error) {
+    return sendError(res, asAppError(error));
+  }
+  res.setHeader('Flowdock-User', String(user.id));
+  const withUser = ['1', 'true'].includes(queryValue(query.user) ?? '');
+  const refs = pathRef ? [pathRef] : parseFilter(queryValue(query.filter));
+  if (refs.length === 0 && !withUser) return sendError(res, validationError({ filter: ["can't be blank unless user=1"] }));
+  let resolved: Awaited<ReturnType<typeof resolveFlowRefs>>;
+  try {
+    resolved = await resolveFlowRefs(ctx.deps.directory, user.id, refs);
+  } catch (error) {
+    return sendError(res, asAppError(error));
+  }
+  const { flows, missing } = resolved;
+  // Invisible and unknown flows look the same: 404, never 403 (no hint that the flow exists).
+  if (missing !== null) return sendError(res, notFound('flow'));
+
+  const accept = queryValue(query.accept) ?? req.headers.accept ?? '';
+  const mode: HttpStreamMode = accept.includes('text/event-stream') ? 'sse' : 'json';
+  const cursor = mode === 'sse' ? decodeCursor(queryValue(req.headers['last-event-id'])) : new Map<string, number>();
+  const active = queryValue(query.active);
+  const presenceState: PresenceState | null = active === 'true' ? 'active' : active === 'idle' ? 'idle' : null;
+  let stopPresence = (): void => {};
+  const connection = ctx.openConnection(user, new HttpStreamSink(res, mode, ctx.options.slowConsumerGraceMs), {
+    encodeCursor: mode === 'sse' ? encodeCursor : undefined,
+    onClosed: () => stopPresence(),
+  });
+  res.on('close', () => connection.close('client gone'));
+
+  try {
+    await subscribeAll(ctx, connection, flows.map((f) => f.flow.id), withUser ? privateTargets(cursor, user.id) : null, cursor, mode);
+  } catch (error) {
+    ctx.deps.log.warn({ err: error, user: user.id }, 'stream setup failed');
+    connection.close('server shutting down');
+    return sendError(res, asAppError(error));
+  }
+  if (connection.isClosed) return sendError(res, new AppError('UNAVAILABLE', 'server shutting down', undefined, 1));
+  req.socket.setNoDelay(true);
+  req.socket.setKeepAlive(true);
+  res.writeHead(200, {
+    'Content-Type': mode === 'sse' ? 'text/event-stream' : 'application/json',
+    'Cache-Control': 'no-cache',
+    // Proxies such as nginx would otherwise buffer the stream.
+    'X-Accel-Buffering': 'no',
+  });
+  res.flushHeaders();
+  connection.markReady();
+  if (presenceState) stopPresence = startPresence(ctx, user, flows.map((f) => f.flow.id), presenceState);
+}
+
+/** Joins every flow (and the user channel), resuming from the SSE cursor where it names a position. */
+async function subscribeAll(
+  ctx: StreamingContext,
+  connection: Connection,
+  flowIds: string[],
+  privateResume: ResumeTarget[] | null,
+  cursor: Map<string, number>,
+  mode: HttpStreamMode,
+): Promise<void> {
+  const announce = (outcome: ResumeOutcome): void => {
+    if (outcome.resync) connection.sendControl({ type: 'resync', flow: outcome.conversation, reason: 'too many missed', last_id: outcome.lastId });
+  };
+  // SSE needs every flow's position in the cursor from the start, or a flow quiet during this
+  // stream would be missing from Last-Event-ID and not resumed after a reconnect.
+  const options = { needLastId: mode === 'sse', announce };
+  const joins = flowIds.map((id) => resumeChannel(ctx.resumeDeps, connection, flowChannel(id), [{ conversation: id, since: cursor.get(id) }], options));
+  if (privateResume) joins.push(resumeChannel(ctx.resumeDeps, connection, userChannel(connection.user.id), privateResume, options));
+  await Promise.all(joins);
+}
+
+/** The stream router; the caller mounts it at `/` (streaming alone) or `/stream` (all services in one process). */
+export function createHttpStreamRouter(ctx: StreamingContext): Router {
+  const router = Router();
+  const handle = (req: Request, res: Response, pathRef: string | null): void => {
+    serveStream(ctx, req, res, pathRef).catch((error: unknown) => {
+      ctx.deps.log.error({ err: error }, 'stream request failed');
+      sendError(res, new AppError('INTERNAL', 'internal error'));
+    });
+  };
+  router.get('/flows', (req, res) => handle(req, res, null));
+  router.get('/flows/:org/:flow', (req, res) => handle(req, res, `${req.params.org}/${req.params.flow}`));
+  return router;
+}

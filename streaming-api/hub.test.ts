@@ -1,0 +1,119 @@
+/** Unit tests of the hub, the connection queue and the resume cursors, on the in-process bus. */
+import type { User } from '../core/domain/types';
+import { InProcessBus } from '../core/in-process/in-process-bus';
+import type { Bus } from '../core/ports/bus';
+import { Connection, type Outgoing, type Sink } from './connection';
+import { ConversationCursors } from './conversation-cursors';
+import type { Envelope } from './envelope';
+import { FlushScheduler } from './flush-scheduler';
+import { Hub } from './hub';
+
+const user = { id: 7, nick: 'u', name: 'U', email: 'u@x', avatar: null, website: null, createdAt: new Date() } satisfies User;
+const tick = () => new Promise((r) => setImmediate(r));
+const envelope = (id: number | null, conversation = 'f1'): Envelope => ({ bytes: Buffer.from(`{"id":${id}}`), id, conversation, sent: null });
+
+class RecordingSink implements Sink {
+  readonly transport = 'ws' as const;
+  readonly writes: (readonly Outgoing[])[] = [];
+  buffered = 0;
+  closedWith: string | null = null;
+  bufferedBytes = () => this.buffered;
+  write = (items: readonly Outgoing[]) => void this.writes.push(items);
+  keepAlive = () => {};
+  close = (reason: string) => void (this.closedWith = reason);
+}
+
+function connectionOn(hub: Hub, sink: Sink, limit = 1 << 20) {
+  const scheduler = new FlushScheduler(2, (e) => {
+    throw e;
+  });
+  const slow: Connection[] = [];
+  const c = new Connection(user, sink, {
+    hub, scheduler, sendBufferLimitBytes: limit, onDelivered: () => {}, onSlowConsumer: (x) => void slow.push(x), onClosed: () => {},
+  });
+  c.markReady();
+  return { c, slow };
+}
+
+describe('Hub', () => {
+  test('hands the very same Buffer to every member, through one bus subscription', async () => {
+    const bus = new InProcessBus();
+    const subscribe = jest.spyOn(bus, 'subscribe');
+    const hub = new Hub(bus);
+    const seen: Buffer[] = [];
+    const member = { deliver: (e: Envelope) => void seen.push(e.bytes) };
+    const other = { deliver: (e: Envelope) => void seen.push(e.bytes) };
+    await hub.join('flow:a', member);
+    await hub.join('flow:a', other);
+    expect(subscribe).toHaveBeenCalledTimes(1);
+    const payload = Buffer.from(JSON.stringify({ id: 1, flow: 'a', event: 'message' }));
+    await bus.publish('flow:a', payload);
+    await tick();
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toBe(payload);
+    expect(seen[1]).toBe(payload);
+    await hub.leave('flow:a', member);
+    expect(hub.channelCount()).toBe(1);
+    await hub.leave('flow:a', other);
+    expect(hub.channelCount()).toBe(0);
+  });
+
+  test('the same Buffer reaches the sinks of two connections', async () => {
+    const bus = new InProcessBus();
+    const hub = new Hub(bus);
+    const sinks = [new RecordingSink(), new RecordingSink()];
+    for (const sink of sinks) await connectionOn(hub, sink).c.join('flow:a');
+    const payload = Buffer.from(JSON.stringify({ id: 1, flow: 'a' }));
+    await bus.publish('flow:a', payload);
+    await tick();
+    await tick();
+    expect(sinks[0]!.writes[0]![0]!.body).toBe(payload);
+    expect(sinks[1]!.writes[0]![0]!.body).toBe(payload);
+  });
+
+  test('coalesces the deliveries of one turn into one write, and drops duplicates', async () => {
+    const hub = new Hub({} as Bus);
+    const sink = new RecordingSink();
+    const { c } = connectionOn(hub, sink);
+    c.deliver(envelope(1));
+    c.deliver(envelope(2));
+    c.deliver(envelope(2));
+    c.deliver(envelope(null));
+    await tick();
+    expect(sink.writes).toHaveLength(1);
+    expect(sink.writes[0]!.map((o) => o.body.toString())).toEqual(['{"id":1}', '{"id":2}', '{"id":null}']);
+  });
+
+  test('closes a slow consumer without delaying the others', async () => {
+    const hub = new Hub({} as Bus);
+    const slowSink = new RecordingSink();
+    slowSink.buffered = 900;
+    const fastSink = new RecordingSink();
+    const slow = connectionOn(hub, slowSink, 1000);
+    const fast = connectionOn(hub, fastSink, 1000);
+    const big: Envelope = { bytes: Buffer.alloc(200, 32), id: null, conversation: null, sent: null };
+    slow.c.deliver(big);
+    fast.c.deliver(big);
+    expect(slowSink.closedWith).toBe('slow consumer');
+    expect(slow.slow).toHaveLength(1);
+    await tick();
+    expect(fastSink.writes).toHaveLength(1);
+    expect(slowSink.writes).toHaveLength(0);
+  });
+});
+
+describe('ConversationCursors', () => {
+  test('holds live events during a backfill and releases only the newer ones', () => {
+    const cursors = new ConversationCursors();
+    const state = cursors.hold('f1', 3);
+    expect(cursors.admit(envelope(5))).toBe(false);
+    expect(cursors.admit(envelope(6))).toBe(false);
+    expect(cursors.admit(envelope(1, 'other'))).toBe(true);
+    state.last = 5; // backfilled 4 and 5
+    const released = cursors.release('f1', state, 5);
+    expect(released.map((e) => e.id)).toEqual([6]);
+    expect(cursors.admit(envelope(6))).toBe(false);
+    expect(cursors.admit(envelope(7))).toBe(true);
+    expect(cursors.snapshot()).toEqual({ f1: 7, other: 1 });
+  });
+});

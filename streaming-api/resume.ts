@@ -1,0 +1,84 @@
+/**
+ * Resume without gap or duplicate: subscribe first, hold live events, backfill from the store, then
+ * release the held events minus what the backfill covered. Used by WebSocket `since` and SSE Last-Event-ID.
+ */
+import type { MessageStore } from '../core/ports/message-store';
+import type { Connection } from './connection';
+
+/** One conversation to bring up to date on a channel. */
+export interface ResumeTarget {
+  conversation: string;
+  /** Last id the client has; undefined = it wants only what comes next. */
+  since?: number;
+}
+
+/** Where a conversation stands once resumed. */
+export interface ResumeOutcome {
+  conversation: string;
+  /** Newest id the client has now (backfilled, or the store's last when it named no `since`). */
+  lastId: number;
+  /** More than maxBackfill were missed: nothing was backfilled; the client must refetch via REST up to lastId. */
+  resync: boolean;
+}
+
+export interface ResumeDeps {
+  store: MessageStore;
+  maxBackfill: number;
+}
+
+export interface ResumeOptions {
+  /** Ask the store for the last id when the client named none (WS `last_id`, the SSE cursor). */
+  needLastId: boolean;
+  /**
+   * Called between the backfill and the release of held live events, so that a control frame
+   * (`subscribed`, `resync`) lands exactly there. Not called when the hold was cancelled.
+   */
+  announce?: (outcome: ResumeOutcome) => void;
+}
+
+/**
+ * Joins `channel` and resumes each target on `connection`. Rejects (leaving the cursors of the
+ * targets forgotten) if the bus or the store fails; the caller reports it.
+ */
+export async function resumeChannel(
+  deps: ResumeDeps,
+  connection: Connection,
+  channel: string,
+  targets: readonly ResumeTarget[],
+  options: ResumeOptions,
+): Promise<ResumeOutcome[]> {
+  const holds = targets.map((t) => ({ target: t, state: connection.cursors.hold(t.conversation, t.since) }));
+  try {
+    // The subscription is active before the store is read: anything persisted after the read
+    // is published after it, and so is held rather than missed.
+    await connection.join(channel);
+    const outcomes: ResumeOutcome[] = [];
+    for (const { target, state } of holds) {
+      const { conversation, since } = target;
+      let messages: { id: number }[] = [];
+      let lastId: number;
+      let resync = false;
+      if (since !== undefined) {
+        messages = await deps.store.listAfter(conversation, since, deps.maxBackfill + 1);
+        resync = messages.length > deps.maxBackfill;
+        if (resync) messages = [];
+        lastId = resync ? await deps.store.lastId(conversation) : (messages.at(-1)?.id ?? since);
+      } else {
+        lastId = options.needLastId ? await deps.store.lastId(conversation) : -1;
+      }
+      // Synchronous from here on: backfill, announce and held events are queued in that order.
+      if (!connection.cursors.isCurrent(conversation, state)) continue;
+      for (const message of messages) connection.enqueueBackfill(message, state);
+      const outcome = { conversation, lastId: Math.max(lastId, 0), resync };
+      options.announce?.(outcome);
+      for (const envelope of connection.cursors.release(conversation, state, lastId)) connection.enqueueEvent(envelope);
+      outcomes.push(outcome);
+    }
+    return outcomes;
+  } catch (error) {
+    for (const { target, state } of holds) {
+      if (connection.cursors.isCurrent(target.conversation, state)) connection.cursors.forget(target.conversation);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,64 @@
+/** The WebSocket endpoint: upgrade handling and authentication at the upgrade (header or `access_token`). */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { User } from '../core/domain/types';
+import { AppError } from '../core/errors';
+import type { StreamingContext } from './streaming-context';
+import { WsSession } from './ws-session';
+
+/** Answers a refused upgrade with a plain HTTP response (status + JSON body) and closes the socket. */
+function refuseUpgrade(socket: Duplex, error: AppError): void {
+  const body = JSON.stringify(error.toJSON());
+  const reason = error.status === 401 ? 'Unauthorized' : error.status === 503 ? 'Service Unavailable' : 'Error';
+  socket.end(
+    `HTTP/1.1 ${error.status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+export interface WebSocketEndpoint {
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Sessions not yet closed, authenticated or not. */
+  readonly sessions: Set<WsSession>;
+  close(): void;
+}
+
+export function createWebSocketEndpoint(ctx: StreamingContext): WebSocketEndpoint {
+  // Deflate off: frames are then written synchronously and without a per-connection copy, which
+  // the corked fan-out relies on; chat events are small and compress per connection only.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: ctx.options.maxPayloadBytes, perMessageDeflate: false, clientTracking: false });
+  const sessions = new Set<WsSession>();
+
+  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, user: User | null): void => {
+    if (ctx.closing || socket.destroyed) {
+      refuseUpgrade(socket, new AppError('UNAVAILABLE', 'server shutting down'));
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => startSession(user, ws));
+  };
+
+  function startSession(user: User | null, ws: WebSocket): void {
+    const session = new WsSession(ctx, ws, user);
+    sessions.add(session);
+    ws.on('close', () => sessions.delete(session));
+  }
+
+  return {
+    sessions,
+    handleUpgrade(req, socket, head) {
+      // Until the upgrade completes nobody else listens for socket errors.
+      socket.on('error', (err) => ctx.deps.log.debug({ err }, 'upgrade socket error'));
+      if (ctx.closing) return refuseUpgrade(socket, new AppError('UNAVAILABLE', 'server shutting down'));
+      const token = new URL(req.url ?? '/', 'http://localhost').searchParams.get('access_token') ?? undefined;
+      const authorization = req.headers.authorization;
+      if (!authorization && !token) return accept(req, socket, head, null);
+      ctx.deps.authenticator.authenticate(authorization, token).then(
+        ({ user }) => accept(req, socket, head, user),
+        (error: unknown) => refuseUpgrade(socket, error instanceof AppError ? error : new AppError('UNAVAILABLE', 'authentication unavailable')),
+      );
+    },
+    close() {
+      for (const session of sessions) session.closeForShutdown();
+    },
+  };
+}

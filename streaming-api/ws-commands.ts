@@ -1,0 +1,127 @@
+/** The WebSocket commands of an authenticated client: subscribe, unsubscribe, post, presence, typing. */
+import { notFound } from '../core/errors';
+import { flowChannel, userChannel } from '../core/messaging/channels';
+import { type PostTarget, postMessage } from '../core/messaging/post-message';
+import { resolveFlowRef } from './flow-refs';
+import { publishPresence, typingEvent } from './live-events';
+import { resumeChannel } from './resume';
+import type { ClientFrame } from './ws-protocol';
+import { errorFrame, type WsSession } from './ws-session';
+
+type Frame<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;
+
+/** Runs one command; AppErrors it throws become the error frame of the frame. */
+export async function runCommand(session: WsSession, frame: ClientFrame): Promise<void> {
+  switch (frame.type) {
+    case 'subscribe':
+      return subscribe(session, frame);
+    case 'unsubscribe':
+      return unsubscribe(session, frame);
+    case 'post':
+      return post(session, frame);
+    case 'presence':
+      return presence(session, frame);
+    case 'typing':
+      return typing(session, frame);
+    default:
+      // auth and ping are the session's own; nothing else parses.
+      return;
+  }
+}
+
+async function subscribe(session: WsSession, frame: Frame<'subscribe'>): Promise<void> {
+  const jobs = frame.flows.map((entry) => subscribeFlow(session, entry.flow, entry.since, frame.ref));
+  if (frame.user && !session.userSubscribed) {
+    session.userSubscribed = true;
+    jobs.push(
+      session.connection!.join(userChannel(session.user.id)).then(
+        () => session.send({ type: 'subscribed', user: true }),
+        (error: unknown) => {
+          session.userSubscribed = false;
+          throw error;
+        },
+      ),
+    );
+  }
+  await Promise.all(jobs);
+}
+
+/** Subscribes one flow, resuming after `since`; answers `subscribed` (after any backfill) or an error naming the flow. */
+async function subscribeFlow(session: WsSession, ref: string, since: number | undefined, frameRef: string | number | undefined): Promise<void> {
+  const connection = session.connection!;
+  const view = await resolveFlowRef(session.ctx.deps.directory, session.user.id, ref);
+  if (!view) return session.send(errorFrame(notFound('flow'), frameRef, { flow: ref }));
+  const flowId = view.flow.id;
+  const path = `${view.organization.parameterizedName}/${view.flow.parameterizedName}`;
+  if (session.flows.has(flowId)) {
+    return session.send({ type: 'subscribed', flow: flowId, path, last_id: Math.max(0, connection.cursors.lastId(flowId) ?? 0) });
+  }
+  session.flows.set(flowId, path);
+  try {
+    await resumeChannel(session.ctx.resumeDeps, connection, flowChannel(flowId), [{ conversation: flowId, since }], {
+      needLastId: true,
+      announce: (outcome) => {
+        if (outcome.resync) session.send({ type: 'resync', flow: flowId, reason: 'too many missed', last_id: outcome.lastId });
+        session.send({ type: 'subscribed', flow: flowId, path, last_id: outcome.lastId });
+      },
+    });
+  } catch (error) {
+    session.ctx.deps.log.warn({ err: error, flow: flowId }, 'subscribe failed');
+    session.flows.delete(flowId);
+    await connection.leave(flowChannel(flowId));
+    session.send(errorFrame(error, frameRef, { flow: flowId }));
+  }
+}
+
+async function unsubscribe(session: WsSession, frame: Frame<'unsubscribe'>): Promise<void> {
+  const connection = session.connection!;
+  for (const ref of frame.flows) {
+    const flowId = flowIdOf(session, ref);
+    if (!flowId) continue;
+    session.flows.delete(flowId);
+    connection.cursors.forget(flowId);
+    await connection.leave(flowChannel(flowId));
+    session.send({ type: 'unsubscribed', flow: flowId });
+  }
+  if (frame.user && session.userSubscribed) {
+    session.userSubscribed = false;
+    await connection.leave(userChannel(session.user.id));
+    session.send({ type: 'unsubscribed', user: true });
+  }
+}
+
+/** A subscribed flow's id from its id or its `org/flow` path; null when not subscribed. */
+function flowIdOf(session: WsSession, ref: string): string | null {
+  if (session.flows.has(ref)) return ref;
+  const normalized = ref.replace(':', '/');
+  for (const [id, path] of session.flows) if (path === normalized) return id;
+  return null;
+}
+
+/** Posts through postMessage, the same action (validation, authorization, idempotency) as REST. */
+async function post(session: WsSession, frame: Frame<'post'>): Promise<void> {
+  const { type: _type, ref, flow, to, ...body } = frame;
+  let target: PostTarget;
+  if (flow !== undefined) {
+    const view = await resolveFlowRef(session.ctx.deps.directory, session.user.id, flow);
+    if (!view) throw notFound('flow');
+    target = { kind: 'flow', flowId: view.flow.id };
+  } else {
+    target = { kind: 'private', userId: Number(to) };
+  }
+  const { message } = await postMessage(session.ctx.deps.postDeps, session.user, target, body);
+  session.send({ type: 'ack', ...(ref !== undefined ? { ref } : {}), message });
+}
+
+async function presence(session: WsSession, frame: Frame<'presence'>): Promise<void> {
+  await publishPresence(session.ctx.deps, [...session.flows.keys()], session.user.id, frame.state, (err) =>
+    session.ctx.deps.log.warn({ err }, 'presence publish failed'),
+  );
+}
+
+/** Typing is only for flows the client subscribed to: they are authorized already, so no lookup per keystroke. */
+async function typing(session: WsSession, frame: Frame<'typing'>): Promise<void> {
+  const flowId = flowIdOf(session, frame.flow);
+  if (!flowId) throw notFound('subscribed flow');
+  await session.ctx.deps.bus.publish(flowChannel(flowId), JSON.stringify(typingEvent(flowId, session.user.id, Date.now())));
+}

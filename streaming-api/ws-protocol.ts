@@ -1,0 +1,88 @@
+/** The WebSocket protocol's client frames: zod schemas, and the one parser that turns a raw frame into a typed one. */
+import { z } from 'zod';
+import { validationError } from '../core/errors';
+import { parseInput } from '../core/validation';
+
+/** A client's correlation id, echoed in the answer (`ack`, `error`, `pong`). */
+const ref = z.union([z.string().max(128), z.number().int()]).optional();
+/** A flow id, `org/flow` or legacy `org:flow`. */
+const flowRef = z.string().min(1).max(300);
+const MAX_FLOWS_PER_FRAME = 500;
+
+export const authFrame = z
+  .object({ type: z.literal('auth'), ref, token: z.string().min(1).max(512).optional(), email: z.string().min(1).max(320).optional(), password: z.string().max(1024).optional() })
+  .superRefine((f, ctx) => {
+    if (f.token === undefined && (f.email === undefined || f.password === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['token'], message: 'token, or email and password, is required' });
+    }
+  });
+
+export const subscribeFrame = z.object({
+  type: z.literal('subscribe'),
+  ref,
+  flows: z.array(z.object({ flow: flowRef, since: z.number().int().nonnegative().optional() })).max(MAX_FLOWS_PER_FRAME).default([]),
+  /** Private messages and user-scoped events (flow-add, flow-remove, …). */
+  user: z.boolean().optional(),
+});
+
+export const unsubscribeFrame = z.object({
+  type: z.literal('unsubscribe'),
+  ref,
+  flows: z.array(flowRef).max(MAX_FLOWS_PER_FRAME).default([]),
+  user: z.boolean().optional(),
+});
+
+/** Everything but `type`, `ref`, `flow` and `to` is the post body, validated by postMessage exactly as REST's. */
+export const postFrame = z
+  .looseObject({
+    type: z.literal('post'),
+    ref,
+    flow: flowRef.optional(),
+    to: z.union([z.number().int().positive(), z.string().regex(/^\d+$/, 'must be a user id')]).optional(),
+  })
+  .superRefine((f, ctx) => {
+    if ((f.flow === undefined) === (f.to === undefined)) ctx.addIssue({ code: 'custom', path: ['flow'], message: 'exactly one of flow or to is required' });
+  });
+
+export const presenceFrame = z.object({ type: z.literal('presence'), ref, state: z.enum(['active', 'idle']) });
+export const typingFrame = z.object({ type: z.literal('typing'), ref, flow: flowRef });
+export const pingFrame = z.object({ type: z.literal('ping'), ref });
+
+const FRAME_SCHEMAS = {
+  auth: authFrame,
+  subscribe: subscribeFrame,
+  unsubscribe: unsubscribeFrame,
+  post: postFrame,
+  presence: presenceFrame,
+  typing: typingFrame,
+  ping: pingFrame,
+} as const;
+
+export type FrameType = keyof typeof FRAME_SCHEMAS;
+export type ClientFrame = { [K in FrameType]: z.output<(typeof FRAME_SCHEMAS)[K]> }[FrameType];
+
+const isFrameType = (t: unknown): t is FrameType => typeof t === 'string' && Object.hasOwn(FRAME_SCHEMAS, t);
+
+/** The `ref` of a frame that may be invalid, so that its error can still be correlated. */
+export function refOf(parsed: unknown): string | number | undefined {
+  const r = (parsed as { ref?: unknown } | null)?.ref;
+  return typeof r === 'string' || typeof r === 'number' ? r : undefined;
+}
+
+/** Parses one text frame; throws VALIDATION_FAILED naming the field (`body` when it is not a JSON object). */
+export function parseClientFrame(parsed: unknown): ClientFrame {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw validationError({ body: ['must be a JSON object'] });
+  const type = (parsed as { type?: unknown }).type;
+  if (!isFrameType(type)) throw validationError({ type: [`must be one of ${Object.keys(FRAME_SCHEMAS).join(', ')}`] });
+  return parseInput(FRAME_SCHEMAS[type], parsed) as ClientFrame;
+}
+
+/** Reads a raw frame as JSON; throws VALIDATION_FAILED for binary frames and malformed JSON. */
+export function readFrameJson(data: Buffer, isBinary: boolean): unknown {
+  if (isBinary) throw validationError({ body: ['must be a text frame'] });
+  try {
+    return JSON.parse(data.toString('utf8'));
+  } catch {
+    throw validationError({ body: ['is not valid JSON'] });
+  }
+}

@@ -1,0 +1,120 @@
+/** WsSession: one WebSocket client from upgrade to close: authentication, frame parsing and dispatch, error frames. */
+import type { WebSocket } from 'ws';
+import type { User } from '../core/domain/types';
+import { AppError } from '../core/errors';
+import type { Connection } from './connection';
+import { runCommand } from './ws-commands';
+import { type ClientFrame, parseClientFrame, readFrameJson, refOf } from './ws-protocol';
+import { CLOSE_CODES, WsSink } from './ws-sink';
+import type { StreamingContext } from './streaming-context';
+
+/** The error frame of a failed frame; `extra` adds fields such as `flow`. */
+export function errorFrame(error: unknown, ref: string | number | undefined, extra: Record<string, unknown> = {}) {
+  const e = error instanceof AppError ? error : new AppError('INTERNAL', 'internal error');
+  return { type: 'error', ...(ref !== undefined ? { ref } : {}), status: e.status, ...e.toJSON(), ...extra };
+}
+
+/**
+ * A client is authenticated at the upgrade (header or `access_token`) or by its first `auth` frame
+ * within `authTimeoutMs`; only then does it get a Connection (and count as one). Frames are
+ * handled concurrently: answers carry the frame's `ref` for correlation.
+ */
+export class WsSession {
+  /** Set once authenticated. */
+  connection: Connection | null = null;
+  /** Flow ids this client subscribed to (value: the `org/flow` path). */
+  readonly flows = new Map<string, string>();
+  userSubscribed = false;
+  private authTimer: NodeJS.Timeout | null = null;
+  private authenticating = false;
+
+  constructor(
+    readonly ctx: StreamingContext,
+    readonly ws: WebSocket,
+    user: User | null,
+  ) {
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.wsOnMessage(data, isBinary));
+    ws.on('close', () => this.wsOnClose());
+    // Socket errors are followed by 'close'; without a listener they would crash the process.
+    ws.on('error', (err) => ctx.deps.log.debug({ err }, 'websocket error'));
+    if (user) this.open(user);
+    else {
+      this.authTimer = setTimeout(() => this.closeUnauthenticated('authentication timeout'), ctx.options.authTimeoutMs);
+      this.authTimer.unref();
+    }
+  }
+
+  get user(): User {
+    if (!this.connection) throw new Error('not authenticated');
+    return this.connection.user;
+  }
+
+  /** Sends a control frame: through the connection once open (ordered with events), directly before. */
+  send(frame: { type: string } & Record<string, unknown>): void {
+    if (this.connection) this.connection.sendControl(frame);
+    else if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(frame));
+  }
+
+  /** Shutdown: a socket that never authenticated has no Connection to close. */
+  closeForShutdown(): void {
+    if (this.connection) this.connection.close('server shutting down');
+    else this.ws.close(CLOSE_CODES['server shutting down'], 'server shutting down');
+  }
+
+  private open(user: User): void {
+    if (this.authTimer) clearTimeout(this.authTimer);
+    this.authTimer = null;
+    this.connection = this.ctx.openConnection(user, new WsSink(this.ws, this.ctx.options.slowConsumerGraceMs));
+    this.connection.markReady();
+    this.send({ type: 'hello', user: { id: user.id, nick: user.nick, name: user.name } });
+  }
+
+  private wsOnMessage(data: Buffer, isBinary: boolean): void {
+    let parsed: unknown;
+    let frame: ClientFrame;
+    try {
+      parsed = readFrameJson(data, isBinary);
+      frame = parseClientFrame(parsed);
+    } catch (error) {
+      this.send(errorFrame(error, refOf(parsed)));
+      return;
+    }
+    this.dispatch(frame).catch((error: unknown) => {
+      if (!(error instanceof AppError)) this.ctx.deps.log.error({ err: error, type: frame.type }, 'websocket frame failed');
+      this.send(errorFrame(error, frame.ref));
+    });
+  }
+
+  private async dispatch(frame: ClientFrame): Promise<void> {
+    if (frame.type === 'ping') return this.send({ type: 'pong', ...(frame.ref !== undefined ? { ref: frame.ref } : {}) });
+    if (frame.type === 'auth') return this.authenticate(frame);
+    if (!this.connection) throw new AppError('UNAUTHENTICATED', 'send an auth frame first');
+    await runCommand(this, frame);
+  }
+
+  private async authenticate(frame: Extract<ClientFrame, { type: 'auth' }>): Promise<void> {
+    if (this.connection || this.authenticating) throw new AppError('VALIDATION_FAILED', 'Validation error: type', { type: ['already authenticated'] });
+    this.authenticating = true;
+    const header = frame.token === undefined ? `Basic ${Buffer.from(`${frame.email}:${frame.password}`).toString('base64')}` : undefined;
+    try {
+      const { user } = await this.ctx.deps.authenticator.authenticate(header, frame.token);
+      if (this.ws.readyState === this.ws.OPEN && !this.ctx.closing) this.open(user);
+    } catch (error) {
+      this.send(errorFrame(error, frame.ref));
+      this.closeUnauthenticated('unauthenticated');
+    } finally {
+      this.authenticating = false;
+    }
+  }
+
+  private closeUnauthenticated(reason: string): void {
+    if (this.connection) return;
+    this.ws.close(CLOSE_CODES.unauthenticated, reason);
+    setTimeout(() => this.ws.terminate(), this.ctx.options.slowConsumerGraceMs).unref();
+  }
+
+  private wsOnClose(): void {
+    if (this.authTimer) clearTimeout(this.authTimer);
+    this.connection?.close('client gone');
+  }
+}

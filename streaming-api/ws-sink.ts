@@ -1,0 +1,73 @@
+/** The WebSocket transport under a connection: text frames of the shared bytes, corked; ping/pong liveness. */
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
+import type { CloseReason, Outgoing, Sink } from './connection';
+
+/** WebSocket close codes by reason (4000-4999 are ours; documented in docs/websocket.md). */
+export const CLOSE_CODES: Record<Exclude<CloseReason, 'client gone'>, number> = {
+  'slow consumer': 4008,
+  'server shutting down': 1001,
+  'keep-alive timeout': 1001,
+  unauthenticated: 4001,
+};
+
+/**
+ * `ws` has no cork API. Its Sender writes every frame straight to this net.Socket (with
+ * perMessageDeflate off, synchronously and in order), so corking the socket around a batch of
+ * `send` calls turns N frames into one writev syscall: the main cost of fan-out. `_socket` is
+ * internal to ws, hence this one typed access in one place.
+ */
+function rawSocketOf(ws: WebSocket): Socket | undefined {
+  return (ws as unknown as { _socket?: Socket })._socket;
+}
+
+export class WsSink implements Sink {
+  readonly transport = 'ws' as const;
+  private awaitingPong = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly graceMs: number,
+  ) {
+    ws.on('pong', () => this.wsOnPong());
+  }
+
+  bufferedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  write(items: readonly Outgoing[]): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    const socket = rawSocketOf(this.ws);
+    socket?.cork();
+    try {
+      // The payload Buffer is framed without copying (servers do not mask), so every
+      // subscriber sends the very bytes the bus delivered.
+      for (const item of items) this.ws.send(item.body, { binary: false });
+    } finally {
+      socket?.uncork();
+    }
+  }
+
+  /** Pings; a peer that did not answer the previous ping is gone and is cut off. */
+  keepAlive(): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.awaitingPong) {
+      this.ws.terminate();
+      return;
+    }
+    this.awaitingPong = true;
+    this.ws.ping();
+  }
+
+  close(reason: CloseReason): void {
+    if (reason === 'client gone' || this.ws.readyState === this.ws.CLOSED) return;
+    this.ws.close(CLOSE_CODES[reason], reason);
+    // The close frame waits behind unsent data; a client that stopped reading never gets it.
+    setTimeout(() => this.ws.terminate(), this.graceMs).unref();
+  }
+
+  private wsOnPong(): void {
+    this.awaitingPong = false;
+  }
+}
