@@ -25,6 +25,10 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   await admin.end();
   const url = withDatabase(TEST_POSTGRES_URL, name);
   const pool = new Pool({ connectionString: url, max: 10 });
+  // DROP … WITH (FORCE) at teardown may end a connection the pool was still closing; that is expected.
+  pool.on('error', (err) => {
+    if ((err as { code?: string }).code !== '57P01') throw err;
+  });
   if (options.migrated !== false) await migrate(pool);
   return {
     url,

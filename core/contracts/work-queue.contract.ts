@@ -1,0 +1,109 @@
+/** The WorkQueue contract suite: every WorkQueue implementation runs it (in-process and Redis Streams). */
+import { randomBytes } from 'node:crypto';
+import type { QueueEntry, WorkQueue } from '../ports/work-queue';
+
+/** What the suite needs to know about an implementation. */
+export interface WorkQueueContractOptions {
+  /** Whether entries outlive the instance (a new instance on the same namespace sees them). */
+  durable: boolean;
+}
+
+const payloads = (entries: QueueEntry[] | undefined): string[] => (entries ?? []).map((e) => e.payload);
+
+/**
+ * Defines the WorkQueue contract tests. `make(namespace)` returns a new queue; every test uses
+ * its own namespace, and for a durable queue two instances made with the same namespace must
+ * share their entries. The suite closes every queue it made.
+ */
+export function workQueueContract(
+  name: string,
+  make: (namespace: string) => Promise<WorkQueue>,
+  options: WorkQueueContractOptions,
+): void {
+  describe(`${name} (WorkQueue contract)`, () => {
+    let made: WorkQueue[] = [];
+    let namespace: string;
+    let queue: WorkQueue;
+    const open = async (): Promise<WorkQueue> => {
+      const q = await make(namespace);
+      made.push(q);
+      return q;
+    };
+
+    beforeEach(async () => {
+      namespace = randomBytes(4).toString('hex');
+      queue = await open();
+    });
+    afterEach(async () => {
+      await Promise.all(made.map((q) => q.close()));
+      made = [];
+    });
+
+    it('reads entries in append order, with increasing cursors', async () => {
+      for (const p of ['a', 'b', 'c']) await queue.append(1, p);
+      const entries = (await queue.read(new Map([[1, null]]), 10, 0)).get(1) ?? [];
+      expect(payloads(entries)).toEqual(['a', 'b', 'c']);
+      expect(new Set(entries.map((e) => e.cursor)).size).toBe(3);
+    });
+
+    it('reads at most `count` per shard and continues after a cursor', async () => {
+      for (const p of ['a', 'b', 'c', 'd', 'e']) await queue.append(1, p);
+      const first = (await queue.read(new Map([[1, null]]), 2, 0)).get(1) ?? [];
+      expect(payloads(first)).toEqual(['a', 'b']);
+      const next = await queue.read(new Map([[1, first[1]?.cursor ?? null]]), 10, 0);
+      expect(payloads(next.get(1))).toEqual(['c', 'd', 'e']);
+    });
+
+    it('wakes a blocked read when an entry is appended', async () => {
+      const blockMs = 5000;
+      const started = Date.now();
+      const reading = queue.read(new Map([[2, null]]), 10, blockMs);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await queue.append(2, 'late');
+      const result = await reading;
+      expect(payloads(result.get(2))).toEqual(['late']);
+      expect(Date.now() - started).toBeLessThan(blockMs);
+    });
+
+    it('returns nothing after blockMs when nothing arrives', async () => {
+      await queue.append(3, 'held');
+      const held = (await queue.read(new Map([[3, null]]), 10, 0)).get(3) ?? [];
+      const started = Date.now();
+      const result = await queue.read(new Map([[3, held[0]?.cursor ?? null], [4, null]]), 10, 150);
+      // Generous lower bound: proves it waited at all without depending on timer precision.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(75);
+      for (const entries of result.values()) expect(entries).toEqual([]);
+    });
+
+    it('release drops entries up to and including the cursor, and depth counts what is held', async () => {
+      for (const p of ['a', 'b', 'c']) await queue.append(5, p);
+      expect(await queue.depth(5)).toBe(3);
+      const entries = (await queue.read(new Map([[5, null]]), 10, 0)).get(5) ?? [];
+      await queue.release(5, entries[1]?.cursor as string);
+      expect(await queue.depth(5)).toBe(1);
+      expect(payloads((await queue.read(new Map([[5, null]]), 10, 0)).get(5))).toEqual(['c']);
+      expect(await queue.depth(6)).toBe(0);
+    });
+
+    it('keeps shards independent', async () => {
+      await queue.append(7, 'seven');
+      await queue.append(8, 'eight');
+      const both = await queue.read(new Map<number, string | null>([[7, null], [8, null], [9, null]]), 10, 0);
+      expect(payloads(both.get(7))).toEqual(['seven']);
+      expect(payloads(both.get(8))).toEqual(['eight']);
+      expect(payloads(both.get(9))).toEqual([]);
+      await queue.release(7, both.get(7)?.[0]?.cursor as string);
+      expect(await queue.depth(7)).toBe(0);
+      expect(await queue.depth(8)).toBe(1);
+    });
+
+    (options.durable ? it : it.skip)('keeps unreleased entries for a new instance (crash recovery)', async () => {
+      for (const p of ['a', 'b', 'c']) await queue.append(10, p);
+      const entries = (await queue.read(new Map([[10, null]]), 10, 0)).get(10) ?? [];
+      await queue.release(10, entries[0]?.cursor as string);
+      await queue.close();
+      const successor = await open();
+      expect(payloads((await successor.read(new Map([[10, null]]), 10, 0)).get(10))).toEqual(['b', 'c']);
+    });
+  });
+}

@@ -1,0 +1,102 @@
+/** InProcessWorkQueue: the WorkQueue for the embedded single-process mode and unit tests; no I/O, not durable. */
+import type { QueueEntry, WorkQueue } from '../ports/work-queue';
+
+/** Cursors are fixed-width decimal strings, so plain string comparison orders them. */
+const CURSOR_WIDTH = 16;
+
+/**
+ * A WorkQueue held in memory: one array per shard, appended in cursor order. Cursors come from
+ * one counter per queue, zero-padded to {@link CURSOR_WIDTH} digits, so they increase within
+ * a shard and compare correctly as strings (callers should still treat them as opaque).
+ */
+export class InProcessWorkQueue implements WorkQueue {
+  private readonly shards = new Map<number, QueueEntry[]>();
+  /** Blocked readers, each woken (and removed) by the next append or by close. */
+  private readonly waiters = new Set<() => void>();
+  private sequence = 0;
+  private closed = false;
+
+  async append(shard: number, payload: string): Promise<void> {
+    if (this.closed) throw new Error('InProcessWorkQueue is closed');
+    this.sequence += 1;
+    this.entries(shard).push({ cursor: String(this.sequence).padStart(CURSOR_WIDTH, '0'), payload });
+    this.wakeAll();
+  }
+
+  /** Returns only the shards that have entries; `blockMs <= 0` never waits. */
+  async read(after: Map<number, string | null>, count: number, blockMs: number): Promise<Map<number, QueueEntry[]>> {
+    if (after.size === 0) return new Map(); // as Redis: nothing to wait for
+    const deadline = Date.now() + blockMs;
+    for (;;) {
+      const ready = this.collect(after, count);
+      const remaining = deadline - Date.now();
+      if (ready.size > 0 || remaining <= 0 || this.closed) return ready;
+      // Any append wakes every reader, which re-checks its own shards; simpler than per-shard
+      // wait lists and cheap, since a queue has one reader (the shard owner).
+      await this.nextAppend(remaining);
+    }
+  }
+
+  async release(shard: number, cursor: string): Promise<void> {
+    const entries = this.shards.get(shard);
+    if (entries) entries.splice(0, firstAfter(entries, cursor));
+  }
+
+  async depth(shard: number): Promise<number> {
+    return this.shards.get(shard)?.length ?? 0;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.wakeAll();
+  }
+
+  private entries(shard: number): QueueEntry[] {
+    let entries = this.shards.get(shard);
+    if (!entries) {
+      entries = [];
+      this.shards.set(shard, entries);
+    }
+    return entries;
+  }
+
+  private collect(after: Map<number, string | null>, count: number): Map<number, QueueEntry[]> {
+    const result = new Map<number, QueueEntry[]>();
+    for (const [shard, cursor] of after) {
+      const entries = this.shards.get(shard);
+      if (!entries) continue;
+      const start = cursor === null ? 0 : firstAfter(entries, cursor);
+      const batch = entries.slice(start, start + count);
+      if (batch.length > 0) result.set(shard, batch);
+    }
+    return result;
+  }
+
+  private nextAppend(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, timeoutMs);
+      this.waiters.add(wake);
+    });
+  }
+
+  private wakeAll(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+}
+
+/** Index of the first entry whose cursor is greater than `cursor` (binary search; entries are sorted). */
+function firstAfter(entries: QueueEntry[], cursor: string): number {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((entries[mid] as QueueEntry).cursor <= cursor) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}

@@ -1,0 +1,131 @@
+/** RedisBus: the Bus over Redis pub/sub, shared by every process (web-api, message-backend, streaming-api). */
+import { Redis } from 'ioredis';
+import type { Bus, BusHandler, Subscription } from '../../core/ports/bus';
+
+/** Options for {@link RedisBus}. */
+export interface RedisBusOptions {
+  /** Used when `connect` is not given. */
+  url?: string;
+  /** Opens the publisher connection; the subscriber is its `duplicate()`. The bus owns and closes both. */
+  connect?: () => Redis;
+  /** Prepended to every channel, so that deployments and test files stay apart. Default `trib:`. */
+  prefix?: string;
+  /** Called when a handler throws; the others still receive the event. Default: log. */
+  onHandlerError?: (error: unknown, channel: string) => void;
+  /**
+   * Called once the subscriber connection is back and subscribed again after a drop. Events
+   * published meanwhile are lost (pub/sub keeps nothing), so this is the moment to backfill.
+   */
+  onResubscribed?: () => void;
+}
+
+interface ChannelState {
+  /** The channel as the caller named it (without prefix), handed to handlers without re-slicing. */
+  name: string;
+  handlers: Set<BusHandler>;
+  /** Settles when Redis has answered the channel's SUBSCRIBE. */
+  confirmed: Promise<void>;
+}
+
+/** Channels per re-SUBSCRIBE command after a reconnect, to keep each command a sane size. */
+const RESUBSCRIBE_CHUNK = 1000;
+
+/**
+ * One publisher and one subscriber connection per process. Local handlers are refcounted per
+ * channel: Redis sees SUBSCRIBE for the first handler and UNSUBSCRIBE after the last, so a
+ * streaming node holding thousands of clients on one flow costs Redis one subscription. Payloads
+ * arrive as Buffers (`messageBuffer`) and the same Buffer goes to every local handler.
+ */
+export class RedisBus implements Bus {
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private readonly prefix: string;
+  /** Keyed by the prefixed channel, as Redis reports it. */
+  private readonly channels = new Map<string, ChannelState>();
+  private readonly onHandlerError: (error: unknown, channel: string) => void;
+  private readonly onResubscribed: () => void;
+  private everReady = false;
+  private closed = false;
+
+  constructor(options: RedisBusOptions = {}) {
+    this.pub = options.connect?.() ?? new Redis(options.url ?? 'redis://127.0.0.1:6379');
+    this.sub = this.pub.duplicate();
+    this.prefix = options.prefix ?? 'trib:';
+    this.onHandlerError = options.onHandlerError ?? ((error, channel) => console.error(`bus handler failed on ${channel}`, error));
+    this.onResubscribed = options.onResubscribed ?? (() => {});
+    this.sub.on('messageBuffer', (channel: Buffer, payload: Buffer) => this.dispatch(channel, payload));
+    this.sub.on('ready', () => this.subOnReady());
+    // Without a listener, ioredis reports connection errors as unhandled; reconnecting is its job.
+    this.sub.on('error', () => {});
+    this.pub.on('error', () => {});
+  }
+
+  async publish(channel: string, payload: Buffer | string): Promise<void> {
+    await this.pub.publish(this.prefix + channel, payload);
+  }
+
+  async subscribe(channel: string, handler: BusHandler): Promise<Subscription> {
+    if (this.closed) throw new Error('RedisBus is closed');
+    const key = this.prefix + channel;
+    let state = this.channels.get(key);
+    if (!state) {
+      state = { name: channel, handlers: new Set(), confirmed: this.sub.subscribe(key).then(() => {}) };
+      this.channels.set(key, state);
+    }
+    // Wrapped so that one function subscribed twice is two independent subscriptions.
+    const entry: BusHandler = (payload, ch) => handler(payload, ch);
+    state.handlers.add(entry);
+    try {
+      // Later handlers wait too: until Redis confirms, a publish could still miss this channel.
+      await state.confirmed;
+    } catch (error) {
+      await this.remove(key, entry).catch(() => {});
+      throw error;
+    }
+    return { unsubscribe: () => this.remove(key, entry) };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.channels.clear();
+    await Promise.all([this.sub.quit(), this.pub.quit()]);
+  }
+
+  private async remove(key: string, entry: BusHandler): Promise<void> {
+    const state = this.channels.get(key);
+    if (!state?.handlers.delete(entry) || state.handlers.size > 0) return;
+    this.channels.delete(key);
+    if (!this.closed) await this.sub.unsubscribe(key);
+  }
+
+  private dispatch(channel: Buffer, payload: Buffer): void {
+    const state = this.channels.get(channel.toString());
+    if (!state) return;
+    for (const handler of state.handlers) {
+      try {
+        handler(payload, state.name);
+      } catch (error) {
+        this.onHandlerError(error, state.name);
+      }
+    }
+  }
+
+  /**
+   * ioredis re-subscribes by itself after a reconnect, but only to what its own bookkeeping held,
+   * and without telling anyone when it is done. Subscribing to our map again (idempotent in
+   * Redis, and queued behind ioredis's own commands) gives a confirmed point to report.
+   */
+  private subOnReady(): void {
+    if (!this.everReady) {
+      this.everReady = true;
+      return;
+    }
+    const keys = [...this.channels.keys()];
+    const chunks: Promise<unknown>[] = [];
+    for (let i = 0; i < keys.length; i += RESUBSCRIBE_CHUNK) chunks.push(this.sub.subscribe(...keys.slice(i, i + RESUBSCRIBE_CHUNK)));
+    Promise.all(chunks).then(this.onResubscribed, () => {
+      // A failed re-subscribe means the connection dropped again; the next 'ready' retries.
+    });
+  }
+}

@@ -1,0 +1,132 @@
+/** RedisWorkQueue: the durable WorkQueue, one Redis Stream per shard, between the API edges and message-backend. */
+import { Redis } from 'ioredis';
+import type { QueueEntry, WorkQueue } from '../../core/ports/work-queue';
+
+/** Options for {@link RedisWorkQueue}. */
+export interface RedisWorkQueueOptions {
+  /** Used when `connect` is not given. */
+  url?: string;
+  /**
+   * Opens the command connection; blocking reads use its `duplicate()`. The queue owns and closes
+   * both. A `commandTimeout` shorter than the `blockMs` of reads would break blocking reads.
+   */
+  connect?: () => Redis;
+  /** Prepended to every key (`${prefix}q:${shard}`). Default `trib:`. */
+  prefix?: string;
+}
+
+/** The stream field that holds the payload. */
+const FIELD = 'p';
+/** Largest sequence part of a stream id (an unsigned 64-bit integer). */
+const MAX_SEQ = 18446744073709551615n;
+
+/** XREAD's reply: per stream, its key and entries as [id, [field, value, ...]]. */
+type XReadReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
+
+/**
+ * Entries are kept until released: no MAXLEN, only XTRIM MINID after the owner persisted them,
+ * so a crashed owner's successor reads everything still unpersisted. Cursors are stream ids.
+ */
+export class RedisWorkQueue implements WorkQueue {
+  private readonly redis: Redis;
+  /** Opened on the first read that has to wait; edges that only append never open it. */
+  private blocking: Redis | null = null;
+  private readonly prefix: string;
+  private closed = false;
+
+  constructor(options: RedisWorkQueueOptions = {}) {
+    this.redis = options.connect?.() ?? new Redis(options.url ?? 'redis://127.0.0.1:6379');
+    this.prefix = options.prefix ?? 'trib:';
+  }
+
+  async append(shard: number, payload: string): Promise<void> {
+    await this.redis.xadd(this.key(shard), '*', FIELD, payload);
+  }
+
+  /**
+   * Returns only the shards that have entries. Tries a non-blocking XREAD first, so held entries
+   * come back at once without occupying the blocking connection; only then waits (XREAD BLOCK,
+   * which in Redis would wait forever for 0, so `blockMs <= 0` never waits). Concurrent waiting
+   * reads on one queue queue up behind each other on the blocking connection: one reader per
+   * queue instance (the shard owner) is the intended use.
+   */
+  async read(after: Map<number, string | null>, count: number, blockMs: number): Promise<Map<number, QueueEntry[]>> {
+    if (after.size === 0) return new Map();
+    const shardByKey = new Map<string, number>();
+    const keys: string[] = [];
+    const ids: string[] = [];
+    for (const [shard, cursor] of after) {
+      const key = this.key(shard);
+      shardByKey.set(key, shard);
+      keys.push(key);
+      ids.push(cursor ?? '0');
+    }
+    let reply: XReadReply = await this.redis.xread('COUNT', count, 'STREAMS', ...keys, ...ids);
+    if (!reply && blockMs > 0 && !this.closed) {
+      try {
+        // Explicit ids (not `$`), so an append landing between the two reads is still returned.
+        reply = await this.blockingConnection().xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...keys, ...ids);
+      } catch (error) {
+        if (this.closed) return new Map(); // close() cut the wait short
+        throw error;
+      }
+    }
+    return toEntries(reply, shardByKey);
+  }
+
+  async release(shard: number, cursor: string): Promise<void> {
+    await this.redis.xtrim(this.key(shard), 'MINID', nextId(cursor));
+  }
+
+  async depth(shard: number): Promise<number> {
+    return this.redis.xlen(this.key(shard));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // disconnect, not quit: QUIT would wait behind a pending XREAD BLOCK for up to blockMs.
+    this.blocking?.disconnect();
+    await this.redis.quit();
+  }
+
+  private key(shard: number): string {
+    return `${this.prefix}q:${shard}`;
+  }
+
+  private blockingConnection(): Redis {
+    if (!this.blocking) {
+      this.blocking = this.redis.duplicate();
+      this.blocking.on('error', () => {}); // ioredis reconnects; the pending read fails and is retried by the caller
+    }
+    return this.blocking;
+  }
+}
+
+function toEntries(reply: XReadReply, shardByKey: Map<string, number>): Map<number, QueueEntry[]> {
+  const result = new Map<number, QueueEntry[]>();
+  for (const [key, items] of reply ?? []) {
+    const shard = shardByKey.get(key);
+    if (shard === undefined || items.length === 0) continue;
+    result.set(shard, items.map(([cursor, fields]) => ({ cursor, payload: fieldValue(fields) })));
+  }
+  return result;
+}
+
+/** The payload field's value; entries are written by `append` only, but do not trust position. */
+function fieldValue(fields: string[]): string {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === FIELD) return fields[i + 1] as string;
+  throw new Error(`queue entry without a "${FIELD}" field`);
+}
+
+/**
+ * The smallest stream id greater than `cursor`: XTRIM MINID keeps ids >= its argument, so
+ * trimming to this drops the cursor's entry and everything before it.
+ */
+export function nextId(cursor: string): string {
+  const match = /^(\d+)-(\d+)$/.exec(cursor);
+  if (!match) throw new Error(`not a stream id: ${cursor}`);
+  const ms = BigInt(match[1] as string);
+  const seq = BigInt(match[2] as string);
+  return seq === MAX_SEQ ? `${ms + 1n}-0` : `${ms}-${seq + 1n}`;
+}
