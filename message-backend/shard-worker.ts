@@ -65,7 +65,7 @@ export class ShardWorker {
   }
 
   private leasesOnLost(shard: number): void {
-    if (this.owned.delete(shard)) {
+    if (this.owned.delete(shard) && !this.stopping) {
       this.sequencer.clear();
       this.deps.log.warn({ shard }, 'shard lease lost');
       this.deps.metrics.shardsOwned.set(this.owned.size);
@@ -93,6 +93,7 @@ export class ShardWorker {
   private async acquireShards(): Promise<void> {
     if (Date.now() - this.lastLeaseRound < this.options.leaseRetryMs || this.owned.size === this.options.shardCount) return;
     this.lastLeaseRound = Date.now();
+    const acquired: number[] = [];
     for (let shard = 0; shard < this.options.shardCount; shard++) {
       if (this.owned.has(shard)) continue;
       const lease = await this.deps.leases.tryAcquire(shard);
@@ -100,8 +101,9 @@ export class ShardWorker {
       // A shard that changed hands may have numbered messages elsewhere: cached ids are stale.
       this.sequencer.clear();
       this.owned.set(shard, { lease, cursor: null });
-      this.deps.log.info({ shard, token: lease.token }, 'shard acquired');
+      acquired.push(shard);
     }
+    if (acquired.length) this.deps.log.info({ shards: acquired, owned: this.owned.size }, 'shards acquired');
     this.deps.metrics.shardsOwned.set(this.owned.size);
   }
 
