@@ -68,7 +68,8 @@ export async function runAdmin(directory: Directory, noun: string, verb: string,
     }
     case 'flow create': {
       const [orgName, name] = needArgs(args, 2, 'flow create ORG NAME');
-      const mode = parseInput(z.enum(['invitation', 'link', 'organization']).optional(), flags['access-mode']);
+      const given = flags['access-mode'];
+      const mode = given === undefined ? undefined : parseInput(z.enum(['invitation', 'link', 'organization']), given);
       const org = await orgByName(directory, orgName!);
       const flow = await directory.createFlow(org.id, name!, mode);
       return { json: { id: flow.id, name: flow.name, parameterized_name: flow.parameterizedName, organization: org.parameterizedName }, text: `created flow ${org.parameterizedName}/${flow.parameterizedName} (id ${flow.id})` };

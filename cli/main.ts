@@ -18,7 +18,7 @@ function fail(message: string, json: boolean, code = 2): never {
 
 function describe(err: unknown): string {
   if (err instanceof AppError && err.fields) return `${err.message}\n${Object.entries(err.fields).map(([f, m]) => `  ${f}: ${m.join(', ')}`).join('\n')}`;
-  return (err as Error).message;
+  return err instanceof Error ? err.message : String(err);
 }
 
 async function start(service: string | undefined): Promise<void> {

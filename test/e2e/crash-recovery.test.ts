@@ -19,6 +19,8 @@ const procs: ServiceProcess[] = [];
 let token = '';
 let flowId = '';
 let flowPath = '';
+/** Posts that had to be retried (503 while the backend was down): shows the crash was felt. */
+let retries = 0;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -69,9 +71,11 @@ async function postUntilAcked(port: number, content: string, deadline: number): 
         body: JSON.stringify({ event: 'message', content, uuid }),
       });
       if (res.status === 201) return { id: (await res.json()).id, uuid };
+      retries++;
       await res.text();
     } catch {
       // connection trouble: retry with the same uuid
+      retries++;
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -93,17 +97,24 @@ it('loses and doubles nothing when the message backend is SIGKILLed mid-stream',
       if (r) acked.push(r);
     }
   });
+  let ackedAtKill = 0;
   const chaos = (async () => {
     while (acked.length < 30) await new Promise((r) => setTimeout(r, 10));
+    ackedAtKill = acked.length;
     const backend = byName('message-backend')[0]!;
     await backend.kill('SIGKILL');
     procs.splice(procs.indexOf(backend), 1);
-    await new Promise((r) => setTimeout(r, 500));
+    // Down for longer than PERSIST_TIMEOUT_MS, so that waiting posts are answered 503 and retried.
+    await new Promise((r) => setTimeout(r, 2000));
     procs.push(await spawnService('message-backend', backend.port, env));
   })();
   await Promise.all([...clients, chaos]);
+  // The kill landed in the middle of the stream, not after it.
+  expect(ackedAtKill).toBeLessThan(CLIENTS * PER_CLIENT / 2);
+  expect(retries).toBeGreaterThan(0);
 
   expect(acked).toHaveLength(CLIENTS * PER_CLIENT);
+  process.stdout.write(`crash test: ${ackedAtKill} acknowledged before the kill, ${retries} retried posts\n`);
   const stored: { id: number; uuid: string }[] = [];
   let since = 0;
   for (;;) {

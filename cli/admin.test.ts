@@ -1,0 +1,50 @@
+/** The admin commands as a script uses them: the built CLI against a real Postgres database. */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { projectRoot } from '../core/project-root';
+import { createTestDatabase, type TestDatabase } from '../test/support/postgres';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+function tributary(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(projectRoot(), 'bin', 'tributary.js'), ...args], {
+    env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
+}
+
+it('creates an organization, a user, a flow and a token that authenticates', async () => {
+  expect(tributary('org', 'create', 'Big Co', '--json').json()).toMatchObject({ name: 'Big Co', parameterized_name: 'big-co' });
+  expect(tributary('user', 'create', '--email', 'ann@big.test', '--password', 'long-enough', '--nick', 'ann', '--json').json()).toMatchObject({ email: 'ann@big.test', nick: 'ann' });
+  expect(tributary('org', 'add-user', 'big-co', 'ann@big.test', '--admin', '--json').json()).toMatchObject({ admin: true });
+  const flow = tributary('flow', 'create', 'big-co', 'Ops', '--json').json();
+  expect(flow.parameterized_name).toBe('ops');
+  expect(tributary('flow', 'add-user', 'big-co/ops', 'ann@big.test', '--json').status).toBe(0);
+  const { token } = tributary('token', 'create', 'ann@big.test', '--json').json();
+  expect(token).toMatch(/^[0-9a-f]{40}$/);
+  const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM flow_members fm JOIN users u ON u.id = fm.user_id WHERE u.email = $1', ['ann@big.test']);
+  expect(rows[0].n).toBe(1);
+});
+
+it('exits non-zero with a clear message on bad input, and writes nothing', async () => {
+  const bad = tributary('user', 'create', '--email', 'not-an-email', '--password', 'short', '--json');
+  expect(bad.status).toBe(2);
+  expect(bad.stderr).toContain('email: must be an email address');
+  expect(bad.json().error).toContain('password');
+  const missing = tributary('flow', 'add-user', 'nope/none', 'ann@big.test');
+  expect(missing.status).toBe(2);
+  expect(missing.stderr).toContain('no flow "nope/none"');
+  const dup = tributary('org', 'create', 'Big Co');
+  expect(dup.status).toBe(2);
+  expect(dup.stderr).toContain('already exists');
+  expect(tributary('frobnicate').status).toBe(2);
+  const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM users');
+  expect(rows[0].n).toBe(1);
+});
