@@ -71,7 +71,7 @@ function buildApp(which: ServiceName, parts: Parts, isDraining: () => boolean): 
   if (which === 'all' || which === 'web-api') {
     return createWebApi(
       {
-        directory: infra.directory, store: infra.store, ingress: parts.ingress!, authenticator: new Authenticator(infra.directory),
+        directory: infra.directory, store: infra.store, ingress: parts.ingress!, bus: infra.bus, authenticator: new Authenticator(infra.directory),
         rateLimiter: infra.rateLimiter, presence: infra.presence, metrics, log: log.child({ component: 'web-api' }),
         options: { bodyLimit: config.BODY_LIMIT, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}) },
       },

@@ -3,6 +3,7 @@ import type { Authenticator } from '../core/auth/authenticator';
 import type { Log } from '../core/log';
 import type { MessageIngress } from '../core/messaging/message-ingress';
 import type { Metrics } from '../core/metrics';
+import type { Bus } from '../core/ports/bus';
 import type { Directory } from '../core/ports/directory';
 import type { MessageStore } from '../core/ports/message-store';
 import type { Presence } from '../core/ports/presence';
@@ -12,6 +13,8 @@ export interface WebApiDeps {
   directory: Directory;
   store: MessageStore;
   ingress: MessageIngress;
+  /** For live, unstored events (membership changes). */
+  bus: Bus;
   authenticator: Authenticator;
   rateLimiter: RateLimiter;
   presence: Presence;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { notFound, validationError } from '../../core/errors';
 import { parseInput } from '../../core/validation';
 import { flowUsersJson, presentFlow, visibleFlow } from '../actions/flows';
+import { announceBlock, announceJoin } from '../actions/membership-events';
 import type { WebApiDeps } from '../deps';
 import { callerOf } from '../http/caller';
 import { param } from '../http/params';
@@ -55,6 +56,7 @@ export function flowRoutes(deps: WebApiDeps): Router {
     const flow = await deps.directory.createFlow(org.id, body.name, body.access_mode);
     await deps.directory.addFlowMember(flow.id, me.id);
     const view = await deps.directory.flowByIdOf(me.id, flow.id);
+    await announceJoin(deps.bus, flow, view!.organization, me);
     res.status(201).json(await presentFlow(deps, req, view!, me.id, true));
   });
 
@@ -62,7 +64,10 @@ export function flowRoutes(deps: WebApiDeps): Router {
     const me = callerOf(res);
     const view = await visibleFlow(deps, me.id, param(req, 'org'), param(req, 'flow'));
     const body = parseInput(updateBody, req.body);
-    if (body.open !== undefined) await deps.directory.setFlowOpen(view.flow.id, me.id, body.open);
+    if (body.open !== undefined) {
+      await deps.directory.setFlowOpen(view.flow.id, me.id, body.open);
+      if (body.open && !view.membership) await announceJoin(deps.bus, view.flow, view.organization, me);
+    }
     if (body.name !== undefined || body.disabled !== undefined || body.access_mode !== undefined) {
       if (!view.membership) throw validationError({ flow: ['join the flow before changing it'] });
       await deps.directory.updateFlow(view.flow.id, { name: body.name, disabled: body.disabled, accessMode: body.access_mode });
@@ -84,8 +89,10 @@ export function flowRoutes(deps: WebApiDeps): Router {
     const { id } = parseInput(addUserBody, req.body);
     // Only people of the flow's organization can be added.
     const members = await deps.directory.organizationMembers(view.organization.id);
-    if (!members.some((m) => m.id === id)) throw validationError({ id: ['is not a member of the organization'] });
+    const added = members.find((m) => m.id === id);
+    if (!added) throw validationError({ id: ['is not a member of the organization'] });
     await deps.directory.addFlowMember(view.flow.id, id);
+    await announceJoin(deps.bus, view.flow, view.organization, added);
     res.json({});
   });
 
@@ -96,6 +103,7 @@ export function flowRoutes(deps: WebApiDeps): Router {
     const userId = parseInput(z.coerce.number().int().positive(), req.params.id);
     const { disabled } = parseInput(blockBody, req.body);
     await deps.directory.setFlowMemberDisabled(view.flow.id, userId, disabled);
+    if (disabled) await announceBlock(deps.bus, view.flow, userId);
     res.json({});
   });
 

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { forbidden, notFound } from '../../core/errors';
 import { parseInput } from '../../core/validation';
+import { announceUserEdit } from '../actions/membership-events';
 import type { WebApiDeps } from '../deps';
 import { callerOf } from '../http/caller';
 import { param } from '../http/params';
@@ -39,7 +40,9 @@ export function userRoutes(deps: WebApiDeps): Router {
       if (!(await deps.directory.visibleUser(me.id, id))) throw notFound('user');
       throw forbidden('You can only change your own account');
     }
-    await deps.directory.updateUser(me.id, parseInput(updateBody, req.body));
+    const updated = await deps.directory.updateUser(me.id, parseInput(updateBody, req.body));
+    const flows = await deps.directory.flowsOf(me.id, { joinable: false });
+    await announceUserEdit(deps.bus, flows.map((f) => f.flow.id), updated);
     res.json({});
   });
   return r;
