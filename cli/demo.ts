@@ -20,8 +20,7 @@ export async function seedDemo(directory: Directory, pool: Pool): Promise<DemoLo
   const org = await directory.createOrganization('Demo');
   const user = await directory.createUser({ email: DEMO_EMAIL, password: DEMO_PASSWORD, name: 'Demo User', nick: 'demo' });
   await directory.addOrganizationMember(org.id, user.id, true);
-  const flow = await directory.createFlow(org.id, 'Main', 'organization');
-  await directory.addFlowMember(flow.id, user.id);
+  const flow = await directory.createFlow(org.id, 'Main', 'organization', user.id);
   const token = await directory.createApiToken(user.id);
   return { email: DEMO_EMAIL, password: DEMO_PASSWORD, token, org: org.parameterizedName, flow: flow.parameterizedName };
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** `npm test`: bring up the servers the tests need, build and type-check, then run every jest suite. */
+/** `npm test`: bring up the servers the tests need, build, type-check and lint, then run every jest suite. */
 const { spawnSync } = require('node:child_process');
 const ensureServices = require('./ensure-services');
 
@@ -12,6 +12,7 @@ function run(cmd, args) {
   await ensureServices();
   run('npx', ['tsc', '-p', 'tsconfig.build.json']);
   run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+  run('npx', ['biome', 'lint', '.']);
   run('npx', ['jest', '--maxWorkers=2', ...process.argv.slice(2)]);
 })().catch((err) => {
   console.error(err.message);

@@ -38,7 +38,8 @@ export interface Directory {
   createOrganization(name: string): Promise<Organization>;
   createUser(input: NewUser): Promise<User>;
   addOrganizationMember(orgId: number, userId: number, admin: boolean): Promise<void>;
-  createFlow(orgId: number, name: string, accessMode?: AccessMode): Promise<Flow>;
+  /** With `creatorId`, the creator becomes its first member in the same write. */
+  createFlow(orgId: number, name: string, accessMode?: AccessMode, creatorId?: number): Promise<Flow>;
   addFlowMember(flowId: string, userId: number): Promise<void>;
   /** Returns the plain token once; only its hash is stored. */
   createApiToken(userId: number): Promise<string>;

@@ -53,8 +53,7 @@ export function flowRoutes(deps: WebApiDeps): Router {
     const org = await deps.directory.organizationOf(me.id, param(req, 'org'));
     if (!org) throw notFound('organization');
     const body = parseInput(createBody, req.body);
-    const flow = await deps.directory.createFlow(org.id, body.name, body.access_mode);
-    await deps.directory.addFlowMember(flow.id, me.id);
+    const flow = await deps.directory.createFlow(org.id, body.name, body.access_mode, me.id);
     const view = await deps.directory.flowByIdOf(me.id, flow.id);
     await announceJoin(deps.bus, flow, view!.organization, me);
     res.status(201).json(await presentFlow(deps, req, view!, me.id, true));

@@ -77,14 +77,18 @@ export class PostgresDirectory implements Directory {
     );
   }
 
-  async createFlow(orgId: number, name: string, accessMode: AccessMode = 'invitation'): Promise<Flow> {
+  async createFlow(orgId: number, name: string, accessMode: AccessMode = 'invitation', creatorId?: number): Promise<Flow> {
     const slug = parameterize(name);
     if (!slug) throw validationError({ name: ['must contain a letter or digit'] });
     try {
+      // One statement: the flow and its creator's membership exist together or not at all.
       const { rows } = await this.pool.query<FlowRow>(
-        `INSERT INTO flows (id, organization_id, name, parameterized_name, access_mode) VALUES ($1, $2, $3, $4, $5)
-         RETURNING ${FLOW_COLUMNS.replace(/f\./g, '')}`,
-        [randomUUID(), orgId, name, slug, accessMode],
+        `WITH f AS (
+           INSERT INTO flows (id, organization_id, name, parameterized_name, access_mode) VALUES ($1, $2, $3, $4, $5)
+           RETURNING ${FLOW_COLUMNS.replace(/f\./g, '')}),
+         m AS (INSERT INTO flow_members (flow_id, user_id) SELECT id, $6 FROM f WHERE $6::bigint IS NOT NULL)
+         SELECT * FROM f`,
+        [randomUUID(), orgId, name, slug, accessMode, creatorId ?? null],
       );
       return toFlow(rows[0]!);
     } catch (err) {
