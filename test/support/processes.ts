@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../core/project-root';
+import { freePort, waitForHealth } from '../../infra/process/service-readiness';
 
 export interface ServiceProcess {
   name: string;
@@ -12,19 +13,6 @@ export interface ServiceProcess {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-async function waitForHealth(port: number, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}:\n${output()}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`service on port ${port} did not become healthy:\n${output()}`);
-}
 
 export async function spawnService(service: string, port: number, env: Record<string, string>): Promise<ServiceProcess> {
   const bin = join(projectRoot(), 'bin', 'tributary.js');
@@ -52,14 +40,4 @@ export async function spawnService(service: string, port: number, env: Record<st
   };
 }
 
-/** A free port chosen by the OS. */
-export async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };

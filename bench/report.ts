@@ -1,0 +1,140 @@
+/** The benchmark's final tables: fan-out (ours, theirs, ratio), memory per connection, end to end. */
+import type { E2eRow } from './e2e';
+import type { FanoutConnectRow, FanoutRow } from './fanout';
+import type { MemoryRow } from './memory';
+import { fmtInt, fmtMs, fmtRatio, table } from './stats';
+
+export interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  kernel: string;
+  openFilesLimit: string;
+}
+
+export interface BenchResults {
+  machine: MachineInfo;
+  startedAt: string;
+  options: Record<string, unknown>;
+  memory: MemoryRow[];
+  fanout: FanoutRow[];
+  fanoutConnects: FanoutConnectRow[];
+  e2e: E2eRow[];
+}
+
+const NAMES = { tributary: 'Tributary', socketio: 'Socket.IO' } as const;
+
+function fanoutTable(rows: FanoutRow[]): string {
+  const header = ['N subs', 'rate ev/s', 'system', 'offered dl/s', 'delivered/s', 'delivered', 'p50 ms', 'p99 ms', 'max ms', 'srv CPU%', 'µs CPU/dl', 'clients CPU%', 'redis CPU%', 'machine busy%', 'dropped'];
+  return table([
+    header,
+    ...rows.map((r) => [
+      fmtInt(r.subscribers),
+      fmtInt(r.rate),
+      NAMES[r.system],
+      fmtInt(r.offeredPerSec),
+      fmtInt(r.deliveredPerSec),
+      `${((100 * r.delivered) / Math.max(1, r.expected)).toFixed(1)}%${r.drained ? '' : '*'}`,
+      fmtMs(r.p50),
+      fmtMs(r.p99),
+      fmtMs(r.max),
+      fmtInt(r.serverCpuPct),
+      r.serverCpuUsPerDelivery.toFixed(2),
+      fmtInt(r.clientCpuPct),
+      fmtInt(r.redisCpuPct),
+      fmtInt(r.machineBusyPct),
+      fmtInt(r.dropped),
+    ]),
+  ]);
+}
+
+function comparisonTable(rows: FanoutRow[]): string {
+  const out: string[][] = [['N subs', 'rate ev/s', 'Tributary dl/s', 'Socket.IO dl/s', 'ratio', 'Tributary p99', 'Socket.IO p99', 'µs CPU/dl T / S']];
+  for (const ours of rows.filter((r) => r.system === 'tributary')) {
+    const theirs = rows.find((r) => r.system === 'socketio' && r.subscribers === ours.subscribers && r.rate === ours.rate);
+    if (!theirs) continue;
+    out.push([
+      fmtInt(ours.subscribers),
+      fmtInt(ours.rate),
+      fmtInt(ours.deliveredPerSec),
+      fmtInt(theirs.deliveredPerSec),
+      fmtRatio(ours.deliveredPerSec, theirs.deliveredPerSec),
+      `${fmtMs(ours.p99)} ms`,
+      `${fmtMs(theirs.p99)} ms`,
+      `${ours.serverCpuUsPerDelivery.toFixed(2)} / ${theirs.serverCpuUsPerDelivery.toFixed(2)}`,
+    ]);
+  }
+  return out.length > 1 ? table(out) : '(run both systems for a comparison)';
+}
+
+function memoryTable(rows: MemoryRow[]): string {
+  return table([
+    ['system', 'connections', 'failed', 'RSS before MiB', 'RSS after MiB', 'KiB / connection', 'connect time s'],
+    ...rows.map((r) => [
+      NAMES[r.system],
+      fmtInt(r.connections),
+      fmtInt(r.failed),
+      (r.rssBeforeBytes / 2 ** 20).toFixed(1),
+      (r.rssAfterBytes / 2 ** 20).toFixed(1),
+      (r.bytesPerConnection / 1024).toFixed(1),
+      (r.connectMs / 1000).toFixed(1),
+    ]),
+  ]);
+}
+
+function e2eTable(rows: E2eRow[]): string {
+  return table([
+    ['post via', 'in flight', 'subscribers', 'acked', 'failed', 'msgs/s', 'ack p50 ms', 'ack p99 ms', 'deliveries/s', 'delivered', 'delivery p50 ms', 'delivery p99 ms'],
+    ...rows.map((r) => [
+      r.mode === 'rest' ? 'REST' : 'WebSocket',
+      fmtInt(r.inFlight),
+      fmtInt(r.subscribers),
+      fmtInt(r.acked),
+      fmtInt(r.failed),
+      fmtInt(r.messagesPerSec),
+      fmtMs(r.ackP50),
+      fmtMs(r.ackP99),
+      fmtInt(r.deliveredPerSec),
+      `${((100 * r.delivered) / Math.max(1, r.expected)).toFixed(1)}%`,
+      fmtMs(r.deliveryP50),
+      fmtMs(r.deliveryP99),
+    ]),
+  ]);
+}
+
+function stagesTable(rows: E2eRow[]): string {
+  return table([
+    ['post via', 'edge: queued → persisted reply', 'backend: persist one batch', 'messages / batch', 'streaming node: sent → handed to sockets', 'CPU% web-api / backend / streaming / clients', 'machine busy%'],
+    ...rows.map((r) => [
+      r.mode === 'rest' ? 'REST' : 'WebSocket',
+      `${fmtMs(r.stages.edgeAckMs)} ms`,
+      `${fmtMs(r.stages.persistBatchMs)} ms`,
+      Number.isFinite(r.stages.batchSize) ? r.stages.batchSize.toFixed(1) : '—',
+      `${fmtMs(r.stages.nodeDeliveryMs)} ms`,
+      [r.cpu.webApi, r.cpu.backend, r.cpu.streaming, r.cpu.clients].map(fmtInt).join(' / '),
+      fmtInt(r.cpu.machineBusy),
+    ]),
+  ]);
+}
+
+export function renderReport(results: BenchResults): string {
+  const m = results.machine;
+  const parts = [
+    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB.toFixed(0)} GiB, Node ${m.node}, Linux ${m.kernel}, open files ${m.openFilesLimit}. Clients, servers, Redis and Postgres share these cores.`,
+  ];
+  if (results.memory.length) parts.push('Memory per idle WebSocket connection (authenticated where the server asks, subscribed to one flow)', memoryTable(results.memory));
+  if (results.fanout.length) {
+    parts.push(
+      'Fan-out (publish → delivered at the client; "offered dl/s" = rate × subscribers per flow; * = still draining when the wait ended)',
+      fanoutTable(results.fanout),
+      'Fan-out, Tributary vs Socket.IO',
+      comparisonTable(results.fanout),
+    );
+  }
+  if (results.e2e.length) {
+    parts.push('End to end through Tributary (post → persisted → ack; sent → delivered to every subscriber)', e2eTable(results.e2e));
+    parts.push("End to end, means from the services' own /metrics histograms", stagesTable(results.e2e));
+  }
+  return parts.join('\n\n');
+}
