@@ -36,11 +36,16 @@ interface Resolved {
   recipientId?: number;
 }
 
+function mentionsSomeone(input: PostInput): boolean {
+  return (typeof input.content === 'string' && input.content.includes('@')) || !!input.tags?.some((t) => t.startsWith('@'));
+}
+
 async function resolveTarget(deps: PostDeps, sender: User, target: PostTarget, input: PostInput): Promise<Resolved> {
   if (target.kind === 'flow') {
     const flow = await deps.directory.memberFlow(sender.id, target.flowId);
     if (!flow) throw notFound('flow');
-    const members = (await deps.directory.flowUsers(flow.id)).filter((u) => !u.disabled && u.inFlow);
+    // Members are only needed to resolve @mentions; most posts have none, and a big flow's member list is not free.
+    const members = mentionsSomeone(input) ? (await deps.directory.flowUsers(flow.id)).filter((u) => !u.disabled && u.inFlow) : [];
     return { conversation: flowConversation(flow.id), members, address: { flow: flow.id } };
   }
   if (input.event !== 'message') throw validationError({ event: ['private messages must be of event "message"'] });

@@ -7,9 +7,9 @@ import { flowUsersJson, presentFlow, visibleFlow } from '../actions/flows';
 import { announceBlock, announceJoin } from '../actions/membership-events';
 import type { WebApiDeps } from '../deps';
 import { callerOf } from '../http/caller';
+import { flowFindQuery, positiveId, truthy } from '../http/schemas';
 import { param } from '../http/params';
 
-const truthy = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false'])]).transform((v) => v === true || v === '1' || v === 'true');
 const accessMode = z.enum(['invitation', 'link', 'organization']);
 const listQuery = z.object({ users: truthy.optional() });
 const createBody = z.object({ name: z.string().trim().min(1, "can't be blank").max(100), access_mode: accessMode.optional() });
@@ -19,7 +19,7 @@ const updateBody = z.object({
   disabled: truthy.optional(),
   access_mode: accessMode.optional(),
 });
-const addUserBody = z.object({ id: z.coerce.number().int().positive() });
+const addUserBody = z.object({ id: positiveId });
 const blockBody = z.object({ disabled: truthy });
 
 export function flowRoutes(deps: WebApiDeps): Router {
@@ -36,7 +36,7 @@ export function flowRoutes(deps: WebApiDeps): Router {
 
   r.get('/flows/find', async (req, res) => {
     const me = callerOf(res);
-    const { id } = parseInput(z.object({ id: z.string().min(1, "can't be blank") }), req.query);
+    const { id } = parseInput(flowFindQuery, req.query);
     const view = await deps.directory.flowByIdOf(me.id, id);
     if (!view) throw notFound('flow');
     res.json(await presentFlow(deps, req, view, me.id, true));
@@ -99,7 +99,7 @@ export function flowRoutes(deps: WebApiDeps): Router {
     const me = callerOf(res);
     const view = await visibleFlow(deps, me.id, param(req, 'org'), param(req, 'flow'));
     if (!view.membership) throw notFound('flow');
-    const userId = parseInput(z.coerce.number().int().positive(), req.params.id);
+    const userId = parseInput(positiveId, param(req, 'id'));
     const { disabled } = parseInput(blockBody, req.body);
     await deps.directory.setFlowMemberDisabled(view.flow.id, userId, disabled);
     if (disabled) await announceBlock(deps.bus, view.flow, userId);

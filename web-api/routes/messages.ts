@@ -10,9 +10,9 @@ import { memberFlow, urlBase } from '../actions/flows';
 import { parseMessageQuery } from '../actions/message-query';
 import type { WebApiDeps } from '../deps';
 import { callerOf } from '../http/caller';
+import { flowIdBody, positiveId } from '../http/schemas';
 import { param } from '../http/params';
 
-const messageId = z.coerce.number().int().positive();
 const threadsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(30), until: z.string().datetime().optional(), since: z.string().datetime().optional() });
 
 /** 201 with the stored message (what the Ruby gem and IRC gateway expect), plus its comments link. */
@@ -29,13 +29,13 @@ export function messageRoutes(deps: WebApiDeps): Router {
   const location = (req: Request) => `${urlBase(deps, req).api}/flows/${req.params.org}/${req.params.flow}/messages`;
 
   r.post('/messages', async (req, res) => {
-    const flow = parseInput(z.object({ flow: z.string().min(1, "can't be blank") }), req.body).flow;
+    const flow = parseInput(flowIdBody, req.body).flow;
     const result = await post(req, res, { kind: 'flow', flowId: flow });
     res.status(201).json(result.message);
   });
 
   r.post('/comments', async (req, res) => {
-    const flow = parseInput(z.object({ flow: z.string().min(1, "can't be blank") }), req.body).flow;
+    const flow = parseInput(flowIdBody, req.body).flow;
     const result = await post(req, res, { kind: 'flow', flowId: flow }, { event: 'comment' });
     res.status(201).json(result.message);
   });
@@ -47,7 +47,7 @@ export function messageRoutes(deps: WebApiDeps): Router {
 
   r.post('/flows/:org/:flow/messages/:message/comments', async (req, res) => {
     const view = await flowOf(req, res);
-    const parent = parseInput(messageId, req.params.message);
+    const parent = parseInput(positiveId, param(req, 'message'));
     sendPosted(res, await post(req, res, { kind: 'flow', flowId: view.flow.id }, { event: 'comment', message: parent }), location(req));
   });
 
@@ -63,20 +63,20 @@ export function messageRoutes(deps: WebApiDeps): Router {
 
   r.get('/flows/:org/:flow/messages/:id', async (req, res) => {
     const view = await flowOf(req, res);
-    const message = await deps.store.get(flowConversation(view.flow.id), parseInput(messageId, req.params.id));
+    const message = await deps.store.get(flowConversation(view.flow.id), parseInput(positiveId, param(req, 'id')));
     if (!message) throw notFound('message');
     res.json(message);
   });
 
   r.put('/flows/:org/:flow/messages/:id', async (req, res) => {
     const view = await flowOf(req, res);
-    await editMessage(deps, callerOf(res), flowConversation(view.flow.id), parseInput(messageId, req.params.id), req.body);
+    await editMessage(deps, callerOf(res), flowConversation(view.flow.id), parseInput(positiveId, param(req, 'id')), req.body);
     res.json({});
   });
 
   r.delete('/flows/:org/:flow/messages/:id', async (req, res) => {
     const view = await flowOf(req, res);
-    await deleteMessage(deps, callerOf(res), flowConversation(view.flow.id), parseInput(messageId, req.params.id));
+    await deleteMessage(deps, callerOf(res), flowConversation(view.flow.id), parseInput(positiveId, param(req, 'id')));
     res.json({});
   });
 

@@ -1,11 +1,11 @@
 /** /organizations (spec §2.2): the caller's organizations and, for admins, their members. */
 import { type Request, type Response, Router } from 'express';
-import { z } from 'zod';
 import { forbidden, notFound } from '../../core/errors';
 import { parseInput } from '../../core/validation';
 import { urlBase } from '../actions/flows';
 import type { WebApiDeps } from '../deps';
 import { callerOf } from '../http/caller';
+import { nameBody, organizationFindQuery, positiveId } from '../http/schemas';
 import { param } from '../http/params';
 import { organizationJson, userJson } from '../serializers/json';
 
@@ -26,7 +26,7 @@ export function organizationRoutes(deps: WebApiDeps): Router {
     res.json((await deps.directory.organizationsOf(callerOf(res).id)).map((o) => organizationJson(o, urlBase(deps, req))));
   });
   r.get('/organizations/find', async (req, res) => {
-    const { id } = parseInput(z.object({ id: z.coerce.number().int().positive() }), req.query);
+    const { id } = parseInput(organizationFindQuery, req.query);
     const org = await deps.directory.organizationByIdOf(callerOf(res).id, id);
     if (!org) throw notFound('organization');
     res.json(organizationJson(org, urlBase(deps, req)));
@@ -36,7 +36,7 @@ export function organizationRoutes(deps: WebApiDeps): Router {
   });
   r.put('/organizations/:org', async (req, res) => {
     const org = await adminOrgOf(req, res);
-    const { name } = parseInput(z.object({ name: z.string().trim().min(1, "can't be blank").max(100) }), req.body);
+    const { name } = parseInput(nameBody, req.body);
     await deps.directory.renameOrganization(org.id, name);
     res.json(organizationJson({ ...org, name }, urlBase(deps, req)));
   });
@@ -46,7 +46,7 @@ export function organizationRoutes(deps: WebApiDeps): Router {
   });
   r.delete('/organizations/:org/users/:id', async (req, res) => {
     const org = await adminOrgOf(req, res);
-    const id = parseInput(z.coerce.number().int().positive(), param(req, 'id'));
+    const id = parseInput(positiveId, param(req, 'id'));
     if (!(await deps.directory.organizationMembers(org.id)).some((m) => m.id === id)) throw notFound('user');
     await deps.directory.removeOrganizationMember(org.id, id);
     res.status(204).end();

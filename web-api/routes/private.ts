@@ -10,13 +10,12 @@ import { urlBase } from '../actions/flows';
 import { parseMessageQuery } from '../actions/message-query';
 import type { WebApiDeps } from '../deps';
 import { callerOf } from '../http/caller';
+import { positiveId, truthy } from '../http/schemas';
 import { param } from '../http/params';
 import { userJson } from '../serializers/json';
 import { sendPosted } from './messages';
 
-const userId = z.coerce.number().int().positive();
-const messageId = z.coerce.number().int().positive();
-const openBody = z.object({ open: z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform((v) => v === true || v === 'true' || v === '1') });
+const openBody = z.object({ open: truthy });
 
 export function privateRoutes(deps: WebApiDeps): Router {
   const r = Router();
@@ -24,7 +23,7 @@ export function privateRoutes(deps: WebApiDeps): Router {
   /** The other participant, who must share an organization with the caller; else 404. */
   const other = async (req: Request, res: Response) => {
     const me = callerOf(res);
-    const id = parseInput(userId, param(req, 'id'));
+    const id = parseInput(positiveId, param(req, 'id'));
     const user = id === me.id ? null : await deps.directory.visibleUser(me.id, id);
     if (!user) throw notFound('user');
     return { me, user, conversation: privateConversation(me.id, user.id) };
@@ -75,7 +74,7 @@ export function privateRoutes(deps: WebApiDeps): Router {
 
   r.get('/private/:id/messages/:message', async (req, res) => {
     const { conversation } = await other(req, res);
-    const message = await deps.store.get(conversation, parseInput(messageId, param(req, 'message')));
+    const message = await deps.store.get(conversation, parseInput(positiveId, param(req, 'message')));
     if (!message) throw notFound('message');
     res.json(message);
   });

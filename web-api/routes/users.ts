@@ -6,10 +6,10 @@ import { parseInput } from '../../core/validation';
 import { announceUserEdit } from '../actions/membership-events';
 import type { WebApiDeps } from '../deps';
 import { callerOf } from '../http/caller';
+import { positiveId } from '../http/schemas';
 import { param } from '../http/params';
 import { userJson } from '../serializers/json';
 
-const userId = z.coerce.number().int().positive();
 const updateBody = z
   .object({
     nick: z.string().regex(/^[\p{L}\p{N}_-]{1,32}$/u, 'letters, digits, _ and - only, at most 32').optional(),
@@ -28,14 +28,14 @@ export function userRoutes(deps: WebApiDeps): Router {
   });
   r.get('/users/:id', async (req, res) => {
     const me = callerOf(res);
-    const id = parseInput(userId, param(req, 'id'));
+    const id = parseInput(positiveId, param(req, 'id'));
     const user = id === me.id ? me : await deps.directory.visibleUser(me.id, id);
     if (!user) throw notFound('user');
     res.json(userJson(user));
   });
   r.put('/users/:id', async (req, res) => {
     const me = callerOf(res);
-    const id = parseInput(userId, param(req, 'id'));
+    const id = parseInput(positiveId, param(req, 'id'));
     if (id !== me.id) {
       if (!(await deps.directory.visibleUser(me.id, id))) throw notFound('user');
       throw forbidden('You can only change your own account');
