@@ -88,6 +88,9 @@ function buildApp(which: ServiceName, parts: Parts, isDraining: () => boolean): 
 export async function startServices(which: ServiceName, config: Config = loadConfig(), log: Log = createLog(`tributary-${which}`)): Promise<RunningServices> {
   let draining = false;
   const parts = await buildParts(which, config, log);
+  // Seeded before listening, so that a client that finds the server ready finds the demo login too.
+  const demoWanted = config.DEMO === 'on' || (config.DEMO === 'auto' && parts.infra.mode === 'embedded' && which === 'all');
+  const demo = demoWanted ? await seedDemo(parts.infra.directory, parts.infra.pool) : null;
   const app = buildApp(which, parts, () => draining);
   const server = createServer(app);
   const streaming = parts.streaming;
@@ -106,11 +109,7 @@ export async function startServices(which: ServiceName, config: Config = loadCon
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ service: which, port, mode: parts.infra.mode }, 'listening');
 
-  const demoWanted = config.DEMO === 'on' || (config.DEMO === 'auto' && parts.infra.mode === 'embedded' && which === 'all');
-  if (demoWanted) {
-    const login = await seedDemo(parts.infra.directory, parts.infra.pool);
-    if (login) process.stdout.write(`${demoBanner(login, `http://localhost:${port}`)}\n`);
-  }
+  if (demo) process.stdout.write(`${demoBanner(demo, `http://localhost:${port}`)}\n`);
 
   let stopping: Promise<void> | null = null;
   const stop = () =>

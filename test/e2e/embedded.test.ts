@@ -16,7 +16,12 @@ const dataDir = mkdtempSync(join(tmpdir(), 'tributary-embedded-'));
 // Postgres runs as the `postgres` user when we are root: it must be able to enter the folder.
 chmodSync(dataDir, 0o755);
 let pgPort = 0;
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const started: ChildProcess[] = [];
+afterAll(async () => {
+  // A failed assertion must not leave a server (and its Postgres) behind.
+  for (const child of started) if (child.exitCode === null) await stop({ child, port: 0, stdout: () => '' });
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 interface Started {
   child: ChildProcess;
@@ -30,6 +35,7 @@ async function startAll(): Promise<Started> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'warn' };
   for (const key of ['DATABASE_URL', 'REDIS_URL', 'MONGO_URL']) delete env[key];
   const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'tributary.js'), 'start', 'all'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
