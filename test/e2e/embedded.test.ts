@@ -49,9 +49,14 @@ async function startAll(): Promise<Started> {
   throw new Error(`not ready:\n${out}`);
 }
 
+/** SIGTERM, and the exit code; SIGKILL (and a null code, failing the test) if it does not exit within 15 s. */
 async function stop(s: Started): Promise<number | null> {
   return new Promise((resolve) => {
-    s.child.once('exit', (code) => resolve(code));
+    const timer = setTimeout(() => s.child.kill('SIGKILL'), 15_000);
+    s.child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
     s.child.kill('SIGTERM');
   });
 }
