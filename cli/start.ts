@@ -54,7 +54,7 @@ async function buildParts(which: ServiceName, config: Config, log: Log): Promise
   }
   if (which === 'all' || which === 'streaming-api') {
     parts.streaming = createStreamingService({
-      directory, store, bus, presence: infra.presence, metrics, log: log.child({ component: 'streaming-api' }),
+      directory, store, bus, presence: infra.presence, rateLimiter: infra.rateLimiter, metrics, log: log.child({ component: 'streaming-api' }),
       authenticator: new Authenticator(directory),
       postDeps: { directory, store, ingress: parts.ingress! },
       options: { keepAliveMs: config.STREAM_KEEPALIVE_MS, sendBufferLimitBytes: config.STREAM_SEND_BUFFER },

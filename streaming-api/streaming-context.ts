@@ -7,6 +7,7 @@ import type { Metrics } from '../core/metrics';
 import type { Bus } from '../core/ports/bus';
 import type { Directory } from '../core/ports/directory';
 import type { MessageStore } from '../core/ports/message-store';
+import type { RateLimiter } from '../core/ports/rate-limiter';
 import type { Presence } from '../core/ports/presence';
 import { Connection, type Sink } from './connection';
 import { FlushScheduler } from './flush-scheduler';
@@ -22,6 +23,8 @@ export interface StreamingDeps {
   /** Only its `authenticate` is used, so a test may pass any object with it. */
   authenticator: Pick<Authenticator, 'authenticate'>;
   postDeps: PostDeps;
+  /** Posts and typing frames spend the user's budget; absent in tests that do not limit. */
+  rateLimiter?: RateLimiter;
   presence: Presence;
   metrics: Metrics;
   log: Log;

@@ -1,6 +1,7 @@
 /** The WebSocket commands of an authenticated client: subscribe, unsubscribe, post, presence, typing. */
 import { notFound } from '../core/errors';
 import { flowChannel, userChannel } from '../core/messaging/channels';
+import { enforceRateLimit } from '../core/enforce-rate-limit';
 import { type PostTarget, postMessage } from '../core/messaging/post-message';
 import { resolveFlowRef } from './flow-refs';
 import { publishPresence, typingEvent } from './live-events';
@@ -98,8 +99,15 @@ function flowIdOf(session: WsSession, ref: string): string | null {
   return null;
 }
 
+/** WebSocket writes are limited per user (REST per token or user): a 429 error frame past the budget. */
+async function spendBudget(session: WsSession): Promise<void> {
+  const { rateLimiter, metrics } = session.ctx.deps;
+  if (rateLimiter) await enforceRateLimit(rateLimiter, `user:${session.user.id}`, () => metrics.rateLimited.inc());
+}
+
 /** Posts through postMessage, the same action (validation, authorization, idempotency) as REST. */
 async function post(session: WsSession, frame: Frame<'post'>): Promise<void> {
+  await spendBudget(session);
   const { type: _type, ref, flow, to, ...body } = frame;
   let target: PostTarget;
   if (flow !== undefined) {
@@ -121,6 +129,7 @@ async function presence(session: WsSession, frame: Frame<'presence'>): Promise<v
 
 /** Typing is only for flows the client subscribed to: they are authorized already, so no lookup per keystroke. */
 async function typing(session: WsSession, frame: Frame<'typing'>): Promise<void> {
+  await spendBudget(session);
   const flowId = flowIdOf(session, frame.flow);
   if (!flowId) throw notFound('subscribed flow');
   await session.ctx.deps.bus.publish(flowChannel(flowId), JSON.stringify(typingEvent(flowId, session.user.id, Date.now())));

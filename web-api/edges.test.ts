@@ -1,4 +1,5 @@
 /** Edges of the REST API: authentication, invisibility (404), validation, body limits, rate limits, CORS. */
+import WebSocket from 'ws';
 import { api, basic, startTestStack, type TestStack } from '../test/support/stack';
 
 let s: TestStack;
@@ -125,6 +126,27 @@ describe('rate limits', () => {
       // Another caller has its own budget.
       expect((await api(limited, 'GET', '/user', { auth: limited.bob.auth })).status).toBe(200);
     } finally {
+      await limited.stop();
+    }
+  });
+});
+
+describe('rate limits on the WebSocket', () => {
+  it('answers a post past the budget with a RATE_LIMITED error frame', async () => {
+    const limited = await startTestStack({ env: { RATE_LIMIT: '3', RATE_WINDOW_S: '60' } });
+    const ws = new WebSocket(`${limited.url.replace('http', 'ws')}/stream/ws`, { headers: { authorization: limited.alice.auth } });
+    try {
+      const frames: { type: string; ref?: number; code?: string; status?: number }[] = [];
+      ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
+      await new Promise((resolve) => ws.once('open', resolve));
+      for (let ref = 1; ref <= 4; ref++) ws.send(JSON.stringify({ type: 'post', ref, flow: limited.flow.id, event: 'message', content: `m${ref}` }));
+      const until = Date.now() + 5000;
+      while (frames.filter((f) => f.ref !== undefined).length < 4 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      const answers = frames.filter((f) => f.ref !== undefined).sort((a, b) => a.ref! - b.ref!);
+      expect(answers.map((f) => f.type)).toEqual(['ack', 'ack', 'ack', 'error']);
+      expect(answers[3]).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
+    } finally {
+      ws.close();
       await limited.stop();
     }
   });

@@ -1,7 +1,7 @@
 /** Authentication and per-caller rate limiting for every REST route after it. */
 import type { NextFunction, Request, Response } from 'express';
 import type { Authenticator } from '../../core/auth/authenticator';
-import { AppError } from '../../core/errors';
+import { enforceRateLimit } from '../../core/enforce-rate-limit';
 import type { Metrics } from '../../core/metrics';
 import type { RateLimiter } from '../../core/ports/rate-limiter';
 import { setCaller } from './caller';
@@ -10,12 +10,8 @@ export function authenticate(authenticator: Authenticator, rateLimiter: RateLimi
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const accessToken = typeof req.query.access_token === 'string' ? req.query.access_token : undefined;
     const caller = await authenticator.authenticate(req.get('authorization'), accessToken);
-    const decision = await rateLimiter.hit(caller.rateKey);
+    const decision = await enforceRateLimit(rateLimiter, caller.rateKey, () => metrics.rateLimited.inc());
     res.set('X-RateLimit-Remaining', String(decision.remaining));
-    if (!decision.allowed) {
-      metrics.rateLimited.inc();
-      throw new AppError('RATE_LIMITED', `Too many requests; retry in ${decision.retryAfterSeconds} s`, undefined, decision.retryAfterSeconds);
-    }
     setCaller(res, caller);
     res.set('Flowdock-User', String(caller.user.id));
     next();
