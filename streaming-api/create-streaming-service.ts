@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Router } from 'express';
+import { catchUp } from './catch-up';
 import { createHttpStreamRouter } from './http-stream';
 import { resolveStreamingOptions } from './options';
 import { StreamingContext, type StreamingDeps } from './streaming-context';
@@ -25,6 +26,9 @@ export function createStreamingService(deps: StreamingDeps): StreamingService {
   const ctx = new StreamingContext(deps, resolveStreamingOptions(deps.options));
   const router = createHttpStreamRouter(ctx);
   const ws = createWebSocketEndpoint(ctx);
+  deps.bus.onGap(() => {
+    catchUp(ctx).catch((err: unknown) => deps.log.error({ err }, 'catch-up after a bus gap failed'));
+  });
   let closed: Promise<void> | null = null;
   return {
     router,

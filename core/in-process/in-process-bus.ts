@@ -24,6 +24,9 @@ export class InProcessBus implements Bus {
     this.onHandlerError = options.onHandlerError ?? ((error, channel) => console.error(`bus handler failed on ${channel}`, error));
   }
 
+  /** In one process nothing is ever lost between publisher and subscribers: no gap to report. */
+  onGap(_listener: () => void): void {}
+
   async publish(channel: string, payload: Buffer | string): Promise<void> {
     if (this.closed) throw new Error('InProcessBus is closed');
     const handlers = this.channels.get(channel);

@@ -11,5 +11,11 @@ export interface Bus {
   publish(channel: string, payload: Buffer | string): Promise<void>;
   /** Resolves once the subscription is active, so that nothing published afterwards is missed. */
   subscribe(channel: string, handler: BusHandler): Promise<Subscription>;
+  /**
+   * Calls `listener` each time the bus has re-established its subscriptions after losing them:
+   * whatever was published meanwhile was not delivered (pub/sub keeps nothing), so subscribers
+   * that care catch up from the store. A bus that cannot lose subscriptions never calls it.
+   */
+  onGap(listener: () => void): void;
   close(): Promise<void>;
 }

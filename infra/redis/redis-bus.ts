@@ -44,13 +44,15 @@ export class RedisBus implements Bus {
   private readonly channels = new Map<string, ChannelState>();
   private readonly onHandlerError: (error: unknown, channel: string) => void;
   private readonly onResubscribed: () => void;
+  private readonly gapListeners: (() => void)[] = [];
   private everReady = false;
   private closed = false;
 
   constructor(options: RedisBusOptions = {}) {
     this.pub = options.connect?.() ?? new Redis(options.url ?? 'redis://127.0.0.1:6379');
-    this.sub = this.pub.duplicate();
     this.prefix = options.prefix ?? 'trib:';
+    // Named, so that operators (and tests) can tell a node's subscriber apart in CLIENT LIST.
+    this.sub = this.pub.duplicate({ connectionName: `${this.prefix}bus-sub` });
     this.onHandlerError = options.onHandlerError ?? ((error, channel) => console.error(`bus handler failed on ${channel}`, error));
     this.onResubscribed = options.onResubscribed ?? (() => {});
     this.sub.on('messageBuffer', (channel: Buffer, payload: Buffer) => this.dispatch(channel, payload));
@@ -92,6 +94,10 @@ export class RedisBus implements Bus {
     await Promise.all([this.sub.quit(), this.pub.quit()]);
   }
 
+  onGap(listener: () => void): void {
+    this.gapListeners.push(listener);
+  }
+
   private async remove(key: string, entry: BusHandler): Promise<void> {
     const state = this.channels.get(key);
     if (!state?.handlers.delete(entry) || state.handlers.size > 0) return;
@@ -124,7 +130,10 @@ export class RedisBus implements Bus {
     const keys = [...this.channels.keys()];
     const chunks: Promise<unknown>[] = [];
     for (let i = 0; i < keys.length; i += RESUBSCRIBE_CHUNK) chunks.push(this.sub.subscribe(...keys.slice(i, i + RESUBSCRIBE_CHUNK)));
-    Promise.all(chunks).then(this.onResubscribed, () => {
+    Promise.all(chunks).then(() => {
+      this.onResubscribed();
+      for (const listener of this.gapListeners) listener();
+    }, () => {
       // A failed re-subscribe means the connection dropped again; the next 'ready' retries.
     });
   }
