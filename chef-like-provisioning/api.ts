@@ -185,6 +185,10 @@ export interface Change {
 export interface ProviderContext {
   /** Messages for the run's log (debug detail). */
   log(message: string): void;
+  /** The node's merged attributes (a template renders its source with them). */
+  readonly node: Attributes;
+  /** Runs `action` at most once per run under `key` (apt-get update before the first install). */
+  once(key: string, action: () => Promise<void>): Promise<void>;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** The `tributary` command: `start SERVICE`, and admin commands that print JSON with --json. */
 import { parseArgs } from 'node:util';
+import { provision } from '../chef-like-provisioning/cli';
 import { loadConfig } from '../core/config';
 import { AppError } from '../core/errors';
 import { createLog } from '../core/log';
@@ -65,6 +66,7 @@ async function admin(noun: string, verb: string | undefined, rest: string[]): Pr
 export async function main(argv: string[]): Promise<void> {
   const [command, sub, ...rest] = argv;
   if (command === 'start') return start(sub);
+  if (command === 'provision') return provision(sub, rest);
   if (command === 'org' || command === 'user' || command === 'flow' || command === 'token') return admin(command, sub, rest);
   fail(USAGE, false);
 }

@@ -1,0 +1,103 @@
+/** What a service's pid file, process and readiness check say right now, and waiting for them to change. */
+import { readFileSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import type { Readiness } from '../api';
+import { lastLines, succeeds } from './command';
+
+/** The pid in a pid file, or null when there is none (or it holds no number). */
+export async function readPid(pidFile: string): Promise<number | null> {
+  try {
+    const pid = Number.parseInt(await readFile(pidFile, 'utf8'), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether a process exists and is not a zombie. Zombies count as dead: PID 1 here is not an init
+ * and may never reap an exited daemon, and kill(pid, 0) succeeds on a zombie.
+ */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    // EPERM: it exists, it is just not ours to signal.
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** True when a TCP connect to host:port succeeds within timeoutMs. */
+export function portAccepts(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Runs the readiness check once. */
+export function isReady(ready: Readiness): Promise<boolean> {
+  return 'port' in ready ? portAccepts(ready.port, ready.host) : succeeds(ready.command, { timeoutMs: 5000 });
+}
+
+/** "127.0.0.1:6390 accepting connections" / "`redis-cli ping` exiting 0", for messages. */
+export function describeReadiness(ready: Readiness): string {
+  return 'port' in ready ? `${ready.host ?? '127.0.0.1'}:${ready.port} accepting connections` : `\`${ready.command.join(' ')}\` exiting 0`;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` every 50 ms until it is true (returns true) or timeoutMs passed (returns false). */
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(50);
+  }
+}
+
+/** The last lines of a log file (read from its end), or '' when there is none. */
+export async function logTail(path: string | undefined, count = 15): Promise<string> {
+  if (!path) return '';
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const { size } = await handle.stat();
+      const length = Math.min(size, 8192);
+      const { buffer } = await handle.read(Buffer.alloc(length), 0, length, size - length);
+      return lastLines(buffer.toString('utf8'), count);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return '';
+  }
+}
+
+/** A service's state: its pid (from the pid file), whether that process lives, whether it is ready. */
+export interface ServiceState {
+  pid: number | null;
+  alive: boolean;
+  ready: boolean;
+}
+
+/** Reads the pid file, checks the process, and runs the readiness check only when it lives. */
+export async function serviceState(pidFile: string, ready: Readiness): Promise<ServiceState> {
+  const pid = await readPid(pidFile);
+  const alive = pid !== null && isAlive(pid);
+  return { pid, alive, ready: alive && (await isReady(ready)) };
+}
