@@ -37,6 +37,10 @@ const STOP_GRACE_MS = 10_000;
 async function start(props: ServiceProps): Promise<void> {
   const timeoutMs = props.readyTimeoutMs ?? 20_000;
   await rm(props.pidFile, { force: true }); // a stale one would make us wait on a dead pid
+  // Something else already answering on our port would pass the readiness check for us.
+  if ('port' in props.ready && (await isReady(props.ready))) {
+    throw new Error(`port ${props.ready.port} is already in use by a process this resource did not start (no live pid in ${props.pidFile})`);
+  }
   const [file, ...args] = asUser(props.command, props.user);
   const env = { ...process.env, ...props.env };
   if (props.daemonizes) {
