@@ -1,8 +1,10 @@
 /**
  * Builds the real implementations from the configuration: the only place that names Postgres,
  * Redis and MongoDB. Embedded mode (no DATABASE_URL/REDIS_URL) uses embedded Postgres and the
- * in-process bus and queue; full mode uses the servers the URLs point at.
+ * in-process bus and queue; full mode uses the servers the URLs point at, or with ZOOKEEPER_CONNECT
+ * the Redis master the failover managers publish, following it through failovers.
  */
+import type { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import type { Config } from '../core/config';
 import { InProcessBus } from '../core/in-process/in-process-bus';
@@ -23,6 +25,7 @@ import { PostgresDirectory } from '../infra/postgres/directory/postgres-director
 import { migrate } from '../infra/postgres/migrate';
 import { PostgresMessageStore } from '../infra/postgres/postgres-message-store';
 import { PostgresShardLeases } from '../infra/postgres/postgres-shard-leases';
+import { discoverRedis } from '../infra/redis/discovered-redis';
 import { RedisBus } from '../infra/redis/redis-bus';
 import { RedisPresence } from '../infra/redis/redis-presence';
 import { RedisRateLimiter } from '../infra/redis/redis-rate-limiter';
@@ -55,7 +58,9 @@ export async function buildInfrastructure(config: Config, log: Log, options: { a
     closers.push(embedded.stop);
     databaseUrl = embedded.url;
   }
-  if (!config.REDIS_URL && !options.allowEmbedded) throw new Error('REDIS_URL is required when a service runs on its own (only `start all` can use the in-process bus)');
+  if (!config.REDIS_URL && !config.ZOOKEEPER_CONNECT && !options.allowEmbedded) {
+    throw new Error('REDIS_URL or ZOOKEEPER_CONNECT is required when a service runs on its own (only `start all` can use the in-process bus)');
+  }
 
   const pool = new Pool({ connectionString: databaseUrl, max: 20, application_name: 'tributary' });
   pool.on('error', (err) => log.warn({ err }, 'idle postgres connection failed'));
@@ -76,19 +81,28 @@ export async function buildInfrastructure(config: Config, log: Log, options: { a
   await store.prepare();
 
   const redisUrl = config.REDIS_URL;
+  let connect: (() => Redis) | undefined;
+  if (config.ZOOKEEPER_CONNECT) {
+    if (redisUrl) log.warn({ zookeeper: config.ZOOKEEPER_CONNECT }, 'both REDIS_URL and ZOOKEEPER_CONNECT are set; using the master from ZooKeeper');
+    const discovered = await discoverRedis(config.ZOOKEEPER_CONNECT, log);
+    // Last, after the Redis clients have closed: nothing should move them while they quit.
+    closers.push(async () => discovered.close());
+    connect = discovered.connect;
+  }
+  const redis = connect ? { connect } : redisUrl ? { url: redisUrl } : null;
   const prefix = config.REDIS_PREFIX;
-  const bus: Bus = redisUrl ? new RedisBus({ url: redisUrl, prefix }) : new InProcessBus();
-  const queue: WorkQueue = redisUrl ? new RedisWorkQueue({ url: redisUrl, prefix }) : new InProcessWorkQueue();
-  const rateLimiter: RateLimiter = redisUrl
-    ? new RedisRateLimiter({ url: redisUrl, prefix, limit: config.RATE_LIMIT, windowSeconds: config.RATE_WINDOW_S })
+  const bus: Bus = redis ? new RedisBus({ ...redis, prefix }) : new InProcessBus();
+  const queue: WorkQueue = redis ? new RedisWorkQueue({ ...redis, prefix }) : new InProcessWorkQueue();
+  const rateLimiter: RateLimiter = redis
+    ? new RedisRateLimiter({ ...redis, prefix, limit: config.RATE_LIMIT, windowSeconds: config.RATE_WINDOW_S })
     : new InProcessRateLimiter({ limit: config.RATE_LIMIT, windowSeconds: config.RATE_WINDOW_S });
-  const presence: Presence = redisUrl ? new RedisPresence({ url: redisUrl, prefix, ttlMs: PRESENCE_TTL_MS }) : new InProcessPresence({ ttlMs: PRESENCE_TTL_MS });
+  const presence: Presence = redis ? new RedisPresence({ ...redis, prefix, ttlMs: PRESENCE_TTL_MS }) : new InProcessPresence({ ttlMs: PRESENCE_TTL_MS });
   closers.unshift(() => bus.close(), () => queue.close(), () => rateLimiter.close(), () => presence.close());
 
   let leases: ShardLeases | null = null;
   const url = databaseUrl;
   return {
-    mode: redisUrl && config.DATABASE_URL ? 'full' : 'embedded',
+    mode: redis && config.DATABASE_URL ? 'full' : 'embedded',
     databaseUrl: url,
     pool,
     directory: new PostgresDirectory(pool),

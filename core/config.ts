@@ -10,6 +10,8 @@ export const configSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: optionalUrl,
   REDIS_URL: optionalUrl,
+  /** ZooKeeper connect string (`host:port[,host:port…]`): find the Redis master through the failover managers instead of REDIS_URL. */
+  ZOOKEEPER_CONNECT: z.string().optional().transform((v) => v || undefined),
   MONGO_URL: optionalUrl,
   MONGO_DB: z.string().default('tributary'),
   DATA_DIR: z.string().default('.data'),

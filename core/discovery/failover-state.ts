@@ -44,6 +44,12 @@ export interface NodeObservation {
   linkUp?: boolean;
   /** Consecutive failed checks. */
   failures: number;
+  /**
+   * master_replid: the replication history the node's data belongs to. A replica that never synced
+   * with the lost master (e.g. restarted empty) has another one and must not be promoted.
+   * (Added with the failover manager; optional, so older readers ignore it.)
+   */
+  replId?: string;
 }
 
 /** One manager's latest view of every node (written to its ephemeral znode under `views`). */
@@ -52,6 +58,15 @@ export interface ManagerView {
   /** ms epoch of the observation. */
   at: number;
   nodes: Record<NodeAddress, NodeObservation>;
+  /** The manager's latest one-sentence account of its last tick (added with the failover manager). */
+  lastAction?: string;
+}
+
+/** Data of each `managers/m-` znode (added with the failover manager). */
+export interface ManagerRegistration {
+  managerId: string;
+  /** ISO-8601. */
+  startedAt: string;
 }
 
 export interface FailoverHistoryEntry {

@@ -33,10 +33,19 @@ export class RedisWorkQueue implements WorkQueue {
   private blocking: Redis | null = null;
   private readonly prefix: string;
   private closed = false;
+  /** Set when the connection came back (possibly to a new master after a failover): the next read starts from the beginning. */
+  private rewind = false;
 
   constructor(options: RedisWorkQueueOptions = {}) {
     this.redis = options.connect?.() ?? new Redis(options.url ?? 'redis://127.0.0.1:6379');
     this.prefix = options.prefix ?? 'trib:';
+    let everReady = this.redis.status === 'ready';
+    // A promoted replica's stream ids come from its own clock and may sort below the cursor the
+    // reader got from the old master; re-reading what is unreleased is safe (the owner dedupes by uuid).
+    this.redis.on('ready', () => {
+      if (everReady) this.rewind = true;
+      everReady = true;
+    });
   }
 
   async append(shard: number, payload: string): Promise<void> {
@@ -48,18 +57,21 @@ export class RedisWorkQueue implements WorkQueue {
    * come back at once without occupying the blocking connection; only then waits (XREAD BLOCK,
    * which in Redis would wait forever for 0, so `blockMs <= 0` never waits). Concurrent waiting
    * reads on one queue queue up behind each other on the blocking connection: one reader per
-   * queue instance (the shard owner) is the intended use.
+   * queue instance (the shard owner) is the intended use. After a reconnect, the first read
+   * ignores the cursors and returns every unreleased entry again.
    */
   async read(after: Map<number, string | null>, count: number, blockMs: number): Promise<Map<number, QueueEntry[]>> {
     if (after.size === 0) return new Map();
     const shardByKey = new Map<string, number>();
     const keys: string[] = [];
     const ids: string[] = [];
+    const fromStart = this.rewind;
+    this.rewind = false;
     for (const [shard, cursor] of after) {
       const key = this.key(shard);
       shardByKey.set(key, shard);
       keys.push(key);
-      ids.push(cursor ?? '0');
+      ids.push(fromStart ? '0' : (cursor ?? '0'));
     }
     let reply: XReadReply = await this.redis.xread('COUNT', count, 'STREAMS', ...keys, ...ids);
     if (!reply && blockMs > 0 && !this.closed) {

@@ -1,0 +1,95 @@
+/** The built CLI against real servers: managers as processes, `failover status|history|promote`, a leader SIGKILLed. */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../core/project-root';
+import { FAILOVER_PATHS } from '../core/discovery/failover-state';
+import type { ZookeeperSession } from '../infra/zookeeper/zookeeper-session';
+import { freePort, type ServiceProcess, spawnService } from '../test/support/processes';
+import { readFailoverState } from './failover-znodes';
+import { observer, waitFor, waitForRecord } from './testing/harness';
+import { startRedisGroup, startZookeeper, type TestRedisGroup, type TestZookeeper } from '../test/support/failover-servers';
+
+jest.setTimeout(60_000);
+
+const bin = join(projectRoot(), 'bin', 'tributary.js');
+let zk: TestZookeeper;
+let redis: TestRedisGroup;
+let session: ZookeeperSession;
+const managers: ServiceProcess[] = [];
+
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, 'failover', ...args], { env: { ...process.env, ZOOKEEPER_CONNECT: zk.connectString } }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number(err.code) : 0, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(projectRoot(), 'dist', 'cli', 'failover.js'))) throw new Error('build first: npx tsc -p tsconfig.build.json');
+  zk = await startZookeeper();
+  redis = await startRedisGroup(3);
+  for (const id of ['cli-a', 'cli-b']) {
+    const env = { ZOOKEEPER_CONNECT: zk.connectString, REDIS_NODES: redis.addresses.join(','), MANAGER_ID: id, ZK_SESSION_TIMEOUT_MS: '2000' };
+    managers.push(await spawnService('failover-manager', await freePort(), env));
+  }
+  session = await observer(zk.connectString);
+  await waitForRecord(session, 'initial discovery', (r) => r.epoch === 1);
+});
+
+afterAll(async () => {
+  // ServiceProcess.kill waits for 'exit', which a process already killed by a signal will not emit again.
+  for (const m of managers) if (m.child.exitCode === null && m.child.signalCode === null) await m.kill('SIGKILL');
+  session?.close();
+  await redis?.stop();
+  await zk?.stop();
+});
+
+test('failover status --json: master, epoch, leader and the nodes', async () => {
+  const { code, stdout } = await waitFor('every node seen up', async () => {
+    const r = await cli('status', '--json');
+    return JSON.parse(r.stdout).nodes.filter((n: { up: boolean }) => n.up).length === 3 ? r : null;
+  });
+  expect(code).toBe(0);
+  const status = JSON.parse(stdout);
+  expect(status).toMatchObject({ master: redis.addresses[0], epoch: 1 });
+  expect(['cli-a', 'cli-b']).toContain(status.leader);
+  expect(status.nodes.map((n: { address: string }) => n.address)).toEqual([...redis.addresses].sort());
+  expect(status.nodes.find((n: { address: string }) => n.address === redis.addresses[0])).toMatchObject({ role: 'master', up: true });
+  expect(status.nodes[0].offset).toEqual(expect.any(Number));
+});
+
+test('failover promote of an unknown node: exit 2, a clear message, nothing written', async () => {
+  const r = await cli('promote', '10.0.0.9:6379');
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(/unknown node 10\.0\.0\.9:6379; known: 127\.0\.0\.1:\d+, /);
+  expect(await session.exists(FAILOVER_PATHS.promoteRequest)).toBe(false);
+  expect((await readFailoverState(session)).record!.value.epoch).toBe(1);
+});
+
+test('failover promote HOST:PORT switches over and waits for it; history lists it', async () => {
+  const target = redis.addresses[2]!;
+  const r = await cli('promote', target);
+  expect(r.stdout).toContain(`${target} is the master now (epoch 2)`);
+  expect(r.code).toBe(0);
+  const h = await cli('history');
+  expect(h.stdout).toMatch(new RegExp(`epoch 2 +manual +${redis.addresses[0]!.replace(/\./g, '\\.')} → ${target.replace(/\./g, '\\.')} +took \\d+ ms`));
+});
+
+test('the leader SIGKILLed: the other leads within the session timeout and still fails over', async () => {
+  const { leaderId: leader } = await readFailoverState(session);
+  const victim = managers.find((m) => m.output().includes(`"managerId":"${leader}"`)) ?? managers[0]!;
+  const killedAt = Date.now();
+  await victim.kill('SIGKILL');
+  await waitFor('another leader', async () => {
+    const l = (await readFailoverState(session)).leaderId;
+    return l && l !== leader;
+  }, 6000);
+  console.log(`leader process SIGKILLed → another manager leads after ${Date.now() - killedAt} ms (session timeout 2000 ms)`);
+  const master = (await readFailoverState(session)).record!.value.master;
+  redis.signal(master, 'SIGKILL');
+  const record = await waitForRecord(session, 'a failover by the surviving manager', (rec) => rec.epoch === 3, 10_000);
+  expect(record.master).not.toBe(master);
+  const survivor = managers.find((m) => m !== victim)!;
+  expect(await survivor.kill('SIGTERM')).toBe(0);
+});

@@ -1,0 +1,66 @@
+/** Leadership through ZooKeeper under bad conditions: the leader gone, ZooKeeper down at start, ZooKeeper restarted. */
+import { readFailoverState } from './failover-znodes';
+import { observer, type Scenario, sentences, startManager, startScenario, type TestManager, waitFor, waitForRecord } from './testing/harness';
+import { startRedisGroup, startZookeeper, type TestRedisGroup, type TestZookeeper } from '../test/support/failover-servers';
+
+jest.setTimeout(40_000);
+
+let s: Scenario | null = null;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await s?.stop();
+  s = null;
+  for (const c of cleanups.splice(0)) await c();
+});
+
+const leaderOf = (managers: TestManager[]) => {
+  const leading = managers.filter((m) => m.loop.status().isLeader);
+  return leading.length === 1 ? leading[0]! : null;
+};
+
+test('the leader steps down (stopped): another takes over and still acts', async () => {
+  s = await startScenario(3);
+  await waitForRecord(s.zkSession, 'initial discovery', (r) => r.epoch === 1);
+  const first = await waitFor('one leader', () => leaderOf(s!.managers));
+  const stoppedAt = Date.now();
+  await first.stop();
+  const rest = s.managers.filter((m) => m !== first);
+  const next = await waitFor('a new leader', () => leaderOf(rest));
+  console.log(`leader ${first.managerId} stopped → ${next.managerId} leads after ${Date.now() - stoppedAt} ms`);
+  s.redis.signal(s.master, 'SIGKILL');
+  const record = await waitForRecord(s.zkSession, 'a failover by the new leader', (r) => r.epoch === 2);
+  expect(s.replicas).toContain(record.master);
+  expect(sentences(next).some((l) => l.includes('FAILOVER: promoted'))).toBe(true);
+});
+
+test('ZooKeeper down at start: the manager waits and says why, then works once ZooKeeper starts', async () => {
+  const zk: TestZookeeper = await startZookeeper({ started: false });
+  const redis: TestRedisGroup = await startRedisGroup(3);
+  const manager = startManager(zk.connectString, redis.addresses, 'early');
+  cleanups.push(async () => { await manager.stop(); await redis.stop(); await zk.stop(); });
+  await waitFor('the waiting log line', () => sentences(manager).some((l) => l.includes('ZooKeeper unreachable') && l.includes('not acting, retrying')), 15_000);
+  expect(manager.loop.status().lastActions.at(-1)).toMatch(/not acting: ZooKeeper unavailable/);
+  await zk.start();
+  const session = await observer(zk.connectString);
+  cleanups.push(async () => session.close());
+  const record = await waitForRecord(session, 'initial discovery after ZooKeeper came up', (r) => r.epoch === 1, 15_000);
+  expect(record.master).toBe(redis.addresses[0]);
+});
+
+test('ZooKeeper restarted under running managers: they recover, keep one leader, and still act', async () => {
+  s = await startScenario(2);
+  await waitForRecord(s.zkSession, 'initial discovery', (r) => r.epoch === 1);
+  s.zkSession.close();
+  await s.zk.stop();
+  await waitFor('both managers to stop acting', () => s!.managers.every((m) => /not acting/.test(m.loop.status().lastActions.at(-1) ?? '')));
+  expect(s.managers.some((m) => m.loop.status().isLeader)).toBe(false);
+  await new Promise((r) => setTimeout(r, 1000));
+  await s.zk.start();
+  s.zkSession = await observer(s.zk.connectString);
+  const leader = await waitFor('one leader again', () => leaderOf(s!.managers), 15_000);
+  expect((await readFailoverState(s.zkSession)).members).toHaveLength(2);
+  s.redis.signal(s.master, 'SIGKILL');
+  const record = await waitForRecord(s.zkSession, 'a failover after the restart', (r) => r.epoch === 2);
+  expect(s.replicas).toContain(record.master);
+  expect(leaderOf(s.managers)?.managerId).toBe(leader.managerId);
+});

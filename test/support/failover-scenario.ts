@@ -1,0 +1,78 @@
+/**
+ * A Redis failover under write load, shared by the guarantee test and `npm run bench:failover`:
+ * ZooKeeper, three Redis nodes, the failover managers (or their simulation), Tributary as
+ * separate processes following the master through ZOOKEEPER_CONNECT, and a seeded flow.
+ */
+import { randomBytes } from 'node:crypto';
+import { PostgresDirectory } from '../../infra/postgres/directory/postgres-directory';
+import { type FailoverDriver, MasterZnode, managersAvailable, startManagers, startSimulatedManager } from './failover-driver';
+import { type FailoverServers, startFailoverServers } from './failover-servers';
+import { createTestDatabase, type TestDatabase } from './postgres';
+import { freePort, type ServiceProcess, spawnService } from './processes';
+
+/** Everything running for one failover, stopped by `stop()`. */
+export interface FailoverScenario {
+  servers: FailoverServers;
+  znode: MasterZnode;
+  driver: FailoverDriver;
+  db: TestDatabase;
+  webApi: ServiceProcess;
+  streaming: ServiceProcess;
+  backend: ServiceProcess;
+  token: string;
+  flowId: string;
+  /** `org/flow` as REST paths name it. */
+  flowPath: string;
+  /** What the processes wrote, for a failing test's message. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface ScenarioOptions {
+  /** Failover managers to run (when they are available). Default 3. */
+  managers?: number;
+  /** Extra environment for the Tributary services. */
+  env?: Record<string, string>;
+}
+
+/** Starts it all; the master is `servers.nodes[0]` and the znode holds its record when this resolves. */
+export async function startFailoverScenario(options: ScenarioOptions = {}): Promise<FailoverScenario> {
+  const cleanup: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  };
+  try {
+    const servers = await startFailoverServers(3);
+    cleanup.push(() => servers.stop());
+    const znode = await MasterZnode.open(servers.zookeeper);
+    cleanup.push(async () => znode.close());
+    const driver = managersAvailable() ? await startManagers(servers, znode, options.managers ?? 3) : await startSimulatedManager(servers, znode);
+    if (driver.kind === 'simulated') process.stderr.write('*** failover: the failover managers are not built yet; a SIMULATED manager promotes replicas ***\n');
+    cleanup.push(() => driver.stop());
+    const db = await createTestDatabase();
+    cleanup.push(() => db.drop());
+    const directory = new PostgresDirectory(db.pool);
+    const org = await directory.createOrganization('Failover');
+    const flow = await directory.createFlow(org.id, 'Failover');
+    const user = await directory.createUser({ email: 'failover@example.test', password: 'failover-password', nick: 'failover' });
+    await directory.addOrganizationMember(org.id, user.id, true);
+    await directory.addFlowMember(flow.id, user.id);
+    const token = await directory.createApiToken(user.id);
+    const env = {
+      DATABASE_URL: db.url, ZOOKEEPER_CONNECT: servers.zookeeper, REDIS_PREFIX: `fo:${randomBytes(4).toString('hex')}:`, SHARDS: '4',
+      PERSIST_TIMEOUT_MS: '1500', RATE_LIMIT: '1000000', DEMO: 'off', ...options.env,
+    };
+    const procs: ServiceProcess[] = [];
+    cleanup.push(async () => void (await Promise.all(procs.map((p) => p.kill('SIGTERM')))));
+    for (const service of ['message-backend', 'web-api', 'streaming-api']) procs.push(await spawnService(service, await freePort(), env));
+    const [backend, webApi, streaming] = procs as [ServiceProcess, ServiceProcess, ServiceProcess];
+    return {
+      servers, znode, driver, db, backend, webApi, streaming, token, flowId: flow.id, flowPath: `${org.parameterizedName}/${flow.parameterizedName}`,
+      output: () => procs.map((p) => `--- ${p.name}\n${p.output()}`).join('\n'),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
