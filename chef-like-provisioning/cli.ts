@@ -1,4 +1,5 @@
 /** `tributary provision converge|upload`: load the role, compile its recipes, run them, report. */
+import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Attributes, Cookbook, Role } from './api';
@@ -96,7 +97,13 @@ async function fetchSource(role: string, zookeeper?: string): Promise<Source> {
   const { fetchFromServer, newCacheDir } = serverModule<typeof import('./server/fetch')>('fetch');
   const { defaultConnect } = serverModule<typeof import('./server/store')>('store');
   const { projectRoot } = require('../core/project-root') as typeof import('../core/project-root');
-  return fetchFromServer(defaultConnect(zookeeper), role, newCacheDir(projectRoot()));
+  const cacheDir = newCacheDir(projectRoot());
+  try {
+    return await fetchFromServer(defaultConnect(zookeeper), role, cacheDir);
+  } finally {
+    // The fetched modules are loaded by now; their files are not needed again.
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
 }
 
 const USAGE = 'usage: tributary provision converge --role ROLE [--attributes FILE] [--why-run] [--json] [--from-server [--zookeeper HOST:PORT,...]]\n       tributary provision upload [...]';
