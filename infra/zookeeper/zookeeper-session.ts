@@ -2,7 +2,7 @@
  * A promise-based ZooKeeper session over node-zookeeper-client's callback API: connect with a
  * deadline, the handful of znode operations Tributary uses, one-shot watches, session events.
  */
-import zookeeper, { type Client, CreateMode, type Event, Exception, type State } from 'node-zookeeper-client';
+import zookeeper, { type Client, CreateMode, type Event, Exception, State } from 'node-zookeeper-client';
 
 export { CreateMode };
 
@@ -31,15 +31,44 @@ export function isConflict(error: unknown): boolean {
 }
 
 export class ZookeeperSession {
+  private readonly stateListeners: ((state: State) => void)[] = [];
+  private disconnectedTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
   private constructor(
     readonly client: Client,
     readonly connectString: string,
-  ) {}
+    private readonly sessionTimeoutMs: number,
+  ) {
+    client.on('state', (state) => this.clientOnState(state));
+  }
+
+  /**
+   * A client that stays disconnected longer than the session timeout cannot tell whether its
+   * session still stands, and node-zookeeper-client has been seen to stay stuck after a server
+   * restart. Past 1.5 × the timeout we give the session up and report EXPIRED, so that its owner
+   * opens a fresh one, as it does for a real expiry.
+   */
+  private clientOnState(state: State): void {
+    if (state.name === 'DISCONNECTED' && !this.disconnectedTimer && !this.closed) {
+      this.disconnectedTimer = setTimeout(() => {
+        this.disconnectedTimer = null;
+        this.close();
+        for (const listener of this.stateListeners) listener(State.EXPIRED);
+      }, Math.round(this.sessionTimeoutMs * 1.5));
+      this.disconnectedTimer.unref();
+    } else if (state.name !== 'DISCONNECTED' && this.disconnectedTimer) {
+      clearTimeout(this.disconnectedTimer);
+      this.disconnectedTimer = null;
+    }
+    if (!this.closed) for (const listener of this.stateListeners) listener(state);
+  }
 
   /** Resolves once connected; rejects with a clear message after `connectTimeoutMs`. */
   static connect(connectString: string, options: ZookeeperSessionOptions = {}): Promise<ZookeeperSession> {
     const timeout = options.connectTimeoutMs ?? 3000;
-    const client = zookeeper.createClient(connectString, { sessionTimeout: options.sessionTimeoutMs ?? 4000, spinDelay: 200, retries: 0 });
+    const sessionTimeoutMs = options.sessionTimeoutMs ?? 4000;
+    const client = zookeeper.createClient(connectString, { sessionTimeout: sessionTimeoutMs, spinDelay: 200, retries: 0 });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         client.close();
@@ -47,7 +76,7 @@ export class ZookeeperSession {
       }, timeout);
       client.once('connected', () => {
         clearTimeout(timer);
-        resolve(new ZookeeperSession(client, connectString));
+        resolve(new ZookeeperSession(client, connectString, sessionTimeoutMs));
       });
       client.connect();
     });
@@ -123,10 +152,14 @@ export class ZookeeperSession {
 
   /** Session state changes: SYNC_CONNECTED, DISCONNECTED, EXPIRED… (node-zookeeper-client's State). */
   onState(listener: (state: State) => void): void {
-    this.client.on('state', listener);
+    this.stateListeners.push(listener);
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.disconnectedTimer) clearTimeout(this.disconnectedTimer);
+    this.disconnectedTimer = null;
     this.client.close();
   }
 }
