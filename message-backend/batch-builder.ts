@@ -29,6 +29,8 @@ class ConversationDraft {
   readonly byUuid = new Map<string, MessageJson>();
   readonly byId = new Map<number, MessageJson>();
   readonly threads = new Map<string, ThreadState>();
+  /** Stored messages this batch replaces (edits, deletions), by id. */
+  readonly updated = new Map<number, MessageJson>();
   constructor(
     readonly key: ConversationKey,
     public lastId: number,
@@ -38,7 +40,6 @@ class ConversationDraft {
 export class BatchBuilder {
   private readonly conversations = new Map<ConversationKey, ConversationDraft>();
   private readonly outcome: Outcome = { batch: { inserts: [], updates: [], threads: [] }, events: [], replies: [], lastIds: new Map() };
-  private readonly updated = new Map<string, MessageJson>();
 
   constructor(
     private readonly store: MessageStore,
@@ -65,8 +66,8 @@ export class BatchBuilder {
     for (const c of this.conversations.values()) {
       this.outcome.lastIds.set(c.key, c.lastId);
       for (const thread of c.threads.values()) this.outcome.batch.threads.push({ conversation: c.key, thread });
+      for (const message of c.updated.values()) this.outcome.batch.updates.push({ conversation: c.key, message });
     }
-    for (const [key, message] of this.updated) this.outcome.batch.updates.push({ conversation: key.slice(0, key.lastIndexOf('\u0000')), message });
     return this.outcome;
   }
 
@@ -123,7 +124,7 @@ export class BatchBuilder {
   }
 
   private async target(c: ConversationDraft, id: number): Promise<MessageJson | null> {
-    return this.updated.get(`${c.key}\u0000${id}`) ?? c.byId.get(id) ?? (await this.store.get(c.key, id));
+    return c.updated.get(id) ?? c.byId.get(id) ?? (await this.store.get(c.key, id));
   }
 
   private replace(c: ConversationDraft, message: MessageJson): void {
@@ -133,7 +134,7 @@ export class BatchBuilder {
       if (insert) insert.message = message;
       return;
     }
-    this.updated.set(`${c.key}\u0000${message.id}`, message);
+    c.updated.set(message.id, message);
   }
 
   /** The event an edit or delete produces: a new, numbered message in the same conversation. */
