@@ -6,6 +6,10 @@ import { z } from 'zod';
 import type { Cookbook } from './api';
 import { convergeTest, echoService, freePort, killPidFiles, processTable, snapshotDir, tempDir, testRole } from './test-kit';
 
+// Real servers on two shared cores: a timing hiccup may fail one attempt. Failed attempts are
+// logged; a behaviour that is really broken fails all three.
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
+
 const attributes = z.object({ dir: z.string(), port: z.number().int(), greeting: z.string().default('hello') });
 type TestAttributes = z.infer<typeof attributes>;
 
