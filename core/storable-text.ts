@@ -10,12 +10,11 @@ export const DEPTH_PROBLEM = `is nested more than ${MAX_INPUT_DEPTH} levels deep
 
 // Postgres text and jsonb refuse U+0000, and a lone UTF-16 surrogate has no UTF-8 encoding at all
 // (Postgres refuses its JSON escape; Redis and MongoDB would store U+FFFD instead).
-const NUL = /\u0000/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Why a string cannot be stored, or null when it can. */
 export function textProblem(text: string): string | null {
-  if (NUL.test(text)) return NUL_PROBLEM;
+  if (text.includes('\u0000')) return NUL_PROBLEM;
   if (LONE_SURROGATE.test(text)) return SURROGATE_PROBLEM;
   return null;
 }
@@ -38,9 +37,12 @@ export function unstorableFields(value: unknown, root = 'body'): FieldErrors {
       return;
     }
     if (typeof node !== 'object' || node === null) return;
-    if (path.length >= MAX_INPUT_DEPTH) return report(path, DEPTH_PROBLEM);
+    if (path.length >= MAX_INPUT_DEPTH) {
+      report(path, DEPTH_PROBLEM);
+      return;
+    }
     if (Array.isArray(node)) {
-      node.forEach((item, i) => walk(item, [...path, String(i)]));
+      for (let i = 0; i < node.length; i++) walk(node[i], [...path, String(i)]);
       return;
     }
     for (const [key, item] of Object.entries(node)) {
@@ -56,5 +58,5 @@ export function unstorableFields(value: unknown, root = 'body'): FieldErrors {
 
 /** The key with NULs and lone surrogates replaced by U+FFFD, so the error body itself is valid text. */
 function storableStandIn(key: string): string {
-  return key.replace(/\u0000/g, '\ufffd').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd');
+  return key.replaceAll('\u0000', '\ufffd').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd');
 }
