@@ -34,11 +34,13 @@ export class ShardBackoff {
     return !state || state.retryAt <= this.now();
   }
 
-  /** Milliseconds until the first waiting shard may be tried again; Infinity when none waits. */
+  /** Milliseconds until the first shard still waiting may be tried again; Infinity when none waits. */
   nextRetryIn(): number {
+    const now = this.now();
     let next = Number.POSITIVE_INFINITY;
-    for (const { retryAt } of this.failures.values()) next = Math.min(next, retryAt - this.now());
-    return Math.max(0, next);
+    // Shards whose wait is over are ready: they must not shorten the read's wait to zero.
+    for (const { retryAt } of this.failures.values()) if (retryAt > now) next = Math.min(next, retryAt - now);
+    return next;
   }
 
   /** Forgets a shard this worker no longer owns. */
