@@ -8,9 +8,10 @@ import { PostgresDirectory } from '../infra/postgres/directory/postgres-director
 import { ADMIN_USAGE, runAdmin } from './admin';
 import { openAdminDatabase } from './admin-database';
 import { FAILOVER_USAGE, runFailoverCommand, startFailoverManager } from './failover';
+import { QUEUE_USAGE, runQueueCommand } from './queue';
 import { SERVICES, type ServiceName, startServices } from './start';
 
-const USAGE = `usage: tributary start ${SERVICES.join('|')}\n       tributary ${[...ADMIN_USAGE, ...FAILOVER_USAGE].join('\n       tributary ')}\n(admin commands take --json)`;
+const USAGE = `usage: tributary start ${SERVICES.join('|')}\n       tributary ${[...ADMIN_USAGE, ...FAILOVER_USAGE, ...QUEUE_USAGE].join('\n       tributary ')}\n(admin commands take --json)`;
 
 function fail(message: string, json: boolean, code = 2): never {
   if (json) process.stdout.write(`${JSON.stringify({ error: message })}\n`);
@@ -68,6 +69,7 @@ export async function main(argv: string[]): Promise<void> {
   const [command, sub, ...rest] = argv;
   if (command === 'start' && sub === 'failover-manager') return startFailoverManager();
   if (command === 'failover') return runFailoverCommand(sub, rest);
+  if (command === 'queue') return runQueueCommand(sub, rest);
   if (command === 'start') return start(sub);
   if (command === 'provision') return provision(sub, rest);
   if (command === 'org' || command === 'user' || command === 'flow' || command === 'token') return admin(command, sub, rest);

@@ -1,13 +1,17 @@
 /**
  * BatchBuilder: turns one shard's queued commands into a single store batch, the events to
  * publish once it is stored, and the replies owed to the waiting edges. Retries (a uuid already
- * stored, or twice in the batch) resolve to the stored message instead of a second copy.
+ * stored, or twice in the batch) resolve to the stored message instead of a second copy; a uuid
+ * is its sender's own, so the same uuid from another sender is answered CONFLICT.
  */
 import { type ConversationKey, type MessageJson, type ThreadState, isPrivateConversation, privateParticipants } from '../core/domain/types';
 import type { DeleteCommand, EditCommand, PersistReply, PostCommand, QueueCommand } from '../core/messaging/commands';
+import { uuidTakenMessage } from '../core/messaging/uuid-owner';
 import type { MessageBatch, MessageStore } from '../core/ports/message-store';
 import type { Sequencer } from './sequencer';
 import { nextThreadState } from './threads';
+
+type PersistError = NonNullable<PersistReply['error']>;
 
 export interface Outcome {
   batch: MessageBatch;
@@ -52,15 +56,17 @@ export class BatchBuilder {
     await this.loadExisting(commands);
     for (const command of commands) {
       const conversation = await this.conversation(command.conversation);
-      const message =
+      const result =
         command.kind === 'post' ? await this.post(conversation, command)
         : command.kind === 'edit' ? await this.edit(conversation, command)
         : await this.remove(conversation, command);
+      const head = { uuid: command.uuid, conversation: command.conversation, actor: command.actor };
       this.outcome.replies.push({
         channel: command.replyTo,
-        reply: message
-          ? { uuid: command.uuid, conversation: command.conversation, message }
-          : { uuid: command.uuid, conversation: command.conversation, error: { code: 'NOT_FOUND', message: `message ${'target' in command ? command.target : ''} not found` } },
+        reply:
+          result === null ? { ...head, error: { code: 'NOT_FOUND', message: `message ${'target' in command ? command.target : ''} not found` } }
+          : 'code' in result ? { ...head, error: result }
+          : { ...head, message: result },
       });
     }
     for (const c of this.conversations.values()) {
@@ -107,9 +113,10 @@ export class BatchBuilder {
     return c.threads.get(id) ?? (await this.store.getThread(c.key, id));
   }
 
-  private async post(c: ConversationDraft, command: PostCommand): Promise<MessageJson> {
+  private async post(c: ConversationDraft, command: PostCommand): Promise<MessageJson | PersistError> {
     const done = c.byUuid.get(command.uuid);
-    if (done) return done;
+    // Another sender's message is never handed back (nor is the new one dropped in its favour).
+    if (done) return done.user === command.draft.user ? done : { code: 'CONFLICT', message: uuidTakenMessage(command.uuid) };
     const now = this.now();
     const { thread: _threadInput, ...draft } = command.draft;
     const message: MessageJson = { ...draft, id: ++c.lastId, created_at: now.toISOString(), edited: null };

@@ -6,6 +6,7 @@ import type { MessageStore } from '../core/ports/message-store';
 import type { ShardLeases } from '../core/ports/shard-lease';
 import type { WorkQueue } from '../core/ports/work-queue';
 import { Publisher } from './publisher';
+import { sampleQueueGauges } from './queue-gauges';
 import { ShardWorker, type ShardWorkerOptions } from './shard-worker';
 
 export interface MessageBackendDeps {
@@ -21,21 +22,22 @@ export interface MessageBackend {
   start(): void;
   stop(): Promise<void>;
   ownedShards(): number[];
-  /** Samples each owned shard's depth into the queue-depth gauge. */
+  /** Samples each owned shard's depth and the dead letters held into their gauges (the worker also does so every `gaugeSampleMs`). */
   sampleQueueDepth(): Promise<void>;
 }
 
 export function createMessageBackend(deps: MessageBackendDeps, options: Partial<ShardWorkerOptions> & { shardCount: number }): MessageBackend {
   const worker = new ShardWorker(
     { ...deps, publisher: new Publisher(deps.bus) },
-    { maxBatch: 500, blockMs: 1000, leaseRetryMs: 1000, ...options },
+    {
+      maxBatch: 500, blockMs: 1000, leaseRetryMs: 1000, maxAttempts: 3, attemptDelayMs: 50,
+      backoffBaseMs: 100, backoffMaxMs: 10_000, gaugeSampleMs: 5000, ...options,
+    },
   );
   return {
     start: () => worker.start(),
     stop: () => worker.stop(),
     ownedShards: () => worker.ownedShards(),
-    async sampleQueueDepth() {
-      for (const shard of worker.ownedShards()) deps.metrics.queueDepth.set({ shard: String(shard) }, await deps.queue.depth(shard));
-    },
+    sampleQueueDepth: () => sampleQueueGauges(deps.queue, deps.metrics, worker.ownedShards()),
   };
 }

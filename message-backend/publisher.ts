@@ -25,7 +25,7 @@ export class Publisher {
       for (const channel of channelsOf(event)) sends.push(this.bus.publish(channel, payload));
     }
     for (const { channel, reply } of replies) {
-      const head = JSON.stringify({ uuid: reply.uuid, conversation: reply.conversation });
+      const head = JSON.stringify({ uuid: reply.uuid, conversation: reply.conversation, actor: reply.actor });
       const body = reply.message
         ? `${head.slice(0, -1)},"message":${json.get(reply.message) ?? JSON.stringify(reply.message)}}`
         : JSON.stringify(reply);

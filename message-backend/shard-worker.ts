@@ -1,19 +1,23 @@
 /**
  * ShardWorker: the message backend's one loop. It owns queue shards through leases, reads every
- * owned shard in one blocking call (so an idle system flushes each message at once and a busy one
- * gets whole batches), stores each shard's batch in one write under the lease's fencing token,
- * publishes, and only then releases the queue entries.
+ * ready shard in one blocking call (so an idle system flushes each message at once and a busy one
+ * gets whole batches), and hands each shard's batch to the ShardBatchWriter. Shards fail alone: a
+ * shard whose writes fail for a transient reason backs off while the others go on, and an entry
+ * the store refuses for good is set aside as a dead letter instead of being retried forever.
  */
-import type { QueueCommand } from '../core/messaging/commands';
-import { FencedOffError, StoreConflictError } from '../core/errors';
+import { FencedOffError } from '../core/errors';
 import type { Log } from '../core/log';
 import type { Metrics } from '../core/metrics';
 import type { MessageStore } from '../core/ports/message-store';
-import type { Lease, ShardLeases } from '../core/ports/shard-lease';
+import type { ShardLeases } from '../core/ports/shard-lease';
 import type { QueueEntry, WorkQueue } from '../core/ports/work-queue';
-import { BatchBuilder } from './batch-builder';
+import { DeadLetterSink } from './dead-letter-sink';
 import type { Publisher } from './publisher';
+import { sampleQueueGauges } from './queue-gauges';
 import { Sequencer } from './sequencer';
+import { ShardBackoff } from './shard-backoff';
+import { ShardBatchWriter, type ShardPosition } from './shard-batch-writer';
+import { describeWriteError } from './write-failure';
 
 export interface ShardWorkerOptions {
   shardCount: number;
@@ -23,27 +27,37 @@ export interface ShardWorkerOptions {
   blockMs: number;
   /** How often unowned shards are tried. */
   leaseRetryMs: number;
-}
-
-interface Owned {
-  lease: Lease;
-  cursor: string | null;
+  /** Times an entry the store refuses is written alone before it becomes a dead letter. */
+  maxAttempts: number;
+  /** Wait before an entry's second lone attempt, doubled for each further one. */
+  attemptDelayMs: number;
+  /** First and longest wait of a shard whose store writes fail for a transient reason. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** How often queue depth and the dead-letter count are sampled into their gauges. */
+  gaugeSampleMs: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ShardWorker {
-  private readonly owned = new Map<number, Owned>();
+  private readonly owned = new Map<number, ShardPosition>();
   private readonly sequencer: Sequencer;
+  private readonly writer: ShardBatchWriter;
+  private readonly backoff: ShardBackoff;
   private running: Promise<void> | null = null;
   private stopping = false;
   private lastLeaseRound = 0;
+  private lastGaugeSample = 0;
 
   constructor(
     private readonly deps: { queue: WorkQueue; store: MessageStore; leases: ShardLeases; publisher: Publisher; metrics: Metrics; log: Log },
     private readonly options: ShardWorkerOptions,
   ) {
     this.sequencer = new Sequencer(deps.store);
+    this.backoff = new ShardBackoff({ baseMs: options.backoffBaseMs, maxMs: options.backoffMaxMs });
+    const deadLetters = new DeadLetterSink(deps);
+    this.writer = new ShardBatchWriter({ ...deps, sequencer: this.sequencer, deadLetters }, options);
     deps.leases.onLost((shard) => this.leasesOnLost(shard));
   }
 
@@ -65,6 +79,7 @@ export class ShardWorker {
   }
 
   private leasesOnLost(shard: number): void {
+    this.backoff.forget(shard);
     if (this.owned.delete(shard) && !this.stopping) {
       this.sequencer.clear();
       this.deps.log.warn({ shard }, 'shard lease lost');
@@ -76,14 +91,19 @@ export class ShardWorker {
     while (!this.stopping) {
       try {
         await this.acquireShards();
-        if (this.owned.size === 0) {
-          await sleep(this.options.leaseRetryMs);
+        await this.sampleGauges();
+        const ready = [...this.owned.values()].filter((p) => this.backoff.ready(p.shard));
+        // Never wait past the moment a backed-off shard may be retried.
+        const waitMs = Math.min(this.options.blockMs, this.backoff.nextRetryIn());
+        if (ready.length === 0) {
+          await sleep(Math.min(this.owned.size ? waitMs : this.options.leaseRetryMs, this.options.leaseRetryMs));
           continue;
         }
-        const after = new Map([...this.owned].map(([shard, o]) => [shard, o.cursor]));
-        const read = await this.deps.queue.read(after, this.options.maxBatch, this.options.blockMs);
+        const after = new Map(ready.map((p) => [p.shard, p.cursor]));
+        const read = await this.deps.queue.read(after, this.options.maxBatch, waitMs);
         for (const [shard, entries] of read) if (entries.length && this.owned.has(shard)) await this.process(shard, entries);
       } catch (err) {
+        // Only reading the queue or taking leases gets here; shard writes fail per shard below.
         this.deps.log.error({ err }, 'backend loop error; retrying');
         await sleep(250);
       }
@@ -100,49 +120,36 @@ export class ShardWorker {
       if (!lease) continue;
       // A shard that changed hands may have numbered messages elsewhere: cached ids are stale.
       this.sequencer.clear();
-      this.owned.set(shard, { lease, cursor: null });
+      this.owned.set(shard, { shard, lease, cursor: null });
       acquired.push(shard);
     }
     if (acquired.length) this.deps.log.info({ shards: acquired, owned: this.owned.size }, 'shards acquired');
     this.deps.metrics.shardsOwned.set(this.owned.size);
   }
 
-  private parse(entries: QueueEntry[]): QueueCommand[] {
-    const commands: QueueCommand[] = [];
-    for (const entry of entries) {
-      try {
-        commands.push(JSON.parse(entry.payload) as QueueCommand);
-      } catch (err) {
-        // Only our edges write the queue; an unreadable entry is a bug to see, not a reason to stall the shard.
-        this.deps.log.error({ err, cursor: entry.cursor }, 'dropping unreadable queue entry');
-      }
-    }
-    return commands;
+  private async sampleGauges(): Promise<void> {
+    if (Date.now() - this.lastGaugeSample < this.options.gaugeSampleMs) return;
+    this.lastGaugeSample = Date.now();
+    await sampleQueueGauges(this.deps.queue, this.deps.metrics, this.ownedShards());
   }
 
+  /** One shard's batch; whatever goes wrong stays with this shard. */
   private async process(shard: number, entries: QueueEntry[]): Promise<void> {
-    const owned = this.owned.get(shard)!;
-    const commands = this.parse(entries);
-    const started = Date.now();
-    const outcome = await new BatchBuilder(this.deps.store, this.sequencer).build(commands);
+    const position = this.owned.get(shard)!;
     try {
-      await this.deps.store.writeBatch(outcome.batch, owned.lease);
+      await this.writer.persist(position, entries);
+      this.backoff.succeeded(shard);
     } catch (err) {
       this.sequencer.clear();
       if (err instanceof FencedOffError) {
         this.deps.log.warn({ shard }, 'fenced off: another worker owns this shard now');
         this.owned.delete(shard);
+        this.backoff.forget(shard);
+        this.deps.metrics.shardsOwned.set(this.owned.size);
         return;
       }
-      if (err instanceof StoreConflictError) this.deps.log.warn({ shard, err: err.message }, 'id conflict; renumbering from the store');
-      throw err;
+      const retryInMs = this.backoff.failed(shard);
+      this.deps.log.warn({ shard, err: describeWriteError(err), retryInMs }, 'shard write failed; this shard backs off, the others go on');
     }
-    for (const [conversation, lastId] of outcome.lastIds) this.sequencer.commit(conversation, lastId);
-    this.deps.metrics.persistLatency.observe(Date.now() - started);
-    this.deps.metrics.persistBatchSize.observe(commands.length);
-    await this.deps.publisher.publish(outcome.events, outcome.replies);
-    const last = entries[entries.length - 1]!.cursor;
-    await this.deps.queue.release(shard, last);
-    owned.cursor = last;
   }
 }

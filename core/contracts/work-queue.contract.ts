@@ -97,6 +97,38 @@ export function workQueueContract(
       expect(await queue.depth(8)).toBe(1);
     });
 
+    it('keeps a dead letter with its shard, payload, error, attempts and time; lists them oldest first', async () => {
+      await queue.append(11, 'poison');
+      const [entry] = (await queue.read(new Map([[11, null]]), 10, 0)).get(11) ?? [];
+      const before = Date.now();
+      const letter = await queue.deadLetter(11, entry as QueueEntry, { error: 'store refused it', attempts: 3 });
+      await queue.release(11, (entry as QueueEntry).cursor);
+      await queue.deadLetter(12, { cursor: 'x', payload: 'second' }, { error: 'also refused', attempts: 1 });
+      expect(letter).toMatchObject({ shard: 11, payload: 'poison', error: 'store refused it', attempts: 3 });
+      expect(Date.parse(letter.at)).toBeGreaterThanOrEqual(before - 1000);
+      const listed = await queue.deadLetters(10);
+      expect(listed.map((l) => l.payload)).toEqual(['poison', 'second']);
+      expect(listed[0]).toEqual(letter);
+      expect((await queue.deadLetters(1)).map((l) => l.payload)).toEqual(['poison']);
+      expect(await queue.deadLetterCount()).toBe(2);
+      expect(await queue.depth(11)).toBe(0);
+    });
+
+    it('requeues a dead letter onto its shard and drops one for good; unknown ids change nothing', async () => {
+      const first = await queue.deadLetter(13, { cursor: 'a', payload: 'retry me' }, { error: 'e', attempts: 2 });
+      const second = await queue.deadLetter(14, { cursor: 'b', payload: 'forget me' }, { error: 'e', attempts: 2 });
+      expect(await queue.requeueDeadLetter(first.id)).toEqual(first);
+      expect(payloads((await queue.read(new Map([[13, null]]), 10, 0)).get(13))).toEqual(['retry me']);
+      expect(await queue.requeueDeadLetter(first.id)).toBeNull();
+      expect(await queue.dropDeadLetter(second.id)).toBe(true);
+      expect(await queue.dropDeadLetter(second.id)).toBe(false);
+      expect(await queue.dropDeadLetter('no-such-id')).toBe(false);
+      expect(await queue.requeueDeadLetter('no-such-id')).toBeNull();
+      expect(await queue.deadLetters(10)).toEqual([]);
+      expect(await queue.deadLetterCount()).toBe(0);
+      expect(await queue.depth(14)).toBe(0);
+    });
+
     // Only durable queues promise this; the in-process queue lives and dies with its process by design.
     if (options.durable) it('keeps unreleased entries for a new instance (crash recovery)', async () => {
       for (const p of ['a', 'b', 'c']) await queue.append(10, p);
@@ -105,6 +137,13 @@ export function workQueueContract(
       await queue.close();
       const successor = await open();
       expect(payloads((await successor.read(new Map([[10, null]]), 10, 0)).get(10))).toEqual(['b', 'c']);
+    });
+
+    if (options.durable) it('keeps dead letters for a new instance', async () => {
+      const letter = await queue.deadLetter(15, { cursor: 'c', payload: 'kept' }, { error: 'e', attempts: 1 });
+      await queue.close();
+      const successor = await open();
+      expect(await successor.deadLetters(10)).toEqual([letter]);
     });
   });
 }

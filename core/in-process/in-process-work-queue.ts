@@ -1,5 +1,5 @@
 /** InProcessWorkQueue: the WorkQueue for the embedded single-process mode and unit tests; no I/O, not durable. */
-import type { QueueEntry, WorkQueue } from '../ports/work-queue';
+import type { DeadLetter, DeadLetterFailure, QueueEntry, WorkQueue } from '../ports/work-queue';
 
 /** Cursors are fixed-width decimal strings, so plain string comparison orders them. */
 const CURSOR_WIDTH = 16;
@@ -13,6 +13,8 @@ export class InProcessWorkQueue implements WorkQueue {
   private readonly shards = new Map<number, QueueEntry[]>();
   /** Blocked readers, each woken (and removed) by the next append or by close. */
   private readonly waiters = new Set<() => void>();
+  /** Dead letters in the order they were set aside; ids come from the same counter as cursors. */
+  private readonly dead: DeadLetter[] = [];
   private sequence = 0;
   private closed = false;
 
@@ -46,9 +48,39 @@ export class InProcessWorkQueue implements WorkQueue {
     return this.shards.get(shard)?.length ?? 0;
   }
 
+  async deadLetter(shard: number, entry: QueueEntry, failure: DeadLetterFailure): Promise<DeadLetter> {
+    this.sequence += 1;
+    const letter: DeadLetter = { id: `dl-${this.sequence}`, shard, payload: entry.payload, error: failure.error, attempts: failure.attempts, at: new Date().toISOString() };
+    this.dead.push(letter);
+    return { ...letter };
+  }
+
+  async deadLetters(limit: number): Promise<DeadLetter[]> {
+    return this.dead.slice(0, Math.max(0, limit)).map((letter) => ({ ...letter }));
+  }
+
+  async deadLetterCount(): Promise<number> {
+    return this.dead.length;
+  }
+
+  async requeueDeadLetter(id: string): Promise<DeadLetter | null> {
+    const letter = this.takeDeadLetter(id);
+    if (letter) await this.append(letter.shard, letter.payload);
+    return letter;
+  }
+
+  async dropDeadLetter(id: string): Promise<boolean> {
+    return this.takeDeadLetter(id) !== null;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.wakeAll();
+  }
+
+  private takeDeadLetter(id: string): DeadLetter | null {
+    const index = this.dead.findIndex((letter) => letter.id === id);
+    return index < 0 ? null : (this.dead.splice(index, 1)[0] as DeadLetter);
   }
 
   private entries(shard: number): QueueEntry[] {

@@ -36,10 +36,18 @@ export interface DeleteCommand extends CommandBase {
 
 export type QueueCommand = PostCommand | EditCommand | DeleteCommand;
 
+/**
+ * Why a command was not persisted: its target is gone, its uuid belongs to another sender, or
+ * the store refused it for good (it is kept as a dead letter).
+ */
+export type PersistErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'MESSAGE_NOT_SAVED' | 'INTERNAL';
+
 /** The backend's answer to one command, published on the command's `replyTo` channel once persisted. */
 export interface PersistReply {
   uuid: string;
   conversation: ConversationKey;
+  /** The command's actor: two senders' commands with one uuid get one reply each. */
+  actor: string;
   message?: MessageJson;
-  error?: { code: 'NOT_FOUND' | 'INTERNAL'; message: string };
+  error?: { code: PersistErrorCode; message: string };
 }

@@ -33,6 +33,9 @@ interface Pending {
 type WithoutReplyTo<C> = C extends unknown ? Omit<C, 'replyTo'> : never;
 export type SubmitCommand = WithoutReplyTo<QueueCommand>;
 
+/** Waiters are keyed by conversation, uuid and actor: another sender's command with the same uuid has its own reply. */
+const pendingKey = (c: { conversation: string; uuid: string; actor: string }): string => `${c.conversation}\u0000${c.uuid}\u0000${c.actor}`;
+
 export class MessageIngress {
   /** Unique per process: the backend replies to this node's channel only. */
   readonly nodeId = randomUUID();
@@ -60,7 +63,7 @@ export class MessageIngress {
 
   /** Appends the command and resolves with the stored message once the backend persisted it. */
   async submit(command: SubmitCommand): Promise<MessageJson> {
-    const key = `${command.conversation}\u0000${command.uuid}`;
+    const key = pendingKey(command);
     const started = Date.now();
     const outcome = new Promise<MessageJson>((resolve, reject) => {
       const waiters = this.pending.get(key) ?? [];
@@ -88,7 +91,7 @@ export class MessageIngress {
 
   private onReply(payload: Buffer): void {
     const reply = JSON.parse(payload.toString('utf8')) as PersistReply;
-    const key = `${reply.conversation}\u0000${reply.uuid}`;
+    const key = pendingKey(reply);
     if (reply.message) {
       const message = reply.message;
       this.settle(key, (w) => w.resolve(message));

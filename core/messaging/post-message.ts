@@ -14,6 +14,7 @@ import type { MessageDraft } from './commands';
 import type { MessageIngress } from './message-ingress';
 import { type PostInput, postInput } from './post-input';
 import { deriveTags, type Member } from './tags';
+import { ownRetry } from './uuid-owner';
 
 export interface PostDeps {
   directory: Directory;
@@ -70,9 +71,11 @@ export async function postMessage(deps: PostDeps, sender: User, target: PostTarg
   const resolved = await resolveTarget(deps, sender, target, input);
   const { conversation } = resolved;
   const uuid = input.uuid ?? randomUUID();
+  const senderId = input.external_user_name ? null : sender.id;
+  const user = senderId === null ? '0' : String(senderId);
   if (input.uuid) {
     const earlier = await deps.ingress.existing(conversation, uuid);
-    if (earlier) return { message: earlier, replayed: true };
+    if (earlier) return { message: ownRetry(earlier, user), replayed: true };
   }
 
   let content = input.content ?? null;
@@ -93,13 +96,12 @@ export async function postMessage(deps: PostDeps, sender: User, target: PostTarg
     throw notFound('thread');
   }
 
-  const senderId = input.external_user_name ? null : sender.id;
   const draft: MessageDraft = {
     uuid,
     event: input.event,
     content,
     tags: [...deriveTags(input.tags ?? [], typeof input.content === 'string' ? input.content : null, resolved.members, senderId), ...extraTags],
-    user: senderId === null ? '0' : String(senderId),
+    user,
     ...resolved.address,
     sent: Date.now(),
     app: input.app ?? (input.event === 'comment' || input.event === 'activity' || input.event === 'discussion' ? 'influx' : 'chat'),

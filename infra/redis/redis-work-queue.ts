@@ -1,6 +1,6 @@
-/** RedisWorkQueue: the durable WorkQueue, one Redis Stream per shard, between the API edges and message-backend. */
+/** RedisWorkQueue: the durable WorkQueue, one Redis Stream per shard plus one dead-letter Stream, between the API edges and message-backend. */
 import { Redis } from 'ioredis';
-import type { QueueEntry, WorkQueue } from '../../core/ports/work-queue';
+import type { DeadLetter, DeadLetterFailure, QueueEntry, WorkQueue } from '../../core/ports/work-queue';
 
 /** Options for {@link RedisWorkQueue}. */
 export interface RedisWorkQueueOptions {
@@ -11,7 +11,7 @@ export interface RedisWorkQueueOptions {
    * both. A `commandTimeout` shorter than the `blockMs` of reads would break blocking reads.
    */
   connect?: () => Redis;
-  /** Prepended to every key (`${prefix}q:${shard}`). Default `trib:`. */
+  /** Prepended to every key (`${prefix}q:${shard}`, `${prefix}q:dead`). Default `trib:`. */
   prefix?: string;
 }
 
@@ -20,10 +20,15 @@ const FIELD = 'p';
 /** Largest sequence part of a stream id (an unsigned 64-bit integer). */
 const MAX_SEQ = 18446744073709551615n;
 
+/** A stream id as Redis writes them: `<ms>-<seq>`. */
+const STREAM_ID = /^\d+-\d+$/;
+
 /** XREAD's reply: per stream, its key and entries as [id, [field, value, ...]]. */
 type XReadReply = [key: string, entries: [id: string, fields: string[]][]][] | null;
 
 /**
+ * Dead letters of every shard share one Stream (`${prefix}q:dead`): they are rare, an operator
+ * wants them in one list, and the shard is a field of each, so a change of shard count keeps them.
  * Entries are kept until released: no MAXLEN, only XTRIM MINID after the owner persisted them,
  * so a crashed owner's successor reads everything still unpersisted. Cursors are stream ids.
  */
@@ -94,6 +99,35 @@ export class RedisWorkQueue implements WorkQueue {
     return this.redis.xlen(this.key(shard));
   }
 
+  async deadLetter(shard: number, entry: QueueEntry, failure: DeadLetterFailure): Promise<DeadLetter> {
+    const at = new Date().toISOString();
+    const id = await this.redis.xadd(this.deadKey(), '*', 's', String(shard), FIELD, entry.payload, 'e', failure.error, 'a', String(failure.attempts), 't', at);
+    return { id: id as string, shard, payload: entry.payload, ...failure, at };
+  }
+
+  async deadLetters(limit: number): Promise<DeadLetter[]> {
+    if (limit <= 0) return [];
+    const items = await this.redis.xrange(this.deadKey(), '-', '+', 'COUNT', limit);
+    return items.map(([id, fields]) => toDeadLetter(id, fields));
+  }
+
+  async deadLetterCount(): Promise<number> {
+    return this.redis.xlen(this.deadKey());
+  }
+
+  async requeueDeadLetter(id: string): Promise<DeadLetter | null> {
+    const letter = await this.findDeadLetter(id);
+    if (!letter) return null;
+    // One transaction: the payload is back on its shard exactly when it leaves the dead letters.
+    await this.redis.multi().xadd(this.key(letter.shard), '*', FIELD, letter.payload).xdel(this.deadKey(), id).exec();
+    return letter;
+  }
+
+  async dropDeadLetter(id: string): Promise<boolean> {
+    if (!STREAM_ID.test(id)) return false;
+    return (await this.redis.xdel(this.deadKey(), id)) > 0;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -104,6 +138,16 @@ export class RedisWorkQueue implements WorkQueue {
 
   private key(shard: number): string {
     return `${this.prefix}q:${shard}`;
+  }
+
+  private deadKey(): string {
+    return `${this.prefix}q:dead`;
+  }
+
+  private async findDeadLetter(id: string): Promise<DeadLetter | null> {
+    if (!STREAM_ID.test(id)) return null; // Redis would answer an error for a malformed id
+    const [item] = await this.redis.xrange(this.deadKey(), id, id);
+    return item ? toDeadLetter(item[0], item[1]) : null;
   }
 
   private blockingConnection(): Redis {
@@ -126,9 +170,20 @@ function toEntries(reply: XReadReply, shardByKey: Map<string, number>): Map<numb
 }
 
 /** The payload field's value; entries are written by `append` only, but do not trust position. */
-function fieldValue(fields: string[]): string {
-  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === FIELD) return fields[i + 1] as string;
-  throw new Error(`queue entry without a "${FIELD}" field`);
+function fieldValue(fields: string[], name = FIELD): string {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === name) return fields[i + 1] as string;
+  throw new Error(`queue entry without a "${name}" field`);
+}
+
+function toDeadLetter(id: string, fields: string[]): DeadLetter {
+  return {
+    id,
+    shard: Number(fieldValue(fields, 's')),
+    payload: fieldValue(fields),
+    error: fieldValue(fields, 'e'),
+    attempts: Number(fieldValue(fields, 'a')),
+    at: fieldValue(fields, 't'),
+  };
 }
 
 /**

@@ -1,0 +1,99 @@
+/** `tributary queue dead-letters|requeue|drop`: SRE commands on the write queue's dead letters (in Redis, full mode). */
+import { parseArgs } from 'node:util';
+import type { Config } from '../core/config';
+import { loadConfig } from '../core/config';
+import { AppError } from '../core/errors';
+import { createLog } from '../core/log';
+import type { DeadLetter, WorkQueue } from '../core/ports/work-queue';
+import { discoverRedis } from '../infra/redis/discovered-redis';
+import { RedisWorkQueue } from '../infra/redis/redis-work-queue';
+
+export const QUEUE_USAGE = ['queue dead-letters [--json] [--limit N]', 'queue requeue ID [--json]', 'queue drop ID [--json]'];
+
+const DEFAULT_LIMIT = 100;
+
+/** What a command prints: JSON for `--json`, text for a person. */
+export interface QueueResult {
+  json: unknown;
+  text: string;
+}
+
+/** Who and where a dead letter was, read from its payload without showing its content. */
+function summary(letter: DeadLetter): string {
+  let about = 'payload is not a queue command';
+  try {
+    const c = JSON.parse(letter.payload) as { kind?: unknown; uuid?: unknown; conversation?: unknown; actor?: unknown };
+    about = `${String(c.kind)} uuid=${JSON.stringify(c.uuid)} conversation=${JSON.stringify(c.conversation)} actor=${JSON.stringify(c.actor)}`;
+  } catch {
+    // keep the default
+  }
+  return `${letter.id}  shard ${letter.shard}  ${letter.at}  attempts ${letter.attempts}  ${about}\n    error: ${letter.error}`;
+}
+
+function needId(args: string[], verb: string): string {
+  const [id] = args;
+  if (args.length !== 1 || !id) throw new AppError('VALIDATION_FAILED', `usage: tributary queue ${verb} ID`);
+  return id;
+}
+
+/** Runs one queue command against a queue; the entry point below opens the real one. */
+export async function runQueue(queue: WorkQueue, verb: string, args: string[], options: { limit?: number } = {}): Promise<QueueResult> {
+  switch (verb) {
+    case 'dead-letters': {
+      const letters = await queue.deadLetters(options.limit ?? DEFAULT_LIMIT);
+      const total = await queue.deadLetterCount();
+      const more = total > letters.length ? `\n(${total - letters.length} more; use --limit)` : '';
+      return { json: letters, text: letters.length ? `${letters.map(summary).join('\n')}${more}` : 'no dead letters' };
+    }
+    case 'requeue': {
+      const id = needId(args, verb);
+      const letter = await queue.requeueDeadLetter(id);
+      if (!letter) throw new AppError('NOT_FOUND', `no dead letter ${id}`);
+      return { json: { requeued: letter.id, shard: letter.shard }, text: `requeued ${letter.id} onto shard ${letter.shard}` };
+    }
+    case 'drop': {
+      const id = needId(args, verb);
+      if (!(await queue.dropDeadLetter(id))) throw new AppError('NOT_FOUND', `no dead letter ${id}`);
+      return { json: { dropped: id }, text: `dropped ${id}` };
+    }
+    default:
+      throw new AppError('VALIDATION_FAILED', `unknown command "queue ${verb}"; commands:\n  ${QUEUE_USAGE.join('\n  ')}`);
+  }
+}
+
+/** The queue the services use: REDIS_URL, or the master the failover managers publish. */
+async function openQueue(config: Config): Promise<{ queue: WorkQueue; close(): Promise<void> }> {
+  const prefix = config.REDIS_PREFIX;
+  if (config.ZOOKEEPER_CONNECT) {
+    const discovered = await discoverRedis(config.ZOOKEEPER_CONNECT, createLog('tributary-queue', 'warn'));
+    const queue = new RedisWorkQueue({ connect: discovered.connect, prefix });
+    return { queue, close: async () => { await queue.close(); discovered.close(); } };
+  }
+  if (!config.REDIS_URL) {
+    // Embedded mode keeps its queue, dead letters included, in the running process's memory.
+    throw new AppError('VALIDATION_FAILED', 'dead letters are kept in Redis: set REDIS_URL (or ZOOKEEPER_CONNECT) as the services have it');
+  }
+  const queue = new RedisWorkQueue({ url: config.REDIS_URL, prefix });
+  return { queue, close: () => queue.close() };
+}
+
+/** `tributary queue VERB …`: exits 2 on a usage error or an unknown id, 1 when Redis cannot be reached. */
+export async function runQueueCommand(verb: string | undefined, args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, limit: { type: 'string' } } });
+  const json = values.json === true;
+  let opened: Awaited<ReturnType<typeof openQueue>> | null = null;
+  try {
+    const limit = values.limit === undefined ? undefined : Number(values.limit);
+    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new AppError('VALIDATION_FAILED', '--limit must be a positive integer');
+    opened = await openQueue(loadConfig());
+    const result = await runQueue(opened.queue, verb ?? '', positionals, limit === undefined ? {} : { limit });
+    process.stdout.write(`${json ? JSON.stringify(result.json) : result.text}\n`);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (json) process.stdout.write(`${JSON.stringify({ error: message })}\n`);
+    process.stderr.write(`tributary: ${message}\n`);
+    process.exitCode = err instanceof AppError ? 2 : 1;
+  } finally {
+    await opened?.close();
+  }
+}
