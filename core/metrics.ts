@@ -18,9 +18,10 @@ export function createMetrics() {
     connections: new Gauge({ name: 'tributary_stream_connections', help: 'Open streaming connections', labelNames: ['transport'], registers }),
     slowConsumersDropped: new Counter({ name: 'tributary_slow_consumers_dropped_total', help: 'Connections closed for exceeding their send buffer', labelNames: ['transport'], registers }),
     eventsDelivered: new Counter({ name: 'tributary_events_delivered_total', help: 'Event frames handed to client connections', registers }),
-    catchUpReplayed: new Counter({ name: 'tributary_stream_catch_up_replayed_total', help: 'Events replayed from the store after a bus gap (per conversation, before fan-out)', registers }),
     deadLettered: new Counter({ name: 'tributary_dead_lettered_total', help: 'Queue entries the store refused for good, set aside as dead letters', labelNames: ['shard'], registers }),
     deadLettersHeld: new Gauge({ name: 'tributary_dead_letters', help: 'Dead letters held, waiting for an operator to requeue or drop them', registers }),
+    catchUpReplayed: new Counter({ name: 'tributary_stream_catch_up_replayed_total', help: 'Events read from the store to fill gaps in live events (per shared read, before fan-out)', registers }),
+    streamGaps: new Counter({ name: 'tributary_stream_gaps_total', help: 'Gaps in a connection\'s live events: filled from the store, or answered with resync', labelNames: ['outcome'], registers }),
     shardsOwned: new Gauge({ name: 'tributary_shards_owned', help: 'Queue shards this backend worker owns', registers }),
     rateLimited: new Counter({ name: 'tributary_rate_limited_total', help: 'Requests answered 429', registers }),
   };

@@ -1,6 +1,6 @@
 /** Connection: one streaming client, whatever its transport: its send queue, resume cursors, slow-consumer guard. */
-import type { User } from '../core/domain/types';
-import { ConversationCursors } from './conversation-cursors';
+import { isPrivateConversation, type User } from '../core/domain/types';
+import { ConversationCursors, type CursorState } from './conversation-cursors';
 import type { Envelope } from './envelope';
 import type { FlushScheduler } from './flush-scheduler';
 import type { Hub, HubMember } from './hub';
@@ -16,7 +16,7 @@ export interface Outgoing {
 }
 
 /** Why a connection is closed; transports map this to a WebSocket close code or to ending the response. */
-export type CloseReason = 'slow consumer' | 'server shutting down' | 'client gone' | 'keep-alive timeout' | 'unauthenticated';
+export type CloseReason = 'slow consumer' | 'too far behind' | 'server shutting down' | 'client gone' | 'keep-alive timeout' | 'unauthenticated';
 
 /** The transport under a connection. Every method must be safe to call after the socket died. */
 export interface Sink {
@@ -41,6 +41,13 @@ export interface ConnectionContext {
   onSlowConsumer(connection: Connection): void;
   /** Called once, when the connection is closed for any reason. */
   onClosed(connection: Connection): void;
+  /**
+   * The stored messages of a conversation after id `after` (oldest first), to fill a gap in what
+   * the bus delivered; null when they cannot be had (too many, or the store failed).
+   */
+  fillGap(conversation: string, after: number): Promise<readonly Envelope[] | null>;
+  /** A gap was filled (`filled` messages) or had to be answered with a resync (`filled` null). */
+  onGap?(conversation: string, filled: number | null): void;
 }
 
 /**
@@ -89,10 +96,63 @@ export class Connection implements HubMember {
     if (this.channels.delete(channel)) await this.context.hub.leave(channel, this);
   }
 
-  /** From the hub: a live event. */
+  /** From the hub: a live event. One that skips ids holds its conversation until the gap is filled. */
   deliver(envelope: Envelope): void {
-    if (this.closed || !this.cursors.admit(envelope)) return;
-    this.enqueueEvent(envelope);
+    if (this.closed) return;
+    const admission = this.cursors.admit(envelope);
+    if (admission === 'send') this.enqueueEvent(envelope);
+    else if (admission === 'gap') void this.fillGap(envelope.conversation!, this.cursors.stateOf(envelope.conversation!)!);
+  }
+
+  /**
+   * After a bus gap: sends what the store holds beyond what this connection has sent, through the
+   * same hold and fill as a gap noticed live. Too far behind: closed, to resume on reconnect.
+   */
+  catchUp(conversation: string): void {
+    const state = this.cursors.stateOf(conversation);
+    if (this.closed || !state || state.pending || state.last < 0) return;
+    state.pending = [];
+    void this.fillGap(conversation, state);
+  }
+
+  /**
+   * Ends a hold (after a backfill or a gap fill) at `last`, the newest id the client now has:
+   * queues the held events, and fills again if they themselves skip an id.
+   */
+  releaseHeld(conversation: string, state: CursorState, last: number): void {
+    const { events, gap } = this.cursors.release(conversation, state, last);
+    for (const envelope of events) this.enqueueEvent(envelope);
+    if (gap) void this.fillGap(conversation, state);
+  }
+
+  /**
+   * Reads what the bus lost from the store and sends it before the held events. When it cannot
+   * (too far behind, the store failed) the client gets `resync` (refetch through REST up to
+   * `last_id`) and the held events follow, so it never waits on a gap that will not be filled.
+   */
+  private async fillGap(conversation: string, state: CursorState, attempt = 1): Promise<void> {
+    const missed = await this.context.fillGap(conversation, state.last).catch(() => null);
+    if (this.closed || !this.cursors.isCurrent(conversation, state) || !state.pending) return;
+    if (missed === null && state.pending.length === 0) return this.close('too far behind');
+    // The newest id the client must have before the first held event; nothing held: anything new.
+    const beforeHeld = state.pending.length ? state.pending[0]!.id! - 1 : -1;
+    for (const envelope of missed ?? []) if (envelope.id! > state.last) this.pushBackfill(envelope.bytes, envelope.id!, state);
+    if (state.last >= beforeHeld) {
+      this.context.onGap?.(conversation, missed?.length ?? 0);
+      this.releaseHeld(conversation, state, state.last);
+      return;
+    }
+    // A read shared with another connection may have started before the held event was stored
+    // (it is stored before it is published): read once more before giving up.
+    if (missed && attempt < 3) return this.fillGap(conversation, state, attempt + 1);
+    this.context.onGap?.(conversation, null);
+    this.sendResync(conversation, beforeHeld);
+    this.releaseHeld(conversation, state, beforeHeld);
+  }
+
+  private sendResync(conversation: string, lastId: number): void {
+    const where = isPrivateConversation(conversation) ? { conversation } : { flow: conversation };
+    this.sendControl({ type: 'resync', ...where, reason: 'missed events', last_id: lastId });
   }
 
   /** A live event that passed the cursors (drained after a backfill). */
@@ -102,10 +162,14 @@ export class Connection implements HubMember {
 
   /** A stored message sent by a backfill: serialized here, once, for this connection only. */
   enqueueBackfill(message: { id: number }, state: { last: number }): void {
-    state.last = message.id;
-    const body = Buffer.from(JSON.stringify(message));
+    this.pushBackfill(Buffer.from(JSON.stringify(message)), message.id, state);
+  }
+
+  /** Backfilled bytes land all at once: they get room beyond the send-buffer limit until sent. */
+  private pushBackfill(body: Buffer, id: number, state: { last: number }): void {
+    state.last = id;
     this.allowance += body.length;
-    this.push({ kind: 'event', body, ...this.cursorOf(message.id) });
+    this.push({ kind: 'event', body, ...this.cursorOf(id) });
   }
 
   /** A control frame (`{type: ...}`) for this client; transports without control frames skip it. */

@@ -8,30 +8,49 @@ export interface CursorState {
   pending: Envelope[] | null;
 }
 
+/** What to do with a live event: send it, drop it (a duplicate, or held aside), or fill a gap first. */
+export type Admission = 'send' | 'skip' | 'gap';
+
 /**
- * Gap- and duplicate-free delivery: an event with an id is let through only if it is newer than
- * the last id sent in its conversation. While a conversation is held (its backfill is running)
- * live events are kept aside and released after the backfill, minus what it already covered.
+ * Gap- and duplicate-free delivery: an event with an id is let through only if it is the next
+ * id of its conversation. Older ids are duplicates and dropped. A newer one means events were
+ * lost on the way (a bus reconnect, a failover): the conversation is held, the event kept aside,
+ * and the caller fills the gap from the store before releasing it. While a conversation is held
+ * (a backfill or a gap fill runs) live events are kept aside and released afterwards, minus what
+ * the fill already covered.
  */
 export class ConversationCursors {
   private readonly states = new Map<string, CursorState>();
 
-  /** True when the event is to be sent now; false when it is a duplicate or is held. */
-  admit(envelope: Envelope): boolean {
+  /**
+   * Whether the event is to be sent now. On 'gap' the conversation is now held with this event
+   * kept aside; the caller fills from {@link stateOf}'s `last` and then calls {@link release}.
+   * A conversation with no known position (`last` -1) starts at whatever comes first.
+   */
+  admit(envelope: Envelope): Admission {
     const { id, conversation } = envelope;
-    if (id === null || conversation === null) return true;
+    if (id === null || conversation === null) return 'send';
     const state = this.states.get(conversation);
     if (!state) {
       this.states.set(conversation, { last: id, pending: null });
-      return true;
+      return 'send';
     }
     if (state.pending) {
       state.pending.push(envelope);
-      return false;
+      return 'skip';
     }
-    if (id <= state.last) return false;
+    if (id <= state.last) return 'skip';
+    if (state.last >= 0 && id > state.last + 1) {
+      state.pending = [envelope];
+      return 'gap';
+    }
     state.last = id;
-    return true;
+    return 'send';
+  }
+
+  /** The resume state of a conversation, if it has one. */
+  stateOf(conversation: string): CursorState | undefined {
+    return this.states.get(conversation);
   }
 
   /**
@@ -47,21 +66,28 @@ export class ConversationCursors {
   /**
    * Ends the hold: `last` is the newest id the client now has (backfilled or known). Returns the
    * held events still to send, in arrival order; empty when the hold was cancelled meanwhile.
+   * If the held events themselves skip an id, the release stops there: `gap` is true, the
+   * conversation stays held with the rest kept aside, and the caller fills again from `last`.
    */
-  release(conversation: string, state: CursorState, last: number): Envelope[] {
-    if (this.states.get(conversation) !== state || !state.pending) return [];
+  release(conversation: string, state: CursorState, last: number): { events: Envelope[]; gap: boolean } {
+    if (this.states.get(conversation) !== state || !state.pending) return { events: [], gap: false };
     const held = state.pending;
-    state.pending = null;
-    state.last = last;
-    const out: Envelope[] = [];
-    for (const envelope of held) {
+    state.last = Math.max(state.last, last);
+    const events: Envelope[] = [];
+    for (let i = 0; i < held.length; i++) {
+      const envelope = held[i]!;
       if (envelope.id !== null) {
         if (envelope.id <= state.last) continue;
+        if (state.last >= 0 && envelope.id > state.last + 1) {
+          state.pending = held.slice(i);
+          return { events, gap: true };
+        }
         state.last = envelope.id;
       }
-      out.push(envelope);
+      events.push(envelope);
     }
-    return out;
+    state.pending = null;
+    return { events, gap: false };
   }
 
   /** False once the conversation was forgotten or held again after `state` was handed out. */

@@ -26,9 +26,7 @@ export function createStreamingService(deps: StreamingDeps): StreamingService {
   const ctx = new StreamingContext(deps, resolveStreamingOptions(deps.options));
   const router = createHttpStreamRouter(ctx);
   const ws = createWebSocketEndpoint(ctx);
-  deps.bus.onGap(() => {
-    catchUp(ctx).catch((err: unknown) => deps.log.error({ err }, 'catch-up after a bus gap failed'));
-  });
+  deps.bus.onGap(() => catchUp(ctx));
   let closed: Promise<void> | null = null;
   return {
     router,

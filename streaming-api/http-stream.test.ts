@@ -72,6 +72,19 @@ describe('HTTP streaming', () => {
     actor.close();
   });
 
+  test('events lost on the bus reach a JSON stream from the store, in order, once', async () => {
+    const { flow, token } = await h.seedUser('jsongap');
+    const s = await h.stream(`/flows?filter=${flow.id}`, { authorization: basic(token) });
+    await waitFor(() => s.body().includes('\n'), 'keep-alive');
+    await h.persist(flow.id, 1);
+    await h.persist(flow.id, 2, { publish: false });
+    await h.persist(flow.id, 1);
+    const ids = () => s.body().split('\r\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l).id);
+    await waitFor(() => ids().length >= 4, 'four events');
+    expect(ids()).toEqual([1, 2, 3, 4]);
+    s.close();
+  });
+
   test('SSE: id + data frames, and Last-Event-ID resumes without gap or duplicate', async () => {
     const { flow, token } = await h.seedUser('sse');
     await h.persist(flow.id, 2);

@@ -23,16 +23,22 @@ class RecordingSink implements Sink {
   close = (reason: string) => void (this.closedWith = reason);
 }
 
-function connectionOn(hub: Hub, sink: Sink, limit = 1 << 20) {
+/** What a store would answer to a gap fill: the stored envelopes after `after`, or null (too many / failed). */
+type Stored = (conversation: string, after: number) => Promise<readonly Envelope[] | null>;
+const nothingStored: Stored = async () => [];
+
+function connectionOn(hub: Hub, sink: Sink, limit = 1 << 20, stored = nothingStored) {
   const scheduler = new FlushScheduler(2, (e) => {
     throw e;
   });
   const slow: Connection[] = [];
+  const gaps: (number | null)[] = [];
   const c = new Connection(user, sink, {
     hub, scheduler, sendBufferLimitBytes: limit, onDelivered: () => {}, onSlowConsumer: (x) => void slow.push(x), onClosed: () => {},
+    fillGap: stored, onGap: (_conversation, filled) => void gaps.push(filled),
   });
   c.markReady();
-  return { c, slow };
+  return { c, slow, gaps };
 }
 
 describe('Hub', () => {
@@ -106,14 +112,90 @@ describe('ConversationCursors', () => {
   test('holds live events during a backfill and releases only the newer ones', () => {
     const cursors = new ConversationCursors();
     const state = cursors.hold('f1', 3);
-    expect(cursors.admit(envelope(5))).toBe(false);
-    expect(cursors.admit(envelope(6))).toBe(false);
-    expect(cursors.admit(envelope(1, 'other'))).toBe(true);
+    expect(cursors.admit(envelope(5))).toBe('skip');
+    expect(cursors.admit(envelope(6))).toBe('skip');
+    expect(cursors.admit(envelope(1, 'other'))).toBe('send');
     state.last = 5; // backfilled 4 and 5
     const released = cursors.release('f1', state, 5);
-    expect(released.map((e) => e.id)).toEqual([6]);
-    expect(cursors.admit(envelope(6))).toBe(false);
-    expect(cursors.admit(envelope(7))).toBe(true);
+    expect(released).toEqual({ events: [envelope(6)], gap: false });
+    expect(cursors.admit(envelope(6))).toBe('skip');
+    expect(cursors.admit(envelope(7))).toBe('send');
     expect(cursors.snapshot()).toEqual({ f1: 7, other: 1 });
+  });
+
+  test('an id beyond the next one holds the conversation; a release stops at a gap among the held', () => {
+    const cursors = new ConversationCursors();
+    expect(cursors.admit(envelope(1))).toBe('send');
+    expect(cursors.admit(envelope(4))).toBe('gap');
+    const state = cursors.stateOf('f1')!;
+    expect(state.last).toBe(1);
+    expect(cursors.admit(envelope(5))).toBe('skip');
+    expect(cursors.admit(envelope(8))).toBe('skip');
+    // The fill brought 2 and 3: 4 and 5 go out, 8 waits for 6 and 7.
+    expect(cursors.release('f1', state, 3)).toEqual({ events: [envelope(4), envelope(5)], gap: true });
+    expect(state).toEqual({ last: 5, pending: [envelope(8)] });
+    expect(cursors.release('f1', state, 7)).toEqual({ events: [envelope(8)], gap: false });
+    expect(cursors.admit(envelope(9))).toBe('send');
+  });
+
+  test('a conversation with no known position starts at whatever comes first', () => {
+    const cursors = new ConversationCursors();
+    const state = cursors.hold('f1', undefined);
+    expect(cursors.admit(envelope(10))).toBe('skip');
+    expect(cursors.release('f1', state, -1)).toEqual({ events: [envelope(10)], gap: false });
+    expect(cursors.admit(envelope(11))).toBe('send');
+  });
+});
+
+describe('Connection gap filling', () => {
+  const bodies = (sink: RecordingSink) => sink.writes.flat().map((o) => o.body.toString());
+
+  test('fills a gap from the store before the event that revealed it, once, in order', async () => {
+    const sink = new RecordingSink();
+    const stored: Stored = async (_conversation, after) => [2, 3, 4].filter((id) => id > after).map((id) => envelope(id));
+    const { c, gaps } = connectionOn(new Hub({} as Bus), sink, 1 << 20, stored);
+    c.deliver(envelope(1));
+    c.deliver(envelope(4));
+    c.deliver(envelope(5));
+    c.deliver(envelope(3));
+    for (let i = 0; i < 5; i++) await tick();
+    expect(bodies(sink)).toEqual([1, 2, 3, 4, 5].map((id) => `{"id":${id}}`));
+    expect(gaps).toEqual([3]);
+  });
+
+  test('a gap the store cannot fill is answered with resync, then the held events', async () => {
+    const sink = new RecordingSink();
+    const { c, gaps } = connectionOn(new Hub({} as Bus), sink, 1 << 20, async () => null);
+    c.deliver(envelope(1));
+    c.deliver(envelope(9));
+    for (let i = 0; i < 5; i++) await tick();
+    expect(bodies(sink)).toEqual(['{"id":1}', '{"type":"resync","flow":"f1","reason":"missed events","last_id":8}', '{"id":9}']);
+    expect(gaps).toEqual([null]);
+  });
+
+  test('a store that never holds the missing ids cannot make the connection ask forever', async () => {
+    const sink = new RecordingSink();
+    let reads = 0;
+    const { c } = connectionOn(new Hub({} as Bus), sink, 1 << 20, async () => {
+      reads++;
+      return [];
+    });
+    c.deliver(envelope(1));
+    c.deliver(envelope(5));
+    for (let i = 0; i < 10; i++) await tick();
+    expect(reads).toBe(3);
+    expect(bodies(sink).at(-1)).toBe('{"id":5}');
+  });
+
+  test('catch-up after a bus gap sends what the store holds beyond the cursor', async () => {
+    const sink = new RecordingSink();
+    const { c } = connectionOn(new Hub({} as Bus), sink, 1 << 20, async (_conversation, after) => (after === 1 ? [envelope(2), envelope(3)] : []));
+    c.deliver(envelope(1));
+    c.catchUp('f1');
+    for (let i = 0; i < 5; i++) await tick();
+    c.deliver(envelope(3));
+    c.deliver(envelope(4));
+    await tick();
+    expect(bodies(sink)).toEqual([1, 2, 3, 4].map((id) => `{"id":${id}}`));
   });
 });

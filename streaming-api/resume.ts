@@ -71,7 +71,7 @@ export async function resumeChannel(
       for (const message of messages) connection.enqueueBackfill(message, state);
       const outcome = { conversation, lastId: Math.max(lastId, 0), resync };
       options.announce?.(outcome);
-      for (const envelope of connection.cursors.release(conversation, state, lastId)) connection.enqueueEvent(envelope);
+      connection.releaseHeld(conversation, state, lastId);
       outcomes.push(outcome);
     }
     return outcomes;

@@ -11,6 +11,7 @@ import type { RateLimiter } from '../core/ports/rate-limiter';
 import type { Presence } from '../core/ports/presence';
 import { Connection, type Sink } from './connection';
 import { FlushScheduler } from './flush-scheduler';
+import { GapFiller } from './gap-filler';
 import { Hub } from './hub';
 import { KeepAlive } from './keep-alive';
 import type { StreamingOptions, StreamingOptionsInput } from './options';
@@ -41,6 +42,7 @@ export class StreamingContext {
   readonly hub: Hub;
   readonly scheduler: FlushScheduler;
   readonly keepAlive: KeepAlive;
+  readonly gapFiller: GapFiller;
   readonly connections = new Set<Connection>();
   /** Set by close(): new requests and upgrades are refused. */
   closing = false;
@@ -59,6 +61,10 @@ export class StreamingContext {
     });
     this.scheduler = new FlushScheduler(options.flushSliceSize, (error) => log.error({ err: error }, 'stream flush failed'));
     this.keepAlive = new KeepAlive(options.keepAliveMs);
+    this.gapFiller = new GapFiller(deps.store, options.maxBackfill, (conversation, found) => {
+      if (found) metrics.catchUpReplayed.inc(found);
+      if (found !== 0) log.info({ conversation, replayed: found ?? 'too many' }, 'filling a gap in live events from the store');
+    });
   }
 
   /** Dependencies of resumeChannel. */
@@ -76,6 +82,8 @@ export class StreamingContext {
       sendBufferLimitBytes: this.options.sendBufferLimitBytes,
       encodeCursor: extra.encodeCursor,
       onDelivered: (events) => metrics.eventsDelivered.inc(events),
+      fillGap: (conversation, after) => this.gapFiller.fill(conversation, after),
+      onGap: (_conversation, filled) => metrics.streamGaps.inc({ outcome: filled === null ? 'resync' : 'filled' }),
       onSlowConsumer: () => {
         metrics.slowConsumersDropped.inc({ transport });
         log.info({ user: user.id, transport }, 'closed a slow consumer');

@@ -97,6 +97,31 @@ describe('WebSocket subscriptions', () => {
     expect(idsOf(client, a.flow.id)).toEqual([26]);
   });
 
+  test('events lost on the bus are filled from the store before the next one, in order, once', async () => {
+    const a = await h.seedUser('wsgap');
+    const client = await authed(a.token);
+    await subscribed(client, a.flow.id);
+    await h.persist(a.flow.id, 1);
+    // Persisted but never published, as when a failover drops pub/sub messages.
+    await h.persist(a.flow.id, 3, { publish: false });
+    await h.persist(a.flow.id, 2);
+    await waitFor(() => idsOf(client, a.flow.id).length >= 6, 'all six');
+    expect(idsOf(client, a.flow.id)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(client.frames.some((f) => f.type === 'resync')).toBe(false);
+  });
+
+  test('a gap larger than maxBackfill is answered with resync naming the last id to refetch, then live events', async () => {
+    const a = await h.seedUser('wsgapfar');
+    const client = await authed(a.token);
+    await subscribed(client, a.flow.id);
+    await h.persist(a.flow.id, 1);
+    await h.persist(a.flow.id, 25, { publish: false });
+    await h.persist(a.flow.id, 1);
+    expect(await client.next((f) => f.type === 'resync', 'resync')).toEqual({ type: 'resync', flow: a.flow.id, reason: 'missed events', last_id: 26 });
+    await waitFor(() => idsOf(client, a.flow.id).length >= 2, 'live after resync');
+    expect(idsOf(client, a.flow.id)).toEqual([1, 27]);
+  });
+
   test('typing reaches other subscribers; unsubscribe stops delivery', async () => {
     const a = await h.seedUser('wstyping');
     const one = await authed(a.token);

@@ -6,6 +6,7 @@ import type { CloseReason, Outgoing, Sink } from './connection';
 /** WebSocket close codes by reason (4000-4999 are ours; documented in docs/websocket.md). */
 export const CLOSE_CODES: Record<Exclude<CloseReason, 'client gone'>, number> = {
   'slow consumer': 4008,
+  'too far behind': 4009,
   'server shutting down': 1001,
   'keep-alive timeout': 1001,
   unauthenticated: 4001,
