@@ -94,7 +94,7 @@ export interface RunningPostgres {
 }
 
 /** True when nothing listens on 127.0.0.1:port. */
-export function portFree(port: number): Promise<boolean> {
+function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();
     probe.once('error', () => resolve(false));
@@ -131,10 +131,13 @@ export async function stopPostmaster(pid: number, child?: ChildProcess): Promise
   }
 }
 
+/** Fails with the sentence a user needs when `port` is taken: another clone's Postgres there would answer our password and be taken for ours. */
+export async function claimPort(port: number): Promise<void> {
+  if (!(await portFree(port))) throw new CliFailure(`port ${port} is already in use (by another program, or another clone's Tributary); set EMBEDDED_PG_PORT to a free port`);
+}
+
 /** Starts `postgres` on 127.0.0.1:port (no Unix socket, so clusters never share a socket lock); resolves once it accepts connections. */
 export async function startPostmaster(binaries: PostgresBinaries, databaseDir: string, port: number, url: string, runAs: RunAs | null, logFile: string): Promise<RunningPostgres> {
-  // Checked first: another clone's Postgres on this port would answer our password and be taken for ours.
-  if (!(await portFree(port))) throw new CliFailure(`port ${port} is already in use (by another program, or another clone's Tributary); set EMBEDDED_PG_PORT to a free port`);
   const out = openSync(logFile, 'a');
   const args = ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='];
   const child = spawn(binaries.postgres, args, { ...(runAs ?? {}), detached: true, stdio: ['ignore', out, out], env: { ...process.env, LC_ALL: 'C' } });

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { Log } from '../core/log';
 import { CliFailure, fileSystemFailure } from './cli-failure';
 import { othersCanReach, runnableBinaries, SYSTEM_DIR } from './embedded-binaries';
-import { initCluster, initialised, postgresUser, startPostmaster, stopPostmaster } from './embedded-cluster';
+import { claimPort, initCluster, initialised, postgresUser, startPostmaster, stopPostmaster } from './embedded-cluster';
 import { alive, clearState, type EmbeddedState, postmasterOf, readState, writeState } from './embedded-state';
 
 /** Only reachable on 127.0.0.1; the password keeps other local users' tools out by accident, not by design. */
@@ -88,6 +88,8 @@ export async function openEmbeddedPostgres(options: { dataDir: string; port: num
 }
 
 async function startOwn(o: { dataDir: string; databaseDir: string; port: number; role: 'server' | 'command'; log: Log }): Promise<EmbeddedDatabase> {
+  // Before initdb: a start that cannot run leaves no cluster behind.
+  await claimPort(o.port);
   const binaries = await runnableBinaries(o.log);
   const runAs = postgresUser();
   const logFile = join(o.dataDir, 'postgres.log');
