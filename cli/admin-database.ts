@@ -1,31 +1,33 @@
-/** The database admin commands work on: DATABASE_URL, or the embedded one (running, or started for the command). */
-import { Client, Pool } from 'pg';
+/** The database admin commands work on: DATABASE_URL, or the embedded one (the running server's, found through DATA_DIR, or one started for the command). */
+import { Pool } from 'pg';
 import type { Config } from '../core/config';
 import type { Log } from '../core/log';
 import { migrate } from '../infra/postgres/migrate';
-import { embeddedUrl, startEmbeddedPostgres } from './embedded-postgres';
+import { openEmbeddedPostgres } from './embedded-postgres';
+import { ensureDatabase } from './ensure-database';
 
-async function answers(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
+export interface AdminDatabase {
+  pool: Pool;
+  close(): Promise<void>;
 }
 
-export async function openAdminDatabase(config: Config, log: Log): Promise<{ pool: Pool; close(): Promise<void> }> {
+export async function openAdminDatabase(config: Config, log: Log): Promise<AdminDatabase> {
   let url = config.DATABASE_URL;
   let stopEmbedded: (() => Promise<void>) | null = null;
-  if (!url) {
-    url = embeddedUrl(config.EMBEDDED_PG_PORT);
-    // A running `tributary start all` already holds the data directory: use its server.
-    if (!(await answers(url))) stopEmbedded = (await startEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_PG_PORT, log)).stop;
+  if (url) await ensureDatabase(url, log);
+  else {
+    const embedded = await openEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT, role: 'command', log });
+    url = embedded.url;
+    stopEmbedded = embedded.stop;
   }
   const pool = new Pool({ connectionString: url, max: 2 });
-  await migrate(pool);
+  try {
+    await migrate(pool);
+  } catch (err) {
+    await pool.end();
+    await stopEmbedded?.();
+    throw err;
+  }
   return {
     pool,
     async close() {

@@ -33,18 +33,36 @@ it('creates an organization, a user, a flow and a token that authenticates', asy
   expect(rows[0].n).toBe(1);
 });
 
-it('exits non-zero with a clear message on bad input, and writes nothing', async () => {
+it('exits 2 with the option named, only JSON with --json, and writes nothing', async () => {
   const bad = tributary('user', 'create', '--email', 'not-an-email', '--password', 'short', '--json');
   expect(bad.status).toBe(2);
-  expect(bad.stderr).toContain('email: must be an email address');
-  expect(bad.json().error).toContain('password');
+  expect(bad.stderr).toBe('');
+  expect(bad.json().error).toBe('--email: must be an email address; --password: must be at least 8 and at most 1024 characters');
+  const human = tributary('user', 'create', '--email', 'not-an-email', '--password', 'long-enough');
+  expect(human.stdout).toBe('');
+  expect(human.stderr).toContain('tributary: --email: must be an email address');
+  expect(human.stderr).toContain('Usage: tributary user create [options]');
   const missing = tributary('flow', 'add-user', 'nope/none', 'ann@big.test');
   expect(missing.status).toBe(2);
   expect(missing.stderr).toContain('no flow "nope/none"');
   const dup = tributary('org', 'create', 'Big Co');
   expect(dup.status).toBe(2);
-  expect(dup.stderr).toContain('already exists');
-  expect(tributary('frobnicate').status).toBe(2);
+  expect(dup.stderr).toContain('name: is already taken');
   const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM users');
   expect(rows[0].n).toBe(1);
+});
+
+it('creates the database DATABASE_URL names when it does not exist (full mode)', async () => {
+  const url = new URL(db.url);
+  url.pathname = `/${url.pathname.slice(1)}_created`;
+  const r = spawnSync(process.execPath, [join(projectRoot(), 'bin', 'tributary.js'), 'org', 'create', 'Fresh', '--json'], {
+    env: { ...process.env, DATABASE_URL: url.toString(), LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+  });
+  try {
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ parameterized_name: 'fresh' });
+  } finally {
+    await db.pool.query(`DROP DATABASE IF EXISTS "${url.pathname.slice(1)}" WITH (FORCE)`);
+  }
 });

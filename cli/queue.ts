@@ -1,8 +1,9 @@
 /** `tributary queue dead-letters|requeue|drop`: SRE commands on the write queue's dead letters (in Redis, full mode). */
-import { parseArgs } from 'node:util';
+import { InvalidArgumentError } from 'commander';
 import type { Config } from '../core/config';
-import { loadConfig } from '../core/config';
 import { AppError } from '../core/errors';
+import { cliConfig } from './cli-config';
+import { action, type CliCommand } from './command';
 import { createLog } from '../core/log';
 import type { DeadLetter, WorkQueue } from '../core/ports/work-queue';
 import { discoverRedis } from '../infra/redis/discovered-redis';
@@ -77,23 +78,33 @@ async function openQueue(config: Config): Promise<{ queue: WorkQueue; close(): P
   return { queue, close: () => queue.close() };
 }
 
-/** `tributary queue VERB …`: exits 2 on a usage error or an unknown id, 1 when Redis cannot be reached. */
-export async function runQueueCommand(verb: string | undefined, args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, limit: { type: 'string' } } });
-  const json = values.json === true;
-  let opened: Awaited<ReturnType<typeof openQueue>> | null = null;
+/** Opens the services' queue, runs one command on it, closes it. */
+async function withQueue(run: (queue: WorkQueue) => Promise<QueueResult>): Promise<QueueResult> {
+  const opened = await openQueue(cliConfig());
   try {
-    const limit = values.limit === undefined ? undefined : Number(values.limit);
-    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) throw new AppError('VALIDATION_FAILED', '--limit must be a positive integer');
-    opened = await openQueue(loadConfig());
-    const result = await runQueue(opened.queue, verb ?? '', positionals, limit === undefined ? {} : { limit });
-    process.stdout.write(`${json ? JSON.stringify(result.json) : result.text}\n`);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    if (json) process.stdout.write(`${JSON.stringify({ error: message })}\n`);
-    process.stderr.write(`tributary: ${message}\n`);
-    process.exitCode = err instanceof AppError ? 2 : 1;
+    return await run(opened.queue);
   } finally {
-    await opened?.close();
+    await opened.close();
   }
 }
+
+function positiveLimit(value: string): number {
+  const limit = Number(value);
+  if (!(Number.isInteger(limit) && limit > 0)) throw new InvalidArgumentError('must be a positive integer');
+  return limit;
+}
+
+/** `tributary queue dead-letters|requeue|drop`: exits 2 on a usage error or an unknown id, 1 when Redis cannot be reached. */
+export const QUEUE_COMMAND: CliCommand = {
+  register(program) {
+    const cmd = program.command('queue').description("the write queue's dead letters (Redis: REDIS_URL or ZOOKEEPER_CONNECT)");
+    const leaf = (name: string, description: string) => cmd.command(name).description(description).option('--json', 'print the result (or the error) as JSON on stdout');
+    leaf('dead-letters', 'list the entries the store refused for good (content not shown)')
+      .option('--limit <n>', `show at most n (default ${DEFAULT_LIMIT})`, positiveLimit)
+      .action(action(async (o) => withQueue((q) => runQueue(q, 'dead-letters', [], o.limit === undefined ? {} : { limit: o.limit as number }))));
+    leaf('requeue', 'put a dead letter back onto its shard').argument('<id>', 'the dead letter id')
+      .action(action(async (_o, id: string) => withQueue((q) => runQueue(q, 'requeue', [id]))));
+    leaf('drop', 'delete a dead letter for good').argument('<id>', 'the dead letter id')
+      .action(action(async (_o, id: string) => withQueue((q) => runQueue(q, 'drop', [id]))));
+  },
+};

@@ -14,7 +14,8 @@ import { opsRoutes, type ReadinessCheck } from '../infra/http/ops-routes';
 import { createMessageBackend, type MessageBackend } from '../message-backend/create-message-backend';
 import { createStreamingService, type StreamingService } from '../streaming-api/create-streaming-service';
 import { createWebApi } from '../web-api/create-web-api';
-import { demoBanner, seedDemo } from './demo';
+import { CliFailure } from './cli-failure';
+import { demoBanner, demoLogin, ensureDemo, onlyDemoData } from './demo';
 import { buildInfrastructure, type Infrastructure } from './infrastructure';
 
 export const SERVICES = ['all', 'web-api', 'streaming-api', 'message-backend'] as const;
@@ -84,13 +85,39 @@ function buildApp(which: ServiceName, parts: Parts, isDraining: () => boolean): 
   return app;
 }
 
+/** One sentence for a port we cannot listen on. */
+function listenFailure(err: unknown, config: Config): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new CliFailure(`port ${config.PORT} is already in use; set PORT to a free port`);
+  if (code === 'EACCES') return new CliFailure(`port ${config.PORT} needs privileges this user lacks; set PORT to a port above 1023`);
+  if (code === 'EADDRNOTAVAIL') return new CliFailure(`HOST ${config.HOST} is not an address of this machine; set HOST to one (0.0.0.0 for all)`);
+  return err;
+}
+
+async function closeParts(parts: Parts): Promise<void> {
+  await parts.streaming?.close();
+  await parts.backend?.stop();
+  await parts.ingress?.stop();
+  await parts.infra.close();
+}
+
+/**
+ * Seeds the demo once the server listens (so that a start that fails seeds nothing), idempotently,
+ * and prints its login on every start while the demo user keeps its initial password.
+ */
+async function showDemo(which: ServiceName, parts: Parts, port: number): Promise<void> {
+  const { config, infra } = parts;
+  const embeddedDefault = infra.mode === 'embedded' && which === 'all';
+  if (config.DEMO === 'off' || (config.DEMO === 'auto' && !embeddedDefault)) return;
+  if (config.DEMO === 'on' || (await onlyDemoData(infra.pool))) await ensureDemo(infra.directory);
+  const login = await demoLogin(infra.directory);
+  if (login) process.stdout.write(`${demoBanner(login, `http://localhost:${port}`)}\n`);
+}
+
 /** Starts the named service(s); resolves once listening. */
 export async function startServices(which: ServiceName, config: Config = loadConfig(), log: Log = createLog(`tributary-${which}`)): Promise<RunningServices> {
   let draining = false;
   const parts = await buildParts(which, config, log);
-  // Seeded before listening, so that a client that finds the server ready finds the demo login too.
-  const demoWanted = config.DEMO === 'on' || (config.DEMO === 'auto' && parts.infra.mode === 'embedded' && which === 'all');
-  const demo = demoWanted ? await seedDemo(parts.infra.directory, parts.infra.pool) : null;
   const app = buildApp(which, parts, () => draining);
   const server = createServer(app);
   const streaming = parts.streaming;
@@ -101,15 +128,20 @@ export async function startServices(which: ServiceName, config: Config = loadCon
       else socket.destroy();
     });
   }
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.PORT, config.HOST, resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.PORT, config.HOST, resolve);
+    });
+  } catch (err) {
+    await closeParts(parts);
+    throw listenFailure(err, config);
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info({ service: which, port, mode: parts.infra.mode }, 'listening');
 
-  if (demo) process.stdout.write(`${demoBanner(demo, `http://localhost:${port}`)}\n`);
+  await showDemo(which, parts, port);
 
   let stopping: Promise<void> | null = null;
   const stop = () =>

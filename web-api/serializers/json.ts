@@ -53,9 +53,8 @@ export function flowJson(view: FlowView, extras: FlowExtras, base: UrlBase) {
     open: membership?.open ?? false,
     joined: membership?.inFlow === true,
     url: `${base.api}/flows/${path}`,
-    web_url: `${base.api}/app/${path}`,
+    // web_url and join_url are left out until the app and invitations exist: every link we hand out resolves.
     access_mode: flow.accessMode,
-    ...(flow.accessMode !== 'invitation' ? { join_url: `${base.api}/invitations/${flow.id}` } : {}),
     disabled: flow.disabled,
     ...(extras.users ? { users: extras.users } : {}),
   };

@@ -1,0 +1,80 @@
+/** `tributary org|user|flow|token|demo …`: the admin commands on the command line, each with --json. */
+import { type Command, Option } from 'commander';
+import type { AccessMode } from '../core/domain/types';
+import { PostgresDirectory } from '../infra/postgres/directory/postgres-directory';
+import type { Directory } from '../core/ports/directory';
+import { addFlowUser, addOrganizationUser, createFlow, createOrganization, createToken, createUser, PASSWORD_RULE } from './admin';
+import { openAdminDatabase } from './admin-database';
+import { action, type CliCommand, type CommandResult } from './command';
+import { cliConfig, cliLog } from './cli-config';
+import { DEMO_EMAIL, demoBanner, demoLogin, ensureDemo } from './demo';
+
+/** Opens the database (DATABASE_URL, or the embedded one of DATA_DIR), runs `work`, closes. */
+async function withDirectory(work: (directory: Directory) => Promise<CommandResult>): Promise<CommandResult> {
+  const config = cliConfig();
+  const db = await openAdminDatabase(config, cliLog('tributary-admin', config));
+  try {
+    return await work(new PostgresDirectory(db.pool));
+  } finally {
+    await db.close();
+  }
+}
+
+/** A leaf command with --json. */
+const leaf = (parent: Command, name: string, description: string) => parent.command(name).description(description).option('--json', 'print the result (or the error) as JSON on stdout');
+
+const org: CliCommand = {
+  register(program) {
+    const cmd = program.command('org').description('create organizations and add their members');
+    leaf(cmd, 'create', 'create an organization').argument('<name>', 'its display name (its URL name is derived)')
+      .action(action(async (_o, name: string) => withDirectory((d) => createOrganization(d, name))));
+    leaf(cmd, 'add-user', 'add a user to an organization').argument('<org>', "the organization's URL name").argument('<email>', "the user's email")
+      .option('--admin', 'as an organization admin')
+      .action(action(async (o, orgName: string, email: string) => withDirectory((d) => addOrganizationUser(d, orgName, email, o.admin === true))));
+  },
+};
+
+const user: CliCommand = {
+  register(program) {
+    const cmd = program.command('user').description('create users');
+    leaf(cmd, 'create', 'create a user who logs in with an email and a password')
+      .requiredOption('--email <email>', 'login email')
+      .requiredOption('--password <password>', `login password, ${PASSWORD_RULE}`)
+      .option('--name <name>', 'full name')
+      .option('--nick <nick>', 'nick: letters, digits, _ and -, at most 32 (default: from the email)')
+      .action(action(async (o) => withDirectory((d) => createUser(d, o))));
+  },
+};
+
+const flow: CliCommand = {
+  register(program) {
+    const cmd = program.command('flow').description('create flows and add their members');
+    leaf(cmd, 'create', 'create a flow in an organization').argument('<org>', "the organization's URL name").argument('<name>', 'the flow name')
+      .addOption(new Option('--access-mode <mode>', 'who may join').choices(['invitation', 'link', 'organization']))
+      .action(action(async (o, orgName: string, name: string) => withDirectory((d) => createFlow(d, orgName, name, o.accessMode as AccessMode | undefined))));
+    leaf(cmd, 'add-user', 'add an organization member to a flow').argument('<org/flow>', "the flow's path, e.g. acme/ops").argument('<email>', "the user's email")
+      .action(action(async (_o, path: string, email: string) => withDirectory((d) => addFlowUser(d, path, email))));
+  },
+};
+
+const token: CliCommand = {
+  register(program) {
+    const cmd = program.command('token').description('create API tokens');
+    leaf(cmd, 'create', 'create an API token for a user (printed once; only its hash is kept)').argument('<email>', "the user's email")
+      .action(action(async (_o, email: string) => withDirectory((d) => createToken(d, email))));
+  },
+};
+
+const demo: CliCommand = {
+  register(program) {
+    leaf(program, 'demo', 'create the demo organization, flow and user if missing, and print the demo login')
+      .action(action(async () => withDirectory(async (d) => {
+        await ensureDemo(d);
+        const login = await demoLogin(d);
+        if (!login) return { json: { email: DEMO_EMAIL, password: null }, text: `the demo user ${DEMO_EMAIL} exists, but its password was changed; log in with the new one` };
+        return { json: login, text: demoBanner(login, `http://localhost:${cliConfig().PORT}`) };
+      })));
+  },
+};
+
+export const ADMIN_COMMANDS: CliCommand[] = [org, user, flow, token, demo];
