@@ -1,14 +1,16 @@
 /** Input schemas for numbers and times that reach the database: what JavaScript and Postgres can both represent exactly. */
 import { z } from 'zod';
 
-/** Ids are bigint in Postgres, but a JavaScript number is exact only up to 2^53-1: larger ones are refused, never rounded. */
+/**
+ * Ids are bigint in Postgres, but a JavaScript number is exact only up to 2^53-1. zod's `int()`
+ * already refuses numbers beyond that; ids that arrive as digit strings are bounded with
+ * {@link ID_DIGITS} before they become numbers, so they are refused rather than rounded or sent to
+ * Postgres out of its range.
+ */
 export const MAX_ID = Number.MAX_SAFE_INTEGER;
 
-/** A positive integer id from JSON or a string (path, query, form). */
-export const positiveId = z.coerce.number().int().positive().max(MAX_ID, 'is out of range');
-
-/** A non-negative integer id bound (`since_id`, `since`). */
-export const idBound = z.coerce.number().int().nonnegative().max(MAX_ID, 'is out of range');
+/** A digit-string id: at most 15 digits, always below {@link MAX_ID}. */
+export const ID_DIGITS = /^\d{1,15}$/;
 
 /** True when the `YYYY-MM-DD` the value starts with is a real calendar day in years 1–9999. */
 function isRealDay(value: string): boolean {

@@ -1,7 +1,7 @@
 /** The WebSocket protocol's client frames: zod schemas, and the one parser that turns a raw frame into a typed one. */
 import { z } from 'zod';
 import { validationError } from '../core/errors';
-import { MAX_ID } from '../core/input-bounds';
+import { ID_DIGITS } from '../core/input-bounds';
 import { nestsDeeperThan } from '../core/json-depth';
 import { parseInput } from '../core/validation';
 
@@ -22,7 +22,7 @@ export const authFrame = z
 export const subscribeFrame = z.object({
   type: z.literal('subscribe'),
   ref,
-  flows: z.array(z.object({ flow: flowRef, since: z.number().int().nonnegative().max(MAX_ID, 'is out of range').optional() })).max(MAX_FLOWS_PER_FRAME).default([]),
+  flows: z.array(z.object({ flow: flowRef, since: z.number().int().nonnegative().optional() })).max(MAX_FLOWS_PER_FRAME).default([]),
   /** Private messages and user-scoped events (flow-add, flow-remove, …). */
   user: z.boolean().optional(),
 });
@@ -40,7 +40,7 @@ export const postFrame = z
     type: z.literal('post'),
     ref,
     flow: flowRef.optional(),
-    to: z.union([z.number().int().positive().max(MAX_ID, 'is out of range'), z.string().regex(/^\d{1,15}$/, 'must be a user id')]).optional(),
+    to: z.union([z.number().int().positive(), z.string().regex(ID_DIGITS, 'must be a user id')]).optional(),
   })
   .superRefine((f, ctx) => {
     if ((f.flow === undefined) === (f.to === undefined)) ctx.addIssue({ code: 'custom', path: ['flow'], message: 'exactly one of flow or to is required' });

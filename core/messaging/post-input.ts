@@ -1,7 +1,7 @@
 /** The validated shape of a message post, shared by REST and WebSocket (spec §2.4 "Send parameters"). */
 import { z } from 'zod';
 import { CHAT_EVENTS } from '../domain/types';
-import { MAX_ID } from '../input-bounds';
+import { ID_DIGITS } from '../input-bounds';
 
 export const MAX_CONTENT_LENGTH = 8096;
 
@@ -22,7 +22,7 @@ const threadInput = z.object({
   fields: z.array(z.object({ label: z.string().max(200), value: z.string().max(2000) })).max(50).optional(),
 });
 
-const idLike = z.union([z.number().int().positive().max(MAX_ID, 'is out of range'), z.string().regex(/^\d{1,15}$/, 'must be a message id').transform(Number)]);
+const idLike = z.union([z.number().int().positive(), z.string().regex(ID_DIGITS, 'must be a message id').transform(Number)]);
 
 export const postInput = z
   .object({

@@ -1,11 +1,10 @@
 /** The list parameters of GET …/messages (spec §2.4), validated into a store query. */
 import { z } from 'zod';
-import { idBound } from '../../core/input-bounds';
 import type { MessageQuery } from '../../core/ports/message-store';
 import { parseInput } from '../../core/validation';
 
 const commaList = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
-const id = idBound;
+const id = z.coerce.number().int().nonnegative();
 
 const listQuery = z.object({
   event: commaList.optional(),

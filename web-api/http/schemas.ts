@@ -3,10 +3,9 @@
  * its first use, so a schema made per request would pay that on every request.
  */
 import { z } from 'zod';
-import { positiveId } from '../../core/input-bounds';
 
-/** A numeric id in a path or query (users, messages, organizations), within what the store can hold. */
-export { positiveId } from '../../core/input-bounds';
+/** A numeric id in a path or query (users, messages, organizations). */
+export const positiveId = z.coerce.number().int().positive();
 
 /** `true`/`false`/`1`/`0` as forms and query strings send them. */
 export const truthy = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false'])]).transform((v) => v === true || v === '1' || v === 'true');
