@@ -17,5 +17,5 @@ export function cliConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** A command's log: on stderr, so that stdout holds only its result; `warn` unless LOG_LEVEL says otherwise. */
 export function cliLog(service: string, config: Config): Log {
-  return createLog(service, process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn', 2);
+  return createLog(service, process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn', 'stderr');
 }

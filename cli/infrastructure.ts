@@ -6,12 +6,14 @@
  */
 import type { Redis } from 'ioredis';
 import { Pool } from 'pg';
+import { LoginGuard } from '../core/auth/login-guard';
 import type { Config } from '../core/config';
 import { InProcessBus } from '../core/in-process/in-process-bus';
 import { InProcessPresence } from '../core/in-process/in-process-presence';
 import { InProcessRateLimiter } from '../core/in-process/in-process-rate-limiter';
 import { InProcessWorkQueue } from '../core/in-process/in-process-work-queue';
 import type { Log } from '../core/log';
+import { PasswordHasher } from '../core/passwords';
 import type { Bus } from '../core/ports/bus';
 import type { Directory } from '../core/ports/directory';
 import type { MessageStore } from '../core/ports/message-store';
@@ -45,6 +47,8 @@ export interface Infrastructure {
   bus: Bus;
   queue: WorkQueue;
   rateLimiter: RateLimiter;
+  /** Failed-login limits, shared by every service that authenticates (in Redis in full mode). */
+  loginGuard: LoginGuard;
   presence: Presence;
   /** Built on first use: only the message backend takes leases. */
   leases(): ShardLeases;
@@ -109,6 +113,11 @@ async function assemble(config: Config, log: Log, options: { allowEmbedded: bool
   const rateLimiter: RateLimiter = redis
     ? new RedisRateLimiter({ ...redis, prefix, limit: config.RATE_LIMIT, windowSeconds: config.RATE_WINDOW_S })
     : new InProcessRateLimiter({ limit: config.RATE_LIMIT, windowSeconds: config.RATE_WINDOW_S });
+  const failureLimiter = (limit: number): RateLimiter =>
+    redis ? new RedisRateLimiter({ ...redis, prefix, limit, windowSeconds: config.LOGIN_LOCK_S }) : new InProcessRateLimiter({ limit, windowSeconds: config.LOGIN_LOCK_S });
+  const perAccount = failureLimiter(config.LOGIN_MAX_FAILURES);
+  const perAddress = failureLimiter(config.LOGIN_MAX_FAILURES_PER_ADDRESS);
+  closers.unshift(() => perAccount.close(), () => perAddress.close());
   const presence: Presence = redis ? new RedisPresence({ ...redis, prefix, ttlMs: PRESENCE_TTL_MS }) : new InProcessPresence({ ttlMs: PRESENCE_TTL_MS });
   closers.unshift(() => bus.close(), () => queue.close(), () => rateLimiter.close(), () => presence.close());
 
@@ -118,11 +127,12 @@ async function assemble(config: Config, log: Log, options: { allowEmbedded: bool
     mode: redis && config.DATABASE_URL ? 'full' : 'embedded',
     databaseUrl: url,
     pool,
-    directory: new PostgresDirectory(pool),
+    directory: new PostgresDirectory(pool, new PasswordHasher({ maxConcurrent: config.PASSWORD_CONCURRENCY })),
     store,
     bus,
     queue,
     rateLimiter,
+    loginGuard: new LoginGuard({ perAccount, perAddress }),
     presence,
     leases() {
       if (!leases) {

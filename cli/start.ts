@@ -56,9 +56,12 @@ async function buildParts(which: ServiceName, config: Config, log: Log): Promise
   if (which === 'all' || which === 'streaming-api') {
     parts.streaming = createStreamingService({
       directory, store, bus, presence: infra.presence, rateLimiter: infra.rateLimiter, metrics, log: log.child({ component: 'streaming-api' }),
-      authenticator: new Authenticator(directory),
+      authenticator: new Authenticator(directory, { loginGuard: infra.loginGuard }),
       postDeps: { directory, store, ingress: parts.ingress! },
-      options: { keepAliveMs: config.STREAM_KEEPALIVE_MS, sendBufferLimitBytes: config.STREAM_SEND_BUFFER },
+      options: {
+        keepAliveMs: config.STREAM_KEEPALIVE_MS, sendBufferLimitBytes: config.STREAM_SEND_BUFFER,
+        maxConnectionsPerUser: config.STREAM_MAX_CONNECTIONS_PER_USER, maxJsonDepth: config.BODY_MAX_DEPTH,
+      },
     });
   }
   return parts;
@@ -72,9 +75,9 @@ function buildApp(which: ServiceName, parts: Parts, isDraining: () => boolean): 
   if (which === 'all' || which === 'web-api') {
     return createWebApi(
       {
-        directory: infra.directory, store: infra.store, ingress: parts.ingress!, bus: infra.bus, authenticator: new Authenticator(infra.directory),
+        directory: infra.directory, store: infra.store, ingress: parts.ingress!, bus: infra.bus, authenticator: new Authenticator(infra.directory, { loginGuard: infra.loginGuard }),
         rateLimiter: infra.rateLimiter, presence: infra.presence, metrics, log: log.child({ component: 'web-api' }),
-        options: { bodyLimit: config.BODY_LIMIT, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}) },
+        options: { bodyLimit: config.BODY_LIMIT, maxDepth: config.BODY_MAX_DEPTH, maxParams: config.BODY_MAX_PARAMS, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}) },
       },
       { ops, ...(parts.streaming ? { mountBeforeAuth: [['/stream', parts.streaming.router]] as [string, express.Router][] } : {}) },
     );

@@ -23,6 +23,20 @@ export const configSchema = z.object({
   BODY_LIMIT: z.string().default('256kb'),
   RATE_LIMIT: int(1200),
   RATE_WINDOW_S: int(60),
+  /** Failed password logins per account (email) before it is locked for LOGIN_LOCK_S. */
+  LOGIN_MAX_FAILURES: int(10),
+  /** Failed password logins per client address before it is locked for LOGIN_LOCK_S. */
+  LOGIN_MAX_FAILURES_PER_ADDRESS: int(100),
+  /** The failure window, and how long a lock lasts once it is full. */
+  LOGIN_LOCK_S: int(300),
+  /** scrypt password checks run at once; more wait (at most 64), past that 429. */
+  PASSWORD_CONCURRENCY: int(2),
+  /** Open streams (WebSocket + HTTP stream) one user may hold on one streaming node. */
+  STREAM_MAX_CONNECTIONS_PER_USER: int(20),
+  /** Deepest nesting of arrays/objects accepted in a JSON or form body or a WebSocket frame. */
+  BODY_MAX_DEPTH: int(32),
+  /** Most parameters accepted in a form (urlencoded) body. */
+  BODY_MAX_PARAMS: int(1000),
   STREAM_KEEPALIVE_MS: int(25_000),
   STREAM_SEND_BUFFER: int(1024 * 1024),
   PUBLIC_URL: z.string().url().optional(),

@@ -11,6 +11,7 @@ export const ERRORS = {
   PAYLOAD_TOO_LARGE: 413,
   /** The backend could not save the message and set it aside as a dead letter: retrying will not help. */
   MESSAGE_NOT_SAVED: 422,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   NOT_PERSISTED_YET: 503,
   UNAVAILABLE: 503,

@@ -1,9 +1,10 @@
 /** HTTP streaming endpoints (spec §4): `GET /flows?filter=…` and `GET /flows/:org/:flow`, JSON lines or SSE. */
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { Router } from 'express';
 import { isPrivateConversation, privateParticipants, type User } from '../core/domain/types';
 import { AppError, notFound, validationError } from '../core/errors';
 import { flowChannel, userChannel } from '../core/messaging/channels';
+import { requestGuard } from '../infra/http/request-guard';
 import type { Connection } from './connection';
 import { parseFilter, resolveFlowRefs } from './flow-refs';
 import { type HttpStreamMode, HttpStreamSink } from './http-stream-sink';
@@ -54,7 +55,7 @@ async function serveStream(ctx: StreamingContext, req: Request, res: Response, p
   const query = req.query as Record<string, unknown>;
   let user: User;
   try {
-    ({ user } = await ctx.deps.authenticator.authenticate(req.headers.authorization, queryValue(query.access_token)));
+    ({ user } = await ctx.deps.authenticator.authenticate(req.headers.authorization, queryValue(query.access_token), req.ip));
   } catch (error) {
     return sendError(res, asAppError(error));
   }
@@ -78,10 +79,15 @@ async function serveStream(ctx: StreamingContext, req: Request, res: Response, p
   const active = queryValue(query.active);
   const presenceState: PresenceState | null = active === 'true' ? 'active' : active === 'idle' ? 'idle' : null;
   let stopPresence = (): void => {};
-  const connection = ctx.openConnection(user, new HttpStreamSink(res, mode, ctx.options.slowConsumerGraceMs), {
-    encodeCursor: mode === 'sse' ? encodeCursor : undefined,
-    onClosed: () => stopPresence(),
-  });
+  let connection: Connection;
+  try {
+    connection = ctx.openConnection(user, new HttpStreamSink(res, mode, ctx.options.slowConsumerGraceMs), {
+      encodeCursor: mode === 'sse' ? encodeCursor : undefined,
+      onClosed: () => stopPresence(),
+    });
+  } catch (error) {
+    return sendError(res, asAppError(error));
+  }
   res.on('close', () => connection.close('client gone'));
 
   try {
@@ -134,7 +140,10 @@ export function createHttpStreamRouter(ctx: StreamingContext): Router {
       sendError(res, new AppError('INTERNAL', 'internal error'));
     });
   };
+  // Malformed percent-encoding and NUL in the path or query: 400 before any lookup.
+  router.use(requestGuard);
   router.get('/flows', (req, res) => handle(req, res, null));
   router.get('/flows/:org/:flow', (req, res) => handle(req, res, `${req.params.org}/${req.params.flow}`));
+  router.use((error: unknown, _req: Request, res: Response, next: NextFunction) => (error instanceof AppError ? sendError(res, error) : next(error)));
   return router;
 }

@@ -21,6 +21,10 @@ export const streamingOptionsSchema = z.object({
   flushSliceSize: positiveInt.default(500),
   /** After a slow consumer is told to close, how long it may take before its socket is destroyed. */
   slowConsumerGraceMs: positiveInt.default(2000),
+  /** Open connections (WebSocket + HTTP stream) one user may hold on this node; one more is refused with 429. */
+  maxConnectionsPerUser: positiveInt.default(20),
+  /** Deepest nesting accepted in a WebSocket frame (a post's content is stored and re-serialized). */
+  maxJsonDepth: positiveInt.default(32),
 });
 
 export type StreamingOptionsInput = z.input<typeof streamingOptionsSchema>;

@@ -1,6 +1,7 @@
 /** StreamingContext: what both transports share (dependencies, hub, flush scheduler, keep-alive, open connections). */
 import type { User } from '../core/domain/types';
 import type { Authenticator } from '../core/auth/authenticator';
+import { AppError } from '../core/errors';
 import type { Log } from '../core/log';
 import type { PostDeps } from '../core/messaging/post-message';
 import type { Metrics } from '../core/metrics';
@@ -44,6 +45,8 @@ export class StreamingContext {
   readonly keepAlive: KeepAlive;
   readonly gapFiller: GapFiller;
   readonly connections = new Set<Connection>();
+  /** Open connections per user id, for the per-user cap. */
+  private readonly perUser = new Map<number, number>();
   /** Set by close(): new requests and upgrades are refused. */
   closing = false;
 
@@ -72,9 +75,19 @@ export class StreamingContext {
     return { store: this.deps.store, maxBackfill: this.options.maxBackfill };
   }
 
-  /** Registers a connection for `user` on `sink`; it unregisters itself when closed. */
+  /**
+   * Registers a connection for `user` on `sink`; it unregisters itself when closed. Throws
+   * RATE_LIMITED (429) when the user already holds `maxConnectionsPerUser` on this node: one
+   * account must not be able to hold a node's sockets and memory.
+   */
   openConnection(user: User, sink: Sink, extra: OpenConnectionOptions = {}): Connection {
     const { metrics, log } = this.deps;
+    const held = this.perUser.get(user.id) ?? 0;
+    if (held >= this.options.maxConnectionsPerUser) {
+      metrics.rateLimited.inc();
+      throw new AppError('RATE_LIMITED', `Too many open streams for this user (limit ${this.options.maxConnectionsPerUser}); close one first`, undefined, 5);
+    }
+    this.perUser.set(user.id, held + 1);
     const transport = sink.transport;
     const connection = new Connection(user, sink, {
       hub: this.hub,
@@ -89,6 +102,9 @@ export class StreamingContext {
         log.info({ user: user.id, transport }, 'closed a slow consumer');
       },
       onClosed: (closed) => {
+        const left = (this.perUser.get(user.id) ?? 1) - 1;
+        if (left > 0) this.perUser.set(user.id, left);
+        else this.perUser.delete(user.id);
         this.connections.delete(closed);
         this.keepAlive.delete(closed);
         metrics.connections.dec({ transport });

@@ -34,11 +34,11 @@ export function createWebSocketEndpoint(ctx: StreamingContext): WebSocketEndpoin
       refuseUpgrade(socket, new AppError('UNAVAILABLE', 'server shutting down'));
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => startSession(user, ws));
+    wss.handleUpgrade(req, socket, head, (ws) => startSession(user, ws, req.socket.remoteAddress));
   };
 
-  function startSession(user: User | null, ws: WebSocket): void {
-    const session = new WsSession(ctx, ws, user);
+  function startSession(user: User | null, ws: WebSocket, address: string | undefined): void {
+    const session = new WsSession(ctx, ws, user, address);
     sessions.add(session);
     ws.on('close', () => sessions.delete(session));
   }
@@ -52,7 +52,7 @@ export function createWebSocketEndpoint(ctx: StreamingContext): WebSocketEndpoin
       const token = new URL(req.url ?? '/', 'http://localhost').searchParams.get('access_token') ?? undefined;
       const authorization = req.headers.authorization;
       if (!authorization && !token) return accept(req, socket, head, null);
-      ctx.deps.authenticator.authenticate(authorization, token).then(
+      ctx.deps.authenticator.authenticate(authorization, token, req.socket.remoteAddress).then(
         ({ user }) => accept(req, socket, head, user),
         (error: unknown) => refuseUpgrade(socket, error instanceof AppError ? error : new AppError('UNAVAILABLE', 'authentication unavailable')),
       );

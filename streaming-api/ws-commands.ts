@@ -31,6 +31,7 @@ export async function runCommand(session: WsSession, frame: ClientFrame): Promis
 }
 
 async function subscribe(session: WsSession, frame: Frame<'subscribe'>): Promise<void> {
+  await spendBudget(session);
   const jobs = frame.flows.map((entry) => subscribeFlow(session, entry.flow, entry.since, frame.ref));
   if (frame.user && !session.userSubscribed) {
     session.userSubscribed = true;
@@ -99,7 +100,10 @@ function flowIdOf(session: WsSession, ref: string): string | null {
   return null;
 }
 
-/** WebSocket writes are limited per user (REST per token or user): a 429 error frame past the budget. */
+/**
+ * Every command that makes the server work (post, typing, presence, subscribe) spends the user's
+ * budget, the same one REST requests spend: a 429 error frame past it.
+ */
 async function spendBudget(session: WsSession): Promise<void> {
   const { rateLimiter, metrics } = session.ctx.deps;
   if (rateLimiter) await enforceRateLimit(rateLimiter, `user:${session.user.id}`, () => metrics.rateLimited.inc());
@@ -122,6 +126,7 @@ async function post(session: WsSession, frame: Frame<'post'>): Promise<void> {
 }
 
 async function presence(session: WsSession, frame: Frame<'presence'>): Promise<void> {
+  await spendBudget(session);
   await publishPresence(session.ctx.deps, [...session.flows.keys()], session.user.id, frame.state, (err) =>
     session.ctx.deps.log.warn({ err }, 'presence publish failed'),
   );

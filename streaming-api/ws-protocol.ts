@@ -1,6 +1,8 @@
 /** The WebSocket protocol's client frames: zod schemas, and the one parser that turns a raw frame into a typed one. */
 import { z } from 'zod';
 import { validationError } from '../core/errors';
+import { ID_DIGITS } from '../core/input-bounds';
+import { nestsDeeperThan } from '../core/json-depth';
 import { parseInput } from '../core/validation';
 
 /** A client's correlation id, echoed in the answer (`ack`, `error`, `pong`). */
@@ -38,7 +40,7 @@ export const postFrame = z
     type: z.literal('post'),
     ref,
     flow: flowRef.optional(),
-    to: z.union([z.number().int().positive(), z.string().regex(/^\d+$/, 'must be a user id')]).optional(),
+    to: z.union([z.number().int().positive(), z.string().regex(ID_DIGITS, 'must be a user id')]).optional(),
   })
   .superRefine((f, ctx) => {
     if ((f.flow === undefined) === (f.to === undefined)) ctx.addIssue({ code: 'custom', path: ['flow'], message: 'exactly one of flow or to is required' });
@@ -77,12 +79,15 @@ export function parseClientFrame(parsed: unknown): ClientFrame {
   return parseInput(FRAME_SCHEMAS[type], parsed) as ClientFrame;
 }
 
-/** Reads a raw frame as JSON; throws VALIDATION_FAILED for binary frames and malformed JSON. */
-export function readFrameJson(data: Buffer, isBinary: boolean): unknown {
+/** Reads a raw frame as JSON; throws VALIDATION_FAILED for binary frames, malformed JSON and JSON nested deeper than `maxDepth`. */
+export function readFrameJson(data: Buffer, isBinary: boolean, maxDepth: number): unknown {
   if (isBinary) throw validationError({ body: ['must be a text frame'] });
+  let parsed: unknown;
   try {
-    return JSON.parse(data.toString('utf8'));
+    parsed = JSON.parse(data.toString('utf8'));
   } catch {
     throw validationError({ body: ['is not valid JSON'] });
   }
+  if (nestsDeeperThan(parsed, maxDepth)) throw validationError({ body: [`is nested deeper than ${maxDepth} levels`] });
+  return parsed;
 }

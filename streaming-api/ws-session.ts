@@ -5,13 +5,14 @@ import { AppError } from '../core/errors';
 import type { Connection } from './connection';
 import { runCommand } from './ws-commands';
 import { type ClientFrame, parseClientFrame, readFrameJson, refOf } from './ws-protocol';
-import { CLOSE_CODES, WsSink } from './ws-sink';
+import { CLOSE_CODES, TOO_MANY_CONNECTIONS, WsSink } from './ws-sink';
 import type { StreamingContext } from './streaming-context';
 
 /** The error frame of a failed frame; `extra` adds fields such as `flow`. */
 export function errorFrame(error: unknown, ref: string | number | undefined, extra: Record<string, unknown> = {}) {
   const e = error instanceof AppError ? error : new AppError('INTERNAL', 'internal error');
-  return { type: 'error', ...(ref !== undefined ? { ref } : {}), status: e.status, ...e.toJSON(), ...extra };
+  const retry = e.retryAfterSeconds !== undefined ? { retry_after: e.retryAfterSeconds } : {};
+  return { type: 'error', ...(ref !== undefined ? { ref } : {}), status: e.status, ...e.toJSON(), ...retry, ...extra };
 }
 
 /**
@@ -32,6 +33,8 @@ export class WsSession {
     readonly ctx: StreamingContext,
     readonly ws: WebSocket,
     user: User | null,
+    /** The client's address, for the failed-login limit of `auth` frames. */
+    private readonly clientAddress?: string,
   ) {
     ws.on('message', (data: Buffer, isBinary: boolean) => this.wsOnMessage(data, isBinary));
     ws.on('close', () => this.wsOnClose());
@@ -64,7 +67,15 @@ export class WsSession {
   private open(user: User): void {
     if (this.authTimer) clearTimeout(this.authTimer);
     this.authTimer = null;
-    this.connection = this.ctx.openConnection(user, new WsSink(this.ws, this.ctx.options.slowConsumerGraceMs));
+    try {
+      this.connection = this.ctx.openConnection(user, new WsSink(this.ws, this.ctx.options.slowConsumerGraceMs));
+    } catch (error) {
+      // Over the per-user cap: say why in a frame and in the close reason, then close.
+      const frame = errorFrame(error, undefined);
+      if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(frame));
+      this.ws.close(TOO_MANY_CONNECTIONS, 'too many connections');
+      return;
+    }
     this.connection.markReady();
     this.send({ type: 'hello', user: { id: user.id, nick: user.nick, name: user.name } });
   }
@@ -73,7 +84,7 @@ export class WsSession {
     let parsed: unknown;
     let frame: ClientFrame;
     try {
-      parsed = readFrameJson(data, isBinary);
+      parsed = readFrameJson(data, isBinary, this.ctx.options.maxJsonDepth);
       frame = parseClientFrame(parsed);
     } catch (error) {
       this.send(errorFrame(error, refOf(parsed)));
@@ -97,7 +108,7 @@ export class WsSession {
     this.authenticating = true;
     const header = frame.token === undefined ? `Basic ${Buffer.from(`${frame.email}:${frame.password}`).toString('base64')}` : undefined;
     try {
-      const { user } = await this.ctx.deps.authenticator.authenticate(header, frame.token);
+      const { user } = await this.ctx.deps.authenticator.authenticate(header, frame.token, this.clientAddress);
       if (this.ws.readyState === this.ws.OPEN && !this.ctx.closing) this.open(user);
     } catch (error) {
       this.send(errorFrame(error, frame.ref));

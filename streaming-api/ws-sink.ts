@@ -12,6 +12,9 @@ export const CLOSE_CODES: Record<Exclude<CloseReason, 'client gone'>, number> = 
   unauthenticated: 4001,
 };
 
+/** Close code of a WebSocket refused because its user holds too many connections already (after a 429 error frame). */
+export const TOO_MANY_CONNECTIONS = 4029;
+
 /**
  * `ws` has no cork API. Its Sender writes every frame straight to this net.Socket (with
  * perMessageDeflate off, synchronously and in order), so corking the socket around a batch of

@@ -4,9 +4,11 @@
  * single-process mode put the stream under /stream on the same port.
  */
 import express, { type Express, type Router } from 'express';
+import { requestGuard } from '../infra/http/request-guard';
 import { requestMetrics } from '../infra/http/request-metrics';
 import type { WebApiDeps } from './deps';
 import { authenticate } from './http/authenticate';
+import { bodyDepthLimit } from './http/body-depth';
 import { cors } from './http/cors';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { flowRoutes } from './routes/flows';
@@ -22,12 +24,17 @@ export function createWebApi(deps: WebApiDeps, extra: { ops: Router; mountBefore
   app.use(requestMetrics(deps.metrics));
   app.use(extra.ops);
   app.use(cors);
+  app.use(requestGuard);
   for (const [path, router] of extra.mountBeforeAuth ?? []) app.use(path, router);
 
   const api = express.Router();
   // Clients send `{}` with Content-Type JSON even on GET/DELETE (spec §0); any JSON value is parsed, then validated.
   api.use(express.json({ limit: deps.options.bodyLimit, strict: false, type: ['application/json', 'application/*+json'] }));
-  api.use(express.urlencoded({ limit: deps.options.bodyLimit, extended: true }));
+  const { maxDepth = 32, maxParams = 1000 } = deps.options;
+  // `depth` is a body-parser 2 option its type definitions do not list yet (qs answers deeper forms with a 400 range error).
+  const urlencodedOptions = { limit: deps.options.bodyLimit, extended: true, parameterLimit: maxParams, depth: maxDepth };
+  api.use(express.urlencoded(urlencodedOptions));
+  api.use(bodyDepthLimit(maxDepth));
   api.use(authenticate(deps.authenticator, deps.rateLimiter, deps.metrics));
   api.use(flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps));
 

@@ -22,6 +22,10 @@ export interface WebApiDeps {
   log: Log;
   options: {
     bodyLimit: string;
+    /** Deepest nesting accepted in a JSON or form body (default 32). */
+    maxDepth?: number;
+    /** Most parameters accepted in a form body (default 1000). */
+    maxParams?: number;
     /** Public origin for absolute URLs; the request's own when unset. */
     publicUrl?: string;
   };

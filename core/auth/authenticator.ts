@@ -7,6 +7,7 @@ import type { User } from '../domain/types';
 import { unauthenticated } from '../errors';
 import type { Directory } from '../ports/directory';
 import { type Credentials, readCredentials } from './credentials';
+import type { LoginGuard } from './login-guard';
 
 export interface AuthenticatedCaller {
   user: User;
@@ -20,25 +21,36 @@ const CACHE_MAX = 10_000;
 export class Authenticator {
   private readonly cache = new Map<string, { caller: AuthenticatedCaller; expires: number }>();
 
-  constructor(private readonly directory: Directory) {}
+  /** Without a `loginGuard` failed password logins are not limited (unit tests only). */
+  constructor(
+    private readonly directory: Directory,
+    private readonly options: { loginGuard?: LoginGuard } = {},
+  ) {}
 
-  /** Throws UNAUTHENTICATED (401) when credentials are missing or wrong. */
-  async authenticate(authorization: string | undefined, accessToken: string | undefined): Promise<AuthenticatedCaller> {
+  /**
+   * Throws UNAUTHENTICATED (401) when credentials are missing or wrong, RATE_LIMITED (429) when
+   * the account or `clientAddress` has failed too many password logins lately.
+   */
+  async authenticate(authorization: string | undefined, accessToken: string | undefined, clientAddress?: string): Promise<AuthenticatedCaller> {
     const credentials = readCredentials(authorization, accessToken);
     if (!credentials) throw unauthenticated();
     const key = createHash('sha256').update(JSON.stringify(credentials)).digest('base64');
     const hit = this.cache.get(key);
     if (hit && hit.expires > Date.now()) return hit.caller;
-    const caller = await this.check(credentials);
+    const caller = await this.check(credentials, clientAddress);
     if (!caller) throw unauthenticated('Invalid credentials');
     if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(key, { caller, expires: Date.now() + CACHE_TTL_MS });
     return caller;
   }
 
-  private async check(credentials: Credentials): Promise<AuthenticatedCaller | null> {
+  private async check(credentials: Credentials, clientAddress: string | undefined): Promise<AuthenticatedCaller | null> {
     if (credentials.kind === 'password') {
+      const guard = this.options.loginGuard;
+      await guard?.assertOpen(credentials.email, clientAddress);
       const user = await this.directory.authenticatePassword(credentials.email, credentials.password);
+      if (!user) await guard?.recordFailure(credentials.email, clientAddress);
+      else await guard?.recordSuccess(credentials.email);
       return user ? { user, rateKey: `user:${user.id}` } : null;
     }
     const user = await this.directory.authenticateToken(credentials.token);

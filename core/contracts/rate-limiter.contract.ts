@@ -46,6 +46,23 @@ export function rateLimiterContract(name: string, make: (settings: RateLimiterSe
       expect((await limiter.hit(b)).allowed).toBe(true);
     });
 
+    it('peek reports the state without spending, and reset clears the key', async () => {
+      const limiter = await open({ limit: 2, windowSeconds: 60 });
+      const k = key();
+      expect(await limiter.peek(k)).toEqual({ allowed: true, remaining: 2, retryAfterSeconds: 0 });
+      await limiter.hit(k);
+      expect(await limiter.peek(k)).toMatchObject({ allowed: true, remaining: 1 });
+      expect(await limiter.peek(k)).toMatchObject({ allowed: true, remaining: 1 });
+      await limiter.hit(k);
+      const locked = await limiter.peek(k);
+      expect(locked).toMatchObject({ allowed: false, remaining: 0 });
+      expect(locked.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      expect(locked.retryAfterSeconds).toBeLessThanOrEqual(60);
+      await limiter.reset(k);
+      expect(await limiter.peek(k)).toEqual({ allowed: true, remaining: 2, retryAfterSeconds: 0 });
+      expect(await limiter.hit(k)).toMatchObject({ allowed: true, remaining: 1 });
+    });
+
     it('opens a new window once the old one has passed', async () => {
       const limiter = await open({ limit: 1, windowSeconds: 1 });
       const k = key();
@@ -53,6 +70,9 @@ export function rateLimiterContract(name: string, make: (settings: RateLimiterSe
       expect((await limiter.hit(k)).allowed).toBe(false);
       await new Promise((resolve) => setTimeout(resolve, 1100));
       expect(await limiter.hit(k)).toEqual({ allowed: true, remaining: 0, retryAfterSeconds: 1 });
+      expect((await limiter.peek(k)).allowed).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await limiter.peek(k)).allowed).toBe(true);
     });
   });
 }

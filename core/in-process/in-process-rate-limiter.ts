@@ -50,6 +50,21 @@ export class InProcessRateLimiter implements RateLimiter {
     };
   }
 
+  async peek(key: string): Promise<RateDecision> {
+    const now = this.now();
+    const window = this.windows.get(key);
+    if (!window || window.resetsAt <= now) return { allowed: true, remaining: this.limit, retryAfterSeconds: 0 };
+    return {
+      allowed: window.count < this.limit,
+      remaining: Math.max(0, this.limit - window.count),
+      retryAfterSeconds: Math.ceil((window.resetsAt - now) / 1000),
+    };
+  }
+
+  async reset(key: string): Promise<void> {
+    this.windows.delete(key);
+  }
+
   async close(): Promise<void> {
     this.windows.clear();
   }

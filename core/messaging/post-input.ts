@@ -1,13 +1,18 @@
 /** The validated shape of a message post, shared by REST and WebSocket (spec §2.4 "Send parameters"). */
 import { z } from 'zod';
 import { CHAT_EVENTS } from '../domain/types';
+import { ID_DIGITS } from '../input-bounds';
 
 export const MAX_CONTENT_LENGTH = 8096;
 
-/** Tags arrive as an array or a comma-separated string. */
+const MAX_TAGS = 100;
+const MAX_TAG_LENGTH = 256;
+
+/** Tags arrive as an array or a comma-separated string; both obey the same caps once split. */
 export const tagsInput = z
-  .union([z.array(z.string().max(256)).max(100), z.string().max(8192)])
-  .transform((t) => (Array.isArray(t) ? t : t.split(',')).map((s) => s.trim()).filter(Boolean));
+  .union([z.array(z.string()), z.string().max(MAX_TAGS * (MAX_TAG_LENGTH + 1))])
+  .transform((t) => (Array.isArray(t) ? t : t.split(',')).map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.string().max(MAX_TAG_LENGTH)).max(MAX_TAGS, `at most ${MAX_TAGS} tags`));
 
 const threadInput = z.object({
   title: z.string().min(1).max(1000),
@@ -17,7 +22,7 @@ const threadInput = z.object({
   fields: z.array(z.object({ label: z.string().max(200), value: z.string().max(2000) })).max(50).optional(),
 });
 
-const idLike = z.union([z.number().int().positive(), z.string().regex(/^\d+$/, 'must be a message id').transform(Number)]);
+const idLike = z.union([z.number().int().positive(), z.string().regex(ID_DIGITS, 'must be a message id').transform(Number)]);
 
 export const postInput = z
   .object({

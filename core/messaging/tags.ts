@@ -22,9 +22,26 @@ function normalizeGivenTag(tag: string, byNick: Map<string, Member>): string[] {
   return [tag];
 }
 
+/**
+ * Members by lower-cased nick. Nicks are unique per organization (the directory enforces it), so a
+ * clash can only come from data older than that rule: such a nick resolves to nobody rather than
+ * to whichever member came last, so that `@nick` never tags the wrong person.
+ */
+function membersByNick(members: Member[]): Map<string, Member> {
+  const byNick = new Map<string, Member>();
+  const ambiguous = new Set<string>();
+  for (const m of members) {
+    const nick = m.nick.toLowerCase();
+    if (byNick.has(nick) && byNick.get(nick)!.id !== m.id) ambiguous.add(nick);
+    byNick.set(nick, m);
+  }
+  for (const nick of ambiguous) byNick.delete(nick);
+  return byNick;
+}
+
 /** The full tag list of a new message: given tags plus what the text implies, deduplicated case-insensitively. */
 export function deriveTags(givenTags: string[], text: string | null, members: Member[], senderId: number | null): string[] {
-  const byNick = new Map(members.map((m) => [m.nick.toLowerCase(), m]));
+  const byNick = membersByNick(members);
   const tags: string[] = givenTags.flatMap((t) => normalizeGivenTag(t, byNick));
   if (text) {
     for (const [, tag] of text.matchAll(HASHTAG)) tags.push(tag!);

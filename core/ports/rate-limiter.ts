@@ -8,6 +8,11 @@ export interface RateDecision {
 }
 
 export interface RateLimiter {
+  /** Spends one unit of the key's budget. */
   hit(key: string): Promise<RateDecision>;
+  /** The key's state without spending anything (`allowed`: whether one more hit would be). */
+  peek(key: string): Promise<RateDecision>;
+  /** Forgets the key's window (a successful login clears its failures). */
+  reset(key: string): Promise<void>;
   close(): Promise<void>;
 }

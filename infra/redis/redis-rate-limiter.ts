@@ -48,6 +48,22 @@ export class RedisRateLimiter implements RateLimiter {
     };
   }
 
+  async peek(key: string): Promise<RateDecision> {
+    const counter = `${this.prefix}rl:${key}`;
+    const replies = await this.redis.multi().get(counter).pttl(counter).exec();
+    if (!replies) throw new Error('rate limiter transaction aborted');
+    for (const [error] of replies) if (error) throw error;
+    const count = Number(replies[0]?.[1] ?? 0);
+    const ttlMs = Number(replies[1]?.[1]);
+    // No counter, or one without a TTL (cannot happen: INCR and PEXPIRE run in one MULTI): an open window.
+    if (count === 0 || ttlMs < 0) return { allowed: true, remaining: this.limit, retryAfterSeconds: 0 };
+    return { allowed: count < this.limit, remaining: Math.max(0, this.limit - count), retryAfterSeconds: Math.ceil(ttlMs / 1000) };
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.redis.del(`${this.prefix}rl:${key}`);
+  }
+
   async close(): Promise<void> {
     await this.redis.quit();
   }

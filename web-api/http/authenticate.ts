@@ -9,7 +9,7 @@ import { setCaller } from './caller';
 export function authenticate(authenticator: Authenticator, rateLimiter: RateLimiter, metrics: Metrics) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const accessToken = typeof req.query.access_token === 'string' ? req.query.access_token : undefined;
-    const caller = await authenticator.authenticate(req.get('authorization'), accessToken);
+    const caller = await authenticator.authenticate(req.get('authorization'), accessToken, req.ip);
     const decision = await enforceRateLimit(rateLimiter, caller.rateKey, () => metrics.rateLimited.inc());
     res.set('X-RateLimit-Remaining', String(decision.remaining));
     setCaller(res, caller);

@@ -3,6 +3,7 @@ import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { flowConversation } from '../../core/domain/types';
 import { notFound } from '../../core/errors';
+import { timestamp } from '../../core/input-bounds';
 import { type PostResult, type PostTarget, postMessage } from '../../core/messaging/post-message';
 import { parseInput } from '../../core/validation';
 import { deleteMessage, editMessage } from '../actions/change-message';
@@ -13,7 +14,7 @@ import { callerOf } from '../http/caller';
 import { flowIdBody, positiveId } from '../http/schemas';
 import { param } from '../http/params';
 
-const threadsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(30), until: z.string().datetime().optional(), since: z.string().datetime().optional() });
+const threadsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(30), until: timestamp.optional(), since: timestamp.optional() });
 
 /** 201 with the stored message (what the Ruby gem and IRC gateway expect), plus its comments link. */
 export function sendPosted(res: Response, result: PostResult, location: string): void {

@@ -5,7 +5,7 @@ import type { AccessMode, Flow, Organization, User } from '../../../core/domain/
 import type { Directory, FlowUser, FlowView, NewUser, OrgMember, PrivateConversationState } from '../../../core/ports/directory';
 import { AppError, notFound, validationError } from '../../../core/errors';
 import { nickFrom, parameterize } from '../../../core/names';
-import { hashPassword, verifyPassword } from '../../../core/passwords';
+import { PasswordHasher } from '../../../core/passwords';
 import {
   FLOW_COLUMNS, FLOW_VIEW_COLUMNS, ORG_COLUMNS, USER_COLUMNS, toFlow, toFlowView, toOrganization, toUser,
   type FlowRow, type FlowViewRow, type OrgRow, type UserRow,
@@ -32,12 +32,24 @@ const IS_JOINABLE = `(f.access_mode = 'organization' AND EXISTS (
 const VISIBLE_FLOWS = `${FLOW_VIEW_FROM} WHERE ${IS_ACTIVE_MEMBER} OR ${IS_JOINABLE}`;
 const MEMBER_FLOWS = `${FLOW_VIEW_FROM} WHERE ${IS_ACTIVE_MEMBER}`;
 
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';
+function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: string; constraint?: string };
+  return e.code === '23505' && (constraint === undefined || e.constraint === constraint);
 }
 
+/** The unique index that keeps nicks unique per organization (migration 004). */
+const NICK_PER_ORG = 'organization_members_nick_key';
+
+const nickTaken = (nick: string, where: string): AppError =>
+  new AppError('CONFLICT', `nick "${nick}" is already used ${where}; nicks are unique per organization, whatever the case`, { nick: ['is already taken'] });
+
 export class PostgresDirectory implements Directory {
-  constructor(private readonly pool: Pool) {}
+  /** `hasher` bounds concurrent scrypt work; its default allows 2 at once. */
+  constructor(
+    private readonly pool: Pool,
+    private readonly hasher: PasswordHasher = new PasswordHasher(),
+  ) {}
 
   async createOrganization(name: string): Promise<Organization> {
     const slug = parameterize(name);
@@ -55,7 +67,7 @@ export class PostgresDirectory implements Directory {
   }
 
   async createUser(input: NewUser): Promise<User> {
-    const hash = await hashPassword(input.password);
+    const hash = await this.hasher.hash(input.password);
     const nick = input.nick ?? nickFrom(input.name ?? input.email);
     try {
       const { rows } = await this.pool.query<UserRow>(
@@ -69,12 +81,19 @@ export class PostgresDirectory implements Directory {
     }
   }
 
+  /** Throws CONFLICT (409) when another member of the organization already uses the user's nick. */
   async addOrganizationMember(orgId: number, userId: number, admin: boolean): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO organization_members (organization_id, user_id, role) VALUES ($1, $2, $3)
-       ON CONFLICT (organization_id, user_id) DO UPDATE SET role = EXCLUDED.role`,
-      [orgId, userId, admin ? 'admin' : 'member'],
-    );
+    try {
+      await this.pool.query(
+        `INSERT INTO organization_members (organization_id, user_id, role) VALUES ($1, $2, $3)
+         ON CONFLICT (organization_id, user_id) DO UPDATE SET role = EXCLUDED.role`,
+        [orgId, userId, admin ? 'admin' : 'member'],
+      );
+    } catch (err) {
+      if (!isUniqueViolation(err, NICK_PER_ORG)) throw err;
+      const user = await this.userById(userId);
+      throw nickTaken(user?.nick ?? String(userId), 'by another member of this organization');
+    }
   }
 
   async createFlow(orgId: number, name: string, accessMode: AccessMode = 'invitation', creatorId?: number): Promise<Flow> {
@@ -117,7 +136,8 @@ export class PostgresDirectory implements Directory {
       [email],
     );
     const row = rows[0];
-    if (!row || !(await verifyPassword(password, row.password_hash))) return null;
+    // An unknown email is checked against a dummy hash: the answer takes as long as for a known one.
+    if (!(await this.hasher.verify(password, row?.password_hash ?? null)) || !row) return null;
     return toUser(row);
   }
 
@@ -186,6 +206,7 @@ export class PostgresDirectory implements Directory {
       if (!rows[0]) throw notFound('user');
       return toUser(rows[0]);
     } catch (err) {
+      if (isUniqueViolation(err, NICK_PER_ORG)) throw nickTaken(changes.nick ?? '', 'in one of your organizations');
       if (isUniqueViolation(err)) throw new AppError('CONFLICT', 'email is already taken', { email: ['is already taken'] });
       throw err;
     }

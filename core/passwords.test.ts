@@ -1,0 +1,31 @@
+/** PasswordHasher: unknown accounts cost a real scrypt check, and concurrent checks are bounded. */
+import { AppError } from './errors';
+import { PasswordHasher } from './passwords';
+
+describe('PasswordHasher', () => {
+  it('verifies a hash it made, and refuses a wrong password', async () => {
+    const hasher = new PasswordHasher();
+    const hash = await hasher.hash('correct horse');
+    expect(await hasher.verify('correct horse', hash)).toBe(true);
+    expect(await hasher.verify('wrong', hash)).toBe(false);
+  });
+
+  it('runs scrypt for an unknown account (null hash) and answers false, even for the dummy password', async () => {
+    const hasher = new PasswordHasher();
+    expect(hasher.verifications).toBe(0);
+    expect(await hasher.verify('anything', null)).toBe(false);
+    expect(hasher.verifications).toBe(1);
+  });
+
+  it('refuses with 429 once the waiting queue is full, and serves the rest', async () => {
+    const hasher = new PasswordHasher({ maxConcurrent: 1, maxQueued: 1 });
+    const hash = await hasher.hash('pw');
+    const results = await Promise.allSettled([hasher.verify('pw', hash), hasher.verify('pw', hash), hasher.verify('pw', hash)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    const refused = (results[2] as PromiseRejectedResult).reason;
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({ code: 'RATE_LIMITED', status: 429, retryAfterSeconds: 1 });
+    // The queue drained: a new check is served.
+    expect(await hasher.verify('pw', hash)).toBe(true);
+  });
+});
