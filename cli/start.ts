@@ -59,6 +59,7 @@ async function buildParts(which: ServiceName, config: Config, log: Log): Promise
       postDeps: { directory, store, ingress: parts.ingress! },
       options: { keepAliveMs: config.STREAM_KEEPALIVE_MS, sendBufferLimitBytes: config.STREAM_SEND_BUFFER },
     });
+    await parts.streaming.ready;
   }
   return parts;
 }

@@ -14,6 +14,7 @@ import { FlushScheduler } from './flush-scheduler';
 import { Hub } from './hub';
 import { KeepAlive } from './keep-alive';
 import type { StreamingOptions, StreamingOptionsInput } from './options';
+import { RevocationLog } from './revocation-log';
 
 /** What the streaming service is built from; every part is an interface, so tests pass in-process ones. */
 export interface StreamingDeps {
@@ -35,6 +36,8 @@ export interface StreamingDeps {
 export interface OpenConnectionOptions {
   encodeCursor?: (positions: Record<string, number>) => string;
   onClosed?: () => void;
+  /** The connection was cut from these flows (access revoked); the transport drops them too. */
+  onRevoked?: (flowIds: string[]) => void;
 }
 
 export class StreamingContext {
@@ -42,6 +45,8 @@ export class StreamingContext {
   readonly scheduler: FlushScheduler;
   readonly keepAlive: KeepAlive;
   readonly connections = new Set<Connection>();
+  /** Revocations applied here lately, for subscriptions racing with one. */
+  readonly revocations = new RevocationLog();
   /** Set by close(): new requests and upgrades are refused. */
   closing = false;
 
@@ -86,6 +91,7 @@ export class StreamingContext {
         metrics.connections.dec({ transport });
         extra.onClosed?.();
       },
+      onRevoked: (_connection, flowIds) => extra.onRevoked?.(flowIds),
     });
     this.connections.add(connection);
     this.keepAlive.add(connection);

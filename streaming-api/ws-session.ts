@@ -64,7 +64,15 @@ export class WsSession {
   private open(user: User): void {
     if (this.authTimer) clearTimeout(this.authTimer);
     this.authTimer = null;
-    this.connection = this.ctx.openConnection(user, new WsSink(this.ws, this.ctx.options.slowConsumerGraceMs));
+    this.connection = this.ctx.openConnection(user, new WsSink(this.ws, this.ctx.options.slowConsumerGraceMs), {
+      // Access lost: the flow-remove event is already queued; the subscription ends with it (no more typing or presence there).
+      onRevoked: (flowIds) => {
+        for (const flowId of flowIds) {
+          this.flows.delete(flowId);
+          this.send({ type: 'unsubscribed', flow: flowId, reason: 'access revoked' });
+        }
+      },
+    });
     this.connection.markReady();
     this.send({ type: 'hello', user: { id: user.id, nick: user.nick, name: user.name } });
   }
