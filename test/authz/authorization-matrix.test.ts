@@ -4,7 +4,7 @@
  * One stack (two streaming nodes) for the file; table-driven.
  */
 import type { TestWs } from '../../streaming-api/testing/stream-test-harness';
-import { type Frame, openStream, openWs, type RecordedStream } from './live-clients';
+import { type Frame, openStream, openWs } from './live-clients';
 import { ACTORS, type Actor, buildWorld, type World } from './world';
 
 let w: World;
