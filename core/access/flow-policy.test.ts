@@ -82,7 +82,7 @@ describe('blocking and unblocking a member', () => {
     ['non-joined', 'member', true, '403'],
     ['outsider', 'member', true, '404'],
     ['removed', 'member', false, '404'],
-  ] as const)('%s blocking=%s a %s: %s', (caller, target, disabled, expected) => {
+  ] as const)('%s → %s, disabled: %s → %s', (caller, target, disabled, expected) => {
     expect(change(caller, target, disabled)).toBe(expected);
   });
 });
