@@ -63,6 +63,7 @@ async function buildParts(which: ServiceName, config: Config, log: Log): Promise
         maxConnectionsPerUser: config.STREAM_MAX_CONNECTIONS_PER_USER, maxJsonDepth: config.BODY_MAX_DEPTH,
       },
     });
+    await parts.streaming.ready;
   }
   return parts;
 }

@@ -6,7 +6,7 @@
 import Redis from 'ioredis';
 import WebSocket from 'ws';
 import { api, startTestStack, type TestStack } from '../test/support/stack';
-import { TEST_REDIS_URL } from '../test/support/redis';
+import { killBusSubscriber, TEST_REDIS_URL } from '../test/support/redis';
 
 let s: TestStack;
 let redis: Redis;
@@ -19,14 +19,8 @@ afterAll(async () => {
   await s.stop();
 });
 
-/** Kills this stack's bus subscriber connection (named `<prefix>bus-sub`), as a Redis hiccup would. */
-async function killSubscriber(): Promise<void> {
-  const list = (await redis.call('CLIENT', 'LIST', 'TYPE', 'pubsub')) as string;
-  const ours = list.split('\n').filter((line) => line.includes(` name=${s.config.REDIS_PREFIX}bus-sub `));
-  expect(ours).toHaveLength(1);
-  const id = /\bid=(\d+)/.exec(ours[0]!)![1]!;
-  await redis.call('CLIENT', 'KILL', 'ID', id);
-}
+/** Kills this stack's bus subscriber connection, as a Redis hiccup would. */
+const killSubscriber = () => killBusSubscriber(redis, s.config.REDIS_PREFIX);
 
 async function replayedSoFar(): Promise<number> {
   const text = await fetch(`${s.url}/metrics`).then((r) => r.text());

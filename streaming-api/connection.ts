@@ -1,5 +1,6 @@
 /** Connection: one streaming client, whatever its transport: its send queue, resume cursors, slow-consumer guard. */
 import { isPrivateConversation, type User } from '../core/domain/types';
+import { flowChannel, flowIdOfChannel } from '../core/messaging/channels';
 import { ConversationCursors, type CursorState } from './conversation-cursors';
 import type { Envelope } from './envelope';
 import type { FlushScheduler } from './flush-scheduler';
@@ -16,7 +17,7 @@ export interface Outgoing {
 }
 
 /** Why a connection is closed; transports map this to a WebSocket close code or to ending the response. */
-export type CloseReason = 'slow consumer' | 'too far behind' | 'server shutting down' | 'client gone' | 'keep-alive timeout' | 'unauthenticated';
+export type CloseReason = 'slow consumer' | 'too far behind' | 'server shutting down' | 'client gone' | 'keep-alive timeout' | 'unauthenticated' | 'access revoked';
 
 /** The transport under a connection. Every method must be safe to call after the socket died. */
 export interface Sink {
@@ -48,6 +49,8 @@ export interface ConnectionContext {
   fillGap(conversation: string, after: number): Promise<readonly Envelope[] | null>;
   /** A gap was filled (`filled` messages) or had to be answered with a resync (`filled` null). */
   onGap?(conversation: string, filled: number | null): void;
+  /** Called after {@link Connection.revokeFlows} cut flows, so the transport drops them too (presence, its flow list). */
+  onRevoked?(connection: Connection, flowIds: string[]): void;
 }
 
 /**
@@ -94,6 +97,31 @@ export class Connection implements HubMember {
 
   async leave(channel: string): Promise<void> {
     if (this.channels.delete(channel)) await this.context.hub.leave(channel, this);
+  }
+
+  /** Flows whose channel the connection is on (or joining). */
+  watchedFlows(): string[] {
+    return [...this.channels].map(flowIdOfChannel).filter((id) => id !== null);
+  }
+
+  /** True while the connection is on `channel` (or joining it). */
+  watches(channel: string): boolean {
+    return this.channels.has(channel);
+  }
+
+  /**
+   * Access to the flows was lost: from now on nothing of theirs is delivered (the hub forgets this
+   * member synchronously, live events held for a backfill are dropped with the cursor). Returns
+   * the flows this connection was watching; the transport is told through `onRevoked`.
+   */
+  revokeFlows(flowIds: readonly string[]): string[] {
+    const cut = flowIds.filter((id) => this.channels.has(flowChannel(id)));
+    for (const id of cut) {
+      this.cursors.forget(id);
+      void this.leave(flowChannel(id)).catch(() => undefined);
+    }
+    if (cut.length) this.context.onRevoked?.(this, cut);
+    return cut;
   }
 
   /** From the hub: a live event. One that skips ids holds its conversation until the gap is filled. */

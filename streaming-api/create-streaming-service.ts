@@ -2,6 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Router } from 'express';
+import { listenForRevocations, revalidateConnections } from './access-revocations';
 import { catchUp } from './catch-up';
 import { createHttpStreamRouter } from './http-stream';
 import { resolveStreamingOptions } from './options';
@@ -15,6 +16,8 @@ export interface StreamingService {
   router: Router;
   /** Give it the upgrades of the WebSocket path (`/ws` or `/stream/ws`). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Resolves once the node listens for access revocations; serve nobody before (startServices awaits it). */
+  ready: Promise<void>;
   /** Open authenticated connections, both transports. */
   connectionCount(): number;
   /** Stops accepting, closes WebSockets with 1001 and ends HTTP streams, drops the bus subscriptions. */
@@ -26,10 +29,15 @@ export function createStreamingService(deps: StreamingDeps): StreamingService {
   const ctx = new StreamingContext(deps, resolveStreamingOptions(deps.options));
   const router = createHttpStreamRouter(ctx);
   const ws = createWebSocketEndpoint(ctx);
-  deps.bus.onGap(() => catchUp(ctx));
+  const revocations = listenForRevocations(ctx);
+  deps.bus.onGap(() => {
+    catchUp(ctx);
+    revalidateConnections(ctx).catch((err: unknown) => deps.log.error({ err }, 'access revalidation after a bus gap failed'));
+  });
   let closed: Promise<void> | null = null;
   return {
     router,
+    ready: revocations.then(() => undefined),
     handleUpgrade: (req, socket, head) => ws.handleUpgrade(req, socket, head),
     connectionCount: () => ctx.connections.size,
     close: () =>
@@ -39,6 +47,7 @@ export function createStreamingService(deps: StreamingDeps): StreamingService {
         for (const connection of [...ctx.connections]) connection.close('server shutting down');
         ctx.keepAlive.stop();
         await ctx.hub.close();
+        await (await revocations.catch(() => null))?.unsubscribe();
       })()),
   };
 }

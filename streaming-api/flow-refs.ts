@@ -1,21 +1,6 @@
-/** Flow references as clients name them (`org/flow`, legacy `org:flow`, or a flow id), resolved through the caller's memberships. */
-import type { Directory, FlowView } from '../core/ports/directory';
-
-/**
- * The flow `ref` names, if the user may see it (a member, or an organization-mode flow of one of
- * their organizations); null otherwise, so that an invisible flow looks exactly like a missing one.
- */
-export async function resolveFlowRef(directory: Directory, userId: number, ref: string): Promise<FlowView | null> {
-  const trimmed = ref.trim();
-  if (!trimmed) return null;
-  const slash = trimmed.indexOf('/');
-  if (slash > 0) return directory.flowOf(userId, trimmed.slice(0, slash), trimmed.slice(slash + 1));
-  // Ids come first: node-flowdock and hubot send ids, and ids never contain ':'.
-  const byId = await directory.flowByIdOf(userId, trimmed);
-  if (byId) return byId;
-  const colon = trimmed.indexOf(':');
-  return colon > 0 ? directory.flowOf(userId, trimmed.slice(0, colon), trimmed.slice(colon + 1)) : null;
-}
+/** Flow references of a stream request (`filter`, the path), resolved through the access gate. */
+import { allowedFlowRef } from '../core/access/flow-gate';
+import type { Directory, FlowAccess } from '../core/ports/directory';
 
 /** Splits a `filter` query value (comma list; empty entries ignored). */
 export function parseFilter(filter: string | undefined): string[] {
@@ -24,16 +9,17 @@ export function parseFilter(filter: string | undefined): string[] {
 }
 
 /**
- * Resolves every reference, or reports the first one that is not visible. Flows named twice (by
- * id and by path) come back once.
+ * Resolves every reference to a flow the user may read, or reports the first one that is not
+ * readable (missing, invisible, blocked, not joined: all alike, as in REST). Flows named twice
+ * (by id and by path) come back once.
  */
 export async function resolveFlowRefs(
   directory: Directory,
   userId: number,
   refs: readonly string[],
-): Promise<{ flows: FlowView[]; missing: string | null }> {
-  const views = await Promise.all(refs.map((ref) => resolveFlowRef(directory, userId, ref)));
-  const flows = new Map<string, FlowView>();
+): Promise<{ flows: FlowAccess[]; missing: string | null }> {
+  const views = await Promise.all(refs.map((ref) => allowedFlowRef(directory, userId, ref, 'read')));
+  const flows = new Map<string, FlowAccess>();
   for (let i = 0; i < refs.length; i++) {
     const view = views[i];
     if (!view) return { flows: [], missing: refs[i]! };

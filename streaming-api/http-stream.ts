@@ -1,6 +1,7 @@
 /** HTTP streaming endpoints (spec §4): `GET /flows?filter=…` and `GET /flows/:org/:flow`, JSON lines or SSE. */
 import type { NextFunction, Request, Response } from 'express';
 import { Router } from 'express';
+import { privatePeer } from '../core/access/flow-gate';
 import { isPrivateConversation, privateParticipants, type User } from '../core/domain/types';
 import { AppError, notFound, validationError } from '../core/errors';
 import { flowChannel, userChannel } from '../core/messaging/channels';
@@ -28,20 +29,26 @@ function sendError(res: Response, error: AppError): void {
 const asAppError = (error: unknown): AppError =>
   error instanceof AppError ? error : new AppError('UNAVAILABLE', 'stream could not be set up, retry', undefined, 2);
 
-/** Private conversations named in an SSE cursor that this user takes part in (never anybody else's). */
-function privateTargets(cursor: Map<string, number>, userId: number): ResumeTarget[] {
-  const targets: ResumeTarget[] = [];
-  for (const [conversation, since] of cursor) {
-    if (isPrivateConversation(conversation) && privateParticipants(conversation).includes(userId)) targets.push({ conversation, since });
-  }
-  return targets;
+/**
+ * Private conversations named in an SSE cursor that this user takes part in, with somebody they may
+ * still talk to (the gate's rule for private conversations, as in REST); never anybody else's.
+ */
+async function privateTargets(ctx: StreamingContext, cursor: Map<string, number>, userId: number): Promise<ResumeTarget[]> {
+  const named = [...cursor].filter(([conversation]) => isPrivateConversation(conversation) && privateParticipants(conversation).includes(userId));
+  const peers = await Promise.all(
+    named.map(([conversation]) => privatePeer(ctx.deps.directory, userId, privateParticipants(conversation).find((id) => id !== userId) ?? userId)),
+  );
+  return named.filter((_, i) => peers[i] !== null).map(([conversation, since]) => ({ conversation, since }));
 }
 
-/** Keeps publishing `activity.user` while the stream is open; returns the stop function. */
-function startPresence(ctx: StreamingContext, user: User, flowIds: string[], state: PresenceState): () => void {
-  if (flowIds.length === 0) return () => {};
+/**
+ * Keeps publishing `activity.user` while the stream is open, to the flows still in `flowIds` (a
+ * revocation removes from it); returns the stop function.
+ */
+function startPresence(ctx: StreamingContext, user: User, flowIds: Set<string>, state: PresenceState): () => void {
+  if (flowIds.size === 0) return () => {};
   const publish = (): void => {
-    void publishPresence(ctx.deps, flowIds, user.id, state, (err) => ctx.deps.log.warn({ err }, 'presence publish failed'));
+    void publishPresence(ctx.deps, [...flowIds], user.id, state, (err) => ctx.deps.log.warn({ err }, 'presence publish failed'));
   };
   publish();
   const timer = setInterval(publish, ctx.options.presenceIntervalMs);
@@ -64,6 +71,8 @@ async function serveStream(ctx: StreamingContext, req: Request, res: Response, p
   const refs = pathRef ? [pathRef] : parseFilter(queryValue(query.filter));
   if (refs.length === 0 && !withUser) return sendError(res, validationError({ filter: ["can't be blank unless user=1"] }));
   let resolved: Awaited<ReturnType<typeof resolveFlowRefs>>;
+  // Taken before the access check: a revocation applied after it cuts this stream too (see below).
+  const revocationMark = ctx.revocations.mark();
   try {
     resolved = await resolveFlowRefs(ctx.deps.directory, user.id, refs);
   } catch (error) {
@@ -79,11 +88,20 @@ async function serveStream(ctx: StreamingContext, req: Request, res: Response, p
   const active = queryValue(query.active);
   const presenceState: PresenceState | null = active === 'true' ? 'active' : active === 'idle' ? 'idle' : null;
   let stopPresence = (): void => {};
+  const liveFlows = new Set(flows.map((f) => f.flow.id));
   let connection: Connection;
   try {
     connection = ctx.openConnection(user, new HttpStreamSink(res, mode, ctx.options.slowConsumerGraceMs), {
       encodeCursor: mode === 'sse' ? encodeCursor : undefined,
       onClosed: () => stopPresence(),
+      onRevoked: (flowIds) => {
+        for (const id of flowIds) liveFlows.delete(id);
+        // Nothing left to stream: end it (after the flow-remove events already queued).
+        if (liveFlows.size === 0 && !withUser) {
+          connection.flush();
+          connection.close('access revoked');
+        }
+      },
     });
   } catch (error) {
     return sendError(res, asAppError(error));
@@ -91,11 +109,17 @@ async function serveStream(ctx: StreamingContext, req: Request, res: Response, p
   res.on('close', () => connection.close('client gone'));
 
   try {
-    await subscribeAll(ctx, connection, flows.map((f) => f.flow.id), withUser ? privateTargets(cursor, user.id) : null, cursor, mode);
+    const privateResume = withUser ? await privateTargets(ctx, cursor, user.id) : null;
+    await subscribeAll(ctx, connection, [...liveFlows], privateResume, cursor, mode);
   } catch (error) {
     ctx.deps.log.warn({ err: error, user: user.id }, 'stream setup failed');
     connection.close('server shutting down');
     return sendError(res, asAppError(error));
+  }
+  // Access lost while subscribing (checked before the commit, revocation applied before the join): refuse as if checked now.
+  if (flows.some((f) => ctx.revocations.revokedSince(user.id, f.flow.id, revocationMark))) {
+    connection.close('access revoked');
+    return sendError(res, notFound('flow'));
   }
   if (connection.isClosed) return sendError(res, new AppError('UNAVAILABLE', 'server shutting down', undefined, 1));
   req.socket.setNoDelay(true);
@@ -108,7 +132,7 @@ async function serveStream(ctx: StreamingContext, req: Request, res: Response, p
   });
   res.flushHeaders();
   connection.markReady();
-  if (presenceState) stopPresence = startPresence(ctx, user, flows.map((f) => f.flow.id), presenceState);
+  if (presenceState) stopPresence = startPresence(ctx, user, liveFlows, presenceState);
 }
 
 /** Joins every flow (and the user channel), resuming from the SSE cursor where it names a position. */

@@ -16,6 +16,7 @@ import { GapFiller } from './gap-filler';
 import { Hub } from './hub';
 import { KeepAlive } from './keep-alive';
 import type { StreamingOptions, StreamingOptionsInput } from './options';
+import { RevocationLog } from './revocation-log';
 
 /** What the streaming service is built from; every part is an interface, so tests pass in-process ones. */
 export interface StreamingDeps {
@@ -37,6 +38,8 @@ export interface StreamingDeps {
 export interface OpenConnectionOptions {
   encodeCursor?: (positions: Record<string, number>) => string;
   onClosed?: () => void;
+  /** The connection was cut from these flows (access revoked); the transport drops them too. */
+  onRevoked?: (flowIds: string[]) => void;
 }
 
 export class StreamingContext {
@@ -47,6 +50,8 @@ export class StreamingContext {
   readonly connections = new Set<Connection>();
   /** Open connections per user id, for the per-user cap. */
   private readonly perUser = new Map<number, number>();
+  /** Revocations applied here lately, for subscriptions racing with one. */
+  readonly revocations = new RevocationLog();
   /** Set by close(): new requests and upgrades are refused. */
   closing = false;
 
@@ -110,6 +115,7 @@ export class StreamingContext {
         metrics.connections.dec({ transport });
         extra.onClosed?.();
       },
+      onRevoked: (_connection, flowIds) => extra.onRevoked?.(flowIds),
     });
     this.connections.add(connection);
     this.keepAlive.add(connection);

@@ -1,9 +1,10 @@
 /** The WebSocket commands of an authenticated client: subscribe, unsubscribe, post, presence, typing. */
+import { allowedFlowRef } from '../core/access/flow-gate';
 import { notFound } from '../core/errors';
 import { flowChannel, userChannel } from '../core/messaging/channels';
 import { enforceRateLimit } from '../core/enforce-rate-limit';
 import { type PostTarget, postMessage } from '../core/messaging/post-message';
-import { resolveFlowRef } from './flow-refs';
+import { cutConnection } from './access-revocations';
 import { publishPresence, typingEvent } from './live-events';
 import { resumeChannel } from './resume';
 import type { ClientFrame } from './ws-protocol';
@@ -51,7 +52,9 @@ async function subscribe(session: WsSession, frame: Frame<'subscribe'>): Promise
 /** Subscribes one flow, resuming after `since`; answers `subscribed` (after any backfill) or an error naming the flow. */
 async function subscribeFlow(session: WsSession, ref: string, since: number | undefined, frameRef: string | number | undefined): Promise<void> {
   const connection = session.connection!;
-  const view = await resolveFlowRef(session.ctx.deps.directory, session.user.id, ref);
+  // Taken before the access check: a revocation applied after it cuts this subscription too (see below).
+  const revocationMark = session.ctx.revocations.mark();
+  const view = await allowedFlowRef(session.ctx.deps.directory, session.user.id, ref, 'read');
   if (!view) return session.send(errorFrame(notFound('flow'), frameRef, { flow: ref }));
   const flowId = view.flow.id;
   const path = `${view.organization.parameterizedName}/${view.flow.parameterizedName}`;
@@ -67,6 +70,8 @@ async function subscribeFlow(session: WsSession, ref: string, since: number | un
         session.send({ type: 'subscribed', flow: flowId, path, last_id: outcome.lastId });
       },
     });
+    // Checked before the block committed, joined after this node applied its revocation: cut it now.
+    if (session.ctx.revocations.revokedSince(session.user.id, flowId, revocationMark)) cutConnection(connection, [flowId]);
   } catch (error) {
     session.ctx.deps.log.warn({ err: error, flow: flowId }, 'subscribe failed');
     session.flows.delete(flowId);
@@ -115,7 +120,8 @@ async function post(session: WsSession, frame: Frame<'post'>): Promise<void> {
   const { type: _type, ref, flow, to, ...body } = frame;
   let target: PostTarget;
   if (flow !== undefined) {
-    const view = await resolveFlowRef(session.ctx.deps.directory, session.user.id, flow);
+    // Seeing it is enough to name it; postMessage asks the gate whether this user may post there.
+    const view = await allowedFlowRef(session.ctx.deps.directory, session.user.id, flow, 'see');
     if (!view) throw notFound('flow');
     target = { kind: 'flow', flowId: view.flow.id };
   } else {
@@ -132,7 +138,10 @@ async function presence(session: WsSession, frame: Frame<'presence'>): Promise<v
   );
 }
 
-/** Typing is only for flows the client subscribed to: they are authorized already, so no lookup per keystroke. */
+/**
+ * Typing (and presence) only go to flows the client subscribed to: the gate allowed them at
+ * subscribe time and a revocation removes them from the session, so no lookup per keystroke.
+ */
 async function typing(session: WsSession, frame: Frame<'typing'>): Promise<void> {
   await spendBudget(session);
   const flowId = flowIdOf(session, frame.flow);

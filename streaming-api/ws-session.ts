@@ -68,7 +68,15 @@ export class WsSession {
     if (this.authTimer) clearTimeout(this.authTimer);
     this.authTimer = null;
     try {
-      this.connection = this.ctx.openConnection(user, new WsSink(this.ws, this.ctx.options.slowConsumerGraceMs));
+      this.connection = this.ctx.openConnection(user, new WsSink(this.ws, this.ctx.options.slowConsumerGraceMs), {
+        // Access lost: the flow-remove event is already queued; the subscription ends with it (no more typing or presence there).
+        onRevoked: (flowIds) => {
+          for (const flowId of flowIds) {
+            this.flows.delete(flowId);
+            this.send({ type: 'unsubscribed', flow: flowId, reason: 'access revoked' });
+          }
+        },
+      });
     } catch (error) {
       // Over the per-user cap: say why in a frame and in the close reason, then close.
       const frame = errorFrame(error, undefined);

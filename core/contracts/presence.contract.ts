@@ -38,6 +38,17 @@ export function presenceContract(name: string, make: (ttlMs: number) => Promise<
       expect(await presence.lastActivity(flow)).toEqual(new Map([[2, now]]));
     });
 
+    it('forgets one user in one flow at once, and nobody else', async () => {
+      const now = Date.now();
+      await presence.touch(flow, 1, now);
+      await presence.touch(flow, 2, now);
+      await presence.touch(`${flow}-other`, 1, now);
+      await presence.forget(flow, 1);
+      await presence.forget(`${flow}-unknown`, 1);
+      expect(await presence.lastActivity(flow)).toEqual(new Map([[2, now]]));
+      expect(await presence.lastActivity(`${flow}-other`)).toEqual(new Map([[1, now]]));
+    });
+
     it('keeps flows apart and reports an unknown flow as empty', async () => {
       await presence.touch(flow, 1, Date.now());
       expect((await presence.lastActivity(`${flow}-other`)).size).toBe(0);

@@ -42,6 +42,12 @@ export class InProcessPresence implements Presence {
     return new Map(users);
   }
 
+  async forget(flowId: string, userId: number): Promise<void> {
+    const users = this.flows.get(flowId);
+    users?.delete(userId);
+    if (users?.size === 0) this.flows.delete(flowId);
+  }
+
   async close(): Promise<void> {
     this.flows.clear();
   }

@@ -1,5 +1,12 @@
-/** Bus channel names: one per flow, one per user (private messages, flow-add/remove), one per edge node for persist replies. */
+/**
+ * Bus channel names: one per flow, one per user (private messages, flow-add/remove), one per edge node
+ * for persist replies, and the access-revocation channel every streaming node listens on.
+ */
 
 export const flowChannel = (flowId: string): string => `flow:${flowId}`;
 export const userChannel = (userId: number | string): string => `user:${userId}`;
 export const replyChannel = (nodeId: string): string => `reply:${nodeId}`;
+export const accessRevokedChannel = 'control:access-revoked';
+
+/** The flow id of a `flow:<id>` channel; null for any other channel. */
+export const flowIdOfChannel = (channel: string): string | null => (channel.startsWith('flow:') ? channel.slice('flow:'.length) : null);

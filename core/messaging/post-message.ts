@@ -1,9 +1,10 @@
 /**
  * postMessage: the one action behind every post, REST or WebSocket. Authorizes through the
- * sender's memberships, validates, derives tags and threading, then hands the command to the
+ * access gate, validates, derives tags and threading, then hands the command to the
  * ingress and returns the stored message.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { requireFlow, requirePrivatePeer } from '../access/flow-gate';
 import type { ConversationKey, MessageJson, User } from '../domain/types';
 import { flowConversation, privateConversation } from '../domain/types';
 import { notFound, validationError } from '../errors';
@@ -43,15 +44,13 @@ function mentionsSomeone(input: PostInput): boolean {
 
 async function resolveTarget(deps: PostDeps, sender: User, target: PostTarget, input: PostInput): Promise<Resolved> {
   if (target.kind === 'flow') {
-    const flow = await deps.directory.memberFlow(sender.id, target.flowId);
-    if (!flow) throw notFound('flow');
+    const { flow } = await requireFlow(deps.directory, sender.id, { id: target.flowId }, 'post');
     // Members are only needed to resolve @mentions; most posts have none, and a big flow's member list is not free.
     const members = mentionsSomeone(input) ? (await deps.directory.flowUsers(flow.id)).filter((u) => !u.disabled && u.inFlow) : [];
     return { conversation: flowConversation(flow.id), members, address: { flow: flow.id } };
   }
   if (input.event !== 'message') throw validationError({ event: ['private messages must be of event "message"'] });
-  const other = target.userId === sender.id ? null : await deps.directory.visibleUser(sender.id, target.userId);
-  if (!other) throw notFound('user');
+  const other = await requirePrivatePeer(deps.directory, sender.id, target.userId);
   return { conversation: privateConversation(sender.id, other.id), members: [sender, other], address: { to: String(other.id) }, recipientId: other.id };
 }
 

@@ -23,6 +23,18 @@ export interface FlowView {
   membership: FlowMembership | null;
 }
 
+/**
+ * One flow and what the directory knows about one caller there: the facts the access policy
+ * (core/access/flow-policy.ts) decides on. The directory never decides visibility itself.
+ */
+export interface FlowAccess extends FlowView {
+  /** The caller's role in the flow's organization; null when not a member of it. */
+  orgRole: 'admin' | 'member' | null;
+}
+
+/** A flow named by its id or by its organization's and its own parameterized names. */
+export type FlowLocator = { id: string } | { org: string; flow: string };
+
 export interface FlowUser extends User {
   disabled: boolean;
   inFlow: boolean;
@@ -65,13 +77,13 @@ export interface Directory {
   organizationMembers(orgId: number): Promise<OrgMember[]>;
   removeOrganizationMember(orgId: number, userId: number): Promise<void>;
 
-  /** Flows the user is a member of; with `joinable`, also organization-mode flows of their orgs. */
-  flowsOf(userId: number, options: { joinable: boolean }): Promise<FlowView[]>;
-  /** A flow the user may see (member, or joinable org-mode flow of one of their orgs); else null. */
-  flowOf(userId: number, orgName: string, flowName: string): Promise<FlowView | null>;
-  flowByIdOf(userId: number, flowId: string): Promise<FlowView | null>;
-  /** A flow the user is an active (not blocked) member of, by id: the write-path authorization. */
-  memberFlow(userId: number, flowId: string): Promise<Flow | null>;
+  /** The flow with the caller's facts, whoever the caller is; null only when no such flow exists. */
+  flowAccess(userId: number, locator: FlowLocator): Promise<FlowAccess | null>;
+  /**
+   * Candidate flows for the caller's lists, with their facts: every flow the caller has a
+   * membership row in, plus the organization-mode flows of the caller's organizations.
+   */
+  flowAccessList(userId: number): Promise<FlowAccess[]>;
   updateFlow(flowId: string, changes: { name?: string; accessMode?: AccessMode; disabled?: boolean }): Promise<Flow>;
   setFlowOpen(flowId: string, userId: number, open: boolean): Promise<void>;
   setFlowMemberDisabled(flowId: string, userId: number, disabled: boolean): Promise<void>;

@@ -5,5 +5,7 @@ export interface Presence {
   touch(flowId: string, userId: number, at: number): Promise<void>;
   /** Last activity (ms) of each user seen in the flow within the TTL. */
   lastActivity(flowId: string): Promise<Map<number, number>>;
+  /** Drops the user from the flow's presence at once (they lost access to it). */
+  forget(flowId: string, userId: number): Promise<void>;
   close(): Promise<void>;
 }

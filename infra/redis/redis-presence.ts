@@ -57,6 +57,10 @@ export class RedisPresence implements Presence {
     return present;
   }
 
+  async forget(flowId: string, userId: number): Promise<void> {
+    await this.redis.hdel(this.key(flowId), String(userId));
+  }
+
   async close(): Promise<void> {
     await this.redis.quit();
   }

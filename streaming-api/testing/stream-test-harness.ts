@@ -90,6 +90,7 @@ export class StreamHarness {
   static async start(options: StreamingOptionsInput = {}): Promise<StreamHarness> {
     const harness = new StreamHarness(await createTestDatabase(), options);
     await harness.ingress.start();
+    await harness.service.ready;
     await new Promise<void>((resolve) => harness.server.listen(0, '127.0.0.1', resolve));
     return harness;
   }

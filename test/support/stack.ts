@@ -38,7 +38,8 @@ export function basic(user: string, password = ''): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }
 
-async function seedUser(directory: PostgresDirectory, nick: string): Promise<SeededUser> {
+/** A user with a password and an API token (not yet in any organization). */
+export async function seedUser(directory: PostgresDirectory, nick: string): Promise<SeededUser> {
   const email = `${nick}@example.test`;
   const password = `${nick}-password`;
   const user = await directory.createUser({ email, password, name: nick[0]!.toUpperCase() + nick.slice(1), nick });

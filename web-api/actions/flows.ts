@@ -1,8 +1,9 @@
-/** Flow lookups through the caller's memberships, and the flow JSON with its per-caller extras. */
+/** Flow lookups through the access gate, and the flow JSON with its per-caller extras. */
 import type { Request } from 'express';
 import { flowConversation } from '../../core/domain/types';
-import { notFound } from '../../core/errors';
-import type { FlowView } from '../../core/ports/directory';
+import { requireFlow } from '../../core/access/flow-gate';
+import type { FlowAction } from '../../core/access/flow-policy';
+import type { FlowAccess, FlowView } from '../../core/ports/directory';
 import type { WebApiDeps } from '../deps';
 import { flowJson, flowUserJson, type UrlBase } from '../serializers/json';
 
@@ -10,18 +11,9 @@ export function urlBase(deps: WebApiDeps, req: Request): UrlBase {
   return { api: deps.options.publicUrl ?? `${req.protocol}://${req.get('host')}` };
 }
 
-/** The flow at /flows/:org/:flow as the caller sees it, or 404 (never 403: invisible flows do not exist). */
-export async function visibleFlow(deps: WebApiDeps, userId: number, org: string, flow: string): Promise<FlowView> {
-  const view = await deps.directory.flowOf(userId, org, flow);
-  if (!view) throw notFound('flow');
-  return view;
-}
-
-/** Like visibleFlow, but the caller must be an active member (to read messages or post). */
-export async function memberFlow(deps: WebApiDeps, userId: number, org: string, flow: string): Promise<FlowView> {
-  const view = await visibleFlow(deps, userId, org, flow);
-  if (!view.membership || view.membership.disabled) throw notFound('flow');
-  return view;
+/** The flow at /flows/:org/:flow if the caller may do `action` on it; else 404 (cannot see it) or 403 (the gate decides). */
+export function flowAt(deps: WebApiDeps, userId: number, org: string, flow: string, action: FlowAction): Promise<FlowAccess> {
+  return requireFlow(deps.directory, userId, { org, flow }, action);
 }
 
 export async function flowUsersJson(deps: WebApiDeps, flowId: string) {

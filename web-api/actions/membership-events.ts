@@ -1,10 +1,19 @@
 /**
  * Live, unstored events about memberships (spec §3, §6): hubot re-reads its flows when it sees
- * `flow-add`, `flow-remove`, `backend.user.join` or `backend.user.block` about itself.
+ * `flow-add`, `flow-remove`, `backend.user.join` or `backend.user.block` about itself. `flow-remove`
+ * is written by the streaming nodes when they apply an access revocation (core/access/revocation.ts).
  */
 import type { Flow, Organization, User } from '../../core/domain/types';
 import { flowChannel, userChannel } from '../../core/messaging/channels';
+import { revokeAccess } from '../../core/access/revocation';
 import type { Bus } from '../../core/ports/bus';
+import type { Presence } from '../../core/ports/presence';
+
+/** Losing access also drops presence, so announcing it needs both. */
+export interface AnnounceDeps {
+  bus: Bus;
+  presence: Presence;
+}
 
 function event(name: string, user: string, content: unknown, flow?: string) {
   return JSON.stringify({ event: name, content, user, ...(flow ? { flow } : {}), sent: Date.now(), tags: [], uuid: null, attachments: [], app: null });
@@ -21,12 +30,22 @@ export async function announceJoin(bus: Bus, flow: Flow, organization: Organizat
   ]);
 }
 
-/** `userId` was blocked in (or left) `flow`. */
-export async function announceBlock(bus: Bus, flow: Flow, userId: number): Promise<void> {
-  await Promise.all([
-    bus.publish(flowChannel(flow.id), event('backend.user.block', String(userId), userId, flow.id)),
-    bus.publish(userChannel(userId), event('flow-remove', String(userId), { id: flow.id })),
-  ]);
+/**
+ * `userId` was blocked in `flow`: their live connections are cut from it first (each gets
+ * `flow-remove`, then nothing more of the flow), then the flow's readers get `backend.user.block`.
+ */
+export async function announceBlock(deps: AnnounceDeps, flow: Flow, userId: number): Promise<void> {
+  await revokeAccess(deps, { userId, flowIds: [flow.id] });
+  await deps.bus.publish(flowChannel(flow.id), event('backend.user.block', String(userId), userId, flow.id));
+}
+
+/**
+ * `userId` was removed from an organization and so lost `flowIds` (their flows there): cut like a
+ * block in each, and `backend.user.block` on each so that the others' clients drop them.
+ */
+export async function announceOrganizationRemoval(deps: AnnounceDeps, userId: number, flowIds: string[]): Promise<void> {
+  await revokeAccess(deps, { userId, flowIds });
+  await Promise.all(flowIds.map((id) => deps.bus.publish(flowChannel(id), event('backend.user.block', String(userId), userId, id))));
 }
 
 /** A user changed their nick, name or email: `user-edit` once per flow they are in. */

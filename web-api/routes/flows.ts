@@ -1,9 +1,11 @@
-/** /flows: list, all, find, show, create, update, and flow users (spec §2.3, §2.2). */
+/** /flows: list, all, find, show, create, update, and flow users (spec §2.3, §2.2); every action asks the access gate. */
 import { Router } from 'express';
 import { z } from 'zod';
 import { notFound, validationError } from '../../core/errors';
 import { parseInput } from '../../core/validation';
-import { flowUsersJson, presentFlow, visibleFlow } from '../actions/flows';
+import { enforce, flowsAllowed, requireFlow } from '../../core/access/flow-gate';
+import { decide, decideMemberChange, isActiveMember } from '../../core/access/flow-policy';
+import { flowAt, flowUsersJson, presentFlow } from '../actions/flows';
 import { announceBlock, announceJoin } from '../actions/membership-events';
 import type { WebApiDeps } from '../deps';
 import { callerOf } from '../http/caller';
@@ -28,8 +30,8 @@ export function flowRoutes(deps: WebApiDeps): Router {
   const list = (joinable: boolean) => async (req: import('express').Request, res: import('express').Response) => {
     const me = callerOf(res);
     const { users } = parseInput(listQuery, req.query);
-    const views = await deps.directory.flowsOf(me.id, { joinable });
-    res.json(await Promise.all(views.map((v) => presentFlow(deps, req, v, me.id, !!users))));
+    const flows = await flowsAllowed(deps.directory, me.id, joinable ? 'see' : 'read');
+    res.json(await Promise.all(flows.map((v) => presentFlow(deps, req, v, me.id, !!users))));
   };
   r.get('/flows', list(false));
   r.get('/flows/all', list(true));
@@ -37,14 +39,12 @@ export function flowRoutes(deps: WebApiDeps): Router {
   r.get('/flows/find', async (req, res) => {
     const me = callerOf(res);
     const { id } = parseInput(flowFindQuery, req.query);
-    const view = await deps.directory.flowByIdOf(me.id, id);
-    if (!view) throw notFound('flow');
-    res.json(await presentFlow(deps, req, view, me.id, true));
+    res.json(await presentFlow(deps, req, await requireFlow(deps.directory, me.id, { id }, 'see'), me.id, true));
   });
 
   r.get('/flows/:org/:flow', async (req, res) => {
     const me = callerOf(res);
-    const view = await visibleFlow(deps, me.id, param(req, 'org'), param(req, 'flow'));
+    const view = await flowAt(deps, me.id, param(req, 'org'), param(req, 'flow'), 'see');
     res.json(await presentFlow(deps, req, view, me.id, true));
   });
 
@@ -54,37 +54,38 @@ export function flowRoutes(deps: WebApiDeps): Router {
     if (!org) throw notFound('organization');
     const body = parseInput(createBody, req.body);
     const flow = await deps.directory.createFlow(org.id, body.name, body.access_mode, me.id);
-    const view = await deps.directory.flowByIdOf(me.id, flow.id);
-    await announceJoin(deps.bus, flow, view!.organization, me);
-    res.status(201).json(await presentFlow(deps, req, view!, me.id, true));
+    const view = await requireFlow(deps.directory, me.id, { id: flow.id }, 'read');
+    await announceJoin(deps.bus, flow, view.organization, me);
+    res.status(201).json(await presentFlow(deps, req, view, me.id, true));
   });
 
   r.put('/flows/:org/:flow', async (req, res) => {
     const me = callerOf(res);
-    const view = await visibleFlow(deps, me.id, param(req, 'org'), param(req, 'flow'));
+    const view = await flowAt(deps, me.id, param(req, 'org'), param(req, 'flow'), 'set-open');
     const body = parseInput(updateBody, req.body);
-    if (body.open !== undefined) {
+    // Every part is decided before anything is written: a refused part leaves the flow as it was.
+    if (body.name !== undefined || body.access_mode !== undefined) enforce(decide(view, 'change-settings'));
+    if (body.disabled !== undefined) enforce(decide(view, 'archive'));
+    const joined = isActiveMember(view);
+    // `open:false` from someone who never joined changes nothing (it must not make them a member).
+    if (body.open === true || (body.open === false && joined)) {
       await deps.directory.setFlowOpen(view.flow.id, me.id, body.open);
-      if (body.open && !view.membership) await announceJoin(deps.bus, view.flow, view.organization, me);
+      if (body.open && !joined) await announceJoin(deps.bus, view.flow, view.organization, me);
     }
     if (body.name !== undefined || body.disabled !== undefined || body.access_mode !== undefined) {
-      if (!view.membership) throw validationError({ flow: ['join the flow before changing it'] });
       await deps.directory.updateFlow(view.flow.id, { name: body.name, disabled: body.disabled, accessMode: body.access_mode });
     }
-    const updated = await deps.directory.flowByIdOf(me.id, view.flow.id);
-    if (!updated) throw notFound('flow');
-    res.json(await presentFlow(deps, req, updated, me.id, true));
+    res.json(await presentFlow(deps, req, await requireFlow(deps.directory, me.id, { id: view.flow.id }, 'see'), me.id, true));
   });
 
   r.get('/flows/:org/:flow/users', async (req, res) => {
-    const view = await visibleFlow(deps, callerOf(res).id, param(req, 'org'), param(req, 'flow'));
+    const view = await flowAt(deps, callerOf(res).id, param(req, 'org'), param(req, 'flow'), 'see');
     res.json(await flowUsersJson(deps, view.flow.id));
   });
 
   r.post('/flows/:org/:flow/users', async (req, res) => {
     const me = callerOf(res);
-    const view = await visibleFlow(deps, me.id, param(req, 'org'), param(req, 'flow'));
-    if (!view.membership) throw notFound('flow');
+    const view = await flowAt(deps, me.id, param(req, 'org'), param(req, 'flow'), 'add-member');
     const { id } = parseInput(addUserBody, req.body);
     // Only people of the flow's organization can be added.
     const members = await deps.directory.organizationMembers(view.organization.id);
@@ -97,12 +98,18 @@ export function flowRoutes(deps: WebApiDeps): Router {
 
   r.put('/flows/:org/:flow/users/:id', async (req, res) => {
     const me = callerOf(res);
-    const view = await visibleFlow(deps, me.id, param(req, 'org'), param(req, 'flow'));
-    if (!view.membership) throw notFound('flow');
+    const view = await flowAt(deps, me.id, param(req, 'org'), param(req, 'flow'), 'see');
     const userId = parseInput(positiveId, param(req, 'id'));
     const { disabled } = parseInput(blockBody, req.body);
+    const target = await deps.directory.organizationByIdOf(userId, view.organization.id);
+    enforce(decideMemberChange(view, me.id, { userId, orgRole: target ? (target.admin ? 'admin' : 'member') : null }, disabled));
     await deps.directory.setFlowMemberDisabled(view.flow.id, userId, disabled);
-    if (disabled) await announceBlock(deps.bus, view.flow, userId);
+    if (disabled) await announceBlock(deps, view.flow, userId);
+    else {
+      // Unblocked: the flow comes back to them (flow-add), and the others see them again.
+      const user = await deps.directory.userById(userId);
+      if (user) await announceJoin(deps.bus, view.flow, view.organization, user);
+    }
     res.json({});
   });
 

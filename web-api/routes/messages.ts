@@ -7,7 +7,7 @@ import { timestamp } from '../../core/input-bounds';
 import { type PostResult, type PostTarget, postMessage } from '../../core/messaging/post-message';
 import { parseInput } from '../../core/validation';
 import { deleteMessage, editMessage } from '../actions/change-message';
-import { memberFlow, urlBase } from '../actions/flows';
+import { flowAt, urlBase } from '../actions/flows';
 import { parseMessageQuery } from '../actions/message-query';
 import type { WebApiDeps } from '../deps';
 import { callerOf } from '../http/caller';
@@ -26,7 +26,8 @@ export function messageRoutes(deps: WebApiDeps): Router {
   const r = Router();
   const post = (req: Request, res: Response, target: PostTarget, extra: Record<string, unknown> = {}) =>
     postMessage(deps, callerOf(res), target, { ...(req.body ?? {}), ...extra });
-  const flowOf = (req: Request, res: Response) => memberFlow(deps, callerOf(res).id, param(req, 'org'), param(req, 'flow'));
+  /** Reads need 'read'; posts, edits and deletions 'post' (an archived flow is read-only). */
+  const flowOf = (req: Request, res: Response, action: 'read' | 'post' = 'read') => flowAt(deps, callerOf(res).id, param(req, 'org'), param(req, 'flow'), action);
   const location = (req: Request) => `${urlBase(deps, req).api}/flows/${req.params.org}/${req.params.flow}/messages`;
 
   r.post('/messages', async (req, res) => {
@@ -42,18 +43,18 @@ export function messageRoutes(deps: WebApiDeps): Router {
   });
 
   r.post('/flows/:org/:flow/messages', async (req, res) => {
-    const view = await flowOf(req, res);
+    const view = await flowOf(req, res, 'post');
     sendPosted(res, await post(req, res, { kind: 'flow', flowId: view.flow.id }), location(req));
   });
 
   r.post('/flows/:org/:flow/messages/:message/comments', async (req, res) => {
-    const view = await flowOf(req, res);
+    const view = await flowOf(req, res, 'post');
     const parent = parseInput(positiveId, param(req, 'message'));
     sendPosted(res, await post(req, res, { kind: 'flow', flowId: view.flow.id }, { event: 'comment', message: parent }), location(req));
   });
 
   r.post('/flows/:org/:flow/threads/:thread/messages', async (req, res) => {
-    const view = await flowOf(req, res);
+    const view = await flowOf(req, res, 'post');
     sendPosted(res, await post(req, res, { kind: 'flow', flowId: view.flow.id, threadId: req.params.thread! }), location(req));
   });
 
@@ -80,13 +81,13 @@ export function messageRoutes(deps: WebApiDeps): Router {
   });
 
   r.put('/flows/:org/:flow/messages/:id', async (req, res) => {
-    const view = await flowOf(req, res);
+    const view = await flowOf(req, res, 'post');
     await editMessage(deps, callerOf(res), flowConversation(view.flow.id), parseInput(positiveId, param(req, 'id')), req.body);
     res.json({});
   });
 
   r.delete('/flows/:org/:flow/messages/:id', async (req, res) => {
-    const view = await flowOf(req, res);
+    const view = await flowOf(req, res, 'post');
     await deleteMessage(deps, callerOf(res), flowConversation(view.flow.id), parseInput(positiveId, param(req, 'id')));
     res.json({});
   });

@@ -3,6 +3,7 @@ import { type Request, type Response, Router } from 'express';
 import { forbidden, notFound } from '../../core/errors';
 import { parseInput } from '../../core/validation';
 import { urlBase } from '../actions/flows';
+import { announceOrganizationRemoval } from '../actions/membership-events';
 import type { WebApiDeps } from '../deps';
 import { callerOf } from '../http/caller';
 import { nameBody, organizationFindQuery, positiveId } from '../http/schemas';
@@ -48,7 +49,10 @@ export function organizationRoutes(deps: WebApiDeps): Router {
     const org = await adminOrgOf(req, res);
     const id = parseInput(positiveId, param(req, 'id'));
     if (!(await deps.directory.organizationMembers(org.id)).some((m) => m.id === id)) throw notFound('user');
+    // Their flows there, as memberships, before the removal deletes them: each is revoked below.
+    const lost = (await deps.directory.flowAccessList(id)).filter((f) => f.organization.id === org.id && f.membership !== null);
     await deps.directory.removeOrganizationMember(org.id, id);
+    await announceOrganizationRemoval(deps, id, lost.map((f) => f.flow.id));
     res.status(204).end();
   });
   return r;

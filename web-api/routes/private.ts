@@ -1,6 +1,7 @@
 /** Private conversations and their messages (spec §2.6). Messages carry `to` and no `flow`. */
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { requirePrivatePeer } from '../../core/access/flow-gate';
 import { privateConversation } from '../../core/domain/types';
 import { notFound } from '../../core/errors';
 import { postMessage } from '../../core/messaging/post-message';
@@ -24,8 +25,7 @@ export function privateRoutes(deps: WebApiDeps): Router {
   const other = async (req: Request, res: Response) => {
     const me = callerOf(res);
     const id = parseInput(positiveId, param(req, 'id'));
-    const user = id === me.id ? null : await deps.directory.visibleUser(me.id, id);
-    if (!user) throw notFound('user');
+    const user = await requirePrivatePeer(deps.directory, me.id, id);
     return { me, user, conversation: privateConversation(me.id, user.id) };
   };
 

@@ -1,6 +1,7 @@
 /** /user and /users (spec §2.2): the caller, and the people the caller may see. */
 import { Router } from 'express';
 import { z } from 'zod';
+import { flowsAllowed } from '../../core/access/flow-gate';
 import { forbidden, notFound } from '../../core/errors';
 import { parseInput } from '../../core/validation';
 import { announceUserEdit } from '../actions/membership-events';
@@ -41,7 +42,7 @@ export function userRoutes(deps: WebApiDeps): Router {
       throw forbidden('You can only change your own account');
     }
     const updated = await deps.directory.updateUser(me.id, parseInput(updateBody, req.body));
-    const flows = await deps.directory.flowsOf(me.id, { joinable: false });
+    const flows = await flowsAllowed(deps.directory, me.id, 'read');
     await announceUserEdit(deps.bus, flows.map((f) => f.flow.id), updated);
     res.json({});
   });

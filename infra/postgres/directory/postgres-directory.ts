@@ -2,13 +2,13 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { AccessMode, Flow, Organization, User } from '../../../core/domain/types';
-import type { Directory, FlowUser, FlowView, NewUser, OrgMember, PrivateConversationState } from '../../../core/ports/directory';
+import type { Directory, FlowAccess, FlowLocator, FlowUser, NewUser, OrgMember, PrivateConversationState } from '../../../core/ports/directory';
 import { AppError, notFound, validationError } from '../../../core/errors';
 import { nickFrom, parameterize } from '../../../core/names';
 import { PasswordHasher } from '../../../core/passwords';
 import {
-  FLOW_COLUMNS, FLOW_VIEW_COLUMNS, ORG_COLUMNS, USER_COLUMNS, toFlow, toFlowView, toOrganization, toUser,
-  type FlowRow, type FlowViewRow, type OrgRow, type UserRow,
+  FLOW_COLUMNS, FLOW_VIEW_COLUMNS, ORG_COLUMNS, USER_COLUMNS, toFlow, toFlowAccess, toFlowView, toOrganization, toUser,
+  type FlowAccessRow, type FlowRow, type FlowViewRow, type OrgRow, type UserRow,
 } from './rows';
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
@@ -21,16 +21,12 @@ const ORG_OF_USER = `SELECT ${ORG_COLUMNS}, m.role,
   (SELECT count(*) FROM organization_members c WHERE c.organization_id = o.id) AS user_count
   FROM organizations o JOIN organization_members m ON m.organization_id = o.id AND m.user_id = $1`;
 
-const FLOW_VIEW_FROM = `SELECT ${FLOW_VIEW_COLUMNS}
+/** Flows with the caller's ($1) membership and organization role: the facts the access policy decides on. */
+const FLOW_ACCESS_FROM = `SELECT ${FLOW_VIEW_COLUMNS}, om.role AS org_role
   FROM flows f
   JOIN organizations o ON o.id = f.organization_id
-  LEFT JOIN flow_members m ON m.flow_id = f.id AND m.user_id = $1`;
-const IS_ACTIVE_MEMBER = '(m.user_id IS NOT NULL AND m.disabled = false)';
-const IS_JOINABLE = `(f.access_mode = 'organization' AND EXISTS (
-  SELECT 1 FROM organization_members om WHERE om.organization_id = f.organization_id AND om.user_id = $1))`;
-/** Flows visible to user $1: their memberships plus organization-mode flows of their organizations. */
-const VISIBLE_FLOWS = `${FLOW_VIEW_FROM} WHERE ${IS_ACTIVE_MEMBER} OR ${IS_JOINABLE}`;
-const MEMBER_FLOWS = `${FLOW_VIEW_FROM} WHERE ${IS_ACTIVE_MEMBER}`;
+  LEFT JOIN flow_members m ON m.flow_id = f.id AND m.user_id = $1
+  LEFT JOIN organization_members om ON om.organization_id = f.organization_id AND om.user_id = $1`;
 
 function isUniqueViolation(err: unknown, constraint?: string): boolean {
   if (typeof err !== 'object' || err === null) return false;
@@ -258,32 +254,23 @@ export class PostgresDirectory implements Directory {
     }
   }
 
-  async flowsOf(userId: number, options: { joinable: boolean }): Promise<FlowView[]> {
-    const sql = `${options.joinable ? VISIBLE_FLOWS : MEMBER_FLOWS} ORDER BY o.id, f.name`;
-    const { rows } = await this.pool.query<FlowViewRow>(sql, [userId]);
-    return rows.map(toFlowView);
+  async flowAccess(userId: number, locator: FlowLocator): Promise<FlowAccess | null> {
+    const { rows } =
+      'id' in locator
+        ? await this.pool.query<FlowAccessRow>(`${FLOW_ACCESS_FROM} WHERE f.id = $2`, [userId, locator.id])
+        : await this.pool.query<FlowAccessRow>(`${FLOW_ACCESS_FROM} WHERE o.parameterized_name = $2 AND f.parameterized_name = $3`, [
+            userId, locator.org, locator.flow,
+          ]);
+    return rows[0] ? toFlowAccess(rows[0]) : null;
   }
 
-  async flowOf(userId: number, orgName: string, flowName: string): Promise<FlowView | null> {
-    const { rows } = await this.pool.query<FlowViewRow>(
-      `SELECT * FROM (${VISIBLE_FLOWS}) v WHERE v.o_parameterized_name = $2 AND v.parameterized_name = $3`,
-      [userId, orgName, flowName],
+  async flowAccessList(userId: number): Promise<FlowAccess[]> {
+    const { rows } = await this.pool.query<FlowAccessRow>(
+      `${FLOW_ACCESS_FROM} WHERE m.user_id IS NOT NULL OR (f.access_mode = 'organization' AND om.user_id IS NOT NULL)
+       ORDER BY o.id, f.name`,
+      [userId],
     );
-    return rows[0] ? toFlowView(rows[0]) : null;
-  }
-
-  async flowByIdOf(userId: number, flowId: string): Promise<FlowView | null> {
-    const { rows } = await this.pool.query<FlowViewRow>(`SELECT * FROM (${VISIBLE_FLOWS}) v WHERE v.id = $2`, [userId, flowId]);
-    return rows[0] ? toFlowView(rows[0]) : null;
-  }
-
-  async memberFlow(userId: number, flowId: string): Promise<Flow | null> {
-    const { rows } = await this.pool.query<FlowRow>(
-      `SELECT ${FLOW_COLUMNS} FROM flows f JOIN flow_members m ON m.flow_id = f.id
-       WHERE f.id = $2 AND m.user_id = $1 AND m.disabled = false AND f.disabled = false`,
-      [userId, flowId],
-    );
-    return rows[0] ? toFlow(rows[0]) : null;
+    return rows.map(toFlowAccess);
   }
 
   async updateFlow(flowId: string, changes: { name?: string; accessMode?: AccessMode; disabled?: boolean }): Promise<Flow> {
@@ -300,7 +287,7 @@ export class PostgresDirectory implements Directory {
     // Opening a flow also joins it (spec §2.3: `open: true` also joins).
     await this.pool.query(
       `INSERT INTO flow_members (flow_id, user_id, open) VALUES ($1, $2, $3)
-       ON CONFLICT (flow_id, user_id) DO UPDATE SET open = EXCLUDED.open`,
+       ON CONFLICT (flow_id, user_id) DO UPDATE SET open = EXCLUDED.open, in_flow = flow_members.in_flow OR EXCLUDED.open`,
       [flowId, userId, open],
     );
   }

@@ -1,5 +1,6 @@
 /** Row → domain mappers and the column lists that go with them. */
 import type { AccessMode, Flow, FlowMembership, Organization, User } from '../../../core/domain/types';
+import type { FlowAccess } from '../../../core/ports/directory';
 
 export const USER_COLUMNS = 'u.id, u.email, u.name, u.nick, u.avatar, u.website, u.created_at';
 export const ORG_COLUMNS = 'o.id, o.name, o.parameterized_name, o.created_at';
@@ -84,3 +85,10 @@ export const toFlowView = (r: FlowViewRow) => ({
   organization: toOrganization({ id: r.o_id, name: r.o_name, parameterized_name: r.o_parameterized_name, created_at: r.o_created_at }),
   membership: toMembership(r),
 });
+
+/** A flow view row plus the caller's role in the flow's organization (null: not a member). */
+export interface FlowAccessRow extends FlowViewRow {
+  org_role: 'admin' | 'member' | null;
+}
+
+export const toFlowAccess = (r: FlowAccessRow): FlowAccess => ({ ...toFlowView(r), orgRole: r.org_role });

@@ -1,0 +1,85 @@
+/**
+ * The access policy: who may see, read and act on a flow. Pure functions over what the directory
+ * knows about one caller and one flow (docs/security.md, "Who may read and do what", is its table).
+ */
+import type { FlowAccess } from '../ports/directory';
+
+/** Everything a caller can do to a flow, each decided here and nowhere else. */
+export type FlowAction =
+  /** Know that it exists: list it (/flows/all), show it, list its users. */
+  | 'see'
+  /** Its messages, threads, live events (streams, WebSocket), backfill and SSE resume; presence. */
+  | 'read'
+  /** Post, comment, edit, delete, retag, typing. */
+  | 'post'
+  /** `PUT open:true` (joins an organization-mode flow) or `open:false` (closes the tab). */
+  | 'set-open'
+  /** Rename, change the access mode. */
+  | 'change-settings'
+  /** `disabled` on the flow (archive / unarchive). */
+  | 'archive'
+  /** `POST …/users`: add someone of the organization. */
+  | 'add-member';
+
+/** A refusal says how to answer: an invisible flow is "not found", never a hint that it exists. */
+export type Decision = { allowed: true } | { allowed: false; as: 'not-found' | 'forbidden'; reason: string };
+
+const ALLOWED: Decision = { allowed: true };
+const NOT_FOUND: Decision = { allowed: false, as: 'not-found', reason: 'flow not found' };
+const forbid = (reason: string): Decision => ({ allowed: false, as: 'forbidden', reason });
+
+/** A member who was not blocked and has not left; only they read the flow. */
+export function isActiveMember(access: FlowAccess): boolean {
+  const m = access.membership;
+  return access.orgRole !== null && m !== null && !m.disabled && m.inFlow;
+}
+
+/**
+ * Visible: an active member, or any organization member of an organization-mode flow (it is
+ * joinable) unless blocked there. Blocked members and people outside the organization see nothing.
+ */
+export function canSee(access: FlowAccess): boolean {
+  if (access.orgRole === null || access.membership?.disabled) return false;
+  return isActiveMember(access) || access.flow.accessMode === 'organization';
+}
+
+/** Decides one action of the caller on the flow. */
+export function decide(access: FlowAccess, action: FlowAction): Decision {
+  if (!canSee(access)) return NOT_FOUND;
+  switch (action) {
+    case 'see':
+    case 'set-open':
+      return ALLOWED;
+    case 'read':
+      // Not joined yet: the flow is listed as joinable, but its content is as invisible as REST makes it.
+      return isActiveMember(access) ? ALLOWED : NOT_FOUND;
+    case 'post':
+      if (!isActiveMember(access)) return NOT_FOUND;
+      return access.flow.disabled ? forbid('the flow is archived') : ALLOWED;
+    case 'change-settings':
+    case 'add-member':
+      return isActiveMember(access) ? ALLOWED : forbid('join the flow first');
+    case 'archive':
+      if (!isActiveMember(access)) return forbid('join the flow first');
+      return access.orgRole === 'admin' ? ALLOWED : forbid('only organization admins can archive or restore a flow');
+  }
+}
+
+/** The member a block or an unblock is about. */
+export interface MemberTarget {
+  userId: number;
+  /** Their role in the flow's organization (null: not in it). */
+  orgRole: 'admin' | 'member' | null;
+}
+
+/**
+ * `PUT …/users/:id {disabled}`: any active member blocks or unblocks another member, except that
+ * only organization admins block an organization admin, and nobody blocks or unblocks themselves.
+ */
+export function decideMemberChange(access: FlowAccess, callerId: number, target: MemberTarget, disabled: boolean): Decision {
+  if (!canSee(access)) return NOT_FOUND;
+  if (!isActiveMember(access)) return forbid('join the flow first');
+  if (target.userId === callerId) return forbid(disabled ? 'you cannot block yourself' : 'you cannot unblock yourself');
+  if (disabled && target.orgRole === 'admin' && access.orgRole !== 'admin') return forbid('only organization admins can block an organization admin');
+  return ALLOWED;
+}
