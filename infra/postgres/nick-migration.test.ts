@@ -1,4 +1,4 @@
-/** Migration 004 on a database that already has clashing nicks: the later user is renamed, then the rule holds. */
+/** Migration 003 on a database that already has clashing nicks: the later user is renamed, then the rule holds. */
 import { createTestDatabase, type TestDatabase } from '../../test/support/postgres';
 import { loadMigrations, migrate } from './migrate';
 

@@ -34,7 +34,7 @@ function isUniqueViolation(err: unknown, constraint?: string): boolean {
   return e.code === '23505' && (constraint === undefined || e.constraint === constraint);
 }
 
-/** The unique index that keeps nicks unique per organization (migration 004). */
+/** The unique index that keeps nicks unique per organization (migration 003). */
 const NICK_PER_ORG = 'organization_members_nick_key';
 
 const nickTaken = (nick: string, where: string): AppError =>
