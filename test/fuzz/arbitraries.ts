@@ -17,6 +17,13 @@ export const nastyString: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 20 }),
 );
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Percent-encodes a string; lone surrogates become the invalid UTF-8 bytes a broken client sends. */
+function encodeLoosely(value: string): string {
+  return value.split(LONE_SURROGATE).map(encodeURIComponent).join('%ED%A0%80');
+}
+
 /**
  * A value too deep for a recursive serializer (ours or the test's own JSON.stringify): kept as the
  * JSON text and the form-encoded key it stands for, built iteratively.
@@ -57,7 +64,7 @@ export function toFormText(value: unknown, prefix = ''): string {
   if (value !== null && typeof value === 'object') {
     return Object.entries(value).map(([k, v]) => toFormText(v, key(k))).join('&');
   }
-  return `${encodeURIComponent(prefix || 'value')}=${encodeURIComponent(String(value).replace(/[\ud800-\udfff]/g, '?'))}`;
+  return `${encodeLoosely(prefix || 'value')}=${encodeLoosely(String(value))}`;
 }
 
 const scalar: fc.Arbitrary<unknown> = fc.oneof(
@@ -92,13 +99,6 @@ export const body: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 6, arbitrary: fc.dictionary(fc.constantFrom(...FIELDS), jsonValue, { maxKeys: 6 }) },
   { weight: 1, arbitrary: jsonValue },
 );
-
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-/** Percent-encodes a string; lone surrogates become the invalid UTF-8 bytes a broken client sends. */
-function encodeLoosely(value: string): string {
-  return value.split(LONE_SURROGATE).map(encodeURIComponent).join('%ED%A0%80');
-}
 
 /** A path segment or query value: usually encoded, sometimes a malformed escape sent raw. */
 export const rawSegment: fc.Arbitrary<string> = fc.oneof(
