@@ -1,5 +1,5 @@
 /** What a service's pid file, process and readiness check say right now, and waiting for them to change. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import type { Readiness } from '../api';
@@ -15,9 +15,18 @@ export async function readPid(pidFile: string): Promise<number | null> {
   }
 }
 
+/** The one-letter state of a /proc stat line (R, S, D, Z, X, …). */
+function stateOf(statLine: string): string {
+  const end = statLine.lastIndexOf(')');
+  return statLine.slice(end + 2, end + 3);
+}
+
 /**
- * Whether a process exists and is not a zombie. Zombies count as dead: PID 1 here is not an init
- * and may never reap an exited daemon, and kill(pid, 0) succeeds on a zombie.
+ * Whether a process exists and has not finished exiting. A zombie counts as dead (PID 1 here is
+ * not an init and may never reap an exited daemon, and kill(pid, 0) succeeds on a zombie) — but
+ * only once every thread is gone: a multi-threaded process (node, java) shows its main thread as
+ * a zombie while the other threads are still exiting, and until the last one has, the process
+ * keeps its files, listening sockets included. So every thread of the group is looked at.
  */
 export function isAlive(pid: number): boolean {
   try {
@@ -27,8 +36,14 @@ export function isAlive(pid: number): boolean {
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    return readdirSync(`/proc/${pid}/task`).some((tid) => {
+      try {
+        const state = stateOf(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
+        return state !== 'Z' && state !== 'X';
+      } catch {
+        return false; // that thread is gone
+      }
+    });
   } catch {
     return false;
   }
