@@ -29,7 +29,7 @@ const badCalls: [string[], string, string][] = [
   [[], 'Usage: tributary', 'Usage: tributary'],
   [['frobnicate'], "unknown command 'frobnicate'", 'Usage: tributary'],
   [['start'], "missing required argument 'service'", 'Usage: tributary start'],
-  [['start', 'everything'], 'Allowed choices are all, web-api', 'Usage: tributary start'],
+  [['start', 'everything'], 'Allowed choices are all, message-backend, streaming-api, web-api, failover-manager', 'Usage: tributary start'],
   [['org', 'create'], "missing required argument 'name'", 'Usage: tributary org create'],
   [['org', 'add-user', 'acme'], "missing required argument 'email'", 'Usage: tributary org add-user'],
   [['org', 'create', 'x', '--bogus'], "unknown option '--bogus'", 'Usage: tributary org create'],
