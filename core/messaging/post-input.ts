@@ -64,5 +64,3 @@ export type PostInput = z.infer<typeof postInput>;
 export const editInput = z
   .object({ content: z.string().min(1, "can't be blank").max(MAX_CONTENT_LENGTH).optional(), tags: tagsInput.optional() })
   .refine((e) => e.content !== undefined || e.tags !== undefined, { message: 'content or tags is required', path: ['content'] });
-
-export type EditInput = z.infer<typeof editInput>;
