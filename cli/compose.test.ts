@@ -134,6 +134,7 @@ describe('the static assets slot', () => {
     running = await compose([staticAssetsService({ name: 'app', summary: 'the app', path: '/app', folder }), recorder('root', '/', [])]);
     expect(await (await get(running, '/app/app.js')).text()).toBe('console.log(1)');
     expect(await (await get(running, '/app/flows/main')).text()).toBe('<title>app</title>');
+    expect((await get(running, '/app/gone.js')).status).toBe(404);
     expect(await (await get(running, '/who')).json()).toEqual({ name: 'root' });
   });
 });

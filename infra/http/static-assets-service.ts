@@ -1,4 +1,5 @@
 /** The slot for static assets (the single-page app): a service that serves one folder under one path of the shared server. */
+import { extname } from 'node:path';
 import express from 'express';
 import { defineService } from '../../core/service-descriptor';
 
@@ -14,8 +15,9 @@ export interface StaticAssetsOptions<Name extends string> {
 }
 
 /**
- * A descriptor for the registry (cli/service-registry.ts). A path inside the folder that names no
- * file gets its `index.html`, so the app's own routes survive a reload.
+ * A descriptor for the registry (cli/service-registry.ts). A path without an extension that names
+ * no file gets the folder's `index.html`, so the app's own routes survive a reload; a missing
+ * asset (`/app/gone.js`) stays a 404.
  */
 export function staticAssetsService<const Name extends string>(options: StaticAssetsOptions<Name>) {
   return defineService({
@@ -26,8 +28,11 @@ export function staticAssetsService<const Name extends string>(options: StaticAs
     http: 'shared',
     async start() {
       const router = express.Router();
-      router.use(express.static(options.folder, { index: 'index.html', fallthrough: true }));
-      router.get('/{*path}', (_req, res, next) => res.sendFile('index.html', { root: options.folder }, (err) => err && next()));
+      router.use(express.static(options.folder));
+      router.get('/{*path}', (req, res, next) => {
+        if (extname(req.path)) return next();
+        res.sendFile('index.html', { root: options.folder }, (err) => err && next());
+      });
       return { routes: [{ path: options.path, router }], stop: async () => {} };
     },
   });
