@@ -113,8 +113,8 @@ export async function composeServices(descriptors: readonly ServiceDescriptor[],
   try {
     ingress = await openIngress(plan, infra, config, metrics);
     const all: Partial<ServiceParts> = { ...infra.parts, ...(ingress ? { ingress } : {}) };
+    const alone = descriptors.length === 1;
     for (const descriptor of descriptors) {
-      const alone = descriptors.length === 1;
       const ctx = { parts: partsFor(descriptor, all), config, metrics, log: log.child({ component: descriptor.name }), alone, env };
       started.push(await descriptor.start(ctx));
     }

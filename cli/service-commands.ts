@@ -9,7 +9,7 @@ import { type CliCommand, describeError, exitCodeOf, passThrough } from './comma
 import { runFailoverCommand } from './failover';
 import { SERVICE_NAMES, type ServiceName, startServices } from './start';
 
-/** Runs the service(s) until SIGTERM/SIGINT; an expected failure to start is one line and exit 1, no stack trace. */
+/** Runs the service(s) until SIGTERM/SIGINT; an expected failure to start is one line and exit 1 (2 for a bad setting), no stack trace. */
 async function runStart(service: ServiceName): Promise<void> {
   const config = cliConfig();
   const log = createLog(`tributary-${service}`, config.LOG_LEVEL);
