@@ -7,6 +7,7 @@ import { CliFailure } from './cli-failure';
 import { cliConfig } from './cli-config';
 import { type CliCommand, describeError, exitCodeOf, passThrough } from './command';
 import { runFailoverCommand } from './failover';
+import { SERVICE_REGISTRY } from './service-registry';
 import { SERVICE_NAMES, type ServiceName, startServices } from './start';
 
 /** Runs the service(s) until SIGTERM/SIGINT; an expected failure to start is one line and exit 1 (2 for a bad setting), no stack trace. */
@@ -42,6 +43,7 @@ const start: CliCommand = {
       .command('start')
       .description('run Tributary: `all` serves everything on PORT (with no DATABASE_URL/REDIS_URL: embedded Postgres, in-process bus); the others run one service each (full mode)')
       .addArgument(new Argument('<service>', 'what to run').choices(SERVICE_NAMES))
+      .addHelpText('after', `\nServices, in start order:\n${SERVICE_REGISTRY.map((d) => `  ${d.name.padEnd(17)} ${d.summary}${d.inAll ? '' : ' (not in all)'}`).join('\n')}`)
       .action(async (service: ServiceName) => runStart(service));
   },
 };
