@@ -6,10 +6,6 @@
 import { type FailoverRunResult, runFailover } from '../support/failover-run';
 import { type FailoverScenario, startFailoverScenario } from '../support/failover-scenario';
 
-// Real servers on two shared cores: a timing hiccup may fail one attempt. Failed attempts are
-// logged; a behaviour that is really broken fails all three.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 jest.setTimeout(90_000);
 
 const CLIENTS = 4;
