@@ -80,7 +80,11 @@ export class BatchBuilder {
   /** One store round trip per conversation finds the uuids of this batch that are already stored. */
   private async loadExisting(commands: QueueCommand[]): Promise<void> {
     const uuids = new Map<ConversationKey, string[]>();
-    for (const c of commands) (uuids.get(c.conversation) ?? uuids.set(c.conversation, []).get(c.conversation)!).push(c.uuid);
+    for (const c of commands) {
+      const list = uuids.get(c.conversation) ?? uuids.set(c.conversation, []).get(c.conversation)!;
+      // An edit of text and tags made a second event, under `<uuid>:tags`.
+      list.push(c.uuid, ...(c.kind === 'edit' ? [`${c.uuid}:tags`] : []));
+    }
     for (const [key, list] of uuids) {
       const conversation = await this.conversation(key);
       for (const m of await this.store.findByUuids(key, list)) {
@@ -157,7 +161,8 @@ export class BatchBuilder {
   }
 
   private async edit(c: ConversationDraft, command: EditCommand): Promise<MessageJson | null> {
-    const already = c.byUuid.get(command.uuid) ?? c.byUuid.get(`${command.uuid}:tags`);
+    // A retry answers as the first try did: with the last event the edit made (the tag change, when it made two).
+    const already = c.byUuid.get(`${command.uuid}:tags`) ?? c.byUuid.get(command.uuid);
     if (already) return already;
     const target = await this.target(c, command.target);
     if (!target) return null;
