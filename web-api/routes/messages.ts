@@ -40,7 +40,7 @@ export function messageRoutes(deps: WebApiDeps): Router {
 
   r.post('/comments', async (req, res) => {
     const { flow } = parseInput(flowIdBody, req.body);
-    res.status(201).json((await postMessage(deps, callerOf(res), { kind: 'flow', flow: { id: flow } }, { ...req.body, event: 'comment' })).message);
+    res.status(201).json((await postComment(deps, callerOf(res), { id: flow }, req.body.message, req.body)).message);
   });
 
   r.post('/flows/:org/:flow/messages', async (req, res) => {
