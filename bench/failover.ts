@@ -45,17 +45,17 @@ export async function main(argv: string[]): Promise<number> {
     const scenario = await startFailoverScenario({ managers: 3 });
     try {
       const result = await runFailover(scenario, { signal: 'SIGKILL', clients: 4, perClient: 50, killAfterAcked: 60 });
-      const f = figures(scenario.driver.kind, result);
+      const f = figures(`${scenario.managers.count} failover managers`, result);
       all.push(f);
       process.stdout.write(
-        `run ${i}/${runs} (${f.driver === 'managers' ? '3 failover managers' : 'SIMULATED manager'}): new master in the znode ${f.toNewMasterMs} ms after the kill, writes succeed again after ${f.toWritesMs} ms; ` +
+        `run ${i}/${runs} (${f.driver}): new master in the znode ${f.toNewMasterMs} ms after the kill, writes succeed again after ${f.toWritesMs} ms; ` +
           `${f.posts} posts acknowledged, lost ${f.lost}, doubled ${f.duplicates}, undelivered ${f.undelivered}\n`,
       );
     } finally {
       await scenario.stop();
     }
   }
-  process.stdout.write(`\nRedis master SIGKILL, ${runs} runs (${all[0]?.driver === 'managers' ? '3 failover managers' : 'SIMULATED manager'}):\n`);
+  process.stdout.write(`\nRedis master SIGKILL, ${runs} runs (${all[0]?.driver}):\n`);
   process.stdout.write(`  kill → new master in the znode:  ${stats(all.map((f) => f.toNewMasterMs))}\n`);
   process.stdout.write(`  kill → writes succeed again:     ${stats(all.map((f) => f.toWritesMs))}\n`);
   const bad = all.reduce((n, f) => n + f.lost + f.duplicates + f.undelivered, 0);

@@ -6,10 +6,6 @@ import { z } from 'zod';
 import type { Cookbook } from './api';
 import { convergeTest, echoService, freePort, killPidFiles, processTable, snapshotDir, tempDir, testRole } from './test-kit';
 
-// Real servers on two shared cores: a timing hiccup may fail one attempt. Failed attempts are
-// logged; a behaviour that is really broken fails all three.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 const attributes = z.object({ dir: z.string(), port: z.number().int(), greeting: z.string().default('hello') });
 type TestAttributes = z.infer<typeof attributes>;
 
@@ -89,7 +85,7 @@ describe('converge', () => {
     expect(result.err).toMatch(/^why-run of role provision-test: would change 8, 6 up to date, 0 failed in [\d.]+ s\n$/);
   });
 
-  test('the first converge changes, the second is all up to date and fast', async () => {
+  test('the first converge changes, the second is all up to date', async () => {
     const first = await convergeTest([cookbook], role());
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/service\[tk-echo\] changed: start service\[tk-echo\]/);
@@ -108,7 +104,6 @@ describe('converge', () => {
     expect(second.out).toMatch(/service\[tk-echo\] up to date/);
     expect(second.out).toMatch(/converged role provision-test: 0 changed, 14 up to date, 0 failed/);
     console.log(`second (up-to-date) converge of 14 resources: ${second.report?.seconds.toFixed(3)} s`);
-    expect(second.report?.seconds).toBeLessThan(2);
   });
 
   test('a drifted file and a dead service are repaired, the rest stays', async () => {

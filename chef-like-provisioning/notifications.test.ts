@@ -7,10 +7,6 @@ import type { Cookbook } from './api';
 import { readPid } from './providers/process-state';
 import { convergeTest, echoService, freePort, killPidFiles, startsLogged, tempDir, testRole } from './test-kit';
 
-// Real servers on two shared cores: a timing hiccup may fail one attempt. Failed attempts are
-// logged; a behaviour that is really broken fails all three.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 type Attrs = { dir: string; port: number; version: number };
 
 const cookbook: Cookbook = {

@@ -66,3 +66,19 @@ export class FencedOffError extends Error {
     this.name = 'FencedOffError';
   }
 }
+
+/** What an API answers for an error, whatever the transport (REST, HTTP stream, WebSocket frame). */
+export interface ErrorAnswer {
+  status: number;
+  /** `{message, code, errors?}` (spec §1). */
+  body: Record<string, unknown>;
+  retryAfterSeconds?: number;
+  /** Not an AppError: a bug or an outage, which the caller logs; the client learns nothing of it. */
+  unexpected: boolean;
+}
+
+/** The one mapping from a thrown error to its answer: an AppError by its catalogue status, anything else a bare 500. */
+export function errorAnswer(error: unknown): ErrorAnswer {
+  if (error instanceof AppError) return { status: error.status, body: error.toJSON(), retryAfterSeconds: error.retryAfterSeconds, unexpected: false };
+  return { status: ERRORS.INTERNAL, body: { message: 'Internal server error', code: 'INTERNAL' }, unexpected: true };
+}

@@ -15,6 +15,8 @@ export interface PasswordHasherOptions {
   maxConcurrent?: number;
   /** Computations allowed to wait; past that a check is refused with 429 rather than queued for seconds. */
   maxQueued?: number;
+  /** scrypt's cost N (a power of two, default 16384). Only tests lower it, to create many accounts quickly. */
+  cost?: number;
 }
 
 /**
@@ -25,19 +27,22 @@ export interface PasswordHasherOptions {
  */
 export class PasswordHasher {
   private readonly semaphore: Semaphore;
+  private readonly params: typeof PARAMS;
   private dummy: Promise<string> | null = null;
   /** scrypt computations done by `verify`: tests read it to see that unknown emails pay the same price. */
   verifications = 0;
 
   constructor(options: PasswordHasherOptions = {}) {
     this.semaphore = new Semaphore(options.maxConcurrent ?? 2, options.maxQueued ?? 64);
+    this.params = { ...PARAMS, N: options.cost ?? PARAMS.N };
   }
 
   /** `scrypt$N$r$p$salt$hash`, base64 parts: the parameters travel with the hash so they can be raised later. */
   async hash(password: string): Promise<string> {
     const salt = randomBytes(16);
-    const key = await this.limited(() => scrypt(password, salt, KEY_LENGTH, PARAMS));
-    return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
+    const key = await this.limited(() => scrypt(password, salt, KEY_LENGTH, this.params));
+    const { N, r, p } = this.params;
+    return ['scrypt', N, r, p, salt.toString('base64'), key.toString('base64')].join('$');
   }
 
   /** True when `password` matches `encoded`; with `encoded` null (no such account) always false, after the same work. */

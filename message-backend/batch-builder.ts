@@ -7,6 +7,7 @@
 import { type ConversationKey, type MessageJson, type ThreadState, isPrivateConversation, privateParticipants } from '../core/domain/types';
 import type { DeleteCommand, EditCommand, PersistReply, PostCommand, QueueCommand } from '../core/messaging/commands';
 import { uuidTakenMessage } from '../core/messaging/uuid-owner';
+import { messageDeleteEvent, messageEditEvent, postedMessage, type StoredEventHead, tagChangeEvent } from '../core/events/stored-events';
 import type { MessageBatch, MessageStore } from '../core/ports/message-store';
 import type { Sequencer } from './sequencer';
 import { nextThreadState } from './threads';
@@ -80,7 +81,11 @@ export class BatchBuilder {
   /** One store round trip per conversation finds the uuids of this batch that are already stored. */
   private async loadExisting(commands: QueueCommand[]): Promise<void> {
     const uuids = new Map<ConversationKey, string[]>();
-    for (const c of commands) (uuids.get(c.conversation) ?? uuids.set(c.conversation, []).get(c.conversation)!).push(c.uuid);
+    for (const c of commands) {
+      const list = uuids.get(c.conversation) ?? uuids.set(c.conversation, []).get(c.conversation)!;
+      // An edit of text and tags made a second event, under `<uuid>:tags`.
+      list.push(c.uuid, ...(c.kind === 'edit' ? [`${c.uuid}:tags`] : []));
+    }
     for (const [key, list] of uuids) {
       const conversation = await this.conversation(key);
       for (const m of await this.store.findByUuids(key, list)) {
@@ -119,7 +124,7 @@ export class BatchBuilder {
     if (done) return done.user === command.draft.user ? done : { code: 'CONFLICT', message: uuidTakenMessage(command.uuid) };
     const now = this.now();
     const { thread: _threadInput, ...draft } = command.draft;
-    const message: MessageJson = { ...draft, id: ++c.lastId, created_at: now.toISOString(), edited: null };
+    const message: MessageJson = postedMessage(draft, ++c.lastId, now);
     const current = command.draft.thread_id ? await this.thread(c, command.draft.thread_id) : null;
     const thread = nextThreadState(command.draft, message, current, now);
     if (thread) {
@@ -144,20 +149,20 @@ export class BatchBuilder {
     c.updated.set(message.id, message);
   }
 
-  /** The event an edit or delete produces: a new, numbered message in the same conversation. */
-  private event(c: ConversationDraft, command: EditCommand | DeleteCommand, uuid: string, event: string, content: unknown): MessageJson {
+  /**
+   * The event an edit or delete produces, numbered next in the same conversation; a uuid already
+   * used in this batch (a retry) yields the earlier event.
+   */
+  private event(c: ConversationDraft, command: EditCommand | DeleteCommand, uuid: string, build: (head: StoredEventHead) => MessageJson): MessageJson {
     const done = c.byUuid.get(uuid);
     if (done) return done;
-    const now = this.now();
     const address = isPrivateConversation(c.key) ? { to: String(otherParticipant(c.key, command.actor)) } : { flow: c.key };
-    return this.append(c, {
-      id: ++c.lastId, uuid, event, content, tags: [], user: command.actor, ...address,
-      sent: now.getTime(), created_at: now.toISOString(), edited: null, app: 'chat', attachments: [],
-    });
+    return this.append(c, build({ id: ++c.lastId, uuid, user: command.actor, address, now: this.now() }));
   }
 
   private async edit(c: ConversationDraft, command: EditCommand): Promise<MessageJson | null> {
-    const already = c.byUuid.get(command.uuid) ?? c.byUuid.get(`${command.uuid}:tags`);
+    // A retry answers as the first try did: with the last event the edit made (the tag change, when it made two).
+    const already = c.byUuid.get(`${command.uuid}:tags`) ?? c.byUuid.get(command.uuid);
     if (already) return already;
     const target = await this.target(c, command.target);
     if (!target) return null;
@@ -165,18 +170,17 @@ export class BatchBuilder {
     if (command.content !== undefined) {
       const updated = target.event === 'comment' ? { ...(target.content as object), text: command.content } : command.content;
       this.replace(c, { ...target, content: updated, edited: this.now().getTime() });
-      last = this.event(c, command, command.uuid, 'message-edit', { message: target.id, updated_content: updated });
+      last = this.event(c, command, command.uuid, (head) => messageEditEvent(head, target.id, updated));
     }
     if (command.tags !== undefined) {
       const before = new Set(target.tags.map((t) => t.toLowerCase()));
       const after = new Set(command.tags.map((t) => t.toLowerCase()));
       const current = (await this.target(c, target.id))!;
       this.replace(c, { ...current, tags: command.tags });
-      last = this.event(c, command, command.content === undefined ? command.uuid : `${command.uuid}:tags`, 'tag-change', {
-        message: target.id,
-        add: command.tags.filter((t) => !before.has(t.toLowerCase())),
-        remove: target.tags.filter((t) => !after.has(t.toLowerCase())),
-      });
+      const add = command.tags.filter((t) => !before.has(t.toLowerCase()));
+      const remove = target.tags.filter((t) => !after.has(t.toLowerCase()));
+      const uuid = command.content === undefined ? command.uuid : `${command.uuid}:tags`;
+      last = this.event(c, command, uuid, (head) => tagChangeEvent(head, target.id, add, remove));
     }
     return last;
   }
@@ -188,6 +192,6 @@ export class BatchBuilder {
     if (!target) return null;
     const emptied = target.event === 'comment' ? { ...(target.content as object), text: '' } : '';
     this.replace(c, { ...target, content: emptied, edited: this.now().getTime() });
-    return this.event(c, command, command.uuid, 'message-edit', { message: target.id, updated_content: emptied, deleted: true });
+    return this.event(c, command, command.uuid, (head) => messageDeleteEvent(head, target.id, emptied));
   }
 }

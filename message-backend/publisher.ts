@@ -1,15 +1,9 @@
 /** Publisher: after a batch is stored, sends each event to its channels and each reply to its edge, serializing once. */
 import type { MessageJson } from '../core/domain/types';
-import { flowChannel, userChannel } from '../core/messaging/channels';
+import { encodeEvent, publishEvent } from '../core/events/publish';
+import { asStoredEvent } from '../core/events/stored-events';
 import type { PersistReply } from '../core/messaging/commands';
 import type { Bus } from '../core/ports/bus';
-
-function channelsOf(message: MessageJson): string[] {
-  if (message.flow) return [flowChannel(message.flow)];
-  const to = Number(message.to);
-  const from = Number(message.user);
-  return [userChannel(from), ...(to !== from ? [userChannel(to)] : [])];
-}
 
 export class Publisher {
   constructor(private readonly bus: Bus) {}
@@ -19,10 +13,10 @@ export class Publisher {
     const json = new Map<MessageJson, string>();
     const sends: Promise<void>[] = [];
     for (const event of events) {
-      const text = JSON.stringify(event);
+      const stored = asStoredEvent(event);
+      const text = encodeEvent(stored);
       json.set(event, text);
-      const payload = Buffer.from(text);
-      for (const channel of channelsOf(event)) sends.push(this.bus.publish(channel, payload));
+      sends.push(publishEvent(this.bus, stored, text));
     }
     for (const { channel, reply } of replies) {
       const head = JSON.stringify({ uuid: reply.uuid, conversation: reply.conversation, actor: reply.actor });

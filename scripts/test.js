@@ -2,7 +2,8 @@
 /**
  * `npm test`: build, bring up every server the tests need by converging the `test-services` role
  * with the project's own provisioning tool (quick when all is up to date), type-check, lint, then
- * run every jest suite.
+ * run both jest tiers (docs/testing.md): the unit tier first, which fails in seconds, then the
+ * integration tier against the real servers.
  */
 const { spawnSync } = require('node:child_process');
 const { join } = require('node:path');
@@ -16,6 +17,9 @@ run('npx', ['tsc', '-p', 'tsconfig.build.json']);
 run(process.execPath, [join(__dirname, '..', 'bin', 'tributary.js'), 'provision', 'converge', '--role', 'test-services']);
 run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
 run('npx', ['biome', 'lint', '.']);
+// Arguments (a path, a name pattern) may select tests of one tier only: the other then has none.
+const args = process.argv.length > 2 ? ['--passWithNoTests', ...process.argv.slice(2)] : [];
+run('npx', ['jest', '--selectProjects', 'unit', ...args]);
 // One suite at a time: the failover and provisioning suites run real servers whose timings a
 // second suite on the same two cores would distort.
-run('npx', ['jest', '--maxWorkers=1', ...process.argv.slice(2)]);
+run('npx', ['jest', '--selectProjects', 'integration', '--maxWorkers=1', ...args]);

@@ -3,7 +3,10 @@
  * connection at once (`flow-remove`, then nothing more), and loses presence there.
  */
 import { flowsAllowed } from '../core/access/flow-gate';
-import { type AccessRevocation, flowRemoveEvent, parseRevocation } from '../core/access/revocation';
+import type { AccessRevocation } from '../core/access/revocation';
+import { parseAccessRevoked } from '../core/events/control';
+import { flowRemoveEvent } from '../core/events/live-events';
+import { encodeEvent } from '../core/events/publish';
 import { accessRevokedChannel, flowChannel, userChannel } from '../core/messaging/channels';
 import type { Subscription } from '../core/ports/bus';
 import type { Connection } from './connection';
@@ -20,7 +23,7 @@ export function cutConnection(connection: Connection, flowIds: readonly string[]
   const now = Date.now();
   for (const flowId of flowIds) {
     if (!onUserChannel && !connection.watches(flowChannel(flowId))) continue;
-    const envelope = envelopeOf(Buffer.from(JSON.stringify(flowRemoveEvent(userId, flowId, now))));
+    const envelope = envelopeOf(Buffer.from(encodeEvent(flowRemoveEvent(userId, flowId, now))));
     if (envelope) connection.enqueueEvent(envelope);
   }
   // Synchronous: no event of these flows can reach the connection after its flow-remove.
@@ -40,7 +43,7 @@ export function applyRevocation(ctx: StreamingContext, { userId, flowIds }: Acce
 /** Subscribes the node to the revocation channel; resolves once nothing published afterwards can be missed. */
 export function listenForRevocations(ctx: StreamingContext): Promise<Subscription> {
   return ctx.deps.bus.subscribe(accessRevokedChannel, (payload) => {
-    const revocation = parseRevocation(payload);
+    const revocation = parseAccessRevoked(payload);
     if (!revocation) return ctx.deps.log.warn({ channel: accessRevokedChannel }, 'dropped a malformed access revocation');
     applyRevocation(ctx, revocation);
   });

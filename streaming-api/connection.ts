@@ -1,5 +1,7 @@
 /** Connection: one streaming client, whatever its transport: its send queue, resume cursors, slow-consumer guard. */
-import { isPrivateConversation, type User } from '../core/domain/types';
+import { isPrivateConversation, type MessageJson, type User } from '../core/domain/types';
+import { encodeEvent } from '../core/events/publish';
+import { asStoredEvent } from '../core/events/stored-events';
 import { flowChannel, flowIdOfChannel } from '../core/messaging/channels';
 import { ConversationCursors, type CursorState } from './conversation-cursors';
 import type { Envelope } from './envelope';
@@ -189,8 +191,8 @@ export class Connection implements HubMember {
   }
 
   /** A stored message sent by a backfill: serialized here, once, for this connection only. */
-  enqueueBackfill(message: { id: number }, state: { last: number }): void {
-    this.pushBackfill(Buffer.from(JSON.stringify(message)), message.id, state);
+  enqueueBackfill(message: MessageJson, state: { last: number }): void {
+    this.pushBackfill(Buffer.from(encodeEvent(asStoredEvent(message))), message.id, state);
   }
 
   /** Backfilled bytes land all at once: they get room beyond the send-buffer limit until sent. */

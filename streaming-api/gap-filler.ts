@@ -3,6 +3,8 @@
  * A lost publish is usually lost for every connection of the node at once, so concurrent requests
  * for the same conversation and position share one store read, serialized once.
  */
+import { encodeEvent } from '../core/events/publish';
+import { asStoredEvent } from '../core/events/stored-events';
 import type { MessageStore } from '../core/ports/message-store';
 import type { Envelope } from './envelope';
 
@@ -35,6 +37,6 @@ export class GapFiller {
     const tooMany = messages.length > this.limit;
     this.onRead?.(conversation, tooMany ? null : messages.length);
     if (tooMany) return null;
-    return messages.map((m) => ({ bytes: Buffer.from(JSON.stringify(m)), id: m.id, conversation, sent: null }));
+    return messages.map((m) => ({ bytes: Buffer.from(encodeEvent(asStoredEvent(m))), id: m.id, conversation, sent: null }));
   }
 }

@@ -2,14 +2,14 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Router } from 'express';
 import { privatePeer } from '../core/access/flow-gate';
+import { type PresenceState, setPresence } from '../core/actions/set-presence';
 import { isPrivateConversation, privateParticipants, type User } from '../core/domain/types';
-import { AppError, notFound, validationError } from '../core/errors';
+import { AppError, errorAnswer, notFound, validationError } from '../core/errors';
 import { flowChannel, userChannel } from '../core/messaging/channels';
 import { requestGuard } from '../infra/http/request-guard';
 import type { Connection } from './connection';
 import { parseFilter, resolveFlowRefs } from './flow-refs';
 import { type HttpStreamMode, HttpStreamSink } from './http-stream-sink';
-import { type PresenceState, publishPresence } from './live-events';
 import { type ResumeOutcome, type ResumeTarget, resumeChannel } from './resume';
 import { decodeCursor, encodeCursor } from './sse-cursor';
 import type { StreamingContext } from './streaming-context';
@@ -22,8 +22,9 @@ function queryValue(value: unknown): string | undefined {
 
 function sendError(res: Response, error: AppError): void {
   if (res.headersSent) return;
-  if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-  res.status(error.status).json(error.toJSON());
+  const answer = errorAnswer(error);
+  if (answer.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(answer.retryAfterSeconds));
+  res.status(answer.status).json(answer.body);
 }
 
 const asAppError = (error: unknown): AppError =>
@@ -48,7 +49,7 @@ async function privateTargets(ctx: StreamingContext, cursor: Map<string, number>
 function startPresence(ctx: StreamingContext, user: User, flowIds: Set<string>, state: PresenceState): () => void {
   if (flowIds.size === 0) return () => {};
   const publish = (): void => {
-    void publishPresence(ctx.deps, [...flowIds], user.id, state, (err) => ctx.deps.log.warn({ err }, 'presence publish failed'));
+    void setPresence(ctx.deps, user, [...flowIds], state, (err) => ctx.deps.log.warn({ err }, 'presence publish failed'));
   };
   publish();
   const timer = setInterval(publish, ctx.options.presenceIntervalMs);

@@ -2,6 +2,7 @@
  * Resume without gap or duplicate: subscribe first, hold live events, backfill from the store, then
  * release the held events minus what the backfill covered. Used by WebSocket `since` and SSE Last-Event-ID.
  */
+import type { MessageJson } from '../core/domain/types';
 import type { MessageStore } from '../core/ports/message-store';
 import type { Connection } from './connection';
 
@@ -55,7 +56,7 @@ export async function resumeChannel(
     const outcomes: ResumeOutcome[] = [];
     for (const { target, state } of holds) {
       const { conversation, since } = target;
-      let messages: { id: number }[] = [];
+      let messages: MessageJson[] = [];
       let lastId: number;
       let resync = false;
       if (since !== undefined) {

@@ -3,7 +3,8 @@ import type { User } from '../core/domain/types';
 import type { Authenticator } from '../core/auth/authenticator';
 import { AppError } from '../core/errors';
 import type { Log } from '../core/log';
-import type { PostDeps } from '../core/messaging/post-message';
+import type { ActionDeps } from '../core/actions/deps';
+import type { PostDeps } from '../core/actions/post-message';
 import type { Metrics } from '../core/metrics';
 import type { Bus } from '../core/ports/bus';
 import type { Directory } from '../core/ports/directory';
@@ -73,6 +74,12 @@ export class StreamingContext {
       if (found) metrics.catchUpReplayed.inc(found);
       if (found !== 0) log.info({ conversation, replayed: found ?? 'too many' }, 'filling a gap in live events from the store');
     });
+  }
+
+  /** What the core actions behind client frames need (posts, edits, presence, typing). */
+  get actionDeps(): ActionDeps {
+    const { directory, bus, presence, postDeps } = this.deps;
+    return { ...postDeps, directory, bus, presence };
   }
 
   /** Dependencies of resumeChannel. */

@@ -3,16 +3,17 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { User } from '../core/domain/types';
-import { AppError } from '../core/errors';
+import { AppError, errorAnswer } from '../core/errors';
 import type { StreamingContext } from './streaming-context';
 import { WsSession } from './ws-session';
 
 /** Answers a refused upgrade with a plain HTTP response (status + JSON body) and closes the socket. */
 function refuseUpgrade(socket: Duplex, error: AppError): void {
-  const body = JSON.stringify(error.toJSON());
-  const reason = error.status === 401 ? 'Unauthorized' : error.status === 503 ? 'Service Unavailable' : 'Error';
+  const answer = errorAnswer(error);
+  const body = JSON.stringify(answer.body);
+  const reason = answer.status === 401 ? 'Unauthorized' : answer.status === 503 ? 'Service Unavailable' : 'Error';
   socket.end(
-    `HTTP/1.1 ${error.status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${answer.status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 

@@ -1,6 +1,6 @@
-/** The WebSocket protocol's client frames: zod schemas, and the one parser that turns a raw frame into a typed one. */
+/** The WebSocket protocol's client frames (zod schemas, and the one parser that turns a raw frame into a typed one) and its error frame. */
 import { z } from 'zod';
-import { validationError } from '../core/errors';
+import { errorAnswer, validationError } from '../core/errors';
 import { ID_DIGITS } from '../core/input-bounds';
 import { nestsDeeperThan } from '../core/json-depth';
 import { parseInput } from '../core/validation';
@@ -46,6 +46,16 @@ export const postFrame = z
     if ((f.flow === undefined) === (f.to === undefined)) ctx.addIssue({ code: 'custom', path: ['flow'], message: 'exactly one of flow or to is required' });
   });
 
+/** Names the flow message a change frame is about, by flow (id or path) and message id. */
+const messageAt = { type: z.string(), ref, flow: flowRef, message: z.union([z.number().int().positive(), z.string().regex(ID_DIGITS, 'must be a message id')]) };
+
+/** `edit`: new `content` and/or `tags`, as REST's `PUT …/messages/:id` body (validated by the action). */
+export const editFrame = z.looseObject({ ...messageAt, type: z.literal('edit') });
+/** `tag`: the full new tag list. */
+export const tagFrame = z.looseObject({ ...messageAt, type: z.literal('tag') });
+/** `delete`: empties one's own message, as REST's `DELETE …/messages/:id`. */
+export const deleteFrame = z.object({ ...messageAt, type: z.literal('delete') });
+
 export const presenceFrame = z.object({ type: z.literal('presence'), ref, state: z.enum(['active', 'idle']) });
 export const typingFrame = z.object({ type: z.literal('typing'), ref, flow: flowRef });
 export const pingFrame = z.object({ type: z.literal('ping'), ref });
@@ -55,6 +65,9 @@ const FRAME_SCHEMAS = {
   subscribe: subscribeFrame,
   unsubscribe: unsubscribeFrame,
   post: postFrame,
+  edit: editFrame,
+  tag: tagFrame,
+  delete: deleteFrame,
   presence: presenceFrame,
   typing: typingFrame,
   ping: pingFrame,
@@ -90,4 +103,11 @@ export function readFrameJson(data: Buffer, isBinary: boolean, maxDepth: number)
   }
   if (nestsDeeperThan(parsed, maxDepth)) throw validationError({ body: [`is nested deeper than ${maxDepth} levels`] });
   return parsed;
+}
+
+/** The error frame answering a failed frame, by the same mapping as REST's answers (core/errors.ts); `extra` adds fields such as `flow`. */
+export function errorFrame(error: unknown, ref: string | number | undefined, extra: Record<string, unknown> = {}) {
+  const { status, body, retryAfterSeconds } = errorAnswer(error);
+  const retry = retryAfterSeconds !== undefined ? { retry_after: retryAfterSeconds } : {};
+  return { type: 'error', ...(ref !== undefined ? { ref } : {}), status, ...body, ...retry, ...extra };
 }

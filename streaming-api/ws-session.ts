@@ -4,23 +4,17 @@ import type { User } from '../core/domain/types';
 import { AppError } from '../core/errors';
 import type { Connection } from './connection';
 import { runCommand } from './ws-commands';
-import { type ClientFrame, parseClientFrame, readFrameJson, refOf } from './ws-protocol';
+import type { CommandSession } from './ws-command-session';
+import { type ClientFrame, errorFrame, parseClientFrame, readFrameJson, refOf } from './ws-protocol';
 import { CLOSE_CODES, TOO_MANY_CONNECTIONS, WsSink } from './ws-sink';
 import type { StreamingContext } from './streaming-context';
-
-/** The error frame of a failed frame; `extra` adds fields such as `flow`. */
-export function errorFrame(error: unknown, ref: string | number | undefined, extra: Record<string, unknown> = {}) {
-  const e = error instanceof AppError ? error : new AppError('INTERNAL', 'internal error');
-  const retry = e.retryAfterSeconds !== undefined ? { retry_after: e.retryAfterSeconds } : {};
-  return { type: 'error', ...(ref !== undefined ? { ref } : {}), status: e.status, ...e.toJSON(), ...retry, ...extra };
-}
 
 /**
  * A client is authenticated at the upgrade (header or `access_token`) or by its first `auth` frame
  * within `authTimeoutMs`; only then does it get a Connection (and count as one). Frames are
  * handled concurrently: answers carry the frame's `ref` for correlation.
  */
-export class WsSession {
+export class WsSession implements CommandSession {
   /** Set once authenticated. */
   connection: Connection | null = null;
   /** Flow ids this client subscribed to (value: the `org/flow` path). */

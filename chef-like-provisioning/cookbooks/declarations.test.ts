@@ -4,10 +4,6 @@ import { roles } from '../roles';
 import { cookbooks } from './index';
 import { collect, find, render } from './testing/recording-context';
 
-// Real servers on two shared cores: a timing hiccup may fail one attempt. Failed attempts are
-// logged; a behaviour that is really broken fails all three.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 const ids = (runList: string[], node: Attributes = {}) => collect(runList, node).map((r) => `${r.kind}[${r.name}]`);
 
 describe('cookbooks', () => {

@@ -5,10 +5,6 @@ import { join } from 'node:path';
 import type { Attributes } from '../api';
 import { changedIds, converge, killByPidFiles, talk } from './testing/converge';
 
-// Real servers on two shared cores: a timing hiccup may fail one attempt. Failed attempts are
-// logged; a behaviour that is really broken fails all three.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 const dir = mkdtempSync(join(tmpdir(), 'cookbook-irc-mail-'));
 // mkdtemp makes it 0700; Dovecot's auth process (user dovecot) and mail (nobody) must get through.
 chmodSync(dir, 0o755);

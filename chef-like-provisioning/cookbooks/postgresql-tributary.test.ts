@@ -6,10 +6,6 @@ import { join } from 'node:path';
 import type { Attributes } from '../api';
 import { changedIds, converge, killByPidFiles } from './testing/converge';
 
-// Real servers on two shared cores: a timing hiccup may fail one attempt. Failed attempts are
-// logged; a behaviour that is really broken fails all three.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 const dir = mkdtempSync(join(tmpdir(), 'cookbook-tributary-'));
 const node: Attributes = {
   // The machine's cluster, adopted (ADR 004); the role and database are this test's own.

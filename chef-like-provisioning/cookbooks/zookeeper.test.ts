@@ -6,10 +6,6 @@ import type { Attributes } from '../api';
 import { connect } from 'node:net';
 import { changedIds, converge, killByPidFiles } from './testing/converge';
 
-// Real servers on two shared cores: a timing hiccup may fail one attempt. Failed attempts are
-// logged; a behaviour that is really broken fails all three.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 const dir = mkdtempSync(join(tmpdir(), 'cookbook-zookeeper-'));
 const node: Attributes = {
   zookeeper: { dataDir: dir, clientPort: 12191, heapMb: 64, ensemble: { basePort: 12281, peerBasePort: 12988, electionBasePort: 13988 } },

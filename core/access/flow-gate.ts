@@ -33,19 +33,33 @@ export async function flowsAllowed(directory: Directory, userId: number, action:
 }
 
 /**
- * A flow reference as streaming clients write it (`org/flow`, legacy `org:flow`, or a flow id),
- * resolved to a flow the caller may do `action` on; null otherwise.
+ * The flow a reference names as streaming clients write it (`org/flow`, legacy `org:flow`, or a flow
+ * id), with the caller's facts; null when there is no such flow. The policy is not asked here.
  */
-export async function allowedFlowRef(directory: Directory, userId: number, ref: string, action: FlowAction): Promise<FlowAccess | null> {
+async function flowAccessByRef(directory: Directory, userId: number, ref: string): Promise<FlowAccess | null> {
   const trimmed = ref.trim();
   if (!trimmed) return null;
   const slash = trimmed.indexOf('/');
-  if (slash > 0) return allowedFlow(directory, userId, { org: trimmed.slice(0, slash), flow: trimmed.slice(slash + 1) }, action);
+  if (slash > 0) return directory.flowAccess(userId, { org: trimmed.slice(0, slash), flow: trimmed.slice(slash + 1) });
   // Ids come first: node-flowdock and hubot send ids, and ids never contain ':'.
-  const byId = await allowedFlow(directory, userId, { id: trimmed }, action);
+  const byId = await directory.flowAccess(userId, { id: trimmed });
   if (byId) return byId;
   const colon = trimmed.indexOf(':');
-  return colon > 0 ? allowedFlow(directory, userId, { org: trimmed.slice(0, colon), flow: trimmed.slice(colon + 1) }, action) : null;
+  return colon > 0 ? directory.flowAccess(userId, { org: trimmed.slice(0, colon), flow: trimmed.slice(colon + 1) }) : null;
+}
+
+/** A streaming client's flow reference, resolved to a flow the caller may do `action` on; null otherwise. */
+export async function allowedFlowRef(directory: Directory, userId: number, ref: string, action: FlowAction): Promise<FlowAccess | null> {
+  const access = await flowAccessByRef(directory, userId, ref);
+  return access && decide(access, action).allowed ? access : null;
+}
+
+/** Like {@link allowedFlowRef}, throwing as {@link requireFlow} does: 404 when it cannot be seen, else 403. */
+export async function requireFlowRef(directory: Directory, userId: number, ref: string, action: FlowAction): Promise<FlowAccess> {
+  const access = await flowAccessByRef(directory, userId, ref);
+  if (!access) throw notFound('flow');
+  enforce(decide(access, action));
+  return access;
 }
 
 /**

@@ -38,9 +38,6 @@ export interface FlowMembership {
   inFlow: boolean;
 }
 
-/** The event types Tributary produces and accepts. Clients must ignore types they do not know. */
-export const CHAT_EVENTS = ['message', 'status', 'comment', 'action', 'line', 'file', 'activity', 'discussion'] as const;
-
 /** Thread state carried on threaded messages and returned by the threads endpoints. */
 export interface ThreadState {
   id: string;

@@ -1,6 +1,6 @@
 /** The validated shape of a message post, shared by REST and WebSocket (spec §2.4 "Send parameters"). */
 import { z } from 'zod';
-import { CHAT_EVENTS } from '../domain/types';
+import { POSTABLE_EVENTS } from '../events/event-types';
 import { ID_DIGITS } from '../input-bounds';
 
 export const MAX_CONTENT_LENGTH = 8096;
@@ -26,7 +26,7 @@ const idLike = z.union([z.number().int().positive(), z.string().regex(ID_DIGITS,
 
 export const postInput = z
   .object({
-    event: z.enum(CHAT_EVENTS, { message: `must be one of ${CHAT_EVENTS.join(', ')}` }),
+    event: z.enum(POSTABLE_EVENTS, { message: `must be one of ${POSTABLE_EVENTS.join(', ')}` }),
     content: z.unknown().optional(),
     tags: tagsInput.optional(),
     uuid: z.string().min(1).max(128).optional(),
@@ -64,3 +64,8 @@ export type PostInput = z.infer<typeof postInput>;
 export const editInput = z
   .object({ content: z.string().min(1, "can't be blank").max(MAX_CONTENT_LENGTH).optional(), tags: tagsInput.optional() })
   .refine((e) => e.content !== undefined || e.tags !== undefined, { message: 'content or tags is required', path: ['content'] });
+
+export type EditInput = z.infer<typeof editInput>;
+
+/** A retag: the full new tag list. */
+export const tagsEdit = z.object({ tags: tagsInput });

@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import type { Lease, ShardLeases } from '../../core/ports/shard-lease';
 
 /** First key of the two-key advisory lock space, so shard locks never collide with other locks. */
-const LEASE_LOCK_SPACE = 7_310_002;
+export const LEASE_LOCK_SPACE = 7_310_002;
 
 export class PostgresShardLeases implements ShardLeases {
   private readonly held = new Set<number>();

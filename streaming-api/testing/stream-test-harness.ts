@@ -1,4 +1,7 @@
-/** Test harness for the streaming API: real Postgres store + directory, in-process bus, a real HTTP server, ws and http clients. */
+/**
+ * Test harness for the streaming API: a directory and a message store (the real Postgres ones, or
+ * the in-process ones for the unit tier), in-process bus, a real HTTP server, ws and http clients.
+ */
 import { createServer, get, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
@@ -7,12 +10,17 @@ import { WebSocket } from 'ws';
 import { Authenticator } from '../../core/auth/authenticator';
 import { type MessageJson, flowConversation } from '../../core/domain/types';
 import { InProcessBus } from '../../core/in-process/in-process-bus';
+import { InProcessDirectory } from '../../core/in-process/in-process-directory';
+import { InProcessMessageStore } from '../../core/in-process/in-process-message-store';
 import { InProcessPresence } from '../../core/in-process/in-process-presence';
 import { InProcessWorkQueue } from '../../core/in-process/in-process-work-queue';
 import { silentLog } from '../../core/log';
 import { flowChannel } from '../../core/messaging/channels';
 import { MessageIngress } from '../../core/messaging/message-ingress';
 import { createMetrics } from '../../core/metrics';
+import { PasswordHasher } from '../../core/passwords';
+import type { Directory } from '../../core/ports/directory';
+import type { MessageStore } from '../../core/ports/message-store';
 import { PostgresDirectory } from '../../infra/postgres/directory/postgres-directory';
 import { PostgresMessageStore } from '../../infra/postgres/postgres-message-store';
 import { createTestDatabase, type TestDatabase } from '../../test/support/postgres';
@@ -60,21 +68,29 @@ export interface TestStream {
   close(): void;
 }
 
-export class StreamHarness {
+/** What a harness runs on: a directory and a store, and the test database behind them (null when in-process). */
+interface HarnessParts<Db> {
+  db: Db;
+  directory: Directory;
+  store: MessageStore;
+}
+
+/** `Db` is the test database the harness runs on, or null for the in-process parts. */
+export class StreamHarness<Db extends TestDatabase | null = TestDatabase> {
   readonly bus = new InProcessBus();
   readonly metrics = createMetrics();
   readonly presence = new InProcessPresence({ ttlMs: 60_000 });
   readonly queue = new InProcessWorkQueue();
-  readonly directory: PostgresDirectory;
-  readonly store: PostgresMessageStore;
+  readonly db: Db;
+  readonly directory: Directory;
+  readonly store: MessageStore;
   readonly ingress: MessageIngress;
   readonly service: StreamingService;
   readonly server: Server;
   private readonly clients: { close(): void }[] = [];
 
-  private constructor(readonly db: TestDatabase, options: StreamingOptionsInput) {
-    this.directory = new PostgresDirectory(db.pool);
-    this.store = new PostgresMessageStore({ pool: db.pool });
+  private constructor(parts: HarnessParts<Db>, options: StreamingOptionsInput) {
+    ({ db: this.db, directory: this.directory, store: this.store } = parts);
     this.ingress = new MessageIngress({ queue: this.queue, bus: this.bus, store: this.store, shardCount: 4, persistTimeoutMs: 5000 });
     this.service = createStreamingService({
       directory: this.directory, store: this.store, bus: this.bus, authenticator: new Authenticator(this.directory),
@@ -87,12 +103,23 @@ export class StreamHarness {
     this.server.on('upgrade', (req, socket, head) => this.service.handleUpgrade(req, socket, head));
   }
 
-  static async start(options: StreamingOptionsInput = {}): Promise<StreamHarness> {
-    const harness = new StreamHarness(await createTestDatabase(), options);
-    await harness.ingress.start();
-    await harness.service.ready;
-    await new Promise<void>((resolve) => harness.server.listen(0, '127.0.0.1', resolve));
-    return harness;
+  /** On a fresh Postgres test database: the integration tier. */
+  static async start(options: StreamingOptionsInput = {}): Promise<StreamHarness<TestDatabase>> {
+    const db = await createTestDatabase();
+    return new StreamHarness({ db, directory: new PostgresDirectory(db.pool), store: new PostgresMessageStore({ pool: db.pool }) }, options).listen();
+  }
+
+  /** On the in-process directory and store, which pass the same contract suites: the unit tier, no server needed. */
+  static async startInProcess(options: StreamingOptionsInput = {}): Promise<StreamHarness<null>> {
+    const directory = new InProcessDirectory(new PasswordHasher({ cost: 1024 }));
+    return new StreamHarness({ db: null, directory, store: new InProcessMessageStore() }, options).listen();
+  }
+
+  private async listen(): Promise<this> {
+    await this.ingress.start();
+    await this.service.ready;
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return this;
   }
 
   get port(): number {
@@ -160,7 +187,7 @@ export class StreamHarness {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     await this.bus.close();
     await this.queue.close();
-    await this.db.drop();
+    await this.db?.drop();
   }
 }
 

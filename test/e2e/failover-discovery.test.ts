@@ -10,10 +10,6 @@ import { RedisWorkQueue } from '../../infra/redis/redis-work-queue';
 import { MasterZnode } from '../support/failover-driver';
 import { type FailoverServers, startFailoverServers } from '../support/failover-servers';
 
-// Real servers on two shared cores: a timing hiccup may fail one attempt. Failed attempts are
-// logged; a behaviour that is really broken fails all three.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 jest.setTimeout(60_000);
 
 let servers: FailoverServers;

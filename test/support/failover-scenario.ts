@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { PostgresDirectory } from '../../infra/postgres/directory/postgres-directory';
-import { type FailoverDriver, MasterZnode, managersAvailable, startManagers, startSimulatedManager } from './failover-driver';
+import { type ManagerProcesses, MasterZnode, startManagers } from './failover-driver';
 import { type FailoverServers, startFailoverServers } from './failover-servers';
 import { createTestDatabase, type TestDatabase } from './postgres';
 import { freePort, type ServiceProcess, spawnService } from './processes';
@@ -14,7 +14,7 @@ import { freePort, type ServiceProcess, spawnService } from './processes';
 export interface FailoverScenario {
   servers: FailoverServers;
   znode: MasterZnode;
-  driver: FailoverDriver;
+  managers: ManagerProcesses;
   db: TestDatabase;
   webApi: ServiceProcess;
   streaming: ServiceProcess;
@@ -29,7 +29,7 @@ export interface FailoverScenario {
 }
 
 export interface ScenarioOptions {
-  /** Failover managers to run (when they are available). Default 3. */
+  /** Failover managers to run. Default 3. */
   managers?: number;
   /** Extra environment for the Tributary services. */
   env?: Record<string, string>;
@@ -46,9 +46,8 @@ export async function startFailoverScenario(options: ScenarioOptions = {}): Prom
     cleanup.push(() => servers.stop());
     const znode = await MasterZnode.open(servers.zookeeper);
     cleanup.push(async () => znode.close());
-    const driver = managersAvailable() ? await startManagers(servers, znode, options.managers ?? 3) : await startSimulatedManager(servers, znode);
-    if (driver.kind === 'simulated') process.stderr.write('*** failover: the failover managers are not built yet; a SIMULATED manager promotes replicas ***\n');
-    cleanup.push(() => driver.stop());
+    const managers = await startManagers(servers, znode, options.managers ?? 3);
+    cleanup.push(() => managers.stop());
     const db = await createTestDatabase();
     cleanup.push(() => db.drop());
     const directory = new PostgresDirectory(db.pool);
@@ -67,7 +66,7 @@ export async function startFailoverScenario(options: ScenarioOptions = {}): Prom
     for (const service of ['message-backend', 'web-api', 'streaming-api']) procs.push(await spawnService(service, await freePort(), env));
     const [backend, webApi, streaming] = procs as [ServiceProcess, ServiceProcess, ServiceProcess];
     return {
-      servers, znode, driver, db, backend, webApi, streaming, token, flowId: flow.id, flowPath: `${org.parameterizedName}/${flow.parameterizedName}`,
+      servers, znode, managers, db, backend, webApi, streaming, token, flowId: flow.id, flowPath: `${org.parameterizedName}/${flow.parameterizedName}`,
       output: () => procs.map((p) => `--- ${p.name}\n${p.output()}`).join('\n'),
       stop,
     };

@@ -1,6 +1,6 @@
-/** The one place where errors become HTTP answers: AppError by its catalogue status, body-parser and URL-decoding errors as 4xx. */
+/** Where errors become HTTP answers: body-parser and URL-decoding errors as AppErrors, then the one mapping of core/errors.ts. */
 import type { NextFunction, Request, Response } from 'express';
-import { AppError } from '../../core/errors';
+import { AppError, errorAnswer } from '../../core/errors';
 import type { Log } from '../../core/log';
 import { sanitizeUrl } from '../../core/sanitize-url';
 
@@ -42,14 +42,10 @@ function fromHttpError(err: HttpError): AppError | null {
 
 export function errorHandler(log: Log) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const appError = err instanceof AppError ? err : fromHttpError((err ?? {}) as HttpError);
-    if (appError) {
-      if (appError.retryAfterSeconds !== undefined) res.set('Retry-After', String(appError.retryAfterSeconds));
-      res.status(appError.status).json(appError.toJSON());
-      return;
-    }
-    log.error({ err, method: req.method, url: sanitizeUrl(req.originalUrl) }, 'unhandled error');
-    res.status(500).json({ message: 'Internal server error', code: 'INTERNAL' });
+    const answer = errorAnswer(err instanceof AppError ? err : (fromHttpError((err ?? {}) as HttpError) ?? err));
+    if (answer.unexpected) log.error({ err, method: req.method, url: sanitizeUrl(req.originalUrl) }, 'unhandled error');
+    if (answer.retryAfterSeconds !== undefined) res.set('Retry-After', String(answer.retryAfterSeconds));
+    res.status(answer.status).json(answer.body);
   };
 }
 

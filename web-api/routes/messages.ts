@@ -1,18 +1,22 @@
-/** Flow messages, threads and comments (spec §2.4, §2.5): posting goes through postMessage, reads through the store. */
+/** Flow messages, threads and comments (spec §2.4, §2.5): changes are core actions, reads go through the gate to the store. */
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { flowConversation } from '../../core/domain/types';
 import { notFound } from '../../core/errors';
 import { timestamp } from '../../core/input-bounds';
-import { type PostResult, type PostTarget, postMessage } from '../../core/messaging/post-message';
+import { deleteMessage } from '../../core/actions/delete-message';
+import { editMessage } from '../../core/actions/edit-message';
+import { positiveId } from '../../core/actions/inputs';
+import { postComment } from '../../core/actions/post-comment';
+import { type PostResult, postMessage } from '../../core/actions/post-message';
+import { postThreadMessage } from '../../core/actions/post-thread-message';
 import { parseInput } from '../../core/validation';
-import { deleteMessage, editMessage } from '../actions/change-message';
-import { flowAt, urlBase } from '../actions/flows';
-import { parseMessageQuery } from '../actions/message-query';
 import type { WebApiDeps } from '../deps';
 import { callerOf } from '../http/caller';
-import { flowIdBody, positiveId } from '../http/schemas';
+import { parseMessageQuery } from '../http/message-query';
 import { param } from '../http/params';
+import { flowIdBody } from '../http/schemas';
+import { flowAt, urlBase } from '../serializers/flow-views';
 
 const threadsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(30), until: timestamp.optional(), since: timestamp.optional() });
 
@@ -24,38 +28,31 @@ export function sendPosted(res: Response, result: PostResult, location: string):
 
 export function messageRoutes(deps: WebApiDeps): Router {
   const r = Router();
-  const post = (req: Request, res: Response, target: PostTarget, extra: Record<string, unknown> = {}) =>
-    postMessage(deps, callerOf(res), target, { ...(req.body ?? {}), ...extra });
-  /** Reads need 'read'; posts, edits and deletions 'post' (an archived flow is read-only). */
-  const flowOf = (req: Request, res: Response, action: 'read' | 'post' = 'read') => flowAt(deps, callerOf(res).id, param(req, 'org'), param(req, 'flow'), action);
+  /** Reads need 'read' (the actions ask the gate themselves, as a post: an archived flow is read-only). */
+  const flowOf = (req: Request, res: Response) => flowAt(deps, callerOf(res).id, param(req, 'org'), param(req, 'flow'), 'read');
+  const at = (req: Request) => ({ org: param(req, 'org'), flow: param(req, 'flow') });
   const location = (req: Request) => `${urlBase(deps, req).api}/flows/${req.params.org}/${req.params.flow}/messages`;
 
   r.post('/messages', async (req, res) => {
-    const flow = parseInput(flowIdBody, req.body).flow;
-    const result = await post(req, res, { kind: 'flow', flowId: flow });
-    res.status(201).json(result.message);
+    const { flow } = parseInput(flowIdBody, req.body);
+    res.status(201).json((await postMessage(deps, callerOf(res), { kind: 'flow', flow: { id: flow } }, req.body)).message);
   });
 
   r.post('/comments', async (req, res) => {
-    const flow = parseInput(flowIdBody, req.body).flow;
-    const result = await post(req, res, { kind: 'flow', flowId: flow }, { event: 'comment' });
-    res.status(201).json(result.message);
+    const { flow } = parseInput(flowIdBody, req.body);
+    res.status(201).json((await postComment(deps, callerOf(res), { id: flow }, req.body.message, req.body)).message);
   });
 
   r.post('/flows/:org/:flow/messages', async (req, res) => {
-    const view = await flowOf(req, res, 'post');
-    sendPosted(res, await post(req, res, { kind: 'flow', flowId: view.flow.id }), location(req));
+    sendPosted(res, await postMessage(deps, callerOf(res), { kind: 'flow', flow: at(req) }, req.body), location(req));
   });
 
   r.post('/flows/:org/:flow/messages/:message/comments', async (req, res) => {
-    const view = await flowOf(req, res, 'post');
-    const parent = parseInput(positiveId, param(req, 'message'));
-    sendPosted(res, await post(req, res, { kind: 'flow', flowId: view.flow.id }, { event: 'comment', message: parent }), location(req));
+    sendPosted(res, await postComment(deps, callerOf(res), at(req), param(req, 'message'), req.body), location(req));
   });
 
   r.post('/flows/:org/:flow/threads/:thread/messages', async (req, res) => {
-    const view = await flowOf(req, res, 'post');
-    sendPosted(res, await post(req, res, { kind: 'flow', flowId: view.flow.id, threadId: req.params.thread! }), location(req));
+    sendPosted(res, await postThreadMessage(deps, callerOf(res), at(req), param(req, 'thread'), req.body), location(req));
   });
 
   r.get('/flows/:org/:flow/messages', async (req, res) => {
@@ -81,14 +78,12 @@ export function messageRoutes(deps: WebApiDeps): Router {
   });
 
   r.put('/flows/:org/:flow/messages/:id', async (req, res) => {
-    const view = await flowOf(req, res, 'post');
-    await editMessage(deps, callerOf(res), flowConversation(view.flow.id), parseInput(positiveId, param(req, 'id')), req.body);
+    await editMessage(deps, callerOf(res), at(req), param(req, 'id'), req.body);
     res.json({});
   });
 
   r.delete('/flows/:org/:flow/messages/:id', async (req, res) => {
-    const view = await flowOf(req, res, 'post');
-    await deleteMessage(deps, callerOf(res), flowConversation(view.flow.id), parseInput(positiveId, param(req, 'id')));
+    await deleteMessage(deps, callerOf(res), at(req), param(req, 'id'));
     res.json({});
   });
 

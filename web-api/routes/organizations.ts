@@ -1,13 +1,14 @@
 /** /organizations (spec §2.2): the caller's organizations and, for admins, their members. */
 import { type Request, type Response, Router } from 'express';
-import { forbidden, notFound } from '../../core/errors';
+import { removeOrganizationMember } from '../../core/actions/remove-organization-member';
+import { renameOrganization } from '../../core/actions/rename-organization';
+import { notFound } from '../../core/errors';
 import { parseInput } from '../../core/validation';
-import { urlBase } from '../actions/flows';
-import { announceOrganizationRemoval } from '../actions/membership-events';
 import type { WebApiDeps } from '../deps';
 import { callerOf } from '../http/caller';
-import { nameBody, organizationFindQuery, positiveId } from '../http/schemas';
 import { param } from '../http/params';
+import { organizationFindQuery } from '../http/schemas';
+import { urlBase } from '../serializers/flow-views';
 import { organizationJson, userJson } from '../serializers/json';
 
 export function organizationRoutes(deps: WebApiDeps): Router {
@@ -15,11 +16,6 @@ export function organizationRoutes(deps: WebApiDeps): Router {
   const orgOf = async (req: Request, res: Response) => {
     const org = await deps.directory.organizationOf(callerOf(res).id, param(req, 'org'));
     if (!org) throw notFound('organization');
-    return org;
-  };
-  const adminOrgOf = async (req: Request, res: Response) => {
-    const org = await orgOf(req, res);
-    if (!org.admin) throw forbidden('Only organization admins can do this');
     return org;
   };
 
@@ -36,23 +32,14 @@ export function organizationRoutes(deps: WebApiDeps): Router {
     res.json(organizationJson(await orgOf(req, res), urlBase(deps, req)));
   });
   r.put('/organizations/:org', async (req, res) => {
-    const org = await adminOrgOf(req, res);
-    const { name } = parseInput(nameBody, req.body);
-    await deps.directory.renameOrganization(org.id, name);
-    res.json(organizationJson({ ...org, name }, urlBase(deps, req)));
+    res.json(organizationJson(await renameOrganization(deps, callerOf(res), param(req, 'org'), req.body), urlBase(deps, req)));
   });
   r.get('/organizations/:org/users', async (req, res) => {
     const org = await orgOf(req, res);
     res.json((await deps.directory.organizationMembers(org.id)).map((m) => ({ ...userJson(m), admin: m.admin })));
   });
   r.delete('/organizations/:org/users/:id', async (req, res) => {
-    const org = await adminOrgOf(req, res);
-    const id = parseInput(positiveId, param(req, 'id'));
-    if (!(await deps.directory.organizationMembers(org.id)).some((m) => m.id === id)) throw notFound('user');
-    // Their flows there, as memberships, before the removal deletes them: each is revoked below.
-    const lost = (await deps.directory.flowAccessList(id)).filter((f) => f.organization.id === org.id && f.membership !== null);
-    await deps.directory.removeOrganizationMember(org.id, id);
-    await announceOrganizationRemoval(deps, id, lost.map((f) => f.flow.id));
+    await removeOrganizationMember(deps, callerOf(res), param(req, 'org'), param(req, 'id'));
     res.status(204).end();
   });
   return r;

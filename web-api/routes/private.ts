@@ -1,22 +1,20 @@
 /** Private conversations and their messages (spec §2.6). Messages carry `to` and no `flow`. */
 import { type Request, type Response, Router } from 'express';
-import { z } from 'zod';
 import { requirePrivatePeer } from '../../core/access/flow-gate';
 import { privateConversation } from '../../core/domain/types';
 import { notFound } from '../../core/errors';
-import { postMessage } from '../../core/messaging/post-message';
+import { positiveId } from '../../core/actions/inputs';
+import { postMessage } from '../../core/actions/post-message';
+import { setPrivateOpen } from '../../core/actions/set-private-open';
 import type { PrivateConversationState } from '../../core/ports/directory';
 import { parseInput } from '../../core/validation';
-import { urlBase } from '../actions/flows';
-import { parseMessageQuery } from '../actions/message-query';
 import type { WebApiDeps } from '../deps';
 import { callerOf } from '../http/caller';
-import { positiveId, truthy } from '../http/schemas';
+import { parseMessageQuery } from '../http/message-query';
 import { param } from '../http/params';
+import { urlBase } from '../serializers/flow-views';
 import { userJson } from '../serializers/json';
 import { sendPosted } from './messages';
-
-const openBody = z.object({ open: truthy });
 
 export function privateRoutes(deps: WebApiDeps): Router {
   const r = Router();
@@ -55,16 +53,13 @@ export function privateRoutes(deps: WebApiDeps): Router {
   });
 
   r.put('/private/:id', async (req, res) => {
-    const { me, user } = await other(req, res);
-    const { open } = parseInput(openBody, req.body);
-    await deps.directory.setPrivateConversationOpen(me.id, user.id, open);
-    res.json(await present(req, res, { userId: me.id, otherUserId: user.id, open }));
+    res.json(await present(req, res, await setPrivateOpen(deps, callerOf(res), param(req, 'id'), req.body)));
   });
 
   r.post('/private/:id/messages', async (req, res) => {
-    const { me, user } = await other(req, res);
-    const result = await postMessage(deps, me, { kind: 'private', userId: user.id }, req.body);
-    sendPosted(res, result, `${urlBase(deps, req).api}/private/${user.id}/messages`);
+    const userId = parseInput(positiveId, param(req, 'id'));
+    const result = await postMessage(deps, callerOf(res), { kind: 'private', userId }, req.body);
+    sendPosted(res, result, `${urlBase(deps, req).api}/private/${userId}/messages`);
   });
 
   r.get('/private/:id/messages', async (req, res) => {

@@ -1,19 +1,23 @@
 /** Directory on Postgres: organizations, users, memberships, flows, tokens and private conversations. */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { AccessMode, Flow, Organization, User } from '../../../core/domain/types';
-import type { Directory, FlowAccess, FlowLocator, FlowUser, NewUser, OrgMember, PrivateConversationState } from '../../../core/ports/directory';
-import { AppError, notFound, validationError } from '../../../core/errors';
-import { nickFrom, parameterize } from '../../../core/names';
+import type {
+  Directory, FlowAccess, FlowLocator, FlowUser, MemberOrganization, NewUser, OrgMember, PrivateConversationState,
+} from '../../../core/ports/directory';
+import { hashApiToken as hashToken, newApiToken } from '../../../core/auth/api-tokens';
+import {
+  emailTaken, flowTaken, nickTaken, organizationTaken, requireParameterizedName, userEmailTaken,
+} from '../../../core/directory-rules';
+import { notFound } from '../../../core/errors';
+import { nickFrom } from '../../../core/names';
 import { PasswordHasher } from '../../../core/passwords';
 import {
   FLOW_COLUMNS, FLOW_VIEW_COLUMNS, ORG_COLUMNS, USER_COLUMNS, toFlow, toFlowAccess, toFlowView, toOrganization, toUser,
   type FlowAccessRow, type FlowRow, type FlowViewRow, type OrgRow, type UserRow,
 } from './rows';
 
-const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
-
-type OrgWithCounts = Organization & { userCount: number; admin: boolean };
+type OrgWithCounts = MemberOrganization;
 type OrgCountRow = OrgRow & { user_count: string; role: string };
 const toOrgWithCounts = (r: OrgCountRow): OrgWithCounts => ({ ...toOrganization(r), userCount: Number(r.user_count), admin: r.role === 'admin' });
 
@@ -37,9 +41,6 @@ function isUniqueViolation(err: unknown, constraint?: string): boolean {
 /** The unique index that keeps nicks unique per organization (migration 003). */
 const NICK_PER_ORG = 'organization_members_nick_key';
 
-const nickTaken = (nick: string, where: string): AppError =>
-  new AppError('CONFLICT', `nick "${nick}" is already used ${where}; nicks are unique per organization, whatever the case`, { nick: ['is already taken'] });
-
 export class PostgresDirectory implements Directory {
   /** `hasher` bounds concurrent scrypt work; its default allows 2 at once. */
   constructor(
@@ -48,8 +49,7 @@ export class PostgresDirectory implements Directory {
   ) {}
 
   async createOrganization(name: string): Promise<Organization> {
-    const slug = parameterize(name);
-    if (!slug) throw validationError({ name: ['must contain a letter or digit'] });
+    const slug = requireParameterizedName(name);
     try {
       const { rows } = await this.pool.query<OrgRow>(
         `INSERT INTO organizations (name, parameterized_name) VALUES ($1, $2) RETURNING ${ORG_COLUMNS.replace(/o\./g, '')}`,
@@ -57,7 +57,7 @@ export class PostgresDirectory implements Directory {
       );
       return toOrganization(rows[0]!);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new AppError('CONFLICT', `organization "${slug}" already exists`, { name: ['is already taken'] });
+      if (isUniqueViolation(err)) throw organizationTaken(slug);
       throw err;
     }
   }
@@ -72,7 +72,7 @@ export class PostgresDirectory implements Directory {
       );
       return toUser(rows[0]!);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new AppError('CONFLICT', `a user with email ${input.email} already exists`, { email: ['is already taken'] });
+      if (isUniqueViolation(err)) throw userEmailTaken(input.email);
       throw err;
     }
   }
@@ -93,8 +93,7 @@ export class PostgresDirectory implements Directory {
   }
 
   async createFlow(orgId: number, name: string, accessMode: AccessMode = 'invitation', creatorId?: number): Promise<Flow> {
-    const slug = parameterize(name);
-    if (!slug) throw validationError({ name: ['must contain a letter or digit'] });
+    const slug = requireParameterizedName(name);
     try {
       // One statement: the flow and its creator's membership exist together or not at all.
       const { rows } = await this.pool.query<FlowRow>(
@@ -107,7 +106,7 @@ export class PostgresDirectory implements Directory {
       );
       return toFlow(rows[0]!);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new AppError('CONFLICT', `flow "${slug}" already exists`, { name: ['is already taken'] });
+      if (isUniqueViolation(err)) throw flowTaken(slug);
       throw err;
     }
   }
@@ -121,7 +120,7 @@ export class PostgresDirectory implements Directory {
   }
 
   async createApiToken(userId: number): Promise<string> {
-    const token = randomBytes(20).toString('hex');
+    const token = newApiToken();
     await this.pool.query('INSERT INTO api_tokens (token_hash, user_id) VALUES ($1, $2)', [hashToken(token), userId]);
     return token;
   }
@@ -203,7 +202,7 @@ export class PostgresDirectory implements Directory {
       return toUser(rows[0]);
     } catch (err) {
       if (isUniqueViolation(err, NICK_PER_ORG)) throw nickTaken(changes.nick ?? '', 'in one of your organizations');
-      if (isUniqueViolation(err)) throw new AppError('CONFLICT', 'email is already taken', { email: ['is already taken'] });
+      if (isUniqueViolation(err)) throw emailTaken();
       throw err;
     }
   }

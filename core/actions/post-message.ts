@@ -1,29 +1,26 @@
 /**
- * postMessage: the one action behind every post, REST or WebSocket. Authorizes through the
- * access gate, validates, derives tags and threading, then hands the command to the
- * ingress and returns the stored message.
+ * postMessage: the one action behind every post (flow, thread, comment, private), REST or
+ * WebSocket. Authorizes through the access gate (once), validates, derives tags and threading,
+ * then hands the command to the ingress and returns the stored message.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { requireFlow, requirePrivatePeer } from '../access/flow-gate';
+import { requirePrivatePeer } from '../access/flow-gate';
 import type { ConversationKey, MessageJson, User } from '../domain/types';
 import { flowConversation, privateConversation } from '../domain/types';
 import { notFound, validationError } from '../errors';
-import type { Directory } from '../ports/directory';
-import type { MessageStore } from '../ports/message-store';
+import type { MessageDraft } from '../messaging/commands';
+import { type PostInput, postInput } from '../messaging/post-input';
+import { deriveTags, type Member } from '../messaging/tags';
+import { ownRetry } from '../messaging/uuid-owner';
 import { parseInput } from '../validation';
-import type { MessageDraft } from './commands';
-import type { MessageIngress } from './message-ingress';
-import { type PostInput, postInput } from './post-input';
-import { deriveTags, type Member } from './tags';
-import { ownRetry } from './uuid-owner';
+import type { ActionDeps } from './deps';
+import { type FlowRef, flowFor } from './flow-ref';
 
-export interface PostDeps {
-  directory: Directory;
-  store: MessageStore;
-  ingress: MessageIngress;
-}
+/** What posting needs: the directory (gate, mentions), the store (retries, parents, threads) and the write path. */
+export type PostDeps = Pick<ActionDeps, 'directory' | 'store' | 'ingress'>;
 
-export type PostTarget = { kind: 'flow'; flowId: string; threadId?: string } | { kind: 'private'; userId: number };
+/** Where a post goes: a flow (optionally a thread of it) or a private conversation with `userId`. */
+export type PostTarget = { kind: 'flow'; flow: FlowRef; threadId?: string } | { kind: 'private'; userId: number };
 
 export interface PostResult {
   message: MessageJson;
@@ -31,27 +28,37 @@ export interface PostResult {
   replayed: boolean;
 }
 
+/** The target as the gate admitted it. */
 interface Resolved {
   conversation: ConversationKey;
-  members: Member[];
   address: { flow: string } | { to: string };
-  recipientId?: number;
+  flowId?: string;
+  /** The other person of a private conversation. */
+  peer?: User;
 }
 
 function mentionsSomeone(input: PostInput): boolean {
   return (typeof input.content === 'string' && input.content.includes('@')) || !!input.tags?.some((t) => t.startsWith('@'));
 }
 
-async function resolveTarget(deps: PostDeps, sender: User, target: PostTarget, input: PostInput): Promise<Resolved> {
+/** Asks the gate once, before the body is even parsed: a flow the caller cannot post to is refused whatever they send. */
+async function resolveTarget(deps: PostDeps, sender: User, target: PostTarget): Promise<Resolved> {
   if (target.kind === 'flow') {
-    const { flow } = await requireFlow(deps.directory, sender.id, { id: target.flowId }, 'post');
-    // Members are only needed to resolve @mentions; most posts have none, and a big flow's member list is not free.
-    const members = mentionsSomeone(input) ? (await deps.directory.flowUsers(flow.id)).filter((u) => !u.disabled && u.inFlow) : [];
-    return { conversation: flowConversation(flow.id), members, address: { flow: flow.id } };
+    const { flow } = await flowFor(deps.directory, sender.id, target.flow, 'post');
+    return { conversation: flowConversation(flow.id), address: { flow: flow.id }, flowId: flow.id };
   }
-  if (input.event !== 'message') throw validationError({ event: ['private messages must be of event "message"'] });
   const other = await requirePrivatePeer(deps.directory, sender.id, target.userId);
-  return { conversation: privateConversation(sender.id, other.id), members: [sender, other], address: { to: String(other.id) }, recipientId: other.id };
+  return { conversation: privateConversation(sender.id, other.id), address: { to: String(other.id) }, peer: other };
+}
+
+/** Who an @mention may name: the flow's active members (only fetched when the post mentions someone), or the two people of a private conversation. */
+async function membersOf(deps: PostDeps, sender: User, target: Resolved, input: PostInput): Promise<Member[]> {
+  if (target.peer) {
+    if (input.event !== 'message') throw validationError({ event: ['private messages must be of event "message"'] });
+    return [sender, target.peer];
+  }
+  // A big flow's member list is not free, and most posts mention nobody.
+  return mentionsSomeone(input) ? (await deps.directory.flowUsers(target.flowId!)).filter((u) => !u.disabled && u.inFlow) : [];
 }
 
 /** The thread id an integration's external id maps to: stable, so its first use creates the thread. */
@@ -65,9 +72,11 @@ function textOf(content: unknown): string {
   return '';
 }
 
+/** Posts `raw` (the send parameters, spec §2.4) as `sender` to `target`; a known uuid of the sender's returns the stored message. */
 export async function postMessage(deps: PostDeps, sender: User, target: PostTarget, raw: unknown): Promise<PostResult> {
+  const resolved = await resolveTarget(deps, sender, target);
   const input = parseInput(postInput, raw);
-  const resolved = await resolveTarget(deps, sender, target, input);
+  const members = await membersOf(deps, sender, resolved, input);
   const { conversation } = resolved;
   const uuid = input.uuid ?? randomUUID();
   const senderId = input.external_user_name ? null : sender.id;
@@ -99,7 +108,7 @@ export async function postMessage(deps: PostDeps, sender: User, target: PostTarg
     uuid,
     event: input.event,
     content,
-    tags: [...deriveTags(input.tags ?? [], typeof input.content === 'string' ? input.content : null, resolved.members, senderId), ...extraTags],
+    tags: [...deriveTags(input.tags ?? [], typeof input.content === 'string' ? input.content : null, members, senderId), ...extraTags],
     user,
     ...resolved.address,
     sent: Date.now(),
@@ -112,7 +121,7 @@ export async function postMessage(deps: PostDeps, sender: User, target: PostTarg
     ...(input.body !== undefined ? { body: input.body } : {}),
     ...(input.author ? { author: input.author } : {}),
   };
-  if (resolved.recipientId !== undefined) await deps.directory.setPrivateConversationOpen(resolved.recipientId, sender.id, true);
+  if (resolved.peer) await deps.directory.setPrivateConversationOpen(resolved.peer.id, sender.id, true);
   const message = await deps.ingress.submit({ kind: 'post', conversation, uuid, actor: draft.user, draft });
   return { message, replayed: false };
 }

@@ -10,6 +10,15 @@ describe('PasswordHasher', () => {
     expect(await hasher.verify('wrong', hash)).toBe(false);
   });
 
+  it('hashes at cost 16384 unless a test lowers it; a hash of either cost verifies with either hasher', async () => {
+    const [strong, cheap] = [new PasswordHasher(), new PasswordHasher({ cost: 1024 })];
+    const [strongHash, cheapHash] = [await strong.hash('pw'), await cheap.hash('pw')];
+    expect(strongHash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(cheapHash).toMatch(/^scrypt\$1024\$8\$1\$/);
+    expect(await strong.verify('pw', cheapHash)).toBe(true);
+    expect(await cheap.verify('pw', strongHash)).toBe(true);
+  });
+
   it('runs scrypt for an unknown account (null hash) and answers false, even for the dummy password', async () => {
     const hasher = new PasswordHasher();
     expect(hasher.verifications).toBe(0);

@@ -1,11 +1,11 @@
-/** Flow lookups through the access gate, and the flow JSON with its per-caller extras. */
+/** Flow reads through the access gate, and the flow JSON with its per-caller extras. */
 import type { Request } from 'express';
 import { flowConversation } from '../../core/domain/types';
 import { requireFlow } from '../../core/access/flow-gate';
 import type { FlowAction } from '../../core/access/flow-policy';
 import type { FlowAccess, FlowView } from '../../core/ports/directory';
 import type { WebApiDeps } from '../deps';
-import { flowJson, flowUserJson, type UrlBase } from '../serializers/json';
+import { flowJson, flowUserJson, type UrlBase } from './json';
 
 export function urlBase(deps: WebApiDeps, req: Request): UrlBase {
   return { api: deps.options.publicUrl ?? `${req.protocol}://${req.get('host')}` };

@@ -1,0 +1,24 @@
+/** The control message streaming nodes listen for: an access revocation (ADR 006), built and read here only. */
+import type { AccessRevokedMessage } from './event-types';
+
+/** `userId` may no longer read `flowIds`. */
+export function accessRevokedMessage(userId: number, flowIds: string[]): AccessRevokedMessage {
+  return { event: 'access-revoked', userId, flowIds };
+}
+
+/**
+ * Reads a revocation off the bus; null for anything malformed (the caller logs it). `event` is not
+ * required: nodes of the previous release publish `{userId, flowIds}` alone.
+ */
+export function parseAccessRevoked(payload: Buffer): AccessRevokedMessage | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return null;
+  const { userId, flowIds } = parsed as Record<string, unknown>;
+  if (!Number.isSafeInteger(userId) || !Array.isArray(flowIds) || !flowIds.every((id) => typeof id === 'string')) return null;
+  return accessRevokedMessage(userId as number, flowIds as string[]);
+}

@@ -1,0 +1,84 @@
+/** The WebSocket `subscribe` and `unsubscribe` frames: flows (through the access gate, with resume) and the user channel. */
+import { allowedFlowRef } from '../core/access/flow-gate';
+import { notFound } from '../core/errors';
+import { flowChannel, userChannel } from '../core/messaging/channels';
+import { cutConnection } from './access-revocations';
+import { resumeChannel } from './resume';
+import type { CommandSession } from './ws-command-session';
+import { type ClientFrame, errorFrame } from './ws-protocol';
+
+type Frame<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;
+
+export async function subscribe(session: CommandSession, frame: Frame<'subscribe'>): Promise<void> {
+  const jobs = frame.flows.map((entry) => subscribeFlow(session, entry.flow, entry.since, frame.ref));
+  if (frame.user && !session.userSubscribed) {
+    session.userSubscribed = true;
+    jobs.push(
+      session.connection!.join(userChannel(session.user.id)).then(
+        () => session.send({ type: 'subscribed', user: true }),
+        (error: unknown) => {
+          session.userSubscribed = false;
+          throw error;
+        },
+      ),
+    );
+  }
+  await Promise.all(jobs);
+}
+
+/** Subscribes one flow, resuming after `since`; answers `subscribed` (after any backfill) or an error naming the flow. */
+async function subscribeFlow(session: CommandSession, ref: string, since: number | undefined, frameRef: string | number | undefined): Promise<void> {
+  const connection = session.connection!;
+  // Taken before the access check: a revocation applied after it cuts this subscription too (see below).
+  const revocationMark = session.ctx.revocations.mark();
+  const view = await allowedFlowRef(session.ctx.deps.directory, session.user.id, ref, 'read');
+  if (!view) return session.send(errorFrame(notFound('flow'), frameRef, { flow: ref }));
+  const flowId = view.flow.id;
+  const path = `${view.organization.parameterizedName}/${view.flow.parameterizedName}`;
+  if (session.flows.has(flowId)) {
+    return session.send({ type: 'subscribed', flow: flowId, path, last_id: Math.max(0, connection.cursors.lastId(flowId) ?? 0) });
+  }
+  session.flows.set(flowId, path);
+  try {
+    await resumeChannel(session.ctx.resumeDeps, connection, flowChannel(flowId), [{ conversation: flowId, since }], {
+      needLastId: true,
+      announce: (outcome) => {
+        if (outcome.resync) session.send({ type: 'resync', flow: flowId, reason: 'too many missed', last_id: outcome.lastId });
+        session.send({ type: 'subscribed', flow: flowId, path, last_id: outcome.lastId });
+      },
+    });
+    // Checked before the block committed, joined after this node applied its revocation: cut it now.
+    if (session.ctx.revocations.revokedSince(session.user.id, flowId, revocationMark)) cutConnection(connection, [flowId]);
+  } catch (error) {
+    session.ctx.deps.log.warn({ err: error, flow: flowId }, 'subscribe failed');
+    session.flows.delete(flowId);
+    await connection.leave(flowChannel(flowId));
+    session.send(errorFrame(error, frameRef, { flow: flowId }));
+  }
+}
+
+export async function unsubscribe(session: CommandSession, frame: Frame<'unsubscribe'>): Promise<void> {
+  const connection = session.connection!;
+  for (const ref of frame.flows) {
+    const flowId = flowIdOf(session, ref);
+    if (!flowId) continue;
+    session.flows.delete(flowId);
+    connection.cursors.forget(flowId);
+    await connection.leave(flowChannel(flowId));
+    session.send({ type: 'unsubscribed', flow: flowId });
+  }
+  if (frame.user && session.userSubscribed) {
+    session.userSubscribed = false;
+    await connection.leave(userChannel(session.user.id));
+    session.send({ type: 'unsubscribed', user: true });
+  }
+}
+
+/** A subscribed flow's id from its id or its `org/flow` path; null when not subscribed. */
+export function flowIdOf(session: CommandSession, ref: string): string | null {
+  if (session.flows.has(ref)) return ref;
+  const normalized = ref.replace(':', '/');
+  for (const [id, path] of session.flows) if (path === normalized) return id;
+  return null;
+}
+
