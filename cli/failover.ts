@@ -1,18 +1,12 @@
-/** `tributary start failover-manager` and `tributary failover status|history|promote`: SRE commands that read ZooKeeper directly. */
+/** `tributary failover status|history|promote`: SRE commands that read ZooKeeper directly (the manager itself is failover-manager/service.ts). */
 import { parseArgs } from 'node:util';
 import { ZookeeperSession } from '../infra/zookeeper/zookeeper-session';
 import { type FailoverState, knownNodes, readFailoverState, readHistory, writePromoteRequest } from '../failover-manager/failover-znodes';
-import { runFailoverManager } from '../failover-manager/main';
 import { summarize } from '../failover-manager/status-summary';
 
-export const FAILOVER_USAGE = ['start failover-manager', 'failover status [--json]', 'failover history [--json]', 'failover promote HOST:PORT'];
+const FAILOVER_USAGE = ['failover status [--json]', 'failover history [--json]', 'failover promote HOST:PORT'];
 
 const PROMOTE_WAIT_MS = 15_000;
-
-/** Runs one failover manager until SIGTERM. */
-export function startFailoverManager(): Promise<void> {
-  return runFailoverManager();
-}
 
 class Exit extends Error {
   constructor(message: string, readonly code: number) {
@@ -74,7 +68,7 @@ export async function runFailoverCommand(verb: string | undefined, args: string[
   const json = values.json === true;
   let session: ZookeeperSession | null = null;
   try {
-    if (!['status', 'history', 'promote'].includes(verb ?? '')) throw new Exit(`usage: tributary ${FAILOVER_USAGE.slice(1).join('\n       tributary ')}`, 2);
+    if (!['status', 'history', 'promote'].includes(verb ?? '')) throw new Exit(`usage: tributary ${FAILOVER_USAGE.join('\n       tributary ')}`, 2);
     const connectString = process.env.ZOOKEEPER_CONNECT;
     if (!connectString) throw new Exit('ZOOKEEPER_CONNECT is not set (e.g. 127.0.0.1:2181)', 2);
     session = await ZookeeperSession.connect(connectString, { connectTimeoutMs: 5000 });

@@ -1,7 +1,7 @@
 /**
  * Builds the real implementations from the configuration: the only place that names Postgres,
- * Redis and MongoDB. Embedded mode (no DATABASE_URL/REDIS_URL) uses embedded Postgres and the
- * in-process bus and queue; full mode uses the servers the URLs point at, or with ZOOKEEPER_CONNECT
+ * Redis and MongoDB, and it builds only what the plan lists (cli/infrastructure-plan.ts).
+ * Embedded mode (no DATABASE_URL/REDIS_URL) uses embedded Postgres and the in-process bus and queue; full mode uses the servers the URLs point at, or with ZOOKEEPER_CONNECT
  * the Redis master the failover managers publish, following it through failovers.
  */
 import type { Redis } from 'ioredis';
@@ -14,13 +14,8 @@ import { InProcessRateLimiter } from '../core/in-process/in-process-rate-limiter
 import { InProcessWorkQueue } from '../core/in-process/in-process-work-queue';
 import type { Log } from '../core/log';
 import { PasswordHasher } from '../core/passwords';
-import type { Bus } from '../core/ports/bus';
-import type { Directory } from '../core/ports/directory';
-import type { MessageStore } from '../core/ports/message-store';
-import type { Presence } from '../core/ports/presence';
 import type { RateLimiter } from '../core/ports/rate-limiter';
-import type { ShardLeases } from '../core/ports/shard-lease';
-import type { WorkQueue } from '../core/ports/work-queue';
+import type { ServiceParts } from '../core/service-descriptor';
 import { mirrorLeasesTo } from '../infra/mongo/mongo-fenced-leases';
 import { MongoMessageStore } from '../infra/mongo/mongo-message-store';
 import { PostgresDirectory } from '../infra/postgres/directory/postgres-directory';
@@ -35,29 +30,33 @@ import { RedisWorkQueue } from '../infra/redis/redis-work-queue';
 import { CliFailure } from './cli-failure';
 import { openEmbeddedPostgres } from './embedded-postgres';
 import { ensureDatabase } from './ensure-database';
+import type { InfrastructurePlan } from './infrastructure-plan';
 
 const PRESENCE_TTL_MS = 5 * 60_000;
 
+/** The parts infrastructure builds: all but the ingress, which the composition builds over them. */
+export type InfrastructureParts = Partial<Omit<ServiceParts, 'ingress'>>;
+
 export interface Infrastructure {
   mode: 'embedded' | 'full';
-  databaseUrl: string;
-  pool: Pool;
-  directory: Directory;
-  store: MessageStore;
-  bus: Bus;
-  queue: WorkQueue;
-  rateLimiter: RateLimiter;
-  /** Failed-login limits, shared by every service that authenticates (in Redis in full mode). */
-  loginGuard: LoginGuard;
-  presence: Presence;
-  /** Built on first use: only the message backend takes leases. */
-  leases(): ShardLeases;
+  /** Null when no selected service uses Postgres. */
+  pool: Pool | null;
+  /** Exactly the parts of the plan (but the ingress). */
+  parts: InfrastructureParts;
   close(): Promise<void>;
 }
 
-/** Builds every part; a failure part-way closes what was already opened (the embedded Postgres above all). */
-export async function buildInfrastructure(config: Config, log: Log, options: { allowEmbedded: boolean }): Promise<Infrastructure> {
-  const closers: (() => Promise<void>)[] = [];
+export interface InfrastructureOptions {
+  /** Only `start all` may embed Postgres and use the in-process bus. */
+  allowEmbedded: boolean;
+  plan: InfrastructurePlan;
+}
+
+type Closers = (() => Promise<void>)[];
+
+/** Builds the planned parts; a failure part-way closes what was already opened (the embedded Postgres above all). */
+export async function buildInfrastructure(config: Config, log: Log, options: InfrastructureOptions): Promise<Infrastructure> {
+  const closers: Closers = [];
   try {
     return await assemble(config, log, options, closers);
   } catch (err) {
@@ -66,84 +65,94 @@ export async function buildInfrastructure(config: Config, log: Log, options: { a
   }
 }
 
-async function assemble(config: Config, log: Log, options: { allowEmbedded: boolean }, closers: (() => Promise<void>)[]): Promise<Infrastructure> {
-  let databaseUrl = config.DATABASE_URL;
-  if (databaseUrl) await ensureDatabase(databaseUrl, log);
-  else {
-    if (!options.allowEmbedded) throw new CliFailure('DATABASE_URL is required when a service runs on its own (only `start all` embeds Postgres)');
-    const embedded = await openEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT, role: 'server', log });
-    closers.push(embedded.stop);
-    databaseUrl = embedded.url;
-  }
-  if (!config.REDIS_URL && !config.ZOOKEEPER_CONNECT && !options.allowEmbedded) {
+async function assemble(config: Config, log: Log, { allowEmbedded, plan }: InfrastructureOptions, closers: Closers): Promise<Infrastructure> {
+  if (plan.postgres && !config.DATABASE_URL && !allowEmbedded) throw new CliFailure('DATABASE_URL is required when a service runs on its own (only `start all` embeds Postgres)');
+  if (plan.redis && !config.REDIS_URL && !config.ZOOKEEPER_CONNECT && !allowEmbedded) {
     throw new CliFailure('REDIS_URL or ZOOKEEPER_CONNECT is required when a service runs on its own (only `start all` can use the in-process bus)');
   }
-
-  const pool = new Pool({ connectionString: databaseUrl, max: 20, application_name: 'tributary' });
-  pool.on('error', (err) => log.warn({ err }, 'idle postgres connection failed'));
-  closers.unshift(() => pool.end());
-  const applied = await migrate(pool);
-  if (applied.length) log.info({ applied }, 'migrations applied');
-
-  let store: MessageStore;
+  const postgres = plan.postgres ? await openPostgres(config, log, closers) : null;
+  const redis = plan.redis ? await redisConnection(config, log, closers) : null;
+  const wanted = plan.parts;
+  const parts: InfrastructureParts = {};
   let mongo: MongoMessageStore | null = null;
-  if (config.MONGO_URL) {
-    mongo = new MongoMessageStore({ url: config.MONGO_URL, dbName: config.MONGO_DB });
-    store = mongo;
-    const opened = mongo;
-    closers.unshift(() => opened.close());
-  } else {
-    store = new PostgresMessageStore({ pool });
-  }
-  await store.prepare();
 
-  const redisUrl = config.REDIS_URL;
-  let connect: (() => Redis) | undefined;
-  if (config.ZOOKEEPER_CONNECT) {
-    if (redisUrl) log.warn({ zookeeper: config.ZOOKEEPER_CONNECT }, 'both REDIS_URL and ZOOKEEPER_CONNECT are set; using the master from ZooKeeper');
-    const discovered = await discoverRedis(config.ZOOKEEPER_CONNECT, log);
-    // Last, after the Redis clients have closed: nothing should move them while they quit.
-    closers.push(async () => discovered.close());
-    connect = discovered.connect;
+  if (postgres) {
+    if (wanted.has('store')) {
+      if (config.MONGO_URL) {
+        const opened = new MongoMessageStore({ url: config.MONGO_URL, dbName: config.MONGO_DB });
+        closers.unshift(() => opened.close());
+        mongo = opened;
+        parts.store = opened;
+      } else parts.store = new PostgresMessageStore({ pool: postgres.pool });
+      await parts.store.prepare();
+    }
+    if (wanted.has('directory')) parts.directory = new PostgresDirectory(postgres.pool, new PasswordHasher({ maxConcurrent: config.PASSWORD_CONCURRENCY }));
+    if (wanted.has('leases')) {
+      const leases = new PostgresShardLeases(postgres.url);
+      closers.unshift(() => leases.close());
+      parts.leases = mongo ? mirrorLeasesTo(mongo, leases) : leases;
+    }
   }
-  const redis = connect ? { connect } : redisUrl ? { url: redisUrl } : null;
+
   const prefix = config.REDIS_PREFIX;
-  const bus: Bus = redis ? new RedisBus({ ...redis, prefix }) : new InProcessBus();
-  const queue: WorkQueue = redis ? new RedisWorkQueue({ ...redis, prefix }) : new InProcessWorkQueue();
-  const rateLimiter: RateLimiter = redis
-    ? new RedisRateLimiter({ ...redis, prefix, limit: config.RATE_LIMIT, windowSeconds: config.RATE_WINDOW_S })
-    : new InProcessRateLimiter({ limit: config.RATE_LIMIT, windowSeconds: config.RATE_WINDOW_S });
-  const failureLimiter = (limit: number): RateLimiter =>
-    redis ? new RedisRateLimiter({ ...redis, prefix, limit, windowSeconds: config.LOGIN_LOCK_S }) : new InProcessRateLimiter({ limit, windowSeconds: config.LOGIN_LOCK_S });
-  const perAccount = failureLimiter(config.LOGIN_MAX_FAILURES);
-  const perAddress = failureLimiter(config.LOGIN_MAX_FAILURES_PER_ADDRESS);
-  closers.unshift(() => perAccount.close(), () => perAddress.close());
-  const presence: Presence = redis ? new RedisPresence({ ...redis, prefix, ttlMs: PRESENCE_TTL_MS }) : new InProcessPresence({ ttlMs: PRESENCE_TTL_MS });
-  closers.unshift(() => bus.close(), () => queue.close(), () => rateLimiter.close(), () => presence.close());
+  const limiter = (limit: number, windowSeconds: number): RateLimiter => {
+    const built = redis ? new RedisRateLimiter({ ...redis, prefix, limit, windowSeconds }) : new InProcessRateLimiter({ limit, windowSeconds });
+    closers.unshift(() => built.close());
+    return built;
+  };
+  if (wanted.has('bus')) parts.bus = closing(closers, redis ? new RedisBus({ ...redis, prefix }) : new InProcessBus());
+  if (wanted.has('queue')) parts.queue = closing(closers, redis ? new RedisWorkQueue({ ...redis, prefix }) : new InProcessWorkQueue());
+  if (wanted.has('rateLimiter')) parts.rateLimiter = limiter(config.RATE_LIMIT, config.RATE_WINDOW_S);
+  if (wanted.has('loginGuard')) {
+    const perAccount = limiter(config.LOGIN_MAX_FAILURES, config.LOGIN_LOCK_S);
+    const perAddress = limiter(config.LOGIN_MAX_FAILURES_PER_ADDRESS, config.LOGIN_LOCK_S);
+    parts.loginGuard = new LoginGuard({ perAccount, perAddress });
+  }
+  if (wanted.has('presence')) {
+    parts.presence = closing(closers, redis ? new RedisPresence({ ...redis, prefix, ttlMs: PRESENCE_TTL_MS }) : new InProcessPresence({ ttlMs: PRESENCE_TTL_MS }));
+  }
 
-  let leases: ShardLeases | null = null;
-  const url = databaseUrl;
   return {
-    mode: redis && config.DATABASE_URL ? 'full' : 'embedded',
-    databaseUrl: url,
-    pool,
-    directory: new PostgresDirectory(pool, new PasswordHasher({ maxConcurrent: config.PASSWORD_CONCURRENCY })),
-    store,
-    bus,
-    queue,
-    rateLimiter,
-    loginGuard: new LoginGuard({ perAccount, perAddress }),
-    presence,
-    leases() {
-      if (!leases) {
-        const created = new PostgresShardLeases(url);
-        leases = mongo ? mirrorLeasesTo(mongo, created) : created;
-        closers.unshift(() => created.close());
-      }
-      return leases;
-    },
+    mode: (config.REDIS_URL || config.ZOOKEEPER_CONNECT) && config.DATABASE_URL ? 'full' : 'embedded',
+    pool: postgres?.pool ?? null,
+    parts,
     async close() {
       for (const close of closers) await close().catch((err: unknown) => log.warn({ err }, 'error while closing'));
     },
   };
+}
+
+/** Registers `part` to be closed (before what was opened earlier) and returns it. */
+function closing<T extends { close(): Promise<void> }>(closers: Closers, part: T): T {
+  closers.unshift(() => part.close());
+  return part;
+}
+
+/** DATABASE_URL's database (created if missing) or the embedded Postgres, migrated. */
+async function openPostgres(config: Config, log: Log, closers: Closers): Promise<{ url: string; pool: Pool }> {
+  let url = config.DATABASE_URL;
+  if (url) await ensureDatabase(url, log);
+  else {
+    const embedded = await openEmbeddedPostgres({ dataDir: config.DATA_DIR, port: config.EMBEDDED_PG_PORT, role: 'server', log });
+    closers.push(embedded.stop);
+    url = embedded.url;
+  }
+  const pool = new Pool({ connectionString: url, max: 20, application_name: 'tributary' });
+  pool.on('error', (err) => log.warn({ err }, 'idle postgres connection failed'));
+  closers.unshift(() => pool.end());
+  const applied = await migrate(pool);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+  return { url, pool };
+}
+
+/** How the Redis parts connect: REDIS_URL, or the master ZooKeeper names; null for the in-process stand-ins. */
+async function redisConnection(config: Config, log: Log, closers: Closers): Promise<{ url: string } | { connect: () => Redis } | null> {
+  if (config.ZOOKEEPER_CONNECT) {
+    if (config.REDIS_URL) log.warn({ zookeeper: config.ZOOKEEPER_CONNECT }, 'both REDIS_URL and ZOOKEEPER_CONNECT are set; using the master from ZooKeeper');
+    const discovered = await discoverRedis(config.ZOOKEEPER_CONNECT, log);
+    // Last, after the Redis clients have closed: nothing should move them while they quit.
+    closers.push(async () => discovered.close());
+    return { connect: discovered.connect };
+  }
+  return config.REDIS_URL ? { url: config.REDIS_URL } : null;
 }

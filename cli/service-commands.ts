@@ -1,14 +1,16 @@
 /** `tributary start SERVICE`, `tributary failover …` and `tributary provision …` on the command line. */
 import { Argument } from 'commander';
 import { provision } from '../chef-like-provisioning/cli';
+import { AppError } from '../core/errors';
 import { createLog } from '../core/log';
 import { CliFailure } from './cli-failure';
 import { cliConfig } from './cli-config';
-import { type CliCommand, describeError, passThrough } from './command';
-import { runFailoverCommand, startFailoverManager } from './failover';
-import { SERVICES, type ServiceName, startServices } from './start';
+import { type CliCommand, describeError, exitCodeOf, passThrough } from './command';
+import { runFailoverCommand } from './failover';
+import { SERVICE_REGISTRY } from './service-registry';
+import { SERVICE_NAMES, type ServiceName, startServices } from './start';
 
-/** Runs the service(s) until SIGTERM/SIGINT; an expected failure to start is one line and exit 1, no stack trace. */
+/** Runs the service(s) until SIGTERM/SIGINT; an expected failure to start is one line and exit 1 (2 for a bad setting), no stack trace. */
 async function runStart(service: ServiceName): Promise<void> {
   const config = cliConfig();
   const log = createLog(`tributary-${service}`, config.LOG_LEVEL);
@@ -16,9 +18,10 @@ async function runStart(service: ServiceName): Promise<void> {
   try {
     running = await startServices(service, config, log);
   } catch (err) {
-    if (!(err instanceof CliFailure)) log.fatal({ err }, 'failed to start');
+    // A failure the user can fix (a busy port, a bad setting) is one line; anything else is logged in full too.
+    if (!(err instanceof CliFailure) && !(err instanceof AppError)) log.fatal({ err }, 'failed to start');
     process.stderr.write(`tributary: ${describeError(err)}\n`);
-    process.exit(err instanceof CliFailure ? err.code : 1);
+    process.exit(exitCodeOf(err));
   }
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');
@@ -39,8 +42,9 @@ const start: CliCommand = {
     program
       .command('start')
       .description('run Tributary: `all` serves everything on PORT (with no DATABASE_URL/REDIS_URL: embedded Postgres, in-process bus); the others run one service each (full mode)')
-      .addArgument(new Argument('<service>', 'what to run').choices([...SERVICES, 'failover-manager']))
-      .action(async (service: ServiceName | 'failover-manager') => (service === 'failover-manager' ? startFailoverManager() : runStart(service)));
+      .addArgument(new Argument('<service>', 'what to run').choices(SERVICE_NAMES))
+      .addHelpText('after', `\nServices, in start order:\n${SERVICE_REGISTRY.map((d) => `  ${d.name.padEnd(17)} ${d.summary}${d.inAll ? '' : ' (not in all)'}`).join('\n')}`)
+      .action(async (service: ServiceName) => runStart(service));
   },
 };
 

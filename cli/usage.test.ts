@@ -22,6 +22,9 @@ it('prints help for --help and `help COMMAND`, exit 0', () => {
   const create = tributary(['user', 'create', '--help']);
   expect(create.status).toBe(0);
   expect(create.stdout).toContain('at least 8 and at most 1024 characters');
+  const start = tributary(['start', '--help']);
+  expect(start.status).toBe(0);
+  expect(start.stdout).toMatch(/Services, in start order:\n {2}message-backend +persists the queue.*\n {2}streaming-api .*\n {2}web-api .*\n {2}failover-manager .*\(not in all\)/);
 });
 
 /** One bad call per command: exit 2, the problem named, then that command's usage. */
@@ -29,7 +32,7 @@ const badCalls: [string[], string, string][] = [
   [[], 'Usage: tributary', 'Usage: tributary'],
   [['frobnicate'], "unknown command 'frobnicate'", 'Usage: tributary'],
   [['start'], "missing required argument 'service'", 'Usage: tributary start'],
-  [['start', 'everything'], 'Allowed choices are all, web-api', 'Usage: tributary start'],
+  [['start', 'everything'], 'Allowed choices are all, message-backend, streaming-api, web-api, failover-manager', 'Usage: tributary start'],
   [['org', 'create'], "missing required argument 'name'", 'Usage: tributary org create'],
   [['org', 'add-user', 'acme'], "missing required argument 'email'", 'Usage: tributary org add-user'],
   [['org', 'create', 'x', '--bogus'], "unknown option '--bogus'", 'Usage: tributary org create'],

@@ -6,7 +6,6 @@ import type { MessageStore } from '../core/ports/message-store';
 import type { ShardLeases } from '../core/ports/shard-lease';
 import type { WorkQueue } from '../core/ports/work-queue';
 import { Publisher } from './publisher';
-import { sampleQueueGauges } from './queue-gauges';
 import { ShardWorker, type ShardWorkerOptions } from './shard-worker';
 
 export interface MessageBackendDeps {
@@ -22,8 +21,6 @@ export interface MessageBackend {
   start(): void;
   stop(): Promise<void>;
   ownedShards(): number[];
-  /** Samples each owned shard's depth and the dead letters held into their gauges (the worker also does so every `gaugeSampleMs`). */
-  sampleQueueDepth(): Promise<void>;
 }
 
 export function createMessageBackend(deps: MessageBackendDeps, options: Partial<ShardWorkerOptions> & { shardCount: number }): MessageBackend {
@@ -38,6 +35,5 @@ export function createMessageBackend(deps: MessageBackendDeps, options: Partial<
     start: () => worker.start(),
     stop: () => worker.stop(),
     ownedShards: () => worker.ownedShards(),
-    sampleQueueDepth: () => sampleQueueGauges(deps.queue, deps.metrics, worker.ownedShards()),
   };
 }

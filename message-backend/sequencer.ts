@@ -10,7 +10,10 @@ export class Sequencer {
 
   constructor(private readonly store: MessageStore) {}
 
-  /** Reserves the next ids for a conversation; `commit` makes them final once the batch is stored. */
+  /**
+   * The last id stored for a conversation, from the cache or else the store. Reserves nothing: the
+   * batch builder numbers from it, and `commit` advances it only once the batch is stored.
+   */
   async peek(conversation: string): Promise<number> {
     let last = this.last.get(conversation);
     if (last === undefined) {
@@ -20,14 +23,12 @@ export class Sequencer {
     return last;
   }
 
+  /** The batch ending at `lastId` is stored: the next batch numbers after it. */
   commit(conversation: string, lastId: number): void {
     this.last.set(conversation, lastId);
   }
 
-  forget(conversations: Iterable<string>): void {
-    for (const c of conversations) this.last.delete(c);
-  }
-
+  /** Forgets every cached id (the shard changed hands or a write failed): the next `peek` asks the store. */
   clear(): void {
     this.last.clear();
   }

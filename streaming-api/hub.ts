@@ -67,11 +67,6 @@ export class Hub {
     return this.channels.size;
   }
 
-  /** Members currently joined to `channel`. */
-  memberCount(channel: string): number {
-    return this.channels.get(channel)?.members.size ?? 0;
-  }
-
   /** Drops every subscription (service shutdown). */
   async close(): Promise<void> {
     const entries = [...this.channels.values()];

@@ -1,32 +1,20 @@
 /**
- * The REST API as an express app: CORS, body limits, authentication, rate limits, the Flowdock
- * routes at the root and again under /v1, and one error handler. `mountBeforeAuth` lets the
- * single-process mode put the stream under /stream on the same port.
+ * The REST API as an express router: body limits, authentication, rate limits, and the Flowdock
+ * routes at the root and again under /v1. The HTTP edge around it (CORS, the request-line guard,
+ * ops routes, 404 and the error handler) is the process's shared server's (cli/http-host.ts).
  */
-import express, { type Express, type Router } from 'express';
-import { requestGuard } from '../infra/http/request-guard';
-import { requestMetrics } from '../infra/http/request-metrics';
+import express, { type Router } from 'express';
 import type { WebApiDeps } from './deps';
 import { authenticate } from './http/authenticate';
 import { bodyDepthLimit } from './http/body-depth';
-import { cors } from './http/cors';
-import { errorHandler, notFoundHandler } from './http/error-handler';
 import { flowRoutes } from './routes/flows';
 import { messageRoutes } from './routes/messages';
 import { organizationRoutes } from './routes/organizations';
 import { privateRoutes } from './routes/private';
 import { userRoutes } from './routes/users';
 
-export function createWebApi(deps: WebApiDeps, extra: { ops: Router; mountBeforeAuth?: [string, Router][] }): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
-  app.use(requestMetrics(deps.metrics));
-  app.use(extra.ops);
-  app.use(cors);
-  app.use(requestGuard);
-  for (const [path, router] of extra.mountBeforeAuth ?? []) app.use(path, router);
-
+/** Mount at the root of a server that handles errors with web-api/http/error-handler.ts. */
+export function createWebApi(deps: WebApiDeps): Router {
   const api = express.Router();
   // Clients send `{}` with Content-Type JSON even on GET/DELETE (spec §0); any JSON value is parsed, then validated.
   api.use(express.json({ limit: deps.options.bodyLimit, strict: false, type: ['application/json', 'application/*+json'] }));
@@ -38,9 +26,8 @@ export function createWebApi(deps: WebApiDeps, extra: { ops: Router; mountBefore
   api.use(authenticate(deps.authenticator, deps.rateLimiter, deps.metrics));
   api.use(flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps));
 
-  app.use('/v1', api);
-  app.use(api);
-  app.use(notFoundHandler);
-  app.use(errorHandler(deps.log));
-  return app;
+  const root = express.Router();
+  root.use('/v1', api);
+  root.use(api);
+  return root;
 }

@@ -1,0 +1,39 @@
+/** Which services `tributary start` runs, in which order, and which infrastructure each selection builds: pure, no server. */
+import type { Need } from '../core/service-descriptor';
+import { planInfrastructure } from './infrastructure-plan';
+import { SERVICE_NAMES, selectServices } from './service-registry';
+
+const planOf = (which: string) => planInfrastructure(selectServices(which).flatMap((d) => d.needs));
+const sorted = (parts: ReadonlySet<Need>) => [...parts].sort();
+
+it('`all` runs every service but the failover manager, the queue consumer first and the edges after it', () => {
+  expect(selectServices('all').map((d) => d.name)).toEqual(['message-backend', 'streaming-api', 'web-api']);
+  expect(SERVICE_NAMES).toEqual(['all', 'message-backend', 'streaming-api', 'web-api', 'failover-manager']);
+  expect(() => selectServices('everything')).toThrow('unknown service everything');
+});
+
+it('the message backend gets the queue, store, bus and leases, and no directory, presence, limits or ingress', () => {
+  const plan = planOf('message-backend');
+  expect(sorted(plan.parts)).toEqual(['bus', 'leases', 'queue', 'store']);
+  expect(plan).toMatchObject({ postgres: true, redis: true });
+});
+
+it.each(['web-api', 'streaming-api'])('%s gets the ingress, and the queue, bus and store it is built from, but no leases', (which) => {
+  const plan = planOf(which);
+  expect(sorted(plan.parts)).toEqual(['bus', 'directory', 'ingress', 'loginGuard', 'presence', 'queue', 'rateLimiter', 'store']);
+  expect(plan).toMatchObject({ postgres: true, redis: true });
+});
+
+it('`all` builds every part once', () => {
+  expect(sorted(planOf('all').parts)).toEqual(['bus', 'directory', 'ingress', 'leases', 'loginGuard', 'presence', 'queue', 'rateLimiter', 'store']);
+});
+
+it('the failover manager needs no shared infrastructure: neither Postgres nor Redis is opened for it', () => {
+  expect(planOf('failover-manager')).toEqual({ parts: new Set(), postgres: false, redis: false });
+  expect(selectServices('failover-manager')[0]).toMatchObject({ http: 'own', inAll: false });
+});
+
+it('a service that needs only the bus opens Redis but not Postgres; one that needs only the directory, the reverse', () => {
+  expect(planInfrastructure(['bus'])).toMatchObject({ postgres: false, redis: true });
+  expect(planInfrastructure(['directory'])).toMatchObject({ postgres: true, redis: false });
+});

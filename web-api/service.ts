@@ -1,0 +1,22 @@
+/** The web-api service: the Flowdock REST API at the root and under /v1. */
+import { Authenticator } from '../core/auth/authenticator';
+import { defineService } from '../core/service-descriptor';
+import { createWebApi } from './create-web-api';
+
+export const webApiService = defineService({
+  name: 'web-api',
+  summary: 'the REST API',
+  inAll: true,
+  needs: ['directory', 'store', 'ingress', 'bus', 'loginGuard', 'rateLimiter', 'presence'],
+  http: 'shared',
+  async start({ parts, config, metrics, log }) {
+    const router = createWebApi({
+      directory: parts.directory, store: parts.store, ingress: parts.ingress, bus: parts.bus,
+      authenticator: new Authenticator(parts.directory, { loginGuard: parts.loginGuard }),
+      rateLimiter: parts.rateLimiter, presence: parts.presence, metrics, log,
+      options: { bodyLimit: config.BODY_LIMIT, maxDepth: config.BODY_MAX_DEPTH, maxParams: config.BODY_MAX_PARAMS, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}) },
+    });
+    // Nothing of its own to drain: its requests end when the server closes, its posts when the ingress stops.
+    return { routes: [{ path: '/', router }], stop: async () => {} };
+  },
+});
