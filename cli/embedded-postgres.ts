@@ -4,8 +4,8 @@
  * the Postgres a running server started, and never stops a Postgres it did not start unless the
  * process that started it is provably gone (docs/adr/007-embedded-postgres-as-root.md).
  */
-import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Log } from '../core/log';
 import { CliFailure, fileSystemFailure } from './cli-failure';
@@ -13,12 +13,29 @@ import { othersCanReach, runnableBinaries, SYSTEM_DIR } from './embedded-binarie
 import { claimPort, initCluster, initialised, postgresUser, startPostmaster, stopPostmaster } from './embedded-cluster';
 import { alive, clearState, type EmbeddedState, postmasterOf, readState, writeState } from './embedded-state';
 
-/** Only reachable on 127.0.0.1; the password keeps other local users' tools out by accident, not by design. */
-const EMBEDDED_PASSWORD = 'tributary';
+/** The superuser password of clusters made before each got its own (docs/adr/007). */
+const LEGACY_PASSWORD = 'tributary';
+/** DATA_DIR/postgres-password: the cluster's superuser password, readable by its owner only. */
+const PASSWORD_FILE = 'postgres-password';
 /** How long a starting server waits for an admin command that holds the embedded Postgres. */
 const COMMAND_WAIT_MS = 30_000;
 
-export const embeddedUrl = (port: number): string => `postgres://postgres:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`;
+const embeddedUrl = (port: number, password: string): string => `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+
+/**
+ * The cluster's superuser password. Postgres listens on 127.0.0.1 with scram authentication, so
+ * this password is what keeps other local users out of every message and credential hash: it is
+ * random per cluster, in a file only its owner can read. A new cluster gets a new one; a cluster
+ * made before this file existed keeps the fixed password it was made with.
+ */
+function clusterPassword(dataDir: string, fresh: boolean): string {
+  const path = join(dataDir, PASSWORD_FILE);
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  if (!fresh) return LEGACY_PASSWORD;
+  const password = randomBytes(24).toString('base64url');
+  writeFileSync(path, `${password}\n`, { mode: 0o600 });
+  return password;
+}
 
 export interface EmbeddedDatabase {
   url: string;
@@ -44,7 +61,7 @@ function makeDir(dir: string): void {
   }
 }
 
-const reused = (state: EmbeddedState): EmbeddedDatabase => ({ url: embeddedUrl(state.port), stop: async () => {} });
+const reused = (dataDir: string, state: EmbeddedState): EmbeddedDatabase => ({ url: embeddedUrl(state.port, clusterPassword(dataDir, false)), stop: async () => {} });
 
 /** The Postgres the state file names, if it is running and is the one holding its cluster. */
 function running(state: EmbeddedState | null): EmbeddedState | null {
@@ -66,7 +83,7 @@ export async function openEmbeddedPostgres(options: { dataDir: string; port: num
     if (alive(state.ownerPid)) {
       if (role === 'command') {
         if (state.port !== options.port) log.debug({ port: state.port }, 'using the running server’s embedded Postgres port');
-        return reused(state);
+        return reused(dataDir, state);
       }
       if (state.owner === 'server') throw new CliFailure(`another Tributary (pid ${state.ownerPid}) is already running with DATA_DIR ${dataDir}; stop it first, or set DATA_DIR to another folder`);
       if (Date.now() > waitUntil) throw new CliFailure(`a tributary command (pid ${state.ownerPid}) has held the embedded Postgres of ${dataDir} for ${COMMAND_WAIT_MS / 1000} s; wait for it to finish and start again`);
@@ -81,7 +98,7 @@ export async function openEmbeddedPostgres(options: { dataDir: string; port: num
   const other = postmasterOf(databaseDir);
   if (other && alive(other.pid)) {
     // Running, but no state file says who started it: we cannot prove that nobody needs it.
-    if (role === 'command') return reused({ pid: other.pid, port: other.port, databaseDir, ownerPid: other.pid, owner: 'server' });
+    if (role === 'command') return reused(dataDir, { pid: other.pid, port: other.port, databaseDir, ownerPid: other.pid, owner: 'server' });
     throw new CliFailure(`a Postgres (pid ${other.pid}) that this Tributary did not start is running on ${databaseDir}; stop it (kill -INT ${other.pid}) and start again`);
   }
   return startOwn({ dataDir, databaseDir, port: options.port, role, log });
@@ -93,8 +110,9 @@ async function startOwn(o: { dataDir: string; databaseDir: string; port: number;
   const binaries = await runnableBinaries(o.log);
   const runAs = postgresUser();
   const logFile = join(o.dataDir, 'postgres.log');
-  const url = embeddedUrl(o.port);
   const fresh = !initialised(o.databaseDir);
+  const password = clusterPassword(o.dataDir, fresh);
+  const url = embeddedUrl(o.port, password);
   if (fresh) {
     const existed = existsSync(o.databaseDir);
     if (o.databaseDir.startsWith(`${SYSTEM_DIR}/`)) {
@@ -103,7 +121,7 @@ async function startOwn(o: { dataDir: string; databaseDir: string; port: number;
     }
     makeDir(o.databaseDir);
     try {
-      await initCluster(binaries, o.databaseDir, EMBEDDED_PASSWORD, runAs, logFile);
+      await initCluster(binaries, o.databaseDir, password, runAs, logFile);
     } catch (err) {
       // Leave no half-made cluster behind: the next start begins afresh.
       if (!existed) rmSync(o.databaseDir, { recursive: true, force: true });

@@ -1,6 +1,9 @@
 /** Flow references of a stream request (`filter`, the path), resolved through the access gate. */
-import { allowedFlowRef } from '../core/access/flow-gate';
+import { allowedFlowRefs } from '../core/access/flow-gate';
 import type { Directory, FlowAccess } from '../core/ports/directory';
+
+/** Most flows one stream may name, as many as one WebSocket subscribe frame. */
+export const MAX_STREAM_FLOWS = 500;
 
 /** Splits a `filter` query value (comma list; empty entries ignored). */
 export function parseFilter(filter: string | undefined): string[] {
@@ -18,7 +21,7 @@ export async function resolveFlowRefs(
   userId: number,
   refs: readonly string[],
 ): Promise<{ flows: FlowAccess[]; missing: string | null }> {
-  const views = await Promise.all(refs.map((ref) => allowedFlowRef(directory, userId, ref, 'read')));
+  const views = await allowedFlowRefs(directory, userId, refs, 'read');
   const flows = new Map<string, FlowAccess>();
   for (let i = 0; i < refs.length; i++) {
     const view = views[i];

@@ -8,7 +8,7 @@ import { AppError, errorAnswer, notFound, validationError } from '../core/errors
 import { flowChannel, userChannel } from '../core/messaging/channels';
 import { requestGuard } from '../infra/http/request-guard';
 import type { Connection } from './connection';
-import { parseFilter, resolveFlowRefs } from './flow-refs';
+import { MAX_STREAM_FLOWS, parseFilter, resolveFlowRefs } from './flow-refs';
 import { type HttpStreamMode, HttpStreamSink } from './http-stream-sink';
 import { type ResumeOutcome, type ResumeTarget, resumeChannel } from './resume';
 import { decodeCursor, encodeCursor } from './sse-cursor';
@@ -71,6 +71,7 @@ async function serveStream(ctx: StreamingContext, req: Request, res: Response, p
   const withUser = ['1', 'true'].includes(queryValue(query.user) ?? '');
   const refs = pathRef ? [pathRef] : parseFilter(queryValue(query.filter));
   if (refs.length === 0 && !withUser) return sendError(res, validationError({ filter: ["can't be blank unless user=1"] }));
+  if (refs.length > MAX_STREAM_FLOWS) return sendError(res, validationError({ filter: [`names more than ${MAX_STREAM_FLOWS} flows`] }));
   let resolved: Awaited<ReturnType<typeof resolveFlowRefs>>;
   // Taken before the access check: a revocation applied after it cuts this stream too (see below).
   const revocationMark = ctx.revocations.mark();

@@ -19,7 +19,9 @@ export function decodeCursor(header: string | undefined): Map<string, number> {
   if (!header || header.length > MAX_CURSOR_LENGTH) return out;
   const simple = /^([^:]+):(\d+)$/.exec(header.trim());
   if (simple) {
-    out.set(simple[1]!, Number(simple[2]));
+    const id = Number(simple[2]);
+    // Beyond any id the store can hold: unreadable, like any other bad cursor.
+    if (Number.isSafeInteger(id)) out.set(simple[1]!, id);
     return out;
   }
   try {

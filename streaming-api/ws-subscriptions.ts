@@ -1,5 +1,6 @@
 /** The WebSocket `subscribe` and `unsubscribe` frames: flows (through the access gate, with resume) and the user channel. */
-import { allowedFlowRef } from '../core/access/flow-gate';
+import { allowedFlowRefs } from '../core/access/flow-gate';
+import type { FlowAccess } from '../core/ports/directory';
 import { notFound } from '../core/errors';
 import { flowChannel, userChannel } from '../core/messaging/channels';
 import { cutConnection } from './access-revocations';
@@ -10,7 +11,10 @@ import { type ClientFrame, errorFrame } from './ws-protocol';
 type Frame<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;
 
 export async function subscribe(session: CommandSession, frame: Frame<'subscribe'>): Promise<void> {
-  const jobs = frame.flows.map((entry) => subscribeFlow(session, entry.flow, entry.since, frame.ref));
+  // Taken before the access check: a revocation applied after it cuts these subscriptions too (see below).
+  const revocationMark = session.ctx.revocations.mark();
+  const views = await allowedFlowRefs(session.ctx.deps.directory, session.user.id, frame.flows.map((entry) => entry.flow), 'read');
+  const jobs = frame.flows.map((entry, i) => subscribeFlow(session, entry.flow, views[i]!, entry.since, frame.ref, revocationMark));
   if (frame.user && !session.userSubscribed) {
     session.userSubscribed = true;
     jobs.push(
@@ -27,11 +31,15 @@ export async function subscribe(session: CommandSession, frame: Frame<'subscribe
 }
 
 /** Subscribes one flow, resuming after `since`; answers `subscribed` (after any backfill) or an error naming the flow. */
-async function subscribeFlow(session: CommandSession, ref: string, since: number | undefined, frameRef: string | number | undefined): Promise<void> {
+async function subscribeFlow(
+  session: CommandSession,
+  ref: string,
+  view: FlowAccess | null,
+  since: number | undefined,
+  frameRef: string | number | undefined,
+  revocationMark: number,
+): Promise<void> {
   const connection = session.connection!;
-  // Taken before the access check: a revocation applied after it cuts this subscription too (see below).
-  const revocationMark = session.ctx.revocations.mark();
-  const view = await allowedFlowRef(session.ctx.deps.directory, session.user.id, ref, 'read');
   if (!view) return session.send(errorFrame(notFound('flow'), frameRef, { flow: ref }));
   const flowId = view.flow.id;
   const path = `${view.organization.parameterizedName}/${view.flow.parameterizedName}`;

@@ -126,6 +126,21 @@ describe('streaming input', () => {
     client.ws.close();
   });
 
+  it('an HTTP stream naming more than 500 flows is 400; a Last-Event-ID beyond any id is ignored, not a 503', async () => {
+    const many = Array.from({ length: 501 }, (_, i) => `acme/nope-${i}`).join(',');
+    const tooMany = await raw(`/stream/flows?filter=${encodeURIComponent(many)}`, { auth: s.alice.auth });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.errors.filter).toEqual(['names more than 500 flows']);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = get(`${s.url}/stream/flows?filter=${s.flow.path}`, { headers: { authorization: s.alice.auth, accept: 'text/event-stream', 'last-event-id': `${s.flow.id}:99999999999999999999` } }, (res) => {
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', reject);
+    });
+    expect(status).toBe(200);
+  });
+
   it('an HTTP stream with NUL in its access_token is 400 before authentication', async () => {
     const status = await new Promise<number>((resolve, reject) => {
       get(`${s.url}/stream/flows/${s.flow.path}?access_token=%00`, (res) => {

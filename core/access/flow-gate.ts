@@ -62,6 +62,26 @@ export async function requireFlowRef(directory: Directory, userId: number, ref: 
   return access;
 }
 
+/** The ways a client names a flow: its id, `org/flow`, and the legacy `org:flow`. */
+function refsOf(access: FlowAccess): string[] {
+  const org = access.organization.parameterizedName;
+  const flow = access.flow.parameterizedName;
+  return [access.flow.id, `${org}/${flow}`, `${org}:${flow}`];
+}
+
+/**
+ * Many flow references at once (a WebSocket subscribe, a stream's `filter`), each resolved to a
+ * flow the caller may do `action` on, or null. One directory read whatever their number: every
+ * flow the caller may read or see is in their access list, so a long list of names that do not
+ * exist costs one query, not one per name.
+ */
+export async function allowedFlowRefs(directory: Directory, userId: number, refs: readonly string[], action: 'see' | 'read'): Promise<(FlowAccess | null)[]> {
+  if (refs.length <= 1) return Promise.all(refs.map((ref) => allowedFlowRef(directory, userId, ref, action)));
+  const byRef = new Map<string, FlowAccess>();
+  for (const access of await flowsAllowed(directory, userId, action)) for (const ref of refsOf(access)) byRef.set(ref, access);
+  return refs.map((ref) => byRef.get(ref.trim()) ?? null);
+}
+
 /**
  * The other side of a private conversation, if the caller may talk to (and read with) them:
  * somebody else who shares an organization with the caller. Null otherwise.
