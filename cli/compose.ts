@@ -8,7 +8,7 @@ import type { Config } from '../core/config';
 import type { Log } from '../core/log';
 import { MessageIngress } from '../core/messaging/message-ingress';
 import { createMetrics, type Metrics } from '../core/metrics';
-import type { Need, ReadinessCheck, RunningService, ServiceDescriptor, ServiceParts } from '../core/service-descriptor';
+import type { DependencyCheck, Need, RunningService, ServiceDescriptor, ServiceParts } from '../core/service-descriptor';
 import { CliFailure } from './cli-failure';
 import { createHttpHost, upgradeDispatcher } from './http-host';
 import type { Infrastructure } from './infrastructure';
@@ -119,10 +119,8 @@ export async function composeServices(descriptors: readonly ServiceDescriptor[],
       started.push(await descriptor.start(ctx));
     }
     if (descriptors.some((d) => d.http === 'shared')) {
-      const readiness: Record<string, ReadinessCheck> = {};
-      const pool = infra.pool;
-      if (pool) readiness.postgres = async () => void (await pool.query('SELECT 1'));
-      for (const s of started) Object.assign(readiness, s.readiness);
+      const readiness: Record<string, DependencyCheck> = { ...infra.readiness };
+      for (const s of started) for (const [name, check] of Object.entries(s.readiness ?? {})) readiness[name] = { check, required: true };
       const app = createHttpHost({ metrics, readiness, isDraining: () => draining, log, mounts: started.flatMap((s) => s.routes ?? []) });
       server = createServer(app);
       server.on('upgrade', upgradeDispatcher(started.flatMap((s) => s.upgrades ?? [])));
