@@ -8,9 +8,10 @@ import type { Config } from '../core/config';
 import type { Log } from '../core/log';
 import { MessageIngress } from '../core/messaging/message-ingress';
 import { createMetrics, type Metrics } from '../core/metrics';
-import type { Need, ReadinessCheck, RunningService, ServiceDescriptor, ServiceParts } from '../core/service-descriptor';
+import type { DependencyCheck, Need, RunningService, ServiceDescriptor, ServiceParts } from '../core/service-descriptor';
 import { CliFailure } from './cli-failure';
 import { createHttpHost, upgradeDispatcher } from './http-host';
+import { ListenFailure, listen } from '../infra/http/listen';
 import type { Infrastructure } from './infrastructure';
 import { type InfrastructurePlan, planInfrastructure } from './infrastructure-plan';
 
@@ -71,22 +72,6 @@ async function drain(steps: readonly (() => Promise<void>)[], log: Log): Promise
   if (failure) throw failure;
 }
 
-/** One sentence for a port we cannot listen on. */
-function listenFailure(err: unknown, config: Config): unknown {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return new CliFailure(`port ${config.PORT} is already in use; set PORT to a free port`);
-  if (code === 'EACCES') return new CliFailure(`port ${config.PORT} needs privileges this user lacks; set PORT to a port above 1023`);
-  if (code === 'EADDRNOTAVAIL') return new CliFailure(`HOST ${config.HOST} is not an address of this machine; set HOST to one (0.0.0.0 for all)`);
-  return err;
-}
-
-function listen(server: Server, config: Config): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (err) => reject(listenFailure(err, config)));
-    server.listen(config.PORT, config.HOST, resolve);
-  });
-}
-
 /** Starts `descriptors` in order; resolves once the shared server (if any) listens. A failure part-way stops what started. */
 export async function composeServices(descriptors: readonly ServiceDescriptor[], options: ComposeOptions): Promise<Composition> {
   const { config, log, env = process.env } = options;
@@ -119,19 +104,18 @@ export async function composeServices(descriptors: readonly ServiceDescriptor[],
       started.push(await descriptor.start(ctx));
     }
     if (descriptors.some((d) => d.http === 'shared')) {
-      const readiness: Record<string, ReadinessCheck> = {};
-      const pool = infra.pool;
-      if (pool) readiness.postgres = async () => void (await pool.query('SELECT 1'));
-      for (const s of started) Object.assign(readiness, s.readiness);
+      const readiness: Record<string, DependencyCheck> = { ...infra.readiness };
+      for (const s of started) for (const [name, check] of Object.entries(s.readiness ?? {})) readiness[name] = { check, required: true };
       const app = createHttpHost({ metrics, readiness, isDraining: () => draining, log, mounts: started.flatMap((s) => s.routes ?? []) });
       server = createServer(app);
       server.on('upgrade', upgradeDispatcher(started.flatMap((s) => s.upgrades ?? [])));
-      await listen(server, config);
+      await listen(server, config.PORT, config.HOST);
     }
   } catch (err) {
     await stopAll().catch(() => {});
     await infra.close();
-    throw err;
+    // A busy port, the shared server's or a service's own (the failover manager's), is one line for the user.
+    throw err instanceof ListenFailure ? new CliFailure(err.message) : err;
   }
 
   const address = server?.address();

@@ -32,7 +32,7 @@ async function build(plan: InfrastructurePlan): Promise<Infrastructure> {
   const parts: InfrastructureParts = {};
   if (plan.parts.has('bus')) parts.bus = new InProcessBus();
   if (plan.parts.has('presence')) parts.presence = new InProcessPresence({ ttlMs: 1000 });
-  return { mode: 'embedded', pool: null, parts, close: async () => void events.push('infra closed') };
+  return { mode: 'embedded', pool: null, parts, readiness: {}, close: async () => void events.push('infra closed') };
 }
 
 /** A service that records its start and stop, serves `GET <path>/who` with its name, and reports the part names it was handed. */
@@ -71,11 +71,35 @@ it('serves every service on one port beside /health, /ready and /metrics; a serv
 it('/ready runs the checks every service adds and names the one that fails', async () => {
   let healthy = true;
   running = await compose([recorder('worker', '/', [], { ready: async () => { if (!healthy) throw new Error('queue unreachable'); } })]);
-  expect(await (await get(running, '/ready')).json()).toEqual({ status: 'ready', checks: { worker: 'ok' } });
+  expect(await (await get(running, '/ready')).json()).toEqual({ status: 'ready', checks: { worker: { state: 'up' } } });
   healthy = false;
   const down = await get(running, '/ready');
   expect(down.status).toBe(503);
-  expect(await down.json()).toEqual({ status: 'not ready', checks: { worker: 'queue unreachable' } });
+  expect(await down.json()).toEqual({ status: 'not ready', checks: { worker: { state: 'down', error: 'queue unreachable' } } });
+});
+
+it('/ready reports each dependency of the infrastructure: an optional one down keeps it ready, a required one that hangs is down within a second', async () => {
+  let hang = false;
+  const withDependencies = async (plan: InfrastructurePlan): Promise<Infrastructure> => ({
+    ...(await build(plan)),
+    readiness: {
+      zookeeper: { required: false, check: async () => { throw new Error('not connected'); } },
+      redis: { required: true, check: () => (hang ? new Promise<void>(() => {}) : Promise.resolve()) },
+    },
+  });
+  running = await composeServices([recorder('worker', '/', [])], { config, log: silentLog(), build: withDependencies });
+  const ready = await get(running, '/ready');
+  expect(ready.status).toBe(200);
+  expect(await ready.json()).toEqual({
+    status: 'ready',
+    checks: { zookeeper: { state: 'down', error: 'not connected', required: false }, redis: { state: 'up' } },
+  });
+  hang = true;
+  const started = Date.now();
+  const down = await get(running, '/ready');
+  expect(Date.now() - started).toBeLessThan(2500);
+  expect(down.status).toBe(503);
+  expect((await down.json()).checks.redis).toEqual({ state: 'down', error: 'no answer within 1000 ms' });
 });
 
 it('a service that fails to start stops those already started and closes the infrastructure', async () => {

@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import express, { type Express } from 'express';
 import type { Log } from '../core/log';
 import type { Metrics } from '../core/metrics';
-import type { HttpMount, ReadinessCheck, UpgradeRoute } from '../core/service-descriptor';
+import type { DependencyCheck, HttpMount, UpgradeRoute } from '../core/service-descriptor';
 import { opsRoutes } from '../infra/http/ops-routes';
 import { requestGuard } from '../infra/http/request-guard';
 import { requestMetrics } from '../infra/http/request-metrics';
@@ -17,7 +17,7 @@ import { errorHandler, notFoundHandler } from '../web-api/http/error-handler';
 
 export interface HttpHostOptions {
   metrics: Metrics;
-  readiness: Record<string, ReadinessCheck>;
+  readiness: Record<string, DependencyCheck>;
   isDraining: () => boolean;
   log: Log;
   mounts: readonly HttpMount[];

@@ -4,7 +4,6 @@
  * Embedded mode (no DATABASE_URL/REDIS_URL) uses embedded Postgres and the in-process bus and queue; full mode uses the servers the URLs point at, or with ZOOKEEPER_CONNECT
  * the Redis master the failover managers publish, following it through failovers.
  */
-import type { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { LoginGuard } from '../core/auth/login-guard';
 import type { Config } from '../core/config';
@@ -15,7 +14,7 @@ import { InProcessWorkQueue } from '../core/in-process/in-process-work-queue';
 import type { Log } from '../core/log';
 import { PasswordHasher } from '../core/passwords';
 import type { RateLimiter } from '../core/ports/rate-limiter';
-import type { ServiceParts } from '../core/service-descriptor';
+import type { DependencyCheck, ServiceParts } from '../core/service-descriptor';
 import { mirrorLeasesTo } from '../infra/mongo/mongo-fenced-leases';
 import { MongoMessageStore } from '../infra/mongo/mongo-message-store';
 import { PostgresDirectory } from '../infra/postgres/directory/postgres-directory';
@@ -24,6 +23,8 @@ import { PostgresMessageStore } from '../infra/postgres/postgres-message-store';
 import { PostgresShardLeases } from '../infra/postgres/postgres-shard-leases';
 import { discoverRedis } from '../infra/redis/discovered-redis';
 import { RedisBus } from '../infra/redis/redis-bus';
+import { connectByUrl, type RedisConnect } from '../infra/redis/redis-client';
+import { logConnections } from '../infra/redis/redis-connection-log';
 import { RedisPresence } from '../infra/redis/redis-presence';
 import { RedisRateLimiter } from '../infra/redis/redis-rate-limiter';
 import { RedisWorkQueue } from '../infra/redis/redis-work-queue';
@@ -43,6 +44,8 @@ export interface Infrastructure {
   pool: Pool | null;
   /** Exactly the parts of the plan (but the ingress). */
   parts: InfrastructureParts;
+  /** What /ready reports: each server opened (postgres, redis, zookeeper), by name. */
+  readiness: Record<string, DependencyCheck>;
   close(): Promise<void>;
 }
 
@@ -70,8 +73,11 @@ async function assemble(config: Config, log: Log, { allowEmbedded, plan }: Infra
   if (plan.redis && !config.REDIS_URL && !config.ZOOKEEPER_CONNECT && !allowEmbedded) {
     throw new CliFailure('REDIS_URL or ZOOKEEPER_CONNECT is required when a service runs on its own (only `start all` can use the in-process bus)');
   }
+  const readiness: Record<string, DependencyCheck> = {};
   const postgres = plan.postgres ? await openPostgres(config, log, closers) : null;
-  const redis = plan.redis ? await redisConnection(config, log, closers) : null;
+  if (postgres) readiness.postgres = { required: true, check: async () => void (await postgres.pool.query('SELECT 1')) };
+  const connect = plan.redis ? await redisConnection(config, log, closers, readiness) : null;
+  const redis = connect ? { connect } : null;
   const wanted = plan.parts;
   const parts: InfrastructureParts = {};
   let mongo: MongoMessageStore | null = null;
@@ -116,6 +122,7 @@ async function assemble(config: Config, log: Log, { allowEmbedded, plan }: Infra
     mode: (config.REDIS_URL || config.ZOOKEEPER_CONNECT) && config.DATABASE_URL ? 'full' : 'embedded',
     pool: postgres?.pool ?? null,
     parts,
+    readiness,
     async close() {
       for (const close of closers) await close().catch((err: unknown) => log.warn({ err }, 'error while closing'));
     },
@@ -145,14 +152,41 @@ async function openPostgres(config: Config, log: Log, closers: Closers): Promise
   return { url, pool };
 }
 
-/** How the Redis parts connect: REDIS_URL, or the master ZooKeeper names; null for the in-process stand-ins. */
-async function redisConnection(config: Config, log: Log, closers: Closers): Promise<{ url: string } | { connect: () => Redis } | null> {
+/**
+ * How the Redis parts connect: REDIS_URL, or the master ZooKeeper names; null for the in-process
+ * stand-ins. Every client's connection trouble is logged as one story (redis-connection-log.ts),
+ * and /ready gets a `redis` check (and `zookeeper`, which the process can do without for a while).
+ */
+async function redisConnection(config: Config, log: Log, closers: Closers, readiness: Record<string, DependencyCheck>): Promise<RedisConnect | null> {
+  const timeoutMs = config.REDIS_COMMAND_TIMEOUT_MS;
+  let connect: RedisConnect;
   if (config.ZOOKEEPER_CONNECT) {
     if (config.REDIS_URL) log.warn({ zookeeper: config.ZOOKEEPER_CONNECT }, 'both REDIS_URL and ZOOKEEPER_CONNECT are set; using the master from ZooKeeper');
-    const discovered = await discoverRedis(config.ZOOKEEPER_CONNECT, log);
+    const discovered = await discoverRedis(config.ZOOKEEPER_CONNECT, log, { commandTimeoutMs: timeoutMs });
     // Last, after the Redis clients have closed: nothing should move them while they quit.
     closers.push(async () => discovered.close());
-    return { connect: discovered.connect };
+    readiness.zookeeper = {
+      required: false,
+      check: async () => {
+        if (!discovered.discovery.isConnected) throw new Error(`not connected; keeping the last known Redis master ${discovered.endpoint.current().host}:${discovered.endpoint.current().port}`);
+      },
+    };
+    connect = discovered.connect;
+  } else if (config.REDIS_URL) {
+    connect = connectByUrl(config.REDIS_URL, timeoutMs);
+  } else {
+    return null;
   }
-  return config.REDIS_URL ? { url: config.REDIS_URL } : null;
+  const logged = logConnections(connect, log.child({ component: 'redis' }));
+  // A connection of its own, so that /ready says whether a command gets through now.
+  const probe = logged({ connectionName: `${config.REDIS_PREFIX}ready-probe` });
+  closers.unshift(async () => probe.disconnect());
+  readiness.redis = {
+    required: true,
+    check: async () => {
+      if (probe.status !== 'ready') throw new Error(`not connected (${probe.status})`);
+      await probe.ping();
+    },
+  };
+  return logged;
 }

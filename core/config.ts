@@ -17,6 +17,8 @@ export const configSchema = z.object({
   DATA_DIR: z.string().default('.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().positive().default(54329),
   REDIS_PREFIX: z.string().default('trib:'),
+  /** Longest wait for one Redis reply (queued while reconnecting, or sent to a stopped server) before a request answers 503. */
+  REDIS_COMMAND_TIMEOUT_MS: int(3000),
   SHARDS: int(16),
   PERSIST_TIMEOUT_MS: int(5000),
   BATCH_MAX: int(500),

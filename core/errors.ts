@@ -51,6 +51,16 @@ export const unauthenticated = (why = 'Authentication required'): AppError => ne
 
 export const forbidden = (why: string): AppError => new AppError('FORBIDDEN', why);
 
+/** Seconds a client is told to wait after a dependency failed: a Redis failover completes within them. */
+export const UNAVAILABLE_RETRY_AFTER_S = 2;
+
+/**
+ * A dependency (Redis, ZooKeeper) did not answer in time: 503 with Retry-After, whatever the
+ * transport. The message names the dependency only; the cause is the operator's to log.
+ */
+export const unavailable = (dependency: string): AppError =>
+  new AppError('UNAVAILABLE', `${dependency} is unavailable; retry in ${UNAVAILABLE_RETRY_AFTER_S} s`, undefined, UNAVAILABLE_RETRY_AFTER_S);
+
 /** Raised by a store when a unique key (conversation id or uuid) is already taken. */
 export class StoreConflictError extends Error {
   constructor(message: string) {

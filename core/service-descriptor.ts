@@ -40,6 +40,13 @@ export type Need = keyof ServiceParts;
 /** A readiness probe: resolves when the dependency answers; its error message is shown by /ready. */
 export type ReadinessCheck = () => Promise<void>;
 
+/** A dependency /ready reports: its probe, and whether the process is unready while it is down. */
+export interface DependencyCheck {
+  check: ReadinessCheck;
+  /** False for one the process works without for a while (ZooKeeper: the last known Redis master is kept). */
+  required: boolean;
+}
+
 /** What a service is started with. */
 export interface ServiceContext<N extends Need = Need> {
   /** Exactly the parts the descriptor listed in `needs`. */

@@ -1,5 +1,6 @@
 /** Automatic failover against real ZooKeeper and redis-server processes, with managers in-process. */
 import { Redis } from 'ioredis';
+import type { Gauge } from 'prom-client';
 import { readHistory } from './failover-znodes';
 import { parseReplicationInfo } from './node-checker';
 import { type Scenario, sentences, startScenario, waitFor, waitForRecord } from './testing/harness';
@@ -33,6 +34,15 @@ test('initial discovery writes epoch 1 with the running master, and exactly one 
   const leaders = await waitFor('statuses', () => (s!.managers.every((m) => m.loop.status().leader) ? s!.managers.map((m) => m.loop.status()) : null));
   expect(leaders.filter((st) => st.isLeader)).toHaveLength(1);
   expect(new Set(leaders.map((st) => st.leader)).size).toBe(1);
+  // Every manager's metrics say who is master and that ZooKeeper is there; no failover yet, counted as 0.
+  const value = async (gauge: Gauge, node?: string) =>
+    (await gauge.get()).values.find((v) => node === undefined || v.labels.node === node)?.value;
+  for (const m of s.managers) {
+    await waitFor(`${m.managerId}'s master gauge`, async () => (await value(m.metrics.master, s!.master)) === 1);
+    expect(await Promise.all(s.replicas.map((r) => value(m.metrics.master, r)))).toEqual([0, 0]);
+    expect(await value(m.metrics.zookeeperConnected)).toBe(1);
+    expect((await m.metrics.failovers.get()).values.map((v) => [v.labels.kind, v.value])).toEqual([['automatic', 0], ['manual', 0]]);
+  }
 });
 
 test('master SIGKILL: the replica with the highest offset is promoted, the other repointed; the old master restarted is demoted', async () => {

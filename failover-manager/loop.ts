@@ -85,6 +85,7 @@ export class FailoverLoop {
     const now = Date.now();
     await checker.checkAll(now);
     for (const [node, o] of Object.entries(checker.observations())) metrics.nodeUp.set({ node }, o.up ? 1 : 0);
+    metrics.zookeeperConnected.set(coordinator.isConnected ? 1 : 0);
     let snapshot: CoordinatorSnapshot;
     try {
       snapshot = await coordinator.snapshot();
@@ -95,7 +96,10 @@ export class FailoverLoop {
     }
     this.snapshot = snapshot;
     metrics.isLeader.set(snapshot.isLeader ? 1 : 0);
-    if (snapshot.record) metrics.epoch.set(snapshot.record.value.epoch);
+    if (snapshot.record) {
+      metrics.epoch.set(snapshot.record.value.epoch);
+      for (const node of checker.nodes) metrics.master.set({ node }, node === snapshot.record.value.master ? 1 : 0);
+    }
     await this.publishView(now);
     if (!snapshot.isLeader) return `following leader ${snapshot.leaderId}; master ${snapshot.record?.value.master ?? 'not recorded yet'}`;
     const plan = decide({

@@ -29,7 +29,7 @@ export type ManagerSettings = Pick<
 
 export function createFailoverManager(settings: ManagerSettings, log: Log): FailoverManager {
   const managerId = settings.MANAGER_ID;
-  const metrics = createFailoverMetrics();
+  const metrics = createFailoverMetrics(settings.REDIS_NODES);
   const checker = new NodeChecker(settings.REDIS_NODES, { timeoutMs: settings.CHECK_TIMEOUT_MS, downAfterChecks: settings.DOWN_AFTER_CHECKS });
   let loop: FailoverLoop | null = null;
   const coordinator = new Coordinator({

@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import { defineService } from '../core/service-descriptor';
+import { listen } from '../infra/http/listen';
 import { loadFailoverConfig } from './config';
 import { createFailoverManager } from './manager';
 
@@ -18,17 +19,11 @@ export const failoverManagerService = defineService({
     const config = loadFailoverConfig(env);
     const log = parent.child({ managerId: config.MANAGER_ID });
     const manager = createFailoverManager(config, log);
-    manager.start();
     const server = createServer(manager.app);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.PORT, config.HOST, resolve);
-      });
-    } catch (err) {
-      await manager.stop();
-      throw err;
-    }
+    // Listen first: a manager must never join the election (and possibly lead) without its
+    // /status, /metrics and /promote. A busy port ends the start before ZooKeeper is touched.
+    await listen(server, config.PORT, config.HOST);
+    manager.start();
     log.info({ port: config.PORT, nodes: config.REDIS_NODES }, 'failover manager listening');
     return {
       async stop() {

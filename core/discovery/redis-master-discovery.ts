@@ -46,6 +46,8 @@ export class RedisMasterDiscovery {
   private readonly path: string;
   private readonly retryDelayMs: number;
   private closed = false;
+  /** Whether the session is connected now: /ready reports it (the last known master is kept either way). */
+  private connected = false;
   private started: Promise<void> | null = null;
 
   constructor(private readonly options: RedisMasterDiscoveryOptions) {
@@ -61,6 +63,11 @@ export class RedisMasterDiscovery {
   /** The newest record seen, or null before the first. */
   current(): MasterRecord | null {
     return this.record;
+  }
+
+  /** True while a ZooKeeper session is open and connected; false while connecting, disconnected or expired. */
+  get isConnected(): boolean {
+    return this.connected && !this.closed;
   }
 
   /** Registers a listener for every accepted record (the first one included). */
@@ -102,6 +109,7 @@ export class RedisMasterDiscovery {
           return;
         }
         this.session = session;
+        this.connected = true;
         session.onState((state) => this.sessionOnState(session, state.name));
         if (attempts > 0) this.options.log.info({ attempts }, 'ZooKeeper session open again; re-reading the Redis master');
         await this.read(session);
@@ -119,6 +127,7 @@ export class RedisMasterDiscovery {
 
   private sessionOnState(session: DiscoverySession, state: string): void {
     if (session !== this.session || this.closed) return;
+    this.connected = state === 'SYNC_CONNECTED';
     if (state === 'SYNC_CONNECTED') {
       // Watches survive a reconnect within the session, but a change may have raced the gap.
       this.read(session).catch((err) => this.readFailed(session, err));
@@ -134,6 +143,7 @@ export class RedisMasterDiscovery {
     if (session !== this.session || this.closed) return;
     session.close();
     this.session = null;
+    this.connected = false;
     this.started = this.openSession();
   }
 

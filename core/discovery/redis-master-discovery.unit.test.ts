@@ -109,6 +109,25 @@ describe('RedisMasterDiscovery', () => {
     expect(zk.sessions).toHaveLength(2);
   });
 
+  it('says whether its ZooKeeper session is connected (for /ready), through a disconnect and an expiry', async () => {
+    expect(discovery.isConnected).toBe(false);
+    zk.set(record('127.0.0.1:7001', 1));
+    await discovery.waitForMaster(1000);
+    expect(discovery.isConnected).toBe(true);
+    zk.sessions[0]!.emit('DISCONNECTED');
+    expect(discovery.isConnected).toBe(false);
+    zk.sessions[0]!.emit('SYNC_CONNECTED');
+    expect(discovery.isConnected).toBe(true);
+    zk.reachable = false;
+    zk.sessions[0]!.emit('EXPIRED');
+    expect(discovery.isConnected).toBe(false);
+    zk.reachable = true;
+    const until = Date.now() + 1000;
+    while (!discovery.isConnected && Date.now() < until) await tick();
+    expect(discovery.isConnected).toBe(true);
+    expect(discovery.current()?.master).toBe('127.0.0.1:7001');
+  });
+
   it('times out with a message that names the path', async () => {
     await expect(discovery.waitForMaster(50)).rejects.toThrow(FAILOVER_PATHS.master);
   });

@@ -1,9 +1,9 @@
 /** Redis connections that follow the master the failover managers publish in ZooKeeper (ZOOKEEPER_CONNECT). */
-import type { Redis } from 'ioredis';
 import { parseAddress } from '../../core/discovery/master-record';
 import { RedisMasterDiscovery } from '../../core/discovery/redis-master-discovery';
 import type { Log } from '../../core/log';
 import { ZookeeperSession } from '../zookeeper/zookeeper-session';
+import type { RedisConnect } from './redis-client';
 import { RedisEndpoint } from './redis-endpoint';
 
 /** How long a service waits at start for a first master record before it gives up. */
@@ -16,7 +16,7 @@ export interface DiscoveredRedis {
   discovery: RedisMasterDiscovery;
   endpoint: RedisEndpoint;
   /** A new ioredis client on the current master that moves with it. */
-  connect(): Redis;
+  connect: RedisConnect;
   close(): void;
 }
 
@@ -24,7 +24,7 @@ export interface DiscoveredRedis {
  * Starts discovery on `connectString`, waits (logging) for the first master record and returns
  * an endpoint bound to it: every later record moves every client made through `connect`.
  */
-export async function discoverRedis(connectString: string, log: Log, options: { waitMs?: number } = {}): Promise<DiscoveredRedis> {
+export async function discoverRedis(connectString: string, log: Log, options: { waitMs?: number; commandTimeoutMs?: number } = {}): Promise<DiscoveredRedis> {
   const waitMs = options.waitMs ?? DEFAULT_WAIT_MS;
   const discovery = new RedisMasterDiscovery({
     connect: () => ZookeeperSession.connect(connectString, { connectTimeoutMs: 3000, sessionTimeoutMs: 4000 }),
@@ -44,7 +44,7 @@ export async function discoverRedis(connectString: string, log: Log, options: { 
   } finally {
     clearInterval(ticker);
   }
-  const endpoint = new RedisEndpoint(parseAddress(first.master));
+  const endpoint = new RedisEndpoint(parseAddress(first.master), options.commandTimeoutMs);
   discovery.onChange((record, previous) => {
     if (endpoint.moveTo(parseAddress(record.master))) {
       log.warn({ master: record.master, epoch: record.epoch, previous: previous?.master ?? null }, 'Redis master changed; moving every connection');
@@ -55,7 +55,7 @@ export async function discoverRedis(connectString: string, log: Log, options: { 
   return {
     discovery,
     endpoint,
-    connect: () => endpoint.client(),
+    connect: (connectionOptions) => endpoint.client(connectionOptions),
     close: () => discovery.close(),
   };
 }

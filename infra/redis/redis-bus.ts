@@ -1,13 +1,15 @@
 /** RedisBus: the Bus over Redis pub/sub, shared by every process (web-api, message-backend, streaming-api). */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Bus, BusHandler, Subscription } from '../../core/ports/bus';
+import { connectByUrl, type RedisConnect } from './redis-client';
+import { onRedis } from './redis-outage';
 
 /** Options for {@link RedisBus}. */
 export interface RedisBusOptions {
   /** Used when `connect` is not given. */
   url?: string;
-  /** Opens the publisher connection; the subscriber is its `duplicate()`. The bus owns and closes both. */
-  connect?: () => Redis;
+  /** Opens the publisher and the subscriber connection. The bus owns and closes both. */
+  connect?: RedisConnect;
   /** Prepended to every channel, so that deployments and test files stay apart. Default `trib:`. */
   prefix?: string;
   /** Called when a handler throws; the others still receive the event. Default: log. */
@@ -49,10 +51,11 @@ export class RedisBus implements Bus {
   private closed = false;
 
   constructor(options: RedisBusOptions = {}) {
-    this.pub = options.connect?.() ?? new Redis(options.url ?? 'redis://127.0.0.1:6379');
+    const connect = options.connect ?? connectByUrl(options.url ?? 'redis://127.0.0.1:6379');
+    this.pub = connect();
     this.prefix = options.prefix ?? 'trib:';
     // Named, so that operators (and tests) can tell a node's subscriber apart in CLIENT LIST.
-    this.sub = this.pub.duplicate({ connectionName: `${this.prefix}bus-sub` });
+    this.sub = connect({ connectionName: `${this.prefix}bus-sub` });
     this.onHandlerError = options.onHandlerError ?? ((error, channel) => console.error(`bus handler failed on ${channel}`, error));
     this.onResubscribed = options.onResubscribed ?? (() => {});
     this.sub.on('messageBuffer', (channel: Buffer, payload: Buffer) => this.dispatch(channel, payload));
@@ -63,7 +66,7 @@ export class RedisBus implements Bus {
   }
 
   async publish(channel: string, payload: Buffer | string): Promise<void> {
-    await this.pub.publish(this.prefix + channel, payload);
+    await onRedis(this.pub.publish(this.prefix + channel, payload));
   }
 
   async subscribe(channel: string, handler: BusHandler): Promise<Subscription> {
@@ -71,7 +74,7 @@ export class RedisBus implements Bus {
     const key = this.prefix + channel;
     let state = this.channels.get(key);
     if (!state) {
-      state = { name: channel, handlers: new Set(), confirmed: this.sub.subscribe(key).then(() => {}) };
+      state = { name: channel, handlers: new Set(), confirmed: onRedis(this.sub.subscribe(key)).then(() => {}) };
       this.channels.set(key, state);
     }
     // Wrapped so that one function subscribed twice is two independent subscriptions.

@@ -2,15 +2,7 @@
 import { createConnection, type Socket } from 'node:net';
 import { AbstractConnector, Redis, type RedisOptions } from 'ioredis';
 import type { HostPort } from '../../core/discovery/master-record';
-
-/** Longest pause between reconnect attempts: after a move, a client waiting to retry tries the new master within this. */
-const MAX_RETRY_DELAY_MS = 200;
-/**
- * Reconnect attempts a queued command survives before it fails (about 7 s at the delays above):
- * longer than a failover, so commands issued meanwhile run on the new master, yet bounded, so
- * a master that never comes back turns into errors (503 at the edge) instead of hangs.
- */
-const MAX_RETRIES_PER_REQUEST = 40;
+import { type ConnectionOptions, clientDefaults, DEFAULT_COMMAND_TIMEOUT_MS, quiet } from './redis-client';
 
 /**
  * Holds the current master's address and creates ioredis clients whose every (re)connect goes to
@@ -25,7 +17,10 @@ export class RedisEndpoint {
   private readonly sockets = new Set<Socket>();
   private readonly Connector: RedisOptions['Connector'];
 
-  constructor(initial: HostPort) {
+  constructor(
+    initial: HostPort,
+    private readonly commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
+  ) {
     this.target = { ...initial };
     const endpoint = this;
     this.Connector = class EndpointConnector extends AbstractConnector {
@@ -63,14 +58,9 @@ export class RedisEndpoint {
     return true;
   }
 
-  /** A new client that follows the endpoint. `options` may name the connection, but not its address. */
-  client(options: Omit<RedisOptions, 'host' | 'port' | 'path' | 'Connector'> = {}): Redis {
-    return new Redis({
-      retryStrategy: (times) => Math.min(times * 50, MAX_RETRY_DELAY_MS),
-      maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
-      ...options,
-      Connector: this.Connector,
-    });
+  /** A new client that follows the endpoint, with the process's shared settings (redis-client.ts). */
+  client(options: ConnectionOptions = {}): Redis {
+    return quiet(new Redis({ ...clientDefaults(this.commandTimeoutMs), ...options, Connector: this.Connector }));
   }
 
   private open(): Socket {

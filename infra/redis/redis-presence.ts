@@ -1,6 +1,8 @@
 /** RedisPresence: who was last active in each flow, shared by every process, with a TTL. */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Presence } from '../../core/ports/presence';
+import { connectByUrl, type RedisConnect } from './redis-client';
+import { asRedisFailure, onRedis } from './redis-outage';
 
 /** Options for {@link RedisPresence}. */
 export interface RedisPresenceOptions {
@@ -9,7 +11,7 @@ export interface RedisPresenceOptions {
   /** Used when `connect` is not given. */
   url?: string;
   /** Opens the connection; the presence store owns and closes it. */
-  connect?: () => Redis;
+  connect?: RedisConnect;
   /** Prepended to every key (`${prefix}presence:${flowId}`). Default `trib:`. */
   prefix?: string;
   /** Clock in ms; injectable for tests. */
@@ -28,7 +30,7 @@ export class RedisPresence implements Presence {
   private readonly now: () => number;
 
   constructor(options: RedisPresenceOptions) {
-    this.redis = options.connect?.() ?? new Redis(options.url ?? 'redis://127.0.0.1:6379');
+    this.redis = (options.connect ?? connectByUrl(options.url ?? 'redis://127.0.0.1:6379'))();
     this.prefix = options.prefix ?? 'trib:';
     this.ttlMs = options.ttlMs;
     this.now = options.now ?? Date.now;
@@ -36,13 +38,13 @@ export class RedisPresence implements Presence {
 
   async touch(flowId: string, userId: number, at: number): Promise<void> {
     const key = this.key(flowId);
-    const replies = await this.redis.multi().hset(key, String(userId), String(at)).pexpire(key, this.ttlMs).exec();
-    for (const [error] of replies ?? []) if (error) throw error;
+    const replies = await onRedis(this.redis.multi().hset(key, String(userId), String(at)).pexpire(key, this.ttlMs).exec());
+    for (const [error] of replies ?? []) if (error) throw asRedisFailure(error);
   }
 
   async lastActivity(flowId: string): Promise<Map<number, number>> {
     const key = this.key(flowId);
-    const fields = await this.redis.hgetall(key);
+    const fields = await onRedis(this.redis.hgetall(key));
     const oldest = this.now() - this.ttlMs;
     const present = new Map<number, number>();
     const stale: string[] = [];
@@ -53,12 +55,12 @@ export class RedisPresence implements Presence {
     }
     // A touch landing between HGETALL and HDEL can be dropped; the user's next touch restores it,
     // which presence tolerates better than the cost of a script on every read.
-    if (stale.length > 0) await this.redis.hdel(key, ...stale);
+    if (stale.length > 0) await onRedis(this.redis.hdel(key, ...stale));
     return present;
   }
 
   async forget(flowId: string, userId: number): Promise<void> {
-    await this.redis.hdel(this.key(flowId), String(userId));
+    await onRedis(this.redis.hdel(this.key(flowId), String(userId)));
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,8 @@
 /** RedisRateLimiter: the fixed-window RateLimiter shared by every web-api process. */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { RateDecision, RateLimiter } from '../../core/ports/rate-limiter';
+import { connectByUrl, type RedisConnect } from './redis-client';
+import { asRedisFailure, onRedis } from './redis-outage';
 
 /** Options for {@link RedisRateLimiter}. */
 export interface RedisRateLimiterOptions {
@@ -10,7 +12,7 @@ export interface RedisRateLimiterOptions {
   /** Used when `connect` is not given. */
   url?: string;
   /** Opens the connection; the limiter owns and closes it. */
-  connect?: () => Redis;
+  connect?: RedisConnect;
   /** Prepended to every key (`${prefix}rl:${key}`). Default `trib:`. */
   prefix?: string;
 }
@@ -27,7 +29,7 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly windowMs: number;
 
   constructor(options: RedisRateLimiterOptions) {
-    this.redis = options.connect?.() ?? new Redis(options.url ?? 'redis://127.0.0.1:6379');
+    this.redis = (options.connect ?? connectByUrl(options.url ?? 'redis://127.0.0.1:6379'))();
     this.prefix = options.prefix ?? 'trib:';
     this.limit = options.limit;
     this.windowMs = options.windowSeconds * 1000;
@@ -35,9 +37,9 @@ export class RedisRateLimiter implements RateLimiter {
 
   async hit(key: string): Promise<RateDecision> {
     const counter = `${this.prefix}rl:${key}`;
-    const replies = await this.redis.multi().incr(counter).pexpire(counter, this.windowMs, 'NX').pttl(counter).exec();
+    const replies = await onRedis(this.redis.multi().incr(counter).pexpire(counter, this.windowMs, 'NX').pttl(counter).exec());
     if (!replies) throw new Error('rate limiter transaction aborted');
-    for (const [error] of replies) if (error) throw error;
+    for (const [error] of replies) if (error) throw asRedisFailure(error);
     const count = Number(replies[0]?.[1]);
     const ttlMs = Number(replies[2]?.[1]);
     return {
@@ -50,9 +52,9 @@ export class RedisRateLimiter implements RateLimiter {
 
   async peek(key: string): Promise<RateDecision> {
     const counter = `${this.prefix}rl:${key}`;
-    const replies = await this.redis.multi().get(counter).pttl(counter).exec();
+    const replies = await onRedis(this.redis.multi().get(counter).pttl(counter).exec());
     if (!replies) throw new Error('rate limiter transaction aborted');
-    for (const [error] of replies) if (error) throw error;
+    for (const [error] of replies) if (error) throw asRedisFailure(error);
     const count = Number(replies[0]?.[1] ?? 0);
     const ttlMs = Number(replies[1]?.[1]);
     // No counter, or one without a TTL (cannot happen: INCR and PEXPIRE run in one MULTI): an open window.
@@ -61,7 +63,7 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async reset(key: string): Promise<void> {
-    await this.redis.del(`${this.prefix}rl:${key}`);
+    await onRedis(this.redis.del(`${this.prefix}rl:${key}`));
   }
 
   async close(): Promise<void> {

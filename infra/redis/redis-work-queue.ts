@@ -1,16 +1,15 @@
 /** RedisWorkQueue: the durable WorkQueue, one Redis Stream per shard plus one dead-letter Stream, between the API edges and message-backend. */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { DeadLetter, DeadLetterFailure, QueueEntry, WorkQueue } from '../../core/ports/work-queue';
+import { connectByUrl, type RedisConnect } from './redis-client';
+import { onRedis } from './redis-outage';
 
 /** Options for {@link RedisWorkQueue}. */
 export interface RedisWorkQueueOptions {
   /** Used when `connect` is not given. */
   url?: string;
-  /**
-   * Opens the command connection; blocking reads use its `duplicate()`. The queue owns and closes
-   * both. A `commandTimeout` shorter than the `blockMs` of reads would break blocking reads.
-   */
-  connect?: () => Redis;
+  /** Opens the command connection and, for blocking reads, one without a command timeout. The queue owns and closes both. */
+  connect?: RedisConnect;
   /** Prepended to every key (`${prefix}q:${shard}`, `${prefix}q:dead`). Default `trib:`. */
   prefix?: string;
 }
@@ -36,13 +35,15 @@ export class RedisWorkQueue implements WorkQueue {
   private readonly redis: Redis;
   /** Opened on the first read that has to wait; edges that only append never open it. */
   private blocking: Redis | null = null;
+  private readonly connect: RedisConnect;
   private readonly prefix: string;
   private closed = false;
   /** Set when the connection came back (possibly to a new master after a failover): the next read starts from the beginning. */
   private rewind = false;
 
   constructor(options: RedisWorkQueueOptions = {}) {
-    this.redis = options.connect?.() ?? new Redis(options.url ?? 'redis://127.0.0.1:6379');
+    this.connect = options.connect ?? connectByUrl(options.url ?? 'redis://127.0.0.1:6379');
+    this.redis = this.connect();
     this.prefix = options.prefix ?? 'trib:';
     let everReady = this.redis.status === 'ready';
     // A promoted replica's stream ids come from its own clock and may sort below the cursor the
@@ -54,7 +55,7 @@ export class RedisWorkQueue implements WorkQueue {
   }
 
   async append(shard: number, payload: string): Promise<void> {
-    await this.redis.xadd(this.key(shard), '*', FIELD, payload);
+    await onRedis(this.redis.xadd(this.key(shard), '*', FIELD, payload));
   }
 
   /**
@@ -78,11 +79,11 @@ export class RedisWorkQueue implements WorkQueue {
       keys.push(key);
       ids.push(fromStart ? '0' : (cursor ?? '0'));
     }
-    let reply: XReadReply = await this.redis.xread('COUNT', count, 'STREAMS', ...keys, ...ids);
+    let reply: XReadReply = await onRedis(this.redis.xread('COUNT', count, 'STREAMS', ...keys, ...ids));
     if (!reply && blockMs > 0 && !this.closed) {
       try {
         // Explicit ids (not `$`), so an append landing between the two reads is still returned.
-        reply = await this.blockingConnection().xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...keys, ...ids);
+        reply = await onRedis(this.blockingConnection().xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...keys, ...ids));
       } catch (error) {
         if (this.closed) return new Map(); // close() cut the wait short
         throw error;
@@ -92,40 +93,40 @@ export class RedisWorkQueue implements WorkQueue {
   }
 
   async release(shard: number, cursor: string): Promise<void> {
-    await this.redis.xtrim(this.key(shard), 'MINID', nextId(cursor));
+    await onRedis(this.redis.xtrim(this.key(shard), 'MINID', nextId(cursor)));
   }
 
   async depth(shard: number): Promise<number> {
-    return this.redis.xlen(this.key(shard));
+    return onRedis(this.redis.xlen(this.key(shard)));
   }
 
   async deadLetter(shard: number, entry: QueueEntry, failure: DeadLetterFailure): Promise<DeadLetter> {
     const at = new Date().toISOString();
-    const id = await this.redis.xadd(this.deadKey(), '*', 's', String(shard), FIELD, entry.payload, 'e', failure.error, 'a', String(failure.attempts), 't', at);
+    const id = await onRedis(this.redis.xadd(this.deadKey(), '*', 's', String(shard), FIELD, entry.payload, 'e', failure.error, 'a', String(failure.attempts), 't', at));
     return { id: id as string, shard, payload: entry.payload, ...failure, at };
   }
 
   async deadLetters(limit: number): Promise<DeadLetter[]> {
     if (limit <= 0) return [];
-    const items = await this.redis.xrange(this.deadKey(), '-', '+', 'COUNT', limit);
+    const items = await onRedis(this.redis.xrange(this.deadKey(), '-', '+', 'COUNT', limit));
     return items.map(([id, fields]) => toDeadLetter(id, fields));
   }
 
   async deadLetterCount(): Promise<number> {
-    return this.redis.xlen(this.deadKey());
+    return onRedis(this.redis.xlen(this.deadKey()));
   }
 
   async requeueDeadLetter(id: string): Promise<DeadLetter | null> {
     const letter = await this.findDeadLetter(id);
     if (!letter) return null;
     // One transaction: the payload is back on its shard exactly when it leaves the dead letters.
-    await this.redis.multi().xadd(this.key(letter.shard), '*', FIELD, letter.payload).xdel(this.deadKey(), id).exec();
+    await onRedis(this.redis.multi().xadd(this.key(letter.shard), '*', FIELD, letter.payload).xdel(this.deadKey(), id).exec());
     return letter;
   }
 
   async dropDeadLetter(id: string): Promise<boolean> {
     if (!STREAM_ID.test(id)) return false;
-    return (await this.redis.xdel(this.deadKey(), id)) > 0;
+    return (await onRedis(this.redis.xdel(this.deadKey(), id))) > 0;
   }
 
   async close(): Promise<void> {
@@ -146,13 +147,14 @@ export class RedisWorkQueue implements WorkQueue {
 
   private async findDeadLetter(id: string): Promise<DeadLetter | null> {
     if (!STREAM_ID.test(id)) return null; // Redis would answer an error for a malformed id
-    const [item] = await this.redis.xrange(this.deadKey(), id, id);
+    const [item] = await onRedis(this.redis.xrange(this.deadKey(), id, id));
     return item ? toDeadLetter(item[0], item[1]) : null;
   }
 
   private blockingConnection(): Redis {
     if (!this.blocking) {
-      this.blocking = this.redis.duplicate();
+      // A blocking read waits up to blockMs by design: no command timeout on this connection.
+      this.blocking = this.connect({ commandTimeout: undefined });
       this.blocking.on('error', () => {}); // ioredis reconnects; the pending read fails and is retried by the caller
     }
     return this.blocking;

@@ -8,8 +8,10 @@ export interface ServiceProcess {
   name: string;
   port: number;
   child: ChildProcess;
-  /** Everything the process wrote, for a failing test's message. */
+  /** The end of what the process wrote, for a failing test's message. */
   output(): string;
+  /** Everything the process wrote to stdout and stderr so far. */
+  allOutput(): string;
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -30,6 +32,7 @@ export async function spawnService(service: string, port: number, env: Record<st
     port,
     child,
     output,
+    allOutput: () => out,
     kill(signal) {
       if (child.exitCode !== null) return Promise.resolve(child.exitCode);
       return new Promise((resolve) => {

@@ -1,0 +1,47 @@
+/** How every Redis connection of a process is opened: one set of reconnect and timeout settings, one factory type. */
+import { Redis, type RedisOptions } from 'ioredis';
+
+/** Longest pause between reconnect attempts: after a move or a restart, a waiting client tries again within this. */
+const MAX_RETRY_DELAY_MS = 200;
+/**
+ * Reconnect attempts a queued command survives before it fails (about 7 s at the delays above):
+ * longer than a failover, so commands issued meanwhile run on the new master, yet bounded, so a
+ * master that never comes back turns into errors (503 at the edge) instead of hangs.
+ */
+const MAX_RETRIES_PER_REQUEST = 40;
+/**
+ * How long one command may wait for its reply, queued or sent, by default: longer than a
+ * failover (0.7–1.8 s), short enough that a request answers 503 instead of hanging on a Redis
+ * that is stopped (SIGSTOP keeps its connections open and answers nothing).
+ */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 3000;
+
+/** What a caller may choose for one connection: its name (CLIENT LIST) or, for blocking reads, no command timeout. */
+export type ConnectionOptions = Pick<RedisOptions, 'connectionName' | 'commandTimeout'>;
+
+/** Opens a new client. Every Redis adapter opens each of its connections through one, so all share these settings. */
+export type RedisConnect = (options?: ConnectionOptions) => Redis;
+
+/** The settings every connection starts from; `commandTimeoutMs` 0 disables the command timeout. */
+export function clientDefaults(commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS): RedisOptions {
+  return {
+    retryStrategy: (times) => Math.min(times * 50, MAX_RETRY_DELAY_MS),
+    maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
+    ...(commandTimeoutMs > 0 ? { commandTimeout: commandTimeoutMs } : {}),
+  };
+}
+
+/**
+ * Connections to the Redis at `url`. Each client gets an `error` listener, so ioredis never
+ * prints its own "Unhandled error event" lines: the commands that fail say why, and a process
+ * that wants the connection's story logged wraps this with `logConnections`.
+ */
+export function connectByUrl(url: string, commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS): RedisConnect {
+  return (options = {}) => quiet(new Redis(url, { ...clientDefaults(commandTimeoutMs), ...options }));
+}
+
+/** Adds a no-op `error` listener: ioredis reconnects by itself, and prints any error nobody listens to. */
+export function quiet(client: Redis): Redis {
+  client.on('error', () => {});
+  return client;
+}
