@@ -33,7 +33,7 @@ it('creates an organization, a user, a flow and a token that authenticates', asy
   expect(rows[0].n).toBe(1);
 });
 
-it('exits 2 with the option named, only JSON with --json, and writes nothing', async () => {
+it('a bad call exits 2 with the option named (only JSON with --json); a call that fails exits 1; nothing is written', async () => {
   const bad = tributary('user', 'create', '--email', 'not-an-email', '--password', 'short', '--json');
   expect(bad.status).toBe(2);
   expect(bad.stderr).toBe('');
@@ -43,10 +43,10 @@ it('exits 2 with the option named, only JSON with --json, and writes nothing', a
   expect(human.stderr).toContain('tributary: --email: must be an email address');
   expect(human.stderr).toContain('Usage: tributary user create [options]');
   const missing = tributary('flow', 'add-user', 'nope/none', 'ann@big.test');
-  expect(missing.status).toBe(2);
+  expect(missing.status).toBe(1);
   expect(missing.stderr).toContain('no flow "nope/none"');
   const dup = tributary('org', 'create', 'Big Co');
-  expect(dup.status).toBe(2);
+  expect(dup.status).toBe(1);
   expect(dup.stderr).toContain('name: is already taken');
   const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM users');
   expect(rows[0].n).toBe(1);

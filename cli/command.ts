@@ -37,10 +37,14 @@ export function describeError(err: unknown, command?: Command): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Exit code for an action's error: 2 for bad input (usage, validation, not found), else the failure's own, else 1. */
+/**
+ * Exit code for an action's error: 2 for a bad call (usage, validation: fix the command line),
+ * the failure's own, else 1 (the call was fine but it did not work: not found, conflict, a server
+ * down), as git and npm do.
+ */
 export function exitCodeOf(err: unknown): number {
   if (err instanceof CliFailure) return err.code;
-  return err instanceof AppError ? 2 : 1;
+  return err instanceof AppError && err.code === 'VALIDATION_FAILED' ? 2 : 1;
 }
 
 /** Prints an error the way the command line asked for, and sets the exit code. */

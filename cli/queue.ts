@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { Config } from '../core/config';
 import { AppError } from '../core/errors';
+import { CliFailure } from './cli-failure';
 import { cliConfig } from './cli-config';
 import { action, type CliCommand } from './command';
 import { createLog } from '../core/log';
@@ -80,9 +81,14 @@ async function openQueue(config: Config): Promise<{ queue: WorkQueue; close(): P
 
 /** Opens the services' queue, runs one command on it, closes it. */
 async function withQueue(run: (queue: WorkQueue) => Promise<QueueResult>): Promise<QueueResult> {
-  const opened = await openQueue(cliConfig());
+  const config = cliConfig();
+  const opened = await openQueue(config);
   try {
     return await run(opened.queue);
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) throw err;
+    // Redis not answering: say which one (exit 1).
+    throw new CliFailure(`cannot reach the queue's Redis (${config.ZOOKEEPER_CONNECT ? `master from ZooKeeper ${config.ZOOKEEPER_CONNECT}` : config.REDIS_URL}): ${(err as Error).message}`, 1);
   } finally {
     await opened.close();
   }

@@ -1,7 +1,7 @@
 /** RedisBus: the Bus over Redis pub/sub, shared by every process (web-api, message-backend, streaming-api). */
 import type { Redis } from 'ioredis';
 import type { Bus, BusHandler, Subscription } from '../../core/ports/bus';
-import { connectByUrl, type RedisConnect } from './redis-client';
+import { closeClient, connectByUrl, type RedisConnect } from './redis-client';
 import { onRedis } from './redis-outage';
 
 /** Options for {@link RedisBus}. */
@@ -94,7 +94,7 @@ export class RedisBus implements Bus {
     if (this.closed) return;
     this.closed = true;
     this.channels.clear();
-    await Promise.all([this.sub.quit(), this.pub.quit()]);
+    await Promise.all([closeClient(this.sub), closeClient(this.pub)]);
   }
 
   onGap(listener: () => void): void {

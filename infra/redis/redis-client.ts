@@ -45,3 +45,16 @@ export function quiet(client: Redis): Redis {
   client.on('error', () => {});
   return client;
 }
+
+/**
+ * Closes a client: QUIT when it is connected (pending replies still arrive), else at once. QUIT on
+ * a client that cannot reach its server waits for a reconnect that may never come, so a command
+ * run while Redis is down would never exit.
+ */
+export async function closeClient(client: Redis): Promise<void> {
+  if (client.status !== 'ready') {
+    client.disconnect();
+    return;
+  }
+  await client.quit().catch(() => client.disconnect());
+}

@@ -1,7 +1,7 @@
 /** RedisPresence: who was last active in each flow, shared by every process, with a TTL. */
 import type { Redis } from 'ioredis';
 import type { Presence } from '../../core/ports/presence';
-import { connectByUrl, type RedisConnect } from './redis-client';
+import { closeClient, connectByUrl, type RedisConnect } from './redis-client';
 import { asRedisFailure, onRedis } from './redis-outage';
 
 /** Options for {@link RedisPresence}. */
@@ -64,7 +64,7 @@ export class RedisPresence implements Presence {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit();
+    await closeClient(this.redis);
   }
 
   private key(flowId: string): string {

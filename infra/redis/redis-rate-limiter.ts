@@ -1,7 +1,7 @@
 /** RedisRateLimiter: the fixed-window RateLimiter shared by every web-api process. */
 import type { Redis } from 'ioredis';
 import type { RateDecision, RateLimiter } from '../../core/ports/rate-limiter';
-import { connectByUrl, type RedisConnect } from './redis-client';
+import { closeClient, connectByUrl, type RedisConnect } from './redis-client';
 import { asRedisFailure, onRedis } from './redis-outage';
 
 /** Options for {@link RedisRateLimiter}. */
@@ -67,6 +67,6 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit();
+    await closeClient(this.redis);
   }
 }

@@ -1,7 +1,7 @@
 /** RedisWorkQueue: the durable WorkQueue, one Redis Stream per shard plus one dead-letter Stream, between the API edges and message-backend. */
 import type { Redis } from 'ioredis';
 import type { DeadLetter, DeadLetterFailure, QueueEntry, WorkQueue } from '../../core/ports/work-queue';
-import { connectByUrl, type RedisConnect } from './redis-client';
+import { closeClient, connectByUrl, type RedisConnect } from './redis-client';
 import { onRedis } from './redis-outage';
 
 /** Options for {@link RedisWorkQueue}. */
@@ -134,7 +134,7 @@ export class RedisWorkQueue implements WorkQueue {
     this.closed = true;
     // disconnect, not quit: QUIT would wait behind a pending XREAD BLOCK for up to blockMs.
     this.blocking?.disconnect();
-    await this.redis.quit();
+    await closeClient(this.redis);
   }
 
   private key(shard: number): string {
