@@ -54,6 +54,15 @@ describe('flows', () => {
   });
 });
 
+describe('organization admins', () => {
+  it('the last admin of an organization cannot be removed, even by themselves', async () => {
+    const r = await api(s, 'DELETE', `/organizations/${s.org.name}/users/${s.alice.id}`, { auth: s.alice.auth });
+    expect(r.status).toBe(403);
+    expect(r.body.message).toMatch(/last admin/);
+    expect((await api(s, 'GET', `/organizations/${s.org.name}/users`, { auth: s.alice.auth })).body.map((u: { id: number }) => u.id)).toContain(s.alice.id);
+  });
+});
+
 describe('bad input', () => {
   it('400 naming the field for a blank or oversized message, and nothing is stored', async () => {
     const before = await api(s, 'GET', `/flows/${s.flow.path}/messages?limit=100`, { auth: s.alice.auth });

@@ -36,7 +36,11 @@ export class Authenticator {
     if (!credentials) throw unauthenticated();
     const key = createHash('sha256').update(JSON.stringify(credentials)).digest('base64');
     const hit = this.cache.get(key);
-    if (hit && hit.expires > Date.now()) return hit.caller;
+    if (hit && hit.expires > Date.now()) {
+      // A locked account or address is locked for the right password too, cached or not.
+      if (credentials.kind === 'password') await this.options.loginGuard?.assertOpen(credentials.email, clientAddress);
+      return hit.caller;
+    }
     const caller = await this.check(credentials, clientAddress);
     if (!caller) throw unauthenticated('Invalid credentials');
     if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
