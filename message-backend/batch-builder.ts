@@ -6,7 +6,7 @@
  */
 import { type ConversationKey, type MessageJson, type ThreadState, isPrivateConversation, privateParticipants } from '../core/domain/types';
 import type { DeleteCommand, EditCommand, PersistReply, PostCommand, QueueCommand } from '../core/messaging/commands';
-import { uuidTakenMessage } from '../core/messaging/uuid-owner';
+import { sameSender, uuidTakenMessage } from '../core/messaging/uuid-owner';
 import { messageDeleteEvent, messageEditEvent, postedMessage, type StoredEventHead, tagChangeEvent } from '../core/events/stored-events';
 import type { MessageBatch, MessageStore } from '../core/ports/message-store';
 import type { Sequencer } from './sequencer';
@@ -121,7 +121,7 @@ export class BatchBuilder {
   private async post(c: ConversationDraft, command: PostCommand): Promise<MessageJson | PersistError> {
     const done = c.byUuid.get(command.uuid);
     // Another sender's message is never handed back (nor is the new one dropped in its favour).
-    if (done) return done.user === command.draft.user ? done : { code: 'CONFLICT', message: uuidTakenMessage(command.uuid) };
+    if (done) return sameSender(done, command.draft) ? done : { code: 'CONFLICT', message: uuidTakenMessage(command.uuid) };
     const now = this.now();
     const { thread: _threadInput, ...draft } = command.draft;
     const message: MessageJson = postedMessage(draft, ++c.lastId, now);

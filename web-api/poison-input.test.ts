@@ -164,6 +164,15 @@ describe('a uuid is its sender’s own', () => {
     expect(retry.body.id).toBe(first.body.id);
   });
 
+  test('anonymous posts (external_user_name) are told apart by the name: a member posting as "x" cannot take a bot\'s uuid', async () => {
+    const squat = await post(stack.flow.path, { event: 'message', content: 'squatting', uuid: 'bot-43', external_user_name: 'x' }, stack.bob.auth);
+    expect(squat.status).toBe(201);
+    const bot = await post(stack.flow.path, { event: 'message', content: 'real bot message', uuid: 'bot-43', external_user_name: 'deploybot' });
+    expect(bot.status).toBe(409);
+    const retry = await post(stack.flow.path, { event: 'message', content: 'squatting', uuid: 'bot-43', external_user_name: 'x' }, stack.bob.auth);
+    expect(retry.body.id).toBe(squat.body.id);
+  });
+
   test('two senders queue one uuid before either is stored: one is saved, the other answered 409 by the backend', async () => {
     await backend.stop(); // both commands wait in the queue, past the edge's check of the store
     const alice = post(stack.flow.path, { event: 'message', content: 'alice first', uuid: 'race-uuid' });

@@ -83,7 +83,7 @@ export async function postMessage(deps: PostDeps, sender: User, target: PostTarg
   const user = senderId === null ? '0' : String(senderId);
   if (input.uuid) {
     const earlier = await deps.ingress.existing(conversation, uuid);
-    if (earlier) return { message: ownRetry(earlier, user), replayed: true };
+    if (earlier) return { message: ownRetry(earlier, { user, external_user_name: input.external_user_name }), replayed: true };
   }
 
   let content = input.content ?? null;

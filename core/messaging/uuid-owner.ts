@@ -7,11 +7,23 @@ export function uuidTakenMessage(uuid: string): string {
   return `uuid ${JSON.stringify(uuid.slice(0, 128))} is already used by another sender's message in this conversation; send a new uuid`;
 }
 
+/** Who a message is from, as far as its uuid goes: `user`, and for anonymous posts (`user` "0") the name given. */
+type Sender = Pick<MessageJson, 'user' | 'external_user_name'>;
+
+/**
+ * Whether two messages come from the same sender. Anonymous posts all carry `user` "0", so their
+ * `external_user_name` tells them apart: a member posting as "x" cannot take the uuid of a bot
+ * posting as "deploybot" (who would otherwise get the member's message back as its own).
+ */
+export function sameSender(a: Sender, b: Sender): boolean {
+  return a.user === b.user && (a.external_user_name ?? null) === (b.external_user_name ?? null);
+}
+
 /**
  * The stored message when it is the sender's own (an idempotent retry); throws CONFLICT when the
- * uuid is another sender's. `sender` is the `user` the new message would carry.
+ * uuid is another sender's. `sender` is what the new message would carry.
  */
-export function ownRetry(stored: MessageJson, sender: string): MessageJson {
-  if (stored.user !== sender) throw new AppError('CONFLICT', uuidTakenMessage(stored.uuid), { uuid: ['is already used by another sender in this conversation'] });
+export function ownRetry(stored: MessageJson, sender: Sender): MessageJson {
+  if (!sameSender(stored, sender)) throw new AppError('CONFLICT', uuidTakenMessage(stored.uuid), { uuid: ['is already used by another sender in this conversation'] });
   return stored;
 }
