@@ -19,6 +19,12 @@ const POSTS_PER_SECOND = 20;
 
 jest.setTimeout(300_000);
 
+/** `min/median/max ms` of some durations. */
+function spread(ms: number[]): string {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return `${sorted[0]}/${sorted[Math.floor(sorted.length / 2)]}/${sorted[sorted.length - 1]} ms (min/median/max)`;
+}
+
 let scenario: FailoverScenario;
 let readers: FlowReader[] = [];
 
@@ -36,6 +42,8 @@ it(`${FAILOVERS} consecutive failovers: nothing lost, doubled or undelivered, an
   const startedAt = Date.now();
   const writer = new CarefulWriter({ ...scenario, port: scenario.webApi.port });
   const stopWriting = writer.pace(POSTS_PER_SECOND, 20_000);
+  const toNewMaster: number[] = [];
+  const toWrites: number[] = [];
   try {
     for (let i = 0; i < FAILOVERS; i++) {
       const signal: FaultSignal = i % 2 === 0 ? 'SIGKILL' : 'SIGSTOP';
@@ -45,9 +53,11 @@ it(`${FAILOVERS} consecutive failovers: nothing lost, doubled or undelivered, an
       const fault = await faultMaster(scenario, signal);
       const writesBackAt = await writer.waitForAckSentAfter(fault.at, 30_000);
       await recoverNode(scenario, fault);
+      toNewMaster.push(fault.newMasterAt - fault.at);
+      toWrites.push(writesBackAt - fault.at);
       process.stdout.write(
         `run ${i + 1}/${FAILOVERS} ${signal} ${fault.master} → ${fault.record.master} (epoch ${fault.record.epoch}): ` +
-        `new master after ${fault.newMasterAt - fault.at} ms, writes back after ${writesBackAt - fault.at} ms\n`,
+        `new master after ${toNewMaster.at(-1)} ms, writes back after ${toWrites.at(-1)} ms\n`,
       );
     }
   } catch (error) {
@@ -67,7 +77,7 @@ it(`${FAILOVERS} consecutive failovers: nothing lost, doubled or undelivered, an
   }
   process.stdout.write(
     `${FAILOVERS} failovers in ${Math.round((Date.now() - startedAt) / 1000)} s: ${books.acknowledged} acknowledged (${writer.retries} retried attempts, ` +
-      `${writer.pending.size} unanswered), ${books.stored} stored, lost ${books.lost}, doubled ${books.doubled}; ${describeReaders(books)}\n`,
+      `${writer.pending.size} unanswered), new master after ${spread(toNewMaster)}, writes back after ${spread(toWrites)}; ${books.stored} stored, lost ${books.lost}, doubled ${books.doubled}; ${describeReaders(books)}\n`,
   );
 
   // Every post was answered 201 in the end, and each is stored once under the id it was acknowledged with.
