@@ -1,33 +1,41 @@
 /**
  * `npm run bench:failover`: ZooKeeper, three Redis nodes, the failover managers and Tributary in
  * full mode under a steady stream of posts; SIGKILLs the master a few times (a fresh setup each)
- * and prints time to the new master, time until writes succeed again, and messages lost.
+ * and prints time to the new master, time until writes succeed again, and messages lost, doubled
+ * or not delivered to a WebSocket and an HTTP-stream reader connected throughout.
  */
 import { type FailoverRunResult, runFailover } from '../test/support/failover-run';
 import { startFailoverScenario } from '../test/support/failover-scenario';
+import { type Tally, tally } from '../test/support/flow-ledger';
 
 interface RunFigures {
   driver: string;
   toNewMasterMs: number;
   toWritesMs: number;
-  /** Acknowledged posts that are not stored, stored twice, or not delivered. */
+  posts: number;
+  /** Acknowledged posts not stored under their id, and uuids stored twice. */
   lost: number;
   duplicates: number;
-  undelivered: number;
-  posts: number;
+  /** Per transport: stored messages a reader connected throughout did not receive, or received twice. */
+  undelivered: Record<'ws' | 'http', number>;
+  redelivered: Record<'ws' | 'http', number>;
 }
 
 function figures(driver: string, r: FailoverRunResult): RunFigures {
-  const storedUuids = new Set(r.stored.map((m) => m.uuid));
-  const deliveredIds = new Set(r.delivered);
+  const t = tally(r.acked, r.stored, r.readers);
+  const per = (pick: (reader: Tally['readers'][number]) => number) => ({
+    ws: t.readers.filter((x) => x.transport === 'ws').reduce((n, x) => n + pick(x), 0),
+    http: t.readers.filter((x) => x.transport === 'http').reduce((n, x) => n + pick(x), 0),
+  });
   return {
     driver,
     toNewMasterMs: r.toNewMasterMs,
     toWritesMs: r.toWritesMs,
-    lost: [...r.acked.keys()].filter((uuid) => !storedUuids.has(uuid)).length,
-    duplicates: r.stored.length - storedUuids.size + (r.delivered.length - deliveredIds.size),
-    undelivered: r.stored.filter((m) => !deliveredIds.has(m.id)).length,
-    posts: r.acked.size,
+    posts: t.acknowledged,
+    lost: t.lost,
+    duplicates: t.doubled,
+    undelivered: per((x) => x.undelivered),
+    redelivered: per((x) => x.repeated),
   };
 }
 
@@ -49,7 +57,8 @@ export async function main(argv: string[]): Promise<number> {
       all.push(f);
       process.stdout.write(
         `run ${i}/${runs} (${f.driver}): new master in the znode ${f.toNewMasterMs} ms after the kill, writes succeed again after ${f.toWritesMs} ms; ` +
-          `${f.posts} posts acknowledged, lost ${f.lost}, doubled ${f.duplicates}, undelivered ${f.undelivered}\n`,
+          `${f.posts} posts acknowledged, lost ${f.lost}, doubled ${f.duplicates}; ` +
+          `WebSocket reader: undelivered ${f.undelivered.ws}, delivered twice ${f.redelivered.ws}; HTTP stream reader: undelivered ${f.undelivered.http}, delivered twice ${f.redelivered.http}\n`,
       );
     } finally {
       await scenario.stop();
@@ -58,8 +67,13 @@ export async function main(argv: string[]): Promise<number> {
   process.stdout.write(`\nRedis master SIGKILL, ${runs} runs (${all[0]?.driver}):\n`);
   process.stdout.write(`  kill → new master in the znode:  ${stats(all.map((f) => f.toNewMasterMs))}\n`);
   process.stdout.write(`  kill → writes succeed again:     ${stats(all.map((f) => f.toWritesMs))}\n`);
-  const bad = all.reduce((n, f) => n + f.lost + f.duplicates + f.undelivered, 0);
-  process.stdout.write(`  acknowledged messages lost: ${all.reduce((n, f) => n + f.lost, 0)}, doubled: ${all.reduce((n, f) => n + f.duplicates, 0)}, undelivered: ${all.reduce((n, f) => n + f.undelivered, 0)}\n`);
+  const sum = (pick: (f: RunFigures) => number) => all.reduce((n, f) => n + pick(f), 0);
+  const bad = sum((f) => f.lost + f.duplicates + f.undelivered.ws + f.undelivered.http + f.redelivered.ws + f.redelivered.http);
+  process.stdout.write(`  acknowledged messages lost: ${sum((f) => f.lost)}, doubled: ${sum((f) => f.duplicates)}\n`);
+  for (const transport of ['ws', 'http'] as const) {
+    const name = transport === 'ws' ? 'WebSocket reader:  ' : 'HTTP stream reader:';
+    process.stdout.write(`  ${name} undelivered ${sum((f) => f.undelivered[transport])}, delivered twice ${sum((f) => f.redelivered[transport])}\n`);
+  }
   return bad === 0 ? 0 : 1;
 }
 

@@ -70,6 +70,10 @@ export class MessageIngress {
       waiters.push({ resolve, reject });
       this.pending.set(key, waiters);
     });
+    // The timeout may reject it while the append below is still retrying (a Redis failover holds
+    // it for seconds); unobserved until then, that rejection would crash the process. The await
+    // further down still sees it.
+    outcome.catch(() => undefined);
     const timer = setTimeout(
       () => this.settle(key, (w) => w.reject(new AppError('NOT_PERSISTED_YET', 'The message is queued but not yet saved; retry with the same uuid', undefined, 1))),
       this.options.persistTimeoutMs,

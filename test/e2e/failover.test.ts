@@ -1,7 +1,8 @@
 /**
  * The write guarantee through a Redis failover: clients post while the master is SIGKILLed (dead)
  * or SIGSTOPped (hung); every acknowledged message is stored once and delivered once, in order,
- * to a subscriber connected throughout, and the services follow the new master without a restart.
+ * to a WebSocket and an HTTP-stream subscriber connected throughout, and the services follow the
+ * new master without a restart.
  */
 import { type FailoverRunResult, runFailover } from '../support/failover-run';
 import { type FailoverScenario, startFailoverScenario } from '../support/failover-scenario';
@@ -25,7 +26,7 @@ describe.each(['SIGKILL', 'SIGSTOP'] as const)('Redis master %s', (signal) => {
 
   it('follows the new master and loses or doubles nothing', async () => {
     result = await runFailover(scenario, { signal, clients: CLIENTS, perClient: PER_CLIENT });
-    const { acked, stored, delivered } = result;
+    const { acked, stored } = result;
     process.stdout.write(
       `failover (${signal}, ${scenario.managers.count} failover managers): new master after ${result.toNewMasterMs} ms, writes back after ${result.toWritesMs} ms; ` +
         `${result.ackedAtKill} acknowledged before the kill, ${result.retries} retried attempts, ${result.unanswered.length} unanswered by the deadline\n`,
@@ -46,8 +47,10 @@ describe.each(['SIGKILL', 'SIGSTOP'] as const)('Redis master %s', (signal) => {
     const ids = stored.map((m) => m.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
 
-    // Delivered to the subscriber that stayed connected: all, once, in order.
-    expect(delivered).toEqual(ids);
+    // Delivered to the subscribers that stayed connected (WebSocket and HTTP stream): all, once, in order.
+    for (const reader of result.readers) {
+      expect({ transport: reader.transport, ids: reader.ids, dropped: reader.dropped() }).toEqual({ transport: reader.transport, ids, dropped: null });
+    }
   });
 
   it('moved every service to the new master (they still work after it)', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { FAILOVER_PATHS, type MasterRecord } from '../../core/discovery/failover-state';
 import { parseMasterRecord } from '../../core/discovery/master-record';
 import { projectRoot } from '../../core/project-root';
+import { type FailoverState, readFailoverState } from '../../failover-manager/failover-znodes';
 import { freePort } from '../../infra/process/service-readiness';
 import { ZookeeperSession } from '../../infra/zookeeper/zookeeper-session';
 import type { FailoverServers } from './failover-servers';
@@ -20,6 +21,11 @@ export class MasterZnode {
     const found = await this.session.getData(FAILOVER_PATHS.master);
     const record = found?.data.length ? parseMasterRecord(found.data) : null;
     return record instanceof Error ? null : record;
+  }
+
+  /** Everything the managers keep in ZooKeeper: the record, their views of the nodes, the leader. */
+  state(): Promise<FailoverState> {
+    return readFailoverState(this.session);
   }
 
   /** Writes (creating the path if needed) the record as the leading manager would; fails rather than hangs. */
@@ -55,6 +61,8 @@ export class MasterZnode {
 export interface ManagerProcesses {
   /** How many run. */
   count: number;
+  /** What they wrote (the last 5000 characters), for a failing test's message. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -83,5 +91,5 @@ export async function startManagers(servers: FailoverServers, znode: MasterZnode
     await stop();
     throw new Error(`${(error as Error).message}; managers said:\n${output.join('').slice(-3000)}`);
   }
-  return { count, stop };
+  return { count, output: () => output.join('').slice(-5000), stop };
 }

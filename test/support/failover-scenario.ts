@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { PostgresDirectory } from '../../infra/postgres/directory/postgres-directory';
 import { type ManagerProcesses, MasterZnode, startManagers } from './failover-driver';
-import { type FailoverServers, startFailoverServers } from './failover-servers';
+import { type FailoverServers, freePorts, startFailoverServers } from './failover-servers';
 import { createTestDatabase, type TestDatabase } from './postgres';
-import { freePort, type ServiceProcess, spawnService } from './processes';
+import { type ServiceProcess, spawnService } from './processes';
 
 /** Everything running for one failover, stopped by `stop()`. */
 export interface FailoverScenario {
@@ -17,7 +17,10 @@ export interface FailoverScenario {
   managers: ManagerProcesses;
   db: TestDatabase;
   webApi: ServiceProcess;
+  /** The first streaming node (of {@link streamingNodes}). */
   streaming: ServiceProcess;
+  /** Every streaming node, each its own process. */
+  streamingNodes: ServiceProcess[];
   backend: ServiceProcess;
   token: string;
   flowId: string;
@@ -33,6 +36,8 @@ export interface ScenarioOptions {
   managers?: number;
   /** Extra environment for the Tributary services. */
   env?: Record<string, string>;
+  /** Streaming nodes (separate processes). Default 1. */
+  streamingNodes?: number;
 }
 
 /** Starts it all; the master is `servers.nodes[0]` and the znode holds its record when this resolves. */
@@ -63,11 +68,16 @@ export async function startFailoverScenario(options: ScenarioOptions = {}): Prom
     };
     const procs: ServiceProcess[] = [];
     cleanup.push(async () => void (await Promise.all(procs.map((p) => p.kill('SIGTERM')))));
-    for (const service of ['message-backend', 'web-api', 'streaming-api']) procs.push(await spawnService(service, await freePort(), env));
-    const [backend, webApi, streaming] = procs as [ServiceProcess, ServiceProcess, ServiceProcess];
+    const services = ['message-backend', 'web-api', ...Array<string>(options.streamingNodes ?? 1).fill('streaming-api')];
+    const ports = await freePorts(services.length);
+    for (const [i, service] of services.entries()) procs.push(await spawnService(service, ports[i]!, env));
+    const [backend, webApi, ...streamingNodes] = procs as [ServiceProcess, ServiceProcess, ServiceProcess, ...ServiceProcess[]];
     return {
-      servers, znode, managers, db, backend, webApi, streaming, token, flowId: flow.id, flowPath: `${org.parameterizedName}/${flow.parameterizedName}`,
-      output: () => procs.map((p) => `--- ${p.name}\n${p.output()}`).join('\n'),
+      servers, znode, managers, db, backend, webApi, streaming: streamingNodes[0]!, streamingNodes, token, flowId: flow.id, flowPath: `${org.parameterizedName}/${flow.parameterizedName}`,
+      output: () => [
+        ...procs.map((p) => `--- ${p.name} (port ${p.port})\n${p.output()}`), `--- failover managers\n${managers.output()}`,
+        ...servers.redis.addresses.map((a) => `--- redis ${a}\n${servers.redis.logTail(a)}`),
+      ].join('\n'),
       stop,
     };
   } catch (error) {

@@ -86,6 +86,8 @@ export interface TestRedisGroup {
   signal(address: string, signal: NodeJS.Signals): void;
   /** Starts the node again, empty and with no replicaof, as an operator restarting a crashed master would. */
   restart(address: string): Promise<void>;
+  /** The last lines of the node's log, for a failing test's message. */
+  logTail(address: string, lines?: number): string;
   stop(): Promise<void>;
 }
 
@@ -108,6 +110,13 @@ export async function startRedisGroup(count = 3): Promise<TestRedisGroup> {
     addresses: nodes.map((n) => n.address),
     signal: (address, signal) => process.kill(find(address).pid(), signal),
     restart: async (address) => void (await converge(['redis'], { redis: { dataDir, instances: [{ port: find(address).port }] } })),
+    logTail: (address, lines = 40) => {
+      try {
+        return readFileSync(join(dataDir, String(find(address).port), 'redis.log'), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+      } catch (error) {
+        return `(no log: ${(error as Error).message})`;
+      }
+    },
     async stop() {
       for (const node of nodes) {
         try {

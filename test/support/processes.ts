@@ -26,7 +26,11 @@ export async function spawnService(service: string, port: number, env: Record<st
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const output = () => out.slice(-5000);
-  await waitForHealth(port, child, output, 15_000);
+  // A service that never became healthy must not outlive the test that started it.
+  await waitForHealth(port, child, output, 15_000).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
   return {
     name: service,
     port,
