@@ -3,7 +3,7 @@ import { type Command, Option } from 'commander';
 import type { AccessMode } from '../core/domain/types';
 import { PostgresDirectory } from '../infra/postgres/directory/postgres-directory';
 import type { Directory } from '../core/ports/directory';
-import { addFlowUser, addOrganizationUser, createFlow, createOrganization, createToken, createUser, PASSWORD_RULE } from './admin';
+import { addFlowUser, addOrganizationUser, createFlow, createOrganization, createToken, createUser, PASSWORD_RULE, setUserPassword } from './admin';
 import { openAdminDatabase } from './admin-database';
 import { action, type CliCommand, type CommandResult } from './command';
 import { cliConfig, cliLog } from './cli-config';
@@ -36,13 +36,16 @@ const org: CliCommand = {
 
 const user: CliCommand = {
   register(program) {
-    const cmd = program.command('user').description('create users');
+    const cmd = program.command('user').description('create users and change their passwords');
     leaf(cmd, 'create', 'create a user who logs in with an email and a password')
       .requiredOption('--email <email>', 'login email')
       .requiredOption('--password <password>', `login password, ${PASSWORD_RULE}`)
       .option('--name <name>', 'full name')
       .option('--nick <nick>', 'nick: letters, digits, _ and -, at most 32 (default: from the email)')
       .action(action(async (o) => withDirectory((d) => createUser(d, o))));
+    leaf(cmd, 'set-password', "replace a user's password").argument('<email>', "the user's email")
+      .requiredOption('--password <password>', `the new password, ${PASSWORD_RULE}`)
+      .action(action(async (o, email: string) => withDirectory((d) => setUserPassword(d, email, o))));
   },
 };
 

@@ -1,4 +1,5 @@
 /** The admin commands as a script uses them: the built CLI against a real Postgres database. */
+import { PostgresDirectory } from '../infra/postgres/directory/postgres-directory';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../core/project-root';
@@ -50,6 +51,18 @@ it('a bad call exits 2 with the option named (only JSON with --json); a call tha
   expect(dup.stderr).toContain('name: is already taken');
   const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM users');
   expect(rows[0].n).toBe(1);
+});
+
+it('set-password replaces a password: the new one logs in, the old one does not; a short one is refused naming --password', async () => {
+  expect(tributary('user', 'create', '--email', 'pat@big.test', '--password', 'first-password', '--json').status).toBe(0);
+  const short = tributary('user', 'set-password', 'pat@big.test', '--password', 'short', '--json');
+  expect(short.status).toBe(2);
+  expect(short.json().error).toBe('--password: must be at least 8 and at most 1024 characters');
+  expect(tributary('user', 'set-password', 'pat@big.test', '--password', 'second-password', '--json').json()).toMatchObject({ email: 'pat@big.test', password: 'changed' });
+  const directory = new PostgresDirectory(db.pool);
+  expect(await directory.authenticatePassword('pat@big.test', 'second-password')).toMatchObject({ email: 'pat@big.test' });
+  expect(await directory.authenticatePassword('pat@big.test', 'first-password')).toBeNull();
+  expect(tributary('user', 'set-password', 'nobody@big.test', '--password', 'second-password').status).toBe(1);
 });
 
 it('creates the database DATABASE_URL names when it does not exist (full mode)', async () => {

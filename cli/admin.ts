@@ -48,6 +48,16 @@ export async function createUser(directory: Directory, options: Record<string, u
   return { json: { id: user.id, email: user.email, name: user.name, nick: user.nick }, text: `created user ${user.email} (id ${user.id}, nick ${user.nick})` };
 }
 
+const passwordOption = z.object({ password: userOptions.shape.password });
+
+/** Replaces a user's password (the demo login, for one, stops being printed once it changed). */
+export async function setUserPassword(directory: Directory, address: string, options: Record<string, unknown>): Promise<CommandResult> {
+  const user = await userByEmail(directory, address);
+  const { password } = parseInput(passwordOption, { password: options.password });
+  await directory.setPassword(user.id, password);
+  return { json: { id: user.id, email: user.email, password: 'changed' }, text: `changed the password of ${user.email}` };
+}
+
 export async function createFlow(directory: Directory, orgName: string, name: string, mode: AccessMode | undefined): Promise<CommandResult> {
   const org = await orgByName(directory, orgName);
   const flow = await directory.createFlow(org.id, name, mode);

@@ -37,6 +37,7 @@ const badCalls: [string[], string, string][] = [
   [['org', 'add-user', 'acme'], "missing required argument 'email'", 'Usage: tributary org add-user'],
   [['org', 'create', 'x', '--bogus'], "unknown option '--bogus'", 'Usage: tributary org create'],
   [['user', 'create', '--email', 'a@b.io'], "required option '--password <password>' not specified", 'Usage: tributary user create'],
+  [['user', 'set-password', 'a@b.io'], "required option '--password <password>' not specified", 'Usage: tributary user set-password'],
   [['flow', 'create', 'acme', 'ops', '--access-mode', 'bogus'], "option '--access-mode <mode>' argument 'bogus' is invalid", 'Usage: tributary flow create'],
   [['flow', 'add-user', 'acme/ops'], "missing required argument 'email'", 'Usage: tributary flow add-user'],
   [['token', 'create'], "missing required argument 'email'", 'Usage: tributary token create'],

@@ -31,4 +31,12 @@ export function credentialStoreContract(ctx: DirectoryContext): void {
     expect(await d().authenticatePassword(u.email, 'wrong')).toBeNull();
     expect(ctx.hasher().verifications).toBe(before + 2);
   });
+
+  it('replaces a password: the new one logs in, the old one no longer does; an unknown user is NOT_FOUND', async () => {
+    const u = await user(d(), 'newpass');
+    await d().setPassword(u.id, 'a brand new password');
+    expect(await d().authenticatePassword(u.email, 'a brand new password')).toEqual(u);
+    expect(await d().authenticatePassword(u.email, PASSWORD)).toBeNull();
+    await expect(d().setPassword(2 ** 30, 'whatever-password')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
 }

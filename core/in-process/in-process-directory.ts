@@ -91,6 +91,12 @@ export class InProcessDirectory implements Directory {
     return token;
   }
 
+  async setPassword(userId: number, password: string): Promise<void> {
+    const row = this.users.get(userId);
+    if (!row) throw notFound('user');
+    row.passwordHash = await this.hasher.hash(password);
+  }
+
   async authenticatePassword(email: string, password: string): Promise<User | null> {
     const row = this.userRowByEmail(email);
     // An unknown email is checked against a dummy hash: the answer takes as long as for a known one.

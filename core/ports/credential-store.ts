@@ -10,4 +10,6 @@ export interface CredentialStore {
    */
   authenticatePassword(email: string, password: string): Promise<User | null>;
   authenticateToken(token: string): Promise<User | null>;
+  /** Replaces the user's password (only its hash is stored); throws NOT_FOUND for an unknown user. */
+  setPassword(userId: number, password: string): Promise<void>;
 }

@@ -125,6 +125,12 @@ export class PostgresDirectory implements Directory {
     return token;
   }
 
+  async setPassword(userId: number, password: string): Promise<void> {
+    const hash = await this.hasher.hash(password);
+    const { rowCount } = await this.pool.query('UPDATE users SET password_hash = $2 WHERE id = $1', [userId, hash]);
+    if (!rowCount) throw notFound('user');
+  }
+
   async authenticatePassword(email: string, password: string): Promise<User | null> {
     const { rows } = await this.pool.query<UserRow & { password_hash: string }>(
       `SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE lower(u.email) = lower($1)`,
