@@ -48,7 +48,7 @@ describe('notifications', () => {
     const first = await convergeTest([cookbook], role(1));
     expect(first.code).toBe(0);
     const pidBefore = await readPid(join(dir, 'nt-echo.pid'));
-    const startsBefore = startsLogged(dir, 'nt-echo');
+    const startsBefore = await startsLogged(dir, 'nt-echo', pidBefore);
 
     const second = await convergeTest([cookbook], role(2));
     expect(second.code).toBe(0);
@@ -63,7 +63,7 @@ describe('notifications', () => {
     expect(entries[4]?.changes).toEqual([`restart service[nt-echo] (pid ${pidBefore})`]);
     const pidAfter = await readPid(join(dir, 'nt-echo.pid'));
     expect(pidAfter).not.toBe(pidBefore);
-    expect(startsLogged(dir, 'nt-echo')).toBe(startsBefore + 1);
+    expect(await startsLogged(dir, 'nt-echo', pidAfter)).toBe(startsBefore + 1);
 
     const third = await convergeTest([cookbook], role(2));
     expect(third.report?.resources.map((e) => e.status)).toEqual(Array(4).fill('up-to-date'));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Attributes, Cookbook, ProviderContext, Role, ServiceProps } from './api';
 import { type ConvergeOptions, type ConvergeResult, converge } from './cli';
-import { isAlive, readPid } from './providers/process-state';
+import { isAlive, readPid, waitUntil } from './providers/process-state';
 
 /** A fresh directory under the OS temp dir. */
 export function tempDir(): string {
@@ -31,13 +31,21 @@ export function echoService(dir: string, name: string, port: number): ServicePro
   return { command: [process.execPath, '-e', script], pidFile: join(dir, `${name}.pid`), logFile: join(dir, `${name}.log`), ready: { port }, readyTimeoutMs: 5000 };
 }
 
-/** How many times the echo service's log says it started. */
-export function startsLogged(dir: string, name: string): number {
-  try {
-    return readFileSync(join(dir, `${name}.log`), 'utf8').split('\n').filter((line) => line.startsWith('started')).length;
-  } catch {
-    return 0;
-  }
+/**
+ * How many times the echo service's log says it started, once the log shows the start of `pid`.
+ * The service is ready when its port accepts, which the kernel does before the server's callback
+ * writes "started PID": reading the log right after a converge could miss the last start.
+ */
+export async function startsLogged(dir: string, name: string, pid: number | null): Promise<number> {
+  const lines = () => {
+    try {
+      return readFileSync(join(dir, `${name}.log`), 'utf8').split('\n').filter((line) => line.startsWith('started'));
+    } catch {
+      return [];
+    }
+  };
+  await waitUntil(() => lines().includes(`started ${pid}`), 5000);
+  return lines().length;
 }
 
 /** Kills the process of every pid file given (afterAll: nothing we started outlives the tests). */
