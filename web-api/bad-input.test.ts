@@ -60,6 +60,14 @@ describe('numbers and dates', () => {
     }
   });
 
+  it('an id or a count spelled other than in decimal digits (0x10, 1e3, +7, " 7") is 400 naming the field, not another spelling of the same id', async () => {
+    for (const [path, field] of [[`/users/0x10`, 'body'], [`/flows/${s.flow.path}/messages/1e3`, 'body'], [`/organizations/find?id=%2B7`, 'id'],
+      [`/flows/${s.flow.path}/messages?since_id=%207`, 'since_id'], [`/flows/${s.flow.path}/messages?limit=0x10`, 'limit']] as const) {
+      const r = await raw(path);
+      expect([path, r.status, r.body.errors]).toEqual([path, 400, { [field]: ['must be a whole number in decimal digits'] }]);
+    }
+  });
+
   it('impossible dates are 400 naming the parameter', async () => {
     for (const until of ['0000-01-01T00:00:00Z', '2025-02-30T00:00:00Z', '10000-01-01T00:00:00Z']) {
       const r = await raw(`/flows/${s.flow.path}/threads?until=${until}`);

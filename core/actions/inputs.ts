@@ -4,8 +4,21 @@
  */
 import { z } from 'zod';
 
+/** Ids and counts as paths and query strings carry them: plain decimal digits, at most 15 (below 2^53). */
+const DECIMAL_DIGITS = /^\d{1,15}$/;
+
+/**
+ * A whole number given as a JSON number or as a string of decimal digits. `z.coerce.number()`
+ * would also take `0x10`, `1e3`, ` 7`, `+7` and `''` (as 0), so one message would answer to many
+ * spellings of its id; anything but digits stays a string here and fails with a message that says
+ * what is expected. `inner` adds the bounds.
+ */
+export function wholeNumber<T extends z.ZodType<number, number>>(inner: T) {
+  return z.preprocess((v) => (typeof v === 'string' && DECIMAL_DIGITS.test(v) ? Number(v) : v), z.number({ error: 'must be a whole number in decimal digits' }).int().pipe(inner));
+}
+
 /** A numeric id in a path, query or frame (users, messages, organizations). */
-export const positiveId = z.coerce.number().int().positive();
+export const positiveId = wholeNumber(z.number().positive());
 
 /** `true`/`false`/`1`/`0` as forms and query strings send them. */
 export const truthy = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false'])]).transform((v) => v === true || v === '1' || v === 'true');

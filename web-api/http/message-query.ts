@@ -1,21 +1,22 @@
 /** The list parameters of GET …/messages (spec §2.4), validated into a store query. */
 import { z } from 'zod';
+import { wholeNumber } from '../../core/actions/inputs';
 import type { MessageQuery } from '../../core/ports/message-store';
 import { parseInput } from '../../core/validation';
 
 const commaList = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
-const id = z.coerce.number().int().nonnegative();
+const id = wholeNumber(z.number().nonnegative());
 
 const listQuery = z.object({
   event: commaList.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(30),
+  limit: wholeNumber(z.number().min(1).max(100)).default(30),
   sort: z.enum(['asc', 'desc']).optional(),
   since_id: id.optional(),
   until_id: id.optional(),
   tags: commaList.optional(),
   tag_mode: z.enum(['and', 'or']).optional(),
   search: z.string().max(1000).optional(),
-  skip: z.coerce.number().int().min(0).max(100_000).optional(),
+  skip: wholeNumber(z.number().min(0).max(100_000)).optional(),
 });
 
 export function parseMessageQuery(raw: unknown, threadId?: string): MessageQuery {

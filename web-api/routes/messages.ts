@@ -6,7 +6,7 @@ import { notFound } from '../../core/errors';
 import { timestamp } from '../../core/input-bounds';
 import { deleteMessage } from '../../core/actions/delete-message';
 import { editMessage } from '../../core/actions/edit-message';
-import { positiveId } from '../../core/actions/inputs';
+import { positiveId, wholeNumber } from '../../core/actions/inputs';
 import { postComment } from '../../core/actions/post-comment';
 import { type PostResult, postMessage } from '../../core/actions/post-message';
 import { postThreadMessage } from '../../core/actions/post-thread-message';
@@ -18,7 +18,7 @@ import { param } from '../http/params';
 import { flowIdBody } from '../http/schemas';
 import { flowAt, urlBase } from '../serializers/flow-views';
 
-const threadsQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(30), until: timestamp.optional(), since: timestamp.optional() });
+const threadsQuery = z.object({ limit: wholeNumber(z.number().min(1).max(100)).default(30), until: timestamp.optional(), since: timestamp.optional() });
 
 /** 201 with the stored message (what the Ruby gem and IRC gateway expect), plus its comments link. */
 export function sendPosted(res: Response, result: PostResult, location: string): void {
