@@ -39,7 +39,7 @@ export function managerStatus(loop: FailoverLoop, coordinator: Coordinator, now 
   const self: ManagerSummary = summary?.managers.find((m) => m.managerId === base.managerId) ?? {
     managerId: base.managerId, up: false, down: null, holdsLead: false, fresh: false, viewAgeMs: null, lastAction: base.lastActions.at(-1) ?? null,
   };
-  const selfDown = connected ? self.down : 'not connected to ZooKeeper (this manager)';
+  const selfDown = connected ? self.down : 'this manager is not connected to ZooKeeper';
   const managers = [...(summary?.managers.filter((m) => m !== self) ?? []), { ...self, up: selfDown === null, down: selfDown }]
     .sort((a, b) => a.managerId.localeCompare(b.managerId));
   const viewAgeMs = read ? now - read.at : null;
@@ -49,8 +49,11 @@ export function managerStatus(loop: FailoverLoop, coordinator: Coordinator, now 
     ? `ZooKeeper unreachable at ${coordinator.connectString} for ${seconds(now - lostSince)}; showing ${shown}`
     : viewAgeMs !== null && viewAgeMs > VIEW_STALE_MS ? `this manager last read ZooKeeper ${seconds(viewAgeMs)} ago (its loop is busy or stuck); showing that view` : null;
   const leader = connected ? (summary?.leader ?? null) : null;
+  const recorded = read?.snapshot.record?.value ?? null; // the loop forgets the record when a read fails; status does not
   return {
     ...base,
+    master: base.master ?? recorded?.master ?? null,
+    epoch: base.epoch ?? recorded?.epoch ?? null,
     leader,
     isLeader: leader === base.managerId,
     leaderDown: connected ? (summary?.leaderDown ?? null) : `cannot tell who leads: ${notice}`,

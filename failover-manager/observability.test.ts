@@ -86,9 +86,10 @@ test('ZooKeeper down: GET /status answers at once, says ZooKeeper is unreachable
   );
   expect(status.leader).toBeNull();
   expect(status.isLeader).toBe(false);
+  expect(status).toMatchObject({ master: s.master, epoch: 1 }); // the last record read, not forgotten
   expect(status.leaderDown).toMatch(/^cannot tell who leads: ZooKeeper unreachable/);
   expect(status.zookeeper.unreachableForMs).toBeGreaterThan(0);
-  expect(status.managers.find((m) => m.managerId === m1.managerId)).toMatchObject({ up: false, down: 'not connected to ZooKeeper (this manager)' });
+  expect(status.managers.find((m) => m.managerId === m1.managerId)).toMatchObject({ up: false, down: 'this manager is not connected to ZooKeeper' });
   expect(await gaugeValue(m1.metrics.sessionState, 'state', 'connected')).toBe(0);
   expect(await gaugeValue(m1.metrics.sessionState, 'state', status.zookeeper.state)).toBe(1);
 
