@@ -1,10 +1,11 @@
 /** `tributary failover status|history|promote`: SRE commands that read ZooKeeper directly (the manager itself is failover-manager/service.ts). */
 import { parseArgs } from 'node:util';
 import { ZookeeperSession } from '../infra/zookeeper/zookeeper-session';
-import { type FailoverState, knownNodes, readFailoverState, readHistory, writePromoteRequest } from '../failover-manager/failover-znodes';
-import { summarize } from '../failover-manager/status-summary';
+import type { FailoverTimelineEntry } from '../core/discovery/failover-state';
+import { type FailoverState, knownNodes, readFailoverState, readTimeline, writePromoteRequest } from '../failover-manager/failover-znodes';
+import { readStatus, renderStatus } from './failover-status';
 
-const FAILOVER_USAGE = ['failover status [--json]', 'failover history [--json]', 'failover promote HOST:PORT'];
+const FAILOVER_USAGE = ['failover status [--json] [--manager http://HOST:PORT …]', 'failover history [--json]', 'failover promote HOST:PORT'];
 
 const PROMOTE_WAIT_MS = 15_000;
 
@@ -17,30 +18,31 @@ class Exit extends Error {
 const out = (text: string): void => {
   process.stdout.write(`${text}\n`);
 };
-const pad = (cells: unknown[], widths: number[]) => cells.map((c, i) => String(c).padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+async function status(connectString: string, managers: string[], json: boolean): Promise<void> {
+  const bad = managers.find((m) => !URL.canParse(m) || !/^https?:$/.test(new URL(m).protocol));
+  if (bad !== undefined) throw new Exit(`--manager ${bad} is not a URL; expected e.g. http://10.0.0.1:3300`, 2);
+  const report = await readStatus(connectString, managers);
+  if (json) return out(JSON.stringify(report));
+  for (const line of renderStatus(report)) out(line);
+}
 
-function status(state: FailoverState, json: boolean): void {
-  const s = summarize(state);
-  if (json) {
-    out(JSON.stringify(s));
-    return;
+/** One line per entry; master changes keep the format they always had, with the outage and the acting manager added. */
+function historyLine(e: FailoverTimelineEntry): string {
+  if (e.kind === 'leader-change') return `${e.at}  leader     ${e.previous ?? '-'} → ${e.leader}`;
+  if (e.kind === 'zookeeper-outage') {
+    return `${e.lostAt}  zookeeper  ${e.managerId} lost its session for ${e.outageMs} ms (back ${e.regainedAt}${e.sessionExpired ? ', new session' : ''})`;
   }
-  out(`master ${s.master ?? '(none recorded)'}  epoch ${s.epoch ?? '-'}  leader ${s.leader ?? '(no manager running)'}`);
-  if (s.reason) out(`  since ${s.changedAt}: ${s.reason}`);
-  const widths = [22, 8, 5, 12, 8, 10];
-  out(pad(['NODE', 'ROLE', 'UP', 'OFFSET', 'LAG', 'SEEN UP BY'], widths));
-  for (const n of s.nodes) out(pad([n.address, n.role, n.up ? 'up' : 'DOWN', n.offset, n.lag ?? '-', n.seenUpBy], widths));
-  for (const m of s.managers) out(`manager ${m.managerId}${m.managerId === s.leader ? ' (leader)' : ''}${m.fresh ? '' : ' (stale view)'}: ${m.lastAction ?? ''}`);
+  const took = e.detectionMs === null ? `${e.promotionMs} ms` : `${e.detectionMs + e.promotionMs} ms (detection ${e.detectionMs} + promotion ${e.promotionMs})`;
+  const outage = e.outageMs == null ? '' : `  outage ${e.outageMs} ms from ${e.outageStartedAt}`;
+  const by = e.managerId ? `  by ${e.managerId}` : '';
+  return `${e.at}  epoch ${e.epoch}  ${e.manual ? 'manual   ' : 'automatic'}  ${e.oldMaster ?? '-'} → ${e.newMaster}  took ${took}${outage}${by}  ${e.reason}`;
 }
 
 async function history(session: ZookeeperSession, json: boolean): Promise<void> {
-  const entries = await readHistory(session);
+  const entries = await readTimeline(session);
   if (json) return out(JSON.stringify(entries));
-  if (entries.length === 0) return out('no failovers yet');
-  for (const e of entries) {
-    const took = e.detectionMs === null ? `${e.promotionMs} ms` : `${e.detectionMs + e.promotionMs} ms (detection ${e.detectionMs} + promotion ${e.promotionMs})`;
-    out(`${e.at}  epoch ${e.epoch}  ${e.manual ? 'manual   ' : 'automatic'}  ${e.oldMaster ?? '-'} → ${e.newMaster}  took ${took}  ${e.reason}`);
-  }
+  if (entries.length === 0) return out('no failovers, leader changes or ZooKeeper outages recorded yet');
+  for (const e of entries) out(historyLine(e));
 }
 
 async function promote(session: ZookeeperSession, target: string | undefined, state: FailoverState): Promise<void> {
@@ -64,16 +66,16 @@ async function promote(session: ZookeeperSession, target: string | undefined, st
 
 /** `tributary failover VERB …`; exits 2 on a usage error or an unknown node, 1 when the switch-over did not happen. */
 export async function runFailoverCommand(verb: string | undefined, args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, manager: { type: 'string', multiple: true } } });
   const json = values.json === true;
   let session: ZookeeperSession | null = null;
   try {
     if (!['status', 'history', 'promote'].includes(verb ?? '')) throw new Exit(`usage: tributary ${FAILOVER_USAGE.join('\n       tributary ')}`, 2);
     const connectString = process.env.ZOOKEEPER_CONNECT;
     if (!connectString) throw new Exit('ZOOKEEPER_CONNECT is not set (e.g. 127.0.0.1:2181)', 2);
+    if (verb === 'status') return await status(connectString, values.manager ?? [], json);
     session = await ZookeeperSession.connect(connectString, { connectTimeoutMs: 5000 });
     if (verb === 'history') await history(session, json);
-    else if (verb === 'status') status(await readFailoverState(session), json);
     else await promote(session, positionals[0], await readFailoverState(session));
   } catch (err) {
     const code = err instanceof Exit ? err.code : 1;

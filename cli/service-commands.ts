@@ -52,8 +52,11 @@ const failover: CliCommand = {
   register(program) {
     const cmd = program.command('failover').description('Redis failover, read from ZooKeeper (needs ZOOKEEPER_CONNECT)');
     const json = '--json';
-    cmd.command('status').description('the master, each node and each manager').option(json, 'print JSON').action((o: { json?: boolean }) => runFailoverCommand('status', o.json ? [json] : []));
-    cmd.command('history').description('every master change').option(json, 'print JSON').action((o: { json?: boolean }) => runFailoverCommand('history', o.json ? [json] : []));
+    const repeat = (value: string, previous: string[]) => [...previous, value];
+    cmd.command('status').description('the master, each node and each manager').option(json, 'print JSON')
+      .option('--manager <url>', "a failover manager's http://HOST:PORT, asked when ZooKeeper cannot be read (repeatable)", repeat, [])
+      .action((o: { json?: boolean; manager: string[] }) => runFailoverCommand('status', [...(o.json ? [json] : []), ...o.manager.flatMap((m) => ['--manager', m])]));
+    cmd.command('history').description('every master change, leader change and ZooKeeper outage').option(json, 'print JSON').action((o: { json?: boolean }) => runFailoverCommand('history', o.json ? [json] : []));
     cmd.command('promote').description('switch the master over to an up replica').argument('<host:port>', 'the replica').option(json, 'print JSON')
       .action((target: string, o: { json?: boolean }) => runFailoverCommand('promote', [target, ...(o.json ? [json] : [])]));
   },

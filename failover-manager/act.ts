@@ -15,13 +15,15 @@ export async function act(plan: Plan, record: Versioned<MasterRecord> | null, de
     case 'report':
       return plan.say;
     case 'discover': {
-      const written = await publishMaster(deps, null, plan.master, 'initial discovery', { decidedAt, detectionMs: null, manual: false });
+      const written = await publishMaster(deps, null, plan.master, 'initial discovery', { decidedAt, detectionMs: null, outageStartedAt: null, manual: false });
       return written ? `discovered master ${plan.master}; wrote epoch 1` : CONFLICT;
     }
     case 'failover': {
       await deps.checker.run(plan.to, ['REPLICAOF', 'NO', 'ONE'], ADMIN_TIMEOUT_MS);
       const failed = await repointAll(deps.checker, plan.repoint, plan.to);
-      const written = await publishMaster(deps, record, plan.to, plan.why, { decidedAt, detectionMs: plan.detectionMs, manual: false });
+      // The outage began when the old master last answered, not at the first failed check or the decision.
+      const outageStartedAt = deps.checker.lastSuccessAt(plan.from);
+      const written = await publishMaster(deps, record, plan.to, plan.why, { decidedAt, detectionMs: plan.detectionMs, outageStartedAt, manual: false });
       if (!written) return `promoted ${plan.to} but ${CONFLICT}`;
       return `FAILOVER: promoted ${plan.to} to master (epoch ${written.epoch}) in ${Date.now() - decidedAt} ms: ${plan.why}${failedNote(failed)}`;
     }

@@ -2,9 +2,11 @@
 import express, { type Express } from 'express';
 import { validationError } from '../core/errors';
 import type { Coordinator } from './coordinator';
-import { readHistory, writePromoteRequest } from './failover-znodes';
+import { readTimeline, writePromoteRequest } from './failover-znodes';
 import type { FailoverLoop } from './loop';
+import { managerStatus } from './manager-status';
 import type { FailoverMetrics } from './metrics';
+import { withTimeout } from './node-checker';
 
 /** What the API reads from and writes to. */
 export interface FailoverApiDeps {
@@ -16,6 +18,9 @@ export interface FailoverApiDeps {
 
 const unavailable = { message: 'not connected to ZooKeeper', code: 'UNAVAILABLE' };
 
+/** Bound on the one ZooKeeper read a request makes (GET /history): a stuck ensemble must not hang the caller. */
+export const REQUEST_ZK_TIMEOUT_MS = 800;
+
 /** Builds the express app; the loop alone acts, so POST /promote writes the request and wakes it. */
 export function createFailoverApi({ nodes, loop, coordinator, metrics }: FailoverApiDeps): Express {
   const app = express();
@@ -24,12 +29,16 @@ export function createFailoverApi({ nodes, loop, coordinator, metrics }: Failove
     res.json({ status: 'ok', zookeeper: coordinator.isConnected ? 'connected' : 'disconnected' });
   });
   app.get('/status', (_req, res) => {
-    res.json(loop.status());
+    res.json(managerStatus(loop, coordinator));
   });
   app.get('/history', async (_req, res) => {
     const session = coordinator.liveSession;
     if (!session) return void res.status(503).json(unavailable);
-    res.json(await readHistory(session));
+    try {
+      res.json(await withTimeout(readTimeline(session), REQUEST_ZK_TIMEOUT_MS, `reading the history from ZooKeeper at ${coordinator.connectString}`));
+    } catch (err) {
+      res.status(503).json({ message: (err as Error).message, code: 'UNAVAILABLE' });
+    }
   });
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());

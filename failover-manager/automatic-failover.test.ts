@@ -67,9 +67,16 @@ test('master SIGKILL: the replica with the highest offset is promoted, the other
   expect(record.master).toBe(ahead);
   await waitFor('the other replica to follow the new master', async () => (await info(behind)).following === ahead);
   const [entry] = await readHistory(s.zkSession);
-  expect(entry).toMatchObject({ epoch: 2, oldMaster: s.master, newMaster: ahead, manual: false });
+  const acting = s.managers.find((m) => sentences(m).some((l) => l.includes('FAILOVER: promoted')))!;
+  expect(entry).toMatchObject({ kind: 'master-change', epoch: 2, oldMaster: s.master, newMaster: ahead, manual: false, managerId: acting.managerId });
   expect(entry!.detectionMs).toBeGreaterThan(0);
   expect(entry!.promotionMs).toBeGreaterThanOrEqual(0);
+  // The outage began at the acting manager's last successful check of the old master: before the
+  // kill (a first failed check or the decision would come after it).
+  expect(entry!.outageStartedAt).toBe(new Date(acting.checker.lastSuccessAt(s.master)!).toISOString());
+  expect(Date.parse(entry!.outageStartedAt!)).toBeLessThanOrEqual(killedAt);
+  expect(entry!.outageMs).toBeGreaterThanOrEqual(Date.parse(entry!.at) - Date.parse(entry!.outageStartedAt!));
+  console.log(`history: outage ${entry!.outageMs} ms from the last successful check (${Date.parse(entry!.outageStartedAt!) - killedAt} ms relative to the kill), detection ${entry!.detectionMs} ms, promotion ${entry!.promotionMs} ms, by ${entry!.managerId}`);
   await s.redis.restart(s.master);
   await waitFor('the old master to be demoted', async () => (await info(s!.master)).following === ahead);
   expect((await info(s.master)).role).toBe('replica');

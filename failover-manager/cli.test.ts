@@ -7,6 +7,7 @@ import { FAILOVER_PATHS } from '../core/discovery/failover-state';
 import type { ZookeeperSession } from '../infra/zookeeper/zookeeper-session';
 import { freePort, type ServiceProcess, spawnService } from '../test/support/processes';
 import { readFailoverState } from './failover-znodes';
+import type { ManagerStatus } from './manager-status';
 import { summarize } from './status-summary';
 import { observer, waitFor, waitForRecord } from './testing/harness';
 import { startRedisGroup, startZookeeper, type TestRedisGroup, type TestZookeeper } from '../test/support/failover-servers';
@@ -77,11 +78,47 @@ test('failover promote HOST:PORT switches over and waits for it; history lists i
   expect(h.stdout).toMatch(new RegExp(`epoch 2 +manual +${redis.addresses[0]!.replace(/\./g, '\\.')} → ${target.replace(/\./g, '\\.')} +took \\d+ ms`));
 });
 
+test('ZooKeeper down: failover status says so within its bounds, and with --manager shows that manager\'s last view', async () => {
+  session.close();
+  await zk.stop();
+  let startedAt = performance.now();
+  const bare = await cli('status');
+  console.log(`failover status with ZooKeeper down: exit ${bare.code} after ${(performance.now() - startedAt).toFixed(0)} ms (process start included)`);
+  expect(bare.code).toBe(1);
+  expect(bare.stderr).toContain(`ZooKeeper unreachable at ${zk.connectString}`);
+  expect(bare.stderr).toContain('pass --manager http://HOST:PORT');
+  await waitFor('a manager to notice', async () => {
+    const r = await fetch(`http://127.0.0.1:${managers[0]!.port}/status`);
+    return ((await r.json()) as { notice: string | null }).notice;
+  });
+  startedAt = performance.now();
+  const viaManager = await cli('status', '--manager', `http://127.0.0.1:${managers[0]!.port}`, '--manager', `http://127.0.0.1:${managers[1]!.port}`);
+  console.log(`failover status --manager with ZooKeeper down: exit ${viaManager.code} after ${(performance.now() - startedAt).toFixed(0)} ms\n${viaManager.stdout}`);
+  expect(viaManager.code).toBe(0);
+  expect(viaManager.stdout).toMatch(/^NOTE: ZooKeeper unreachable at .*; http:\/\/127\.0\.0\.1:\d+ says: ZooKeeper unreachable at 127\.0\.0\.1:\d+ for \d+\.\d s; showing this manager's last view from /);
+  expect(viaManager.stdout).toMatch(/leader none up \(cannot tell who leads/);
+  expect((await cli('status', '--manager', 'not a url')).code).toBe(2);
+  await zk.start();
+  session = await observer(zk.connectString);
+  await waitFor('both managers registered and one leading again', async () => {
+    const state = await readFailoverState(session);
+    return state.members.length === 2 && summarize(state).leader;
+  }, 30_000);
+});
+
 test('the leader SIGKILLed: the other leads within the session timeout and still fails over', async () => {
   const { leaderId: leader } = await readFailoverState(session);
   const victim = managers.find((m) => m.output().includes(`"managerId":"${leader}"`)) ?? managers[0]!;
+  const survivor = managers.find((m) => m !== victim)!;
+  const statusOf = async () => (await (await fetch(`http://127.0.0.1:${survivor.port}/status`)).json()) as ManagerStatus;
   const killedAt = Date.now();
   await victim.kill('SIGKILL');
+  await waitFor('the killed leader shown down', async () => (await statusOf()).managers.find((m) => m.managerId === leader && !m.up), 6000);
+  console.log(`leader process SIGKILLed → shown down by the survivor after ${Date.now() - killedAt} ms`);
+  for (const until = Date.now() + 1500; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) expect((await statusOf()).leader).not.toBe(leader);
+  const viaCli = JSON.parse((await cli('status', '--json')).stdout);
+  expect(viaCli.leader).not.toBe(leader);
+  expect(viaCli.managers.find((m: { managerId: string }) => m.managerId === leader) ?? { up: false }).toMatchObject({ up: false });
   await waitFor('another leader', async () => {
     const l = (await readFailoverState(session)).leaderId;
     return l && l !== leader;
@@ -91,6 +128,5 @@ test('the leader SIGKILLed: the other leads within the session timeout and still
   redis.signal(master, 'SIGKILL');
   const record = await waitForRecord(session, 'a failover by the surviving manager', (rec) => rec.epoch === 3, 10_000);
   expect(record.master).not.toBe(master);
-  const survivor = managers.find((m) => m !== victim)!;
   expect(await survivor.kill('SIGTERM')).toBe(0);
 });

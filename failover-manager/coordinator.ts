@@ -1,8 +1,9 @@
 /** The manager's side of ZooKeeper: its session (kept alive across outages), leader election, and the failover znodes. */
 import type { State } from 'node-zookeeper-client';
-import { FAILOVER_PATHS, type FailoverHistoryEntry, type ManagerView, type MasterRecord } from '../core/discovery/failover-state';
+import { FAILOVER_PATHS, type FailoverEventEntry, type FailoverHistoryEntry, type ManagerView, type MasterRecord } from '../core/discovery/failover-state';
 import type { Log } from '../core/log';
 import { CreateMode, isNoNode, ZookeeperSession } from '../infra/zookeeper/zookeeper-session';
+import { LeadershipLog, SessionTracker } from './failover-events';
 import { type FailoverState, readFailoverState } from './failover-znodes';
 
 /** Options for {@link Coordinator}. */
@@ -22,6 +23,12 @@ export interface CoordinatorSnapshot extends FailoverState {
   isLeader: boolean;
 }
 
+/** The last snapshot this manager read, and when (ms epoch): what status shows while ZooKeeper is out of reach. */
+export interface LastRead {
+  snapshot: CoordinatorSnapshot;
+  at: number;
+}
+
 const RETRY_MS = 1000;
 
 /**
@@ -35,8 +42,26 @@ export class Coordinator {
   private stopped = false;
   private member: string | null = null;
   private watching: string | null = null;
+  private read: LastRead | null = null;
+  /** Our session's life, for status, metrics and the outage entries. */
+  readonly sessionTracker: SessionTracker;
+  private readonly leadership: LeadershipLog;
+  /** Every manager id this manager has seen registered or viewing, and when it last saw it (ms epoch). */
+  readonly seenManagers = new Map<string, number>();
 
-  constructor(private readonly options: CoordinatorOptions) {}
+  constructor(private readonly options: CoordinatorOptions) {
+    this.sessionTracker = new SessionTracker(options.managerId);
+    this.leadership = new LeadershipLog(options.managerId);
+  }
+
+  get connectString(): string {
+    return this.options.connectString;
+  }
+
+  /** The last snapshot read (null before the first). */
+  get lastRead(): LastRead | null {
+    return this.read;
+  }
 
   /** Starts connecting in the background; retries until ZooKeeper answers, saying why it waits. */
   start(): void {
@@ -59,6 +84,7 @@ export class Coordinator {
         log.info({ connectString }, 'connected to ZooKeeper; registered as a manager');
       } catch (err) {
         this.dropSession();
+        this.sessionTracker.lost('unreachable');
         log.warn({ err: (err as Error).message, connectString }, `ZooKeeper unreachable (${(err as Error).message}); not acting, retrying in ${RETRY_MS} ms`);
         await new Promise((r) => setTimeout(r, RETRY_MS));
       }
@@ -66,24 +92,37 @@ export class Coordinator {
   }
 
   private async register(session: ZookeeperSession): Promise<void> {
-    await Promise.all([FAILOVER_PATHS.managers, FAILOVER_PATHS.views, FAILOVER_PATHS.history].map((p) => session.mkdirp(p)));
+    await Promise.all([FAILOVER_PATHS.managers, FAILOVER_PATHS.views, FAILOVER_PATHS.history, FAILOVER_PATHS.events].map((p) => session.mkdirp(p)));
     const registration = JSON.stringify({ managerId: this.options.managerId, startedAt: new Date().toISOString() });
     const path = await session.create(`${FAILOVER_PATHS.managers}/m-`, registration, CreateMode.EPHEMERAL_SEQUENTIAL);
     this.member = path.slice(path.lastIndexOf('/') + 1);
     this.watching = null;
     this.connected = true;
+    this.regained();
     this.options.wake();
+  }
+
+  /** Connected again: the outage that ended goes on record (in the background; a failed write is logged, not retried). */
+  private regained(): void {
+    const outage = this.sessionTracker.regained();
+    if (outage) void this.appendEvent(outage).catch((err: unknown) => this.options.log.warn({ err: (err as Error).message }, 'could not record the ZooKeeper outage'));
   }
 
   private sessionOnState(session: ZookeeperSession, state: State): void {
     if (session !== this.session) return;
     const name = state.name;
     this.options.log.warn({ state: name }, `ZooKeeper session ${name}`);
-    if (name === 'SYNC_CONNECTED') this.connected = this.member !== null;
-    else if (name === 'EXPIRED') {
+    if (name === 'SYNC_CONNECTED') {
+      this.connected = this.member !== null;
+      if (this.connected) this.regained();
+    } else if (name === 'EXPIRED') {
       this.dropSession();
+      this.sessionTracker.lost('expired');
       if (!this.stopped) void this.connectLoop();
-    } else this.connected = false;
+    } else {
+      this.connected = false;
+      this.sessionTracker.lost('disconnected');
+    }
     this.options.wake();
   }
 
@@ -107,7 +146,20 @@ export class Coordinator {
     if (!me || !state.members.includes(me)) throw new Error('our manager znode is gone; waiting for a new session');
     const index = state.members.indexOf(me);
     if (index > 0) await this.watchPredecessor(session, state.members[index - 1]!);
-    return { ...state, me, isLeader: index === 0 };
+    const snapshot: CoordinatorSnapshot = { ...state, me, isLeader: index === 0 };
+    const change = this.leadership.observe({ me, isLeader: snapshot.isLeader, leaderId: snapshot.leaderId });
+    if (change) {
+      await this.appendEvent(change); // a failed write fails the snapshot: we do not lead unrecorded
+      this.leadership.led(me);
+    }
+    this.remember(snapshot);
+    return snapshot;
+  }
+
+  private remember(snapshot: CoordinatorSnapshot): void {
+    const at = Date.now();
+    this.read = { snapshot, at };
+    for (const id of [...snapshot.registrations.map((r) => r.managerId), ...snapshot.views.map((v) => v.managerId)]) this.seenManagers.set(id, at);
   }
 
   /** Wakes the loop when the manager just ahead of us goes away (one watch, not one per manager). */
@@ -137,6 +189,10 @@ export class Coordinator {
 
   async appendHistory(entry: FailoverHistoryEntry): Promise<void> {
     await this.live.create(`${FAILOVER_PATHS.history}/h-`, JSON.stringify(entry), CreateMode.PERSISTENT_SEQUENTIAL);
+  }
+
+  async appendEvent(entry: FailoverEventEntry): Promise<void> {
+    await this.live.create(`${FAILOVER_PATHS.events}/e-`, JSON.stringify(entry), CreateMode.PERSISTENT_SEQUENTIAL);
   }
 
   /** Removes a consumed promote request, only the version that was read (a newer one stays). */

@@ -1,6 +1,7 @@
 /** Reads and writes of the failover znodes shared by the managers, their API and the CLI. */
 import {
-  FAILOVER_PATHS, type FailoverHistoryEntry, type ManagerRegistration, type ManagerView, type MasterRecord, type NodeAddress, type PromoteRequest,
+  FAILOVER_PATHS, type FailoverEventEntry, type FailoverHistoryEntry, type FailoverTimelineEntry, type ManagerRegistration, type ManagerView,
+  type MasterRecord, type NodeAddress, type PromoteRequest,
 } from '../core/discovery/failover-state';
 import { isConflict, type ZookeeperSession } from '../infra/zookeeper/zookeeper-session';
 
@@ -14,6 +15,9 @@ export interface Versioned<T> {
 export interface FailoverState {
   /** `managers` children, lowest (the leader) first. */
   members: string[];
+  /** Each member's registration, lowest (the leader) first; a member that vanished between the reads is missing. */
+  registrations: (ManagerRegistration & { member: string })[];
+  /** The manager holding the lowest `managers` child (it may be dead until its session expires; see status-summary.ts). */
   leaderId: string | null;
   views: ManagerView[];
   record: Versioned<MasterRecord> | null;
@@ -42,13 +46,30 @@ export async function readFailoverState(session: ZookeeperSession): Promise<Fail
     readJson<MasterRecord>(session, FAILOVER_PATHS.master),
     readJson<PromoteRequest>(session, FAILOVER_PATHS.promoteRequest),
   ]);
-  const leader = members[0] ? await readJson<ManagerRegistration>(session, `${FAILOVER_PATHS.managers}/${members[0]}`) : null;
-  return { members, leaderId: leader?.value.managerId ?? null, views, record, request };
+  const found = await Promise.all(members.map((m) => readJson<ManagerRegistration>(session, `${FAILOVER_PATHS.managers}/${m}`)));
+  const registrations = members.flatMap((member, i) => (found[i] ? [{ ...found[i].value, member }] : []));
+  const leaderId = registrations[0]?.member === members[0] ? (registrations[0]?.managerId ?? null) : null;
+  return { members, registrations, leaderId, views, record, request };
 }
 
-/** Every failover so far, oldest first. */
+/** Every master change so far, oldest first. */
 export function readHistory(session: ZookeeperSession): Promise<FailoverHistoryEntry[]> {
   return readChildren<FailoverHistoryEntry>(session, FAILOVER_PATHS.history);
+}
+
+/** Every leader change and ZooKeeper outage so far, in the order they were recorded. */
+export function readEvents(session: ZookeeperSession): Promise<FailoverEventEntry[]> {
+  return readChildren<FailoverEventEntry>(session, FAILOVER_PATHS.events);
+}
+
+/** When an entry's story begins: a master change or a lead taken at `at`, an outage when the session was lost. */
+const startOf = (e: FailoverTimelineEntry): string => (e.kind === 'zookeeper-outage' ? e.lostAt : e.at);
+
+/** Master changes and events in one list, each with its `kind`, oldest first. */
+export async function readTimeline(session: ZookeeperSession): Promise<FailoverTimelineEntry[]> {
+  const [history, events] = await Promise.all([readHistory(session), readEvents(session)]);
+  const changes = history.map((h): FailoverTimelineEntry => ({ ...h, kind: 'master-change' }));
+  return [...changes, ...events].sort((a, b) => startOf(a).localeCompare(startOf(b)));
 }
 
 /** Every node the managers know: the record's and every view's. */

@@ -7,6 +7,7 @@ import { decide } from './decide';
 import type { Versioned } from './failover-znodes';
 import type { ActDeps } from './master-moves';
 import type { NodeChecker } from './node-checker';
+import { replicationLag } from './replication-lag';
 
 /** Timing and identity of the loop. */
 export interface LoopOptions {
@@ -134,7 +135,6 @@ export class FailoverLoop {
   status(): LoopStatus {
     const record: Versioned<MasterRecord> | null = this.snapshot?.record ?? null;
     const own = this.deps.checker.observations();
-    const masterOffset = record ? own[record.value.master]?.offset : undefined;
     return {
       managerId: this.options.managerId,
       leader: this.snapshot?.leaderId ?? null,
@@ -142,8 +142,7 @@ export class FailoverLoop {
       master: record?.value.master ?? null,
       epoch: record?.value.epoch ?? null,
       nodes: Object.entries(own).map(([address, o]) => ({
-        address, role: o.role, up: o.up, offset: o.offset, failures: o.failures,
-        lag: o.role === 'replica' && masterOffset !== undefined && masterOffset >= 0 && o.offset >= 0 ? masterOffset - o.offset : null,
+        address, role: o.role, up: o.up, offset: o.offset, failures: o.failures, lag: replicationLag(own, record?.value.master ?? null, address),
       })),
       lastActions: [...this.sentences],
     };

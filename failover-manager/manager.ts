@@ -37,8 +37,14 @@ export function createFailoverManager(settings: ManagerSettings, log: Log): Fail
   });
   loop = new FailoverLoop(
     { managerId, intervalMs: settings.CHECK_INTERVAL_MS, downAfterChecks: settings.DOWN_AFTER_CHECKS },
-    { nodes: settings.REDIS_NODES, checker, coordinator, metrics, log, switchoverTimeoutMs: settings.SWITCHOVER_TIMEOUT_MS },
+    { managerId, nodes: settings.REDIS_NODES, checker, coordinator, metrics, log, switchoverTimeoutMs: settings.SWITCHOVER_TIMEOUT_MS },
   );
+  metrics.attach({
+    observations: () => checker.observations(),
+    master: () => coordinator.lastRead?.snapshot.record?.value.master ?? null,
+    views: () => coordinator.lastRead?.snapshot.views ?? [],
+    sessionState: () => coordinator.sessionTracker.state,
+  });
   const app = createFailoverApi({ nodes: settings.REDIS_NODES, loop, coordinator, metrics });
   const running = loop;
   return {

@@ -8,6 +8,8 @@ import { type NodeChecker, parseReplicationInfo, splitAddress } from './node-che
 
 /** What acting needs. */
 export interface ActDeps {
+  /** The acting manager, named in the history it writes. */
+  managerId: string;
   nodes: readonly NodeAddress[];
   checker: NodeChecker;
   coordinator: Coordinator;
@@ -25,9 +27,19 @@ export async function repointAll(checker: NodeChecker, nodes: NodeAddress[], mas
   return nodes.filter((_, i) => results[i]!.status === 'rejected');
 }
 
+/** When a master change began and was decided (ms epoch), and how it came about. */
+export interface ChangeTiming {
+  decidedAt: number;
+  /** First failed check of the old master → decision (automatic only). */
+  detectionMs: number | null;
+  /** Writes stopped being served: the last successful check of the old master, or the write pause; null when unknown. */
+  outageStartedAt: number | null;
+  manual: boolean;
+}
+
 /** Writes the next master record by compare-and-set and appends its history entry; null when another writer won. */
 export async function publishMaster(
-  deps: ActDeps, previous: Versioned<MasterRecord> | null, master: NodeAddress, reason: string, timing: { decidedAt: number; detectionMs: number | null; manual: boolean },
+  deps: ActDeps, previous: Versioned<MasterRecord> | null, master: NodeAddress, reason: string, timing: ChangeTiming,
 ): Promise<MasterRecord | null> {
   const record: MasterRecord = {
     master, replicas: deps.nodes.filter((n) => n !== master), epoch: (previous?.value.epoch ?? 0) + 1, changedAt: new Date().toISOString(), reason,
@@ -38,11 +50,15 @@ export async function publishMaster(
     if (isConflict(err)) return null;
     throw err;
   }
-  const promotionMs = Date.now() - timing.decidedAt;
+  const writtenAt = Date.now();
+  const promotionMs = writtenAt - timing.decidedAt;
   if (previous) {
+    const { outageStartedAt } = timing;
     await deps.coordinator.appendHistory({
-      epoch: record.epoch, at: record.changedAt, reason, oldMaster: previous.value.master, newMaster: master,
-      manual: timing.manual, detectionMs: timing.detectionMs, promotionMs,
+      kind: 'master-change', epoch: record.epoch, at: record.changedAt, reason, oldMaster: previous.value.master, newMaster: master,
+      manual: timing.manual, detectionMs: timing.detectionMs, promotionMs, managerId: deps.managerId,
+      outageStartedAt: outageStartedAt === null ? null : new Date(outageStartedAt).toISOString(),
+      outageMs: outageStartedAt === null ? null : writtenAt - outageStartedAt,
     });
     deps.metrics.failovers.inc({ kind: timing.manual ? 'manual' : 'automatic' });
     deps.metrics.promotionMs.observe(promotionMs);

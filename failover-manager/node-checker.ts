@@ -43,6 +43,8 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 interface NodeState {
   observation: NodeObservation;
   firstFailureAt: number | null;
+  /** When the node last answered a whole check (ms epoch): where an outage of it begins. */
+  lastSuccessAt: number | null;
   lastError: string | null;
 }
 
@@ -68,7 +70,7 @@ export class NodeChecker {
     private readonly options: NodeCheckerOptions,
   ) {
     for (const node of nodes) {
-      this.states.set(node, { observation: { up: true, role: 'unknown', offset: -1, failures: 0 }, firstFailureAt: null, lastError: null });
+      this.states.set(node, { observation: { up: true, role: 'unknown', offset: -1, failures: 0 }, firstFailureAt: null, lastSuccessAt: null, lastError: null });
     }
   }
 
@@ -84,6 +86,7 @@ export class NodeChecker {
       const info = parseReplicationInfo(String(await this.run(node, ['INFO', 'replication'])));
       state.observation = { up: true, ...info, failures: 0 };
       state.firstFailureAt = null;
+      state.lastSuccessAt = Date.now(); // when it answered, not when the tick began
       state.lastError = null;
     } catch (err) {
       const failures = state.observation.failures + 1;
@@ -138,6 +141,11 @@ export class NodeChecker {
   /** When the current run of failed checks began (ms epoch), or null when the last check passed. */
   firstFailureAt(node: NodeAddress): number | null {
     return this.states.get(node)?.firstFailureAt ?? null;
+  }
+
+  /** When the node last answered a whole check (ms epoch), or null when this manager never saw it answer. */
+  lastSuccessAt(node: NodeAddress): number | null {
+    return this.states.get(node)?.lastSuccessAt ?? null;
   }
 
   /** The last check's error, for status lines. */

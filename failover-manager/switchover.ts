@@ -30,7 +30,7 @@ export async function switchOver(plan: SwitchoverPlan, record: Versioned<MasterR
     }
     await deps.checker.run(to, ['REPLICAOF', 'NO', 'ONE'], ADMIN_TIMEOUT_MS);
     const failed = await repointAll(deps.checker, [from, ...plan.repoint], to);
-    const written = await publishMaster(deps, record, to, `manual switch-over to ${to}`, { decidedAt, detectionMs: null, manual: true });
+    const written = await publishMaster(deps, record, to, `manual switch-over to ${to}`, { decidedAt, detectionMs: null, outageStartedAt: decidedAt, manual: true }); // writes were paused from then
     await deps.coordinator.removeRequest(plan.version);
     if (!written) return `switch-over: promoted ${to} but the master record changed under us; re-reading next tick`;
     // From here on the old master is a replica: unpausing only lets the held writes fail READONLY.

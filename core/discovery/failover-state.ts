@@ -15,6 +15,12 @@ export const FAILOVER_PATHS = {
   views: `${FAILOVER_ROOT}/views`,
   /** Persistent sequential children `h-`: one {@link FailoverHistoryEntry} per master change. */
   history: `${FAILOVER_ROOT}/history`,
+  /**
+   * Persistent sequential children `e-`: one {@link FailoverEventEntry} per leader change or
+   * ZooKeeper outage seen by a manager. Kept apart from `history` so that readers written before
+   * these kinds existed still find only master changes there (docs/adr/012-failover-observability.md).
+   */
+  events: `${FAILOVER_ROOT}/events`,
   /** Persistent: a pending manual switch-over request ({@link PromoteRequest}); the leader consumes it. */
   promoteRequest: `${FAILOVER_ROOT}/promote-request`,
 } as const;
@@ -69,7 +75,10 @@ export interface ManagerRegistration {
   startedAt: string;
 }
 
+/** One master change (znode `history/h-`). Entries written before `kind` existed lack it and the fields marked "added". */
 export interface FailoverHistoryEntry {
+  /** Added with issue 10; absent in older entries, which are master changes too. */
+  kind?: 'master-change';
   epoch: number;
   /** ISO-8601 of the new master record. */
   at: string;
@@ -81,7 +90,48 @@ export interface FailoverHistoryEntry {
   detectionMs: number | null;
   /** Decision → new record written. */
   promotionMs: number;
+  /** Added: the manager that made the change. */
+  managerId?: string;
+  /**
+   * Added: ISO-8601 of when the outage began as the acting manager measured it: its last
+   * successful check of the old master (automatic), or the write pause (manual); null when it
+   * never saw the old master answer.
+   */
+  outageStartedAt?: string | null;
+  /** Added: {@link outageStartedAt} → new record written (`at`), in ms; null when the start is unknown. */
+  outageMs?: number | null;
 }
+
+/** A manager took the lead (znode `events/e-`), written by the new leader on its first leading tick. */
+export interface LeaderChangeEntry {
+  kind: 'leader-change';
+  /** ISO-8601: leads from then. */
+  at: string;
+  /** The manager that leads now (it wrote the entry). */
+  leader: string;
+  /** The leader it last saw before, or null when it saw none. */
+  previous: string | null;
+}
+
+/** A manager lost its ZooKeeper session and got one back (znode `events/e-`, written when it is back). */
+export interface ZookeeperOutageEntry {
+  kind: 'zookeeper-outage';
+  /** The manager that saw the outage. */
+  managerId: string;
+  /** ISO-8601: the session was lost (disconnected) or could not be made. */
+  lostAt: string;
+  /** ISO-8601: a connected, registered session again. */
+  regainedAt: string;
+  outageMs: number;
+  /** True when the old session expired (or was given up) and a new one was made: ephemerals went with it. */
+  sessionExpired: boolean;
+}
+
+/** Everything under `events`. */
+export type FailoverEventEntry = LeaderChangeEntry | ZookeeperOutageEntry;
+
+/** The timeline `GET /history` and `tributary failover history` show: master changes and events, each with its kind. */
+export type FailoverTimelineEntry = (FailoverHistoryEntry & { kind: 'master-change' }) | FailoverEventEntry;
 
 export interface PromoteRequest {
   target: NodeAddress;
