@@ -3,10 +3,11 @@ import { ADMIN_COMMANDS } from './admin-commands';
 import type { CliCommand } from './command';
 import { runProgram } from './program';
 import { QUEUE_COMMAND } from './queue';
+import { REDIS_COMMAND } from './redis-launch';
 import { SERVICE_COMMANDS } from './service-commands';
 
 /** Every command; a new module adds its CliCommand here. */
-export const COMMANDS: readonly CliCommand[] = [...SERVICE_COMMANDS, ...ADMIN_COMMANDS, QUEUE_COMMAND];
+export const COMMANDS: readonly CliCommand[] = [...SERVICE_COMMANDS, ...ADMIN_COMMANDS, QUEUE_COMMAND, REDIS_COMMAND];
 
 export function main(argv: string[]): Promise<void> {
   return runProgram(COMMANDS, argv);

@@ -1,5 +1,6 @@
 /** Carries out the leader's plan on the Redis nodes and in ZooKeeper, and says in one sentence what it did. */
 import type { MasterRecord, NodeAddress } from '../core/discovery/failover-state';
+import { isConflict } from '../infra/zookeeper/zookeeper-session';
 import type { Plan } from './decide';
 import type { Versioned } from './failover-znodes';
 import { ADMIN_TIMEOUT_MS, type ActDeps, publishMaster, repointAll } from './master-moves';
@@ -26,6 +27,13 @@ export async function act(plan: Plan, record: Versioned<MasterRecord> | null, de
       const written = await publishMaster(deps, record, plan.to, plan.why, { decidedAt, detectionMs: plan.detectionMs, outageStartedAt, manual: false });
       if (!written) return `promoted ${plan.to} but ${CONFLICT}`;
       return `FAILOVER: promoted ${plan.to} to master (epoch ${written.epoch}) in ${Date.now() - decidedAt} ms: ${plan.why}${failedNote(failed)}`;
+    }
+    case 'stamp-master': {
+      const { value, version } = record!;
+      await deps.coordinator.writeRecord({ ...value, masterRunId: plan.runId, masterReplId: plan.replId }, version).catch((err: unknown) => {
+        if (!isConflict(err)) throw err;
+      });
+      return `noted master ${value.master}'s process in the record (run_id ${plan.runId.slice(0, 8)}), so that a restart of it is seen`;
     }
     case 'restore-master':
       await deps.checker.run(plan.node, ['REPLICAOF', 'NO', 'ONE'], ADMIN_TIMEOUT_MS);

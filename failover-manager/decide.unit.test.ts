@@ -5,8 +5,9 @@ import { type DecisionInput, decide, downByMajority } from './decide';
 const [A, B, C] = ['10.0.0.1:6379', '10.0.0.2:6379', '10.0.0.3:6379'];
 const NOW = 1_000_000;
 const LINEAGE = 'repl-history-1';
+const RUN_A = 'a'.repeat(40);
 
-const master = (over: Partial<NodeObservation> = {}): NodeObservation => ({ up: true, role: 'master', offset: 500, failures: 0, replId: LINEAGE, ...over });
+const master = (over: Partial<NodeObservation> = {}): NodeObservation => ({ up: true, role: 'master', offset: 500, failures: 0, replId: LINEAGE, runId: RUN_A, ...over });
 const replica = (offset: number, over: Partial<NodeObservation> = {}): NodeObservation => ({
   up: true, role: 'replica', offset, following: A, linkUp: true, failures: 0, replId: LINEAGE, ...over,
 });
@@ -22,7 +23,10 @@ function input(over: Partial<DecisionInput> = {}): DecisionInput {
     own: { [A]: master(), [B]: replica(490), [C]: replica(480) },
     firstFailureAt: () => NOW - 1500,
     downAfterChecks: 3, viewFreshMs: 5000, managers: 1, views: [],
-    record: { value: { master: A, replicas: [B, C], epoch: 4, changedAt: '2026-01-01T00:00:00Z', reason: 'initial discovery' }, version: 3 },
+    record: {
+      value: { master: A, replicas: [B, C], epoch: 4, changedAt: '2026-01-01T00:00:00Z', reason: 'initial discovery', masterRunId: RUN_A, masterReplId: LINEAGE },
+      version: 3,
+    },
     request: null,
     ...over,
   };
@@ -89,14 +93,59 @@ describe('when the master fails', () => {
   });
 
   it('waits when no manager ever saw the lost master up, and trusts another manager\'s memory of it', () => {
-    const never = input({ own: { [A]: down(), [B]: replica(490), [C]: replica(480) } });
+    const unrecorded = input().record!.value;
+    delete unrecorded.masterReplId;
+    const never = input({ own: { [A]: down(), [B]: replica(490), [C]: replica(480) }, record: { value: unrecorded, version: 3 } });
     expect(decide(never)).toEqual({ kind: 'report', say: expect.stringContaining('no manager ever saw the lost master up') });
     const remembered = input({ ...never, views: [view('m2', { [A]: master() })] });
     expect(decide(remembered)).toMatchObject({ kind: 'failover', to: B });
   });
+
+  it('trusts the record\'s note of the lost master\'s history when no manager saw it up', () => {
+    expect(decide(input({ own: { [A]: down(), [B]: replica(490), [C]: replica(480) } }))).toMatchObject({ kind: 'failover', to: B });
+  });
+});
+
+describe('when the master restarted (ADR 010)', () => {
+  const RUN_NEW = 'b'.repeat(40);
+  /** What the launcher starts a restarted recorded master as: a replica of itself, empty, with a fresh history. */
+  const fenced = (over: Partial<NodeObservation> = {}) => master({ role: 'replica', following: A, linkUp: false, offset: 0, replId: 'fresh', runId: RUN_NEW, ...over });
+
+  it('fails over at once, without failed checks or a majority, when the master answers with another run_id', () => {
+    const plan = decide(input({ managers: 3, own: { [A]: master({ runId: RUN_NEW, replId: 'fresh', offset: 0 }), [B]: replica(480), [C]: replica(490) } }));
+    expect(plan).toEqual({
+      kind: 'failover', from: A, to: C, repoint: [B, A], detectionMs: null,
+      why: expect.stringContaining(`${A} restarted (run_id aaaaaaaa is now bbbbbbbb)`),
+    });
+  });
+
+  it('fails over when the master came back fenced by the launcher, even from a record without a run_id', () => {
+    const value = { ...input().record!.value };
+    delete value.masterRunId;
+    const plan = decide(input({ own: { [A]: fenced(), [B]: replica(490), [C]: replica(480) }, record: { value, version: 3 } }));
+    expect(plan).toMatchObject({ kind: 'failover', to: B, repoint: [C, A], why: expect.stringContaining('fenced, as a replica of itself') });
+  });
+
+  it('promotes only replicas of the recorded history, and says so loudly when none is', () => {
+    const plan = decide(input({ own: { [A]: fenced(), [B]: replica(900, { replId: 'other' }), [C]: replica(10) } }));
+    expect(plan).toMatchObject({ kind: 'failover', to: C, repoint: [B, A] });
+    const none = decide(input({ own: { [A]: fenced(), [B]: down(), [C]: replica(10, { replId: 'other' }) } }));
+    expect(none).toEqual({ kind: 'report', say: `MASTER ${A} RESTARTED and no replica can be promoted: ${C} never synced with the lost master (stale); waiting` });
+  });
+
+  it('still restores a recorded master of the same process that someone made a replica of another node', () => {
+    expect(decide(input({ own: { [A]: master({ role: 'replica', following: B }), [B]: replica(490), [C]: replica(480) } }))).toEqual({ kind: 'restore-master', node: A });
+  });
 });
 
 describe('with the master up', () => {
+  it('notes the master\'s run_id and history in a record that lacks them', () => {
+    const value = { ...input().record!.value };
+    delete value.masterRunId;
+    delete value.masterReplId;
+    expect(decide(input({ record: { value, version: 3 } }))).toEqual({ kind: 'stamp-master', runId: RUN_A, replId: LINEAGE });
+  });
+
   it('restores the recorded master when it answers as a replica', () => {
     expect(decide(input({ own: { [A]: master({ role: 'replica' }), [B]: replica(490), [C]: replica(480) } }))).toEqual({ kind: 'restore-master', node: A });
   });

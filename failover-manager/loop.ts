@@ -115,7 +115,7 @@ export class FailoverLoop {
   private async publishView(now: number): Promise<void> {
     const nodes = this.deps.checker.observations();
     const lastAction = this.sentences.at(-1)?.replace(/^\S+ /, '');
-    const key = JSON.stringify([Object.values(nodes).map((o) => [o.up, o.role, o.following, o.linkUp, o.replId]), lastAction]);
+    const key = JSON.stringify([Object.values(nodes).map((o) => [o.up, o.role, o.following, o.linkUp, o.replId, o.runId]), lastAction]);
     if (key === this.lastView.key && now - this.lastView.at < VIEW_REFRESH_MS) return;
     const view: ManagerView = { managerId: this.options.managerId, at: now, nodes, lastAction };
     await this.deps.coordinator.writeView(view);

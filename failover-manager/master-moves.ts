@@ -43,6 +43,7 @@ export async function publishMaster(
 ): Promise<MasterRecord | null> {
   const record: MasterRecord = {
     master, replicas: deps.nodes.filter((n) => n !== master), epoch: (previous?.value.epoch ?? 0) + 1, changedAt: new Date().toISOString(), reason,
+    ...(await identityOf(deps.checker, master)),
   };
   try {
     await deps.coordinator.writeRecord(record, previous?.version ?? null);
@@ -65,6 +66,19 @@ export async function publishMaster(
     if (timing.detectionMs !== null) deps.metrics.detectionMs.observe(timing.detectionMs);
   }
   return record;
+}
+
+/**
+ * The process and replication history of a node just made master, read after its promotion (which
+ * gives it a new replid). Unreadable: left out, and the leader stamps it at a later tick.
+ */
+async function identityOf(checker: NodeChecker, node: NodeAddress): Promise<Pick<MasterRecord, 'masterRunId' | 'masterReplId'>> {
+  try {
+    const info = parseReplicationInfo(String(await checker.run(node, ['INFO', 'server', 'replication'], ADMIN_TIMEOUT_MS)));
+    return info.runId && info.replId ? { masterRunId: info.runId, masterReplId: info.replId } : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The node's replication offset now (one INFO). */

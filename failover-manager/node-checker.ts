@@ -1,4 +1,4 @@
-/** Checks every Redis node (PING, then INFO replication) on a dedicated connection each, and counts consecutive failures. */
+/** Checks every Redis node (PING, then INFO server and replication) on a dedicated connection each, and counts consecutive failures. */
 import { Redis } from 'ioredis';
 import type { NodeAddress, NodeObservation } from '../core/discovery/failover-state';
 
@@ -9,9 +9,11 @@ export interface ReplicationInfo {
   following?: NodeAddress;
   linkUp?: boolean;
   replId?: string;
+  /** run_id, when the text holds the server section. */
+  runId?: string;
 }
 
-/** Parses `INFO replication` (Redis calls replicas "slave" there). */
+/** Parses `INFO replication` (Redis calls replicas "slave" there), and the run_id of `INFO server` when present. */
 export function parseReplicationInfo(text: string): ReplicationInfo {
   const f = new Map<string, string>();
   for (const line of text.split(/\r?\n/)) {
@@ -19,15 +21,15 @@ export function parseReplicationInfo(text: string): ReplicationInfo {
     if (i > 0) f.set(line.slice(0, i), line.slice(i + 1).trim());
   }
   const num = (key: string) => (f.has(key) ? Number(f.get(key)) : -1);
-  const replId = f.get('master_replid');
-  if (f.get('role') === 'master') return { role: 'master', offset: num('master_repl_offset'), replId };
-  if (f.get('role') !== 'slave') return { role: 'unknown', offset: -1, replId };
+  const ids = { replId: f.get('master_replid'), ...(f.has('run_id') ? { runId: f.get('run_id') } : {}) };
+  if (f.get('role') === 'master') return { role: 'master', offset: num('master_repl_offset'), ...ids };
+  if (f.get('role') !== 'slave') return { role: 'unknown', offset: -1, ...ids };
   return {
     role: 'replica',
     offset: num('slave_repl_offset'),
     following: `${f.get('master_host')}:${f.get('master_port')}`,
     linkUp: f.get('master_link_status') === 'up',
-    replId,
+    ...ids,
   };
 }
 
@@ -83,7 +85,8 @@ export class NodeChecker {
     const state = this.states.get(node)!;
     try {
       await this.run(node, ['PING']);
-      const info = parseReplicationInfo(String(await this.run(node, ['INFO', 'replication'])));
+      // One round trip for both sections (Redis 7): the run_id tells a restart that no failed check saw.
+      const info = parseReplicationInfo(String(await this.run(node, ['INFO', 'server', 'replication'])));
       state.observation = { up: true, ...info, failures: 0 };
       state.firstFailureAt = null;
       state.lastSuccessAt = Date.now(); // when it answered, not when the tick began

@@ -28,6 +28,10 @@ afterAll(async () => {
 test('three instances come up with working replication; a second run changes nothing', async () => {
   const first = await converge(['redis'], node());
   expect(changedIds(first)).toEqual(expect.arrayContaining(ports.map((p) => `service[redis-${p}]`)));
+  // Ready means answering PING, whatever the role (ADR 010): the link comes up on its own, within seconds.
+  const linkedBy = Date.now() + 5000;
+  const linked = () => [17391, 17392].every((p) => cli(p, 'info', 'replication').includes('master_link_status:up'));
+  while (!linked() && Date.now() < linkedBy) await new Promise((r) => setTimeout(r, 50));
   for (const replica of [17391, 17392]) {
     const info = cli(replica, 'info', 'replication');
     expect(info).toContain('role:slave');

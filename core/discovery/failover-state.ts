@@ -37,6 +37,14 @@ export interface MasterRecord {
   changedAt: string;
   /** One sentence: why this master (e.g. "initial discovery", "127.0.0.1:6390 down (3 failed checks, 2 of 3 managers agree)"). */
   reason: string;
+  /**
+   * The master's process as it was made master (INFO server run_id): another run_id at the same
+   * address means the master restarted, and it is failed over like a dead one (ADR 010).
+   * Optional: a record without it is stamped by the leader once the master answers.
+   */
+  masterRunId?: string;
+  /** The master's master_replid then: the replication history a replica must share to be promoted (ADR 010). */
+  masterReplId?: string;
 }
 
 /** What one manager sees of one node. */
@@ -56,6 +64,8 @@ export interface NodeObservation {
    * (Added with the failover manager; optional, so older readers ignore it.)
    */
   replId?: string;
+  /** INFO server run_id: changes whenever the process restarts (ADR 010). */
+  runId?: string;
 }
 
 /** One manager's latest view of every node (written to its ephemeral znode under `views`). */

@@ -77,7 +77,7 @@ export interface Scenario {
 
 export async function startScenario(managers = 2, overrides: Partial<ManagerSettings> = {}): Promise<Scenario> {
   const zk = await startZookeeper();
-  const redis = await startRedisGroup(3);
+  const redis = await startRedisGroup(3, zk.connectString);
   const list = Array.from({ length: managers }, (_, i) => startManager(zk.connectString, redis.addresses, `m${i + 1}`, overrides));
   const zkSession = await observer(zk.connectString);
   return {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Attributes } from '../../chef-like-provisioning/api';
 import { converge, killByPidFiles } from '../../chef-like-provisioning/cookbooks/testing/converge';
+import type { RunReport } from '../../chef-like-provisioning/runner';
 
 /** `count` distinct free ports: all held open at once, so that no two of them are the same. */
 export async function freePorts(count: number): Promise<number[]> {
@@ -84,14 +85,23 @@ export interface TestRedisGroup {
   nodes: TestRedisNode[];
   addresses: string[];
   signal(address: string, signal: NodeJS.Signals): void;
-  /** Starts the node again, empty and with no replicaof, as an operator restarting a crashed master would. */
+  /**
+   * Starts the node again by converging its instance alone, with no replicaof seed, as an operator
+   * restarting a crashed node would: with `zookeeper`, the launcher follows the managers' record (ADR 010).
+   */
   restart(address: string): Promise<void>;
+  /** Converges the group's own attributes again (what a converge of the redis recipe on this node does). */
+  converge(): Promise<RunReport>;
   /** The last lines of the node's log, for a failing test's message. */
   logTail(address: string, lines?: number): string;
   stop(): Promise<void>;
 }
 
-export async function startRedisGroup(count = 3): Promise<TestRedisGroup> {
+/**
+ * `count` nodes, the first seeded as master. With `zookeeper` (the failover managers' ZooKeeper) the
+ * nodes are a failover group: each start follows the managers' master record (ADR 010).
+ */
+export async function startRedisGroup(count = 3, zookeeper?: string): Promise<TestRedisGroup> {
   const dataDir = mkdtempSync(join(tmpdir(), 'trib-redis-'));
   const ports = await freePorts(count);
   const master = `127.0.0.1:${ports[0]}`;
@@ -104,12 +114,15 @@ export async function startRedisGroup(count = 3): Promise<TestRedisGroup> {
   }));
   const find = (address: string) => nodes.find((n) => n.address === address)!;
   const instances = ports.map((port, i): Attributes => (i === 0 ? { port } : { port, replicaof: master }));
-  await converge(['redis'], { redis: { dataDir, instances } });
+  const failover: Attributes = zookeeper ? { failover: { zookeeper } } : {};
+  const attributes = (list: Attributes[]): Attributes => ({ redis: { dataDir, instances: list, ...failover } });
+  await converge(['redis'], attributes(instances));
   return {
     nodes,
     addresses: nodes.map((n) => n.address),
     signal: (address, signal) => process.kill(find(address).pid(), signal),
-    restart: async (address) => void (await converge(['redis'], { redis: { dataDir, instances: [{ port: find(address).port }] } })),
+    restart: async (address) => void (await converge(['redis'], attributes([{ port: find(address).port }]))),
+    converge: () => converge(['redis'], attributes(instances)),
     logTail: (address, lines = 40) => {
       try {
         return readFileSync(join(dataDir, String(find(address).port), 'redis.log'), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
@@ -145,7 +158,7 @@ export async function startFailoverServers(count = 3): Promise<FailoverServers> 
   const zk = await startZookeeper();
   let redis: TestRedisGroup;
   try {
-    redis = await startRedisGroup(count);
+    redis = await startRedisGroup(count, zk.connectString);
   } catch (error) {
     await zk.remove();
     throw error;

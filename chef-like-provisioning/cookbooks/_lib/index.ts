@@ -2,6 +2,8 @@
  * Helpers shared by every cookbook. Uploaded to the cookbook store as the pseudo-cookbook `_lib`
  * and always fetched with the others, because cookbooks may import nothing else from the project.
  */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import type { Attributes, Notification, Recipe, RecipeContext, ServiceProps, TemplateProps } from '../../api';
 
@@ -54,3 +56,19 @@ export function outputContains(command: string, text: string): string[] {
 
 /** Names interpolated into SQL and shell guards: identifiers only, so quoting is never needed. */
 export const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * The checkout the cookbooks run from: the nearest folder above this file with a package.json.
+ * That holds from sources, from dist/ and from a fetched copy under `<root>/.data/`.
+ */
+export function checkoutRoot(): string {
+  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && !dir.endsWith('/dist')) return dir;
+  }
+  return process.cwd();
+}
+
+/** The argv of `tributary ARGS…` from a checkout, run by the running node binary (never another `node` from PATH). */
+export function tributaryCommand(root: string, ...args: string[]): string[] {
+  return [process.execPath, join(root, 'bin', 'tributary.js'), ...args];
+}

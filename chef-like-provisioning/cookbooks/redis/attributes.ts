@@ -5,7 +5,10 @@ const hostPort = z.string().regex(/^[\w.-]+:\d+$/, 'host:port');
 
 export const instanceSchema = z.object({
   port: z.number().int().min(1).max(65535),
-  /** `host:port` of the master this instance replicates. */
+  /**
+   * `host:port` of the master this instance replicates *while no failover record exists* (the seed
+   * of the group's first start). With `failover` set, the managers' record decides after that (ADR 010).
+   */
   replicaof: hostPort.optional(),
   /** Redis memory syntax, e.g. `256mb`. */
   maxmemory: z.string().regex(/^\d+[kmg]?b?$/i).optional(),
@@ -15,6 +18,13 @@ export const redisAttributes = z.object({
   instances: z.array(instanceSchema).default([{ port: 6379 }]),
   dataDir: z.string().default('/var/lib/tributary/redis'),
   bind: z.string().default('127.0.0.1'),
+  /** The host the failover managers and the other nodes know these instances by (`REDIS_NODES`); default: the first `bind` address. */
+  host: z.string().regex(/^[\w.-]+$/, 'a host name or address').optional(),
+  /**
+   * Set when failover managers watch these instances: each start reads their master record from
+   * this ZooKeeper and follows the recorded master (ADR 010). Unset: the `replicaof` seeds are the topology.
+   */
+  failover: z.strictObject({ zookeeper: z.string().min(1) }).optional(),
   /** The machine's own Redis (redis::system), started the way the CI machines start it. */
   system: z
     .object({

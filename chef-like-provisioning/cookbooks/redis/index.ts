@@ -1,13 +1,19 @@
-/** Cookbook redis: any number of Redis instances (optionally replicas), or the machine's own Redis. */
+/** Cookbook redis: any number of Redis instances (a master and its replicas, or a failover group), or the machine's own Redis. */
 import type { Cookbook, RecipeContext } from '../../api';
-import { attributesOf, bash, installs, outputContains, restarts } from '../_lib';
+import { attributesOf, bash, checkoutRoot, installs, outputContains, restarts, tributaryCommand } from '../_lib';
 import { redisAttributes } from './attributes';
 import { instancePaths, redisConf } from './templates';
 
-/** One directory, config file and service per instance; a changed config restarts only its instance. */
+/**
+ * One directory, config file and service per instance; a changed config restarts only its instance.
+ * The service is `tributary redis launch` (ADR 010): the role comes from the failover managers' record
+ * (the `replicaof` attributes only seed a group without one), and no old snapshot is ever loaded.
+ */
 function instances(r: RecipeContext): void {
   r.includeRecipe('redis::package');
   const a = attributesOf(r.node, 'redis', redisAttributes);
+  const host = a.host ?? a.bind.split(/\s+/)[0]!;
+  const root = checkoutRoot();
   for (const instance of a.instances) {
     const p = instancePaths(a.dataDir, instance.port);
     const service = `redis-${instance.port}`;
@@ -19,13 +25,16 @@ function instances(r: RecipeContext): void {
       notifies: restarts(service),
     });
     r.service(service, {
-      command: ['redis-server', p.conf],
+      command: tributaryCommand(
+        root, 'redis', 'launch', '--config', p.conf, '--address', `${host}:${instance.port}`,
+        ...(instance.replicaof ? ['--seed-replicaof', instance.replicaof] : []),
+        ...(a.failover ? ['--zookeeper', a.failover.zookeeper] : []),
+      ),
       daemonizes: true,
       pidFile: p.pidFile,
-      // A replica is only useful once its link to the master is up, not merely listening.
-      ready: instance.replicaof
-        ? { command: outputContains(`redis-cli -p ${instance.port} info replication`, 'master_link_status:up') }
-        : { port: instance.port },
+      // Ready means it answers, whatever its role: a replica's link is the failover managers' business,
+      // and a node started fenced (it was the recorded master) has none until they repoint it.
+      ready: { command: outputContains(`redis-cli -h ${host} -p ${instance.port} ping`, 'PONG') },
     });
   }
 }

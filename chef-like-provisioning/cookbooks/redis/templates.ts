@@ -1,4 +1,4 @@
-/** redis.conf for one instance, as a function of the node's attributes. */
+/** redis.conf for one instance, as a function of the node's attributes: static settings only, never the node's role. */
 import type { Attributes } from '../../api';
 import { attributesOf } from '../_lib';
 import { redisAttributes } from './attributes';
@@ -30,6 +30,7 @@ export function redisConf(node: Attributes, variables: Record<string, unknown>):
     'repl-diskless-sync-delay 0',
   ];
   if (instance.maxmemory) lines.push(`maxmemory ${instance.maxmemory}`);
-  if (instance.replicaof) lines.push(`replicaof ${instance.replicaof.replace(/:(\d+)$/, ' $1')}`);
+  // No replicaof: the role is not configuration (ADR 010). The launcher passes it at start, from the
+  // failover managers' record, so re-rendering this file can never turn a promoted master back into a replica.
   return `${lines.join('\n')}\n`;
 }

@@ -1,18 +1,6 @@
 /** The tributary cookbook's attributes: which services run from which checkout, with what environment. */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { z } from 'zod';
-
-/**
- * The checkout the cookbook runs from: the nearest folder above this file with a package.json.
- * That holds from sources, from dist/ and from a fetched copy under `<root>/.data/`.
- */
-function checkoutRoot(): string {
-  for (let dir = __dirname; dirname(dir) !== dir; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json')) && !dir.endsWith('/dist')) return dir;
-  }
-  return process.cwd();
-}
+import { checkoutRoot } from '../_lib';
 
 export const SERVICE_NAMES = ['web-api', 'streaming-api', 'message-backend', 'all'] as const;
 
