@@ -16,10 +16,10 @@ function checkoutRoot(): string {
 
 export const SERVICE_NAMES = ['web-api', 'streaming-api', 'message-backend', 'all'] as const;
 
-export const tributaryAttributes = z.object({
+export const tributaryAttributes = z.strictObject({
   root: z.string().default(checkoutRoot),
   services: z
-    .array(z.object({ name: z.enum(SERVICE_NAMES), port: z.number().int().min(1).max(65535) }))
+    .array(z.strictObject({ name: z.enum(SERVICE_NAMES), port: z.number().int().min(1).max(65535) }))
     .default([
       { name: 'web-api', port: 3000 },
       { name: 'streaming-api', port: 3001 },
