@@ -14,10 +14,9 @@ export const role: Role = {
     tributary: {
       env: {
         DATABASE_URL: 'postgres://tributary@127.0.0.1:5432/tributary',
-        REDIS_URL: 'redis://127.0.0.1:6390',
         ZOOKEEPER_CONNECT: '127.0.0.1:2181',
       },
-      // The services find the Redis master through ZOOKEEPER_CONNECT: someone must publish it.
+      // The services find the Redis master through ZOOKEEPER_CONNECT (no REDIS_URL: it would be ignored), which the managers publish.
       failover: {
         managers: [{ id: 'fm-1', port: 3300 }, { id: 'fm-2', port: 3301 }, { id: 'fm-3', port: 3302 }],
         redisNodes: ['127.0.0.1:6390', '127.0.0.1:6391', '127.0.0.1:6392'],
