@@ -41,7 +41,7 @@ async function start(props: ServiceProps): Promise<void> {
   await forgetFingerprint(props.pidFile);
   // Something else already answering on our port would pass the readiness check for us.
   if ('port' in props.ready && (await isReady(props.ready))) {
-    throw new Error(`port ${props.ready.port} is already in use by a process this resource did not start (no live pid in ${props.pidFile})`);
+    throw new Error(portTaken(props));
   }
   const [file, ...args] = asUser(props.command, props.user);
   const env = { ...process.env, ...props.env };
@@ -96,6 +96,17 @@ async function stop(props: ServiceProps, pid: number): Promise<void> {
   await forgetFingerprint(props.pidFile);
 }
 
+/** The start change, unless something else answers on the service's port: then the start would fail, so the plan (why-run too) fails now. */
+async function portFree(props: ServiceProps, startChange: Change): Promise<Change> {
+  if ('port' in props.ready && (await isReady(props.ready))) throw new Error(portTaken(props));
+  return startChange;
+}
+
+function portTaken(props: ServiceProps): string {
+  const port = 'port' in props.ready ? props.ready.port : '?';
+  return `port ${port} is already in use by a process this resource did not start (no live pid in ${props.pidFile})`;
+}
+
 /** Tests pid file, process and readiness; starts, stops, restarts or signals for a reload. */
 export const serviceProvider: Provider<'service'> = {
   actions: ['start', 'stop', 'restart', 'reload', 'nothing'],
@@ -109,7 +120,7 @@ export const serviceProvider: Provider<'service'> = {
     const startChange: Change = { description: `start ${id}${stale}`, apply: () => start(props) };
     const live = alive ? pid : null;
     if (live === null) {
-      if (action !== 'stop') return [startChange];
+      if (action !== 'stop') return [await portFree(props, startChange)];
       return stale ? [{ description: `remove stale pid file ${props.pidFile} of ${id}`, apply: () => rm(props.pidFile, { force: true }) }] : [];
     }
     const waitChange: Change = {
