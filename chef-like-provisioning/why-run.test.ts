@@ -3,8 +3,9 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Cookbook } from './api';
+import { portAccepts, readPid } from './providers/process-state';
 import type { RunReport } from './runner';
-import { convergeTest, echoService, freePort, killPidFiles, processTable, snapshotDir, tempDir, testRole } from './test-kit';
+import { convergeTest, echoService, freePort, killPidFiles, snapshotDir, tempDir, testRole } from './test-kit';
 
 const attributes = z.strictObject({ dir: z.string(), port: z.number(), greeting: z.string() });
 type Attrs = z.infer<typeof attributes>;
@@ -56,11 +57,14 @@ describe('why-run', () => {
   /** Why-run, checks it changed nothing, then the real run; returns both. */
   async function whyRunThenRun(greeting: string): Promise<{ predicted: string[]; done: string[] }> {
     const files = snapshotDir(dir);
-    const processes = processTable(dir, String(port));
+    // The service is the one process this role runs: why-run must neither start nor restart it.
+    // (Not the whole process table: other suites' processes in this worker may exit meanwhile.)
+    const service = async () => ({ pid: await readPid(join(dir, 'wr-echo.pid')), listening: await portAccepts(port) });
+    const before = await service();
     const whyRun = await convergeTest([cookbook], role(greeting), { whyRun: true });
     expect(whyRun.code).toBe(0);
     expect(snapshotDir(dir)).toEqual(files);
-    expect(processTable(dir, String(port))).toEqual(processes);
+    expect(await service()).toEqual(before);
     const run = await convergeTest([cookbook], role(greeting));
     expect(run.code).toBe(0);
     console.log(`greeting=${greeting}: why-run ${whyRun.err.trim() || whyRun.out.trim().split('\n').at(-1)}; run ${run.out.trim().split('\n').at(-1)}`);
