@@ -1,6 +1,7 @@
 /** Node attributes: deep merge of the layers, and each cookbook's zod schema validating its subtree. */
 import type { z } from 'zod';
 import type { Attributes, AttributeValue, Cookbook } from './api';
+import { keysAt } from './schema-walk';
 
 type AttributeObject = { [key: string]: AttributeValue };
 
@@ -18,9 +19,17 @@ export function deepMerge(base: Attributes, over: Attributes): Attributes {
   return merged;
 }
 
-/** One line per zod issue: "PREFIX.path.to.field: message". */
-export function describeIssues(prefix: string, error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${[prefix, ...issue.path.map(String)].join('.')}: ${issue.message}`);
+/**
+ * One line per zod issue: "PREFIX.path.to.field: message"; an unknown key gets its own line naming
+ * it ("attributes redis.instances.0.maxmemroy: unknown key (known: port, replicaof, maxmemory)").
+ */
+export function describeIssues(prefix: string, error: z.ZodError, schema?: z.ZodType): string[] {
+  const at = (path: readonly PropertyKey[]) => [prefix, ...path.map(String)].join('.');
+  return error.issues.flatMap((issue) => {
+    if (issue.code !== 'unrecognized_keys') return [`${at(issue.path)}: ${issue.message}`];
+    const known = schema ? keysAt(schema, issue.path) : [];
+    return issue.keys.map((key) => `${at([...issue.path, key])}: unknown key${known.length ? ` (known: ${known.join(', ')})` : ''}`);
+  });
 }
 
 /** What a cookbook's schema makes of nothing: its defaults (or {} when it requires something). */
@@ -37,7 +46,7 @@ export function applyCookbookAttributes(node: Attributes, cookbook: Cookbook): s
   const given = node[cookbook.name] ?? {};
   if (!isObject(given)) return [`attributes ${cookbook.name}: expected an object`];
   const parsed = cookbook.attributes.safeParse(deepMerge(cookbookDefaults(cookbook), given));
-  if (!parsed.success) return describeIssues(`attributes ${cookbook.name}`, parsed.error);
+  if (!parsed.success) return describeIssues(`attributes ${cookbook.name}`, parsed.error, cookbook.attributes);
   // The schema's output (defaults filled in) is what recipes see; it is JSON by the contract.
   node[cookbook.name] = parsed.data as AttributeValue;
   return [];

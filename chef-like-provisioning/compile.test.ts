@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Cookbook, RecipeContext, ServiceProps } from './api';
+import { deepMerge } from './attributes';
 import { compile } from './compile';
 import { convergeTest, tempDir, testRole } from './test-kit';
 
@@ -58,7 +59,7 @@ describe('compile rejects', () => {
   test('props of the wrong type, unknown props and unknown actions, each named', () => {
     expect(errorsOf(['ct::wrongType'])).toEqual([
       'ct::wrongType: service[svc]: props.readyTimeoutMs: Invalid input: expected number, received string',
-      `ct::wrongType: file[${dir}/typo]: props: Unrecognized key: "mod"`,
+      `ct::wrongType: file[${dir}/typo]: props.mod: unknown key (known: action, content, mode, owner, group, notifies)`,
       'ct::wrongType: execute[bad-action]: action sprint is not one of run, nothing',
     ]);
   });
@@ -84,10 +85,13 @@ describe('compile rejects', () => {
   });
 
   test('attributes: cookbook defaults < role defaults < node file, objects merged, arrays replaced', () => {
-    const role = testRole(['ct'], { ct: { name: 'role' }, other: { list: [1, 2], keep: true } });
-    const { node, errors } = compile(role, [cookbook], { ct: { port: 8000 }, other: { list: [3] } });
+    const role = testRole(['ct'], { ct: { name: 'role' } });
+    const { node, errors } = compile(role, [cookbook], { ct: { port: 8000 } });
     expect(errors).toEqual([]);
-    expect(node).toEqual({ ct: { port: 8000, name: 'role' }, other: { list: [3], keep: true } });
+    expect(node).toEqual({ ct: { port: 8000, name: 'role' } });
+    expect(deepMerge({ other: { list: [1, 2], keep: true } }, { other: { list: [3] } })).toEqual({ other: { list: [3], keep: true } });
+    // A subtree no cookbook of the run reads is rejected, not carried along.
+    expect(compile(role, [cookbook], { other: { keep: true } }).errors).toEqual(['attributes other: unknown key (no cookbook of this run is named so; its cookbooks: ct)']);
   });
 
   test('converge with bad recipes or attributes exits 2, lists every error, and touches nothing', async () => {

@@ -69,5 +69,10 @@ export function compile(role: Role, cookbooks: readonly Cookbook[], nodeAttribut
     for (const { ref } of runList) include(ref, `role ${role.name}`);
     recorder.checkNotifications();
   }
+  // A top-level key that no cookbook of this run reads is a typo (`redsi`) or a misplaced subtree: name it rather than drop it.
+  const used = new Set([...runList.flatMap(({ found }) => (found ? [found.cookbook.name] : [])), ...prepared.keys()]);
+  for (const key of Object.keys(node)) {
+    if (!used.has(key)) errors.push(`attributes ${key}: unknown key (no cookbook of this run is named so; its cookbooks: ${[...used].join(', ')})`);
+  }
   return { resources: recorder.resources, node, errors: [...errors, ...recorder.errors] };
 }

@@ -82,7 +82,7 @@ describe('converge', () => {
     expect(byId['execute[marker]'].changes).toEqual(['would run `touch marker`']);
     expect(byId['execute[guarded]'].status).toBe('up-to-date');
     expect(byId['apt_package[coreutils]'].status).toBe('up-to-date');
-    expect(result.err).toMatch(/^why-run of role provision-test: would change 8, 6 up to date, 0 failed in [\d.]+ s\n$/);
+    expect(result.err).toMatch(/^why-run of role provision-test: would change 9, 6 up to date, 0 failed in [\d.]+ s\n$/);
   });
 
   test('the first converge changes, the second is all up to date', async () => {

@@ -55,7 +55,7 @@ export class ResourceRecorder implements RecipeContext {
       return this.fail(id, `${where}: action ${String(action)} is not one of ${provider.actions.join(', ')}`);
     }
     const parsed = provider.schema.safeParse(props ?? {});
-    if (!parsed.success) return this.fail(id, ...describeIssues(`${where}: props`, parsed.error));
+    if (!parsed.success) return this.fail(id, ...describeIssues(`${where}: props`, parsed.error, provider.schema));
     const existing = this.byId.get(id);
     if (existing) {
       // Declaring the same thing twice is harmless (two recipes needing one package); differently is a conflict.

@@ -70,11 +70,14 @@ describe('notifications', () => {
     expect(await readPid(join(dir, 'nt-echo.pid'))).toBe(pidAfter);
   });
 
-  test('why-run only says what it would notify', async () => {
+  test('why-run says what it would notify, and counts the restart the run would do (once), doing none', async () => {
+    const pid = await readPid(join(dir, 'nt-echo.pid'));
     const result = await convergeTest([cookbook], role(3), { whyRun: true });
     expect(result.out).toContain(`file[${dir}/a.conf] would change: would write ${dir}/a.conf (mode 0644, 1 lines changed); would notify service[nt-echo] to restart (delayed)`);
-    expect(result.report?.resources).toHaveLength(4);
+    expect(result.report?.resources).toHaveLength(5);
+    expect(result.report?.resources[4]).toMatchObject({ id: 'service[nt-echo]', status: 'would-change', notifiedBy: 'delayed notification', changes: [`would restart service[nt-echo] (pid ${pid})`] });
     expect(readFileSync(join(dir, 'a.conf'), 'utf8')).toBe('a 2\n');
+    expect(await readPid(join(dir, 'nt-echo.pid'))).toBe(pid);
   });
 
   test('an immediate notification runs before the next resource; an action-nothing execute runs only when notified', async () => {

@@ -93,7 +93,8 @@ export async function runResources(resources: readonly Resource[], options: RunO
   const notify = async (notifications: readonly Notification[], entry: ResourceReport): Promise<boolean> => {
     if (options.whyRun) entry.changes.push(...notifications.map((n) => `would notify ${n.resource} to ${n.action} (${n.timing})`));
     options.observer?.finished(entry);
-    if (options.whyRun) return true;
+    // Why-run follows notifications as the run does (planning what they ask, applying nothing), so it
+    // counts the restarts the run will do, and fails where they would (ADR 011).
     for (const n of notifications) {
       if (n.timing === 'delayed') delayed.add(n);
       // The compiler checked that every target exists.

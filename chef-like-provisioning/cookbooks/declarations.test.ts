@@ -73,4 +73,22 @@ describe('cookbooks', () => {
     expect(find(rs, 'execute', 'npm run build').props.creates).toBe('/r/dist/cli/main.js');
     expect(find(rs, 'service', 'tributary-web-api').props).toMatchObject({ cwd: '/r', env: { REDIS_URL: 'redis://x', PORT: '3100' }, ready: { port: 3100 } });
   });
+
+  test('tributary: failover managers before the services, each with its id, port and the Redis nodes', () => {
+    const failover = { managers: [{ id: 'fm-1', port: 3400 }, { id: 'fm-2', port: 3401 }], redisNodes: ['127.0.0.1:7390', '127.0.0.1:7391'] };
+    const node = { tributary: { root: '/r', runDir: '/run', env: { ZOOKEEPER_CONNECT: '127.0.0.1:2181' }, services: [{ name: 'web-api', port: 3100 }], failover } };
+    const rs = collect(['tributary'], node);
+    expect(rs.filter((r) => r.kind === 'service').map((r) => r.name)).toEqual(['tributary-failover-manager-fm-1', 'tributary-failover-manager-fm-2', 'tributary-web-api']);
+    expect(find(rs, 'service', 'tributary-failover-manager-fm-2').props).toMatchObject({
+      command: [process.execPath, 'bin/tributary.js', 'start', 'failover-manager'],
+      env: { ZOOKEEPER_CONNECT: '127.0.0.1:2181', REDIS_NODES: '127.0.0.1:7390,127.0.0.1:7391', MANAGER_ID: 'fm-2', PORT: '3401' },
+      pidFile: '/run/failover-manager-fm-2.pid',
+      ready: { port: 3401 },
+    });
+    expect(find(rs, 'execute', 'npm run build').props.notifies?.map((n) => n.resource)).toEqual([
+      'service[tributary-failover-manager-fm-1]', 'service[tributary-failover-manager-fm-2]', 'service[tributary-web-api]',
+    ]);
+    // Managers need something to watch and a ZooKeeper to coordinate through.
+    expect(() => collect(['tributary'], { tributary: { failover: { managers: [{ id: 'a', port: 3400 }] } } })).toThrow(/redisNodes[\s\S]*ZOOKEEPER_CONNECT/);
+  });
 });

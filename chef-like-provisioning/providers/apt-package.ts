@@ -1,4 +1,5 @@
 /** apt_package: a Debian package installed (optionally at an exact version) or removed. */
+import { readdir } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Change, Provider, ProviderContext } from '../api';
 import { runChecked, runCommand } from './command';
@@ -38,6 +39,23 @@ export async function availableVersion(name: string, pinned?: string): Promise<s
   return candidate && candidate !== '(none)' ? candidate : null;
 }
 
+/** Where apt keeps the package lists `apt-get update` downloads (Debian's Dir::State::Lists). */
+const APT_LISTS_DIR = '/var/lib/apt/lists';
+
+/** True when apt has package lists (apt-get update ran at some point), so apt-cache's answer counts. */
+export async function hasPackageLists(dir = APT_LISTS_DIR): Promise<boolean> {
+  try {
+    return (await readdir(dir)).some((file) => /_Packages(\.\w+)?$/.test(file));
+  } catch {
+    return false;
+  }
+}
+
+function unknownToApt(name: string, pinned: string | undefined): string {
+  const what = pinned ? `version ${pinned} of package ${name} is not known to apt (apt-cache policy ${name} lists the known ones)` : `package ${name} is not known to apt (apt-cache policy ${name} shows no candidate)`;
+  return `${what}; check the name and version, or run apt-get update if the package lists predate it`;
+}
+
 function installChange(name: string, pinned: string | undefined, installed: string | null, available: string | null, context: ProviderContext): Change {
   const spec = pinned ? `${name}=${pinned}` : name;
   const target = available ?? pinned ?? 'version unknown until apt-get update';
@@ -67,6 +85,10 @@ export const aptPackageProvider: Provider<'apt_package'> = {
       return [{ description: `remove ${name} (${installed})`, apply: async () => void (await runChecked(['apt-get', 'remove', '-y', '-q', name], { env: APT_ENV, timeoutMs: APT_TIMEOUT_MS })) }];
     }
     if (installed && (!pinned || installed === pinned)) return [];
-    return [installChange(name, pinned, installed, await availableVersion(name, pinned), context)];
+    const available = await availableVersion(name, pinned);
+    // Checked here, not when installing, so why-run fails where the run would. Only empty package
+    // lists (a fresh machine) leave the question to the install's apt-get update.
+    if (!available && (await hasPackageLists())) throw new Error(unknownToApt(name, pinned));
+    return [installChange(name, pinned, installed, available, context)];
   },
 };

@@ -1,6 +1,7 @@
 /** service against the real machine: stop, reload, a daemonizing command, and a start that never gets ready. */
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { ServiceProps } from '../api';
 import { echoService, freePort, killPidFiles, providerContext, tempDir } from '../test-kit';
@@ -60,4 +61,17 @@ test('a service that never gets ready fails with the last lines of its log; one 
   await expect(converge('dies', dies, 'start')).rejects.toThrow(/exited during start \(pid \d+\); last lines of .*dies\.log:\nbad config/);
   // At once: well before the 10 s readiness timeout it would otherwise wait out.
   expect(Date.now() - started).toBeLessThan(5000);
+});
+
+test('a port held by a process the resource did not start fails the plan, so why-run fails where the start would', async () => {
+  const port = await freePort();
+  const holder = createServer().listen(port, '127.0.0.1');
+  await new Promise((resolve) => holder.once('listening', resolve));
+  try {
+    const props = echoService(dir, 'taken', port);
+    const plan = serviceProvider.plan({ kind: 'service', name: 'taken', props, declaredIn: 'test::service' }, 'start', context);
+    await expect(plan).rejects.toThrow(`port ${port} is already in use by a process this resource did not start (no live pid in ${props.pidFile})`);
+  } finally {
+    holder.close();
+  }
 });

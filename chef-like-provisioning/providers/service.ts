@@ -8,6 +8,7 @@ import { asUser, runChecked } from './command';
 import { writeAtomically } from './file-content';
 import { describeReadiness, isAlive, isReady, logTail, readPid, serviceState, waitUntil } from './process-state';
 import { argvSchema, envSchema, notifiesSchema } from './schema';
+import { fingerprintDifferences, fingerprintOf, forgetFingerprint, readFingerprint, recordFingerprint } from './service-fingerprint';
 
 const signalSchema = z.custom<NodeJS.Signals>((value) => typeof value === 'string' && /^SIG[A-Z0-9]+$/.test(value), 'expected a signal name like SIGTERM');
 
@@ -37,9 +38,10 @@ const STOP_GRACE_MS = 10_000;
 async function start(props: ServiceProps): Promise<void> {
   const timeoutMs = props.readyTimeoutMs ?? 20_000;
   await rm(props.pidFile, { force: true }); // a stale one would make us wait on a dead pid
+  await forgetFingerprint(props.pidFile);
   // Something else already answering on our port would pass the readiness check for us.
   if ('port' in props.ready && (await isReady(props.ready))) {
-    throw new Error(`port ${props.ready.port} is already in use by a process this resource did not start (no live pid in ${props.pidFile})`);
+    throw new Error(portTaken(props));
   }
   const [file, ...args] = asUser(props.command, props.user);
   const env = { ...process.env, ...props.env };
@@ -57,6 +59,8 @@ async function start(props: ServiceProps): Promise<void> {
       closeSync(log);
     }
   }
+  // Recorded before the wait: a process that is slow to get ready still runs with these.
+  await recordFingerprint(props);
   let pid: number | null = null;
   const ready = await waitUntil(async () => {
     pid = await readPid(props.pidFile);
@@ -89,6 +93,18 @@ async function stop(props: ServiceProps, pid: number): Promise<void> {
     if (!(await waitUntil(() => !isAlive(pid), 5000))) throw new Error(`pid ${pid} survived SIGKILL`);
   }
   await rm(props.pidFile, { force: true });
+  await forgetFingerprint(props.pidFile);
+}
+
+/** The start change, unless something else answers on the service's port: then the start would fail, so the plan (why-run too) fails now. */
+async function portFree(props: ServiceProps, startChange: Change): Promise<Change> {
+  if ('port' in props.ready && (await isReady(props.ready))) throw new Error(portTaken(props));
+  return startChange;
+}
+
+function portTaken(props: ServiceProps): string {
+  const port = 'port' in props.ready ? props.ready.port : '?';
+  return `port ${port} is already in use by a process this resource did not start (no live pid in ${props.pidFile})`;
 }
 
 /** Tests pid file, process and readiness; starts, stops, restarts or signals for a reload. */
@@ -104,7 +120,7 @@ export const serviceProvider: Provider<'service'> = {
     const startChange: Change = { description: `start ${id}${stale}`, apply: () => start(props) };
     const live = alive ? pid : null;
     if (live === null) {
-      if (action !== 'stop') return [startChange];
+      if (action !== 'stop') return [await portFree(props, startChange)];
       return stale ? [{ description: `remove stale pid file ${props.pidFile} of ${id}`, apply: () => rm(props.pidFile, { force: true }) }] : [];
     }
     const waitChange: Change = {
@@ -113,21 +129,30 @@ export const serviceProvider: Provider<'service'> = {
         if (!(await waitUntil(() => isReady(props.ready), props.readyTimeoutMs ?? 20_000))) throw await startFailure(props, `(pid ${live}) not ready (${describeReadiness(props.ready)})`);
       },
     };
+    const restartChange = (why = ''): Change => ({
+      description: `restart ${id} (pid ${live})${why}`,
+      apply: async () => {
+        await stop(props, live);
+        await start(props);
+      },
+    });
     switch (action) {
-      case 'start':
+      case 'start': {
+        // A process started with another command, env, cwd or user runs the old settings: restart it (ADR 011).
+        const recorded = await readFingerprint(props.pidFile);
+        if (recorded === null) {
+          // Started before fingerprints were kept (or by hand): adopted as it is, not restarted (a Redis master would start empty).
+          const adopt: Change = { description: `record what ${id} (pid ${live}) runs with (no record of its start)`, apply: () => recordFingerprint(props) };
+          return ready ? [adopt] : [adopt, waitChange];
+        }
+        const drift = fingerprintDifferences(recorded, fingerprintOf(props));
+        if (drift.length > 0) return [restartChange(`: ${drift.join(', ')} changed since it started`)];
         return ready ? [] : [waitChange];
+      }
       case 'stop':
         return [{ description: `stop ${id} (pid ${live})`, apply: () => stop(props, live) }];
       case 'restart':
-        return [
-          {
-            description: `restart ${id} (pid ${live})`,
-            apply: async () => {
-              await stop(props, live);
-              await start(props);
-            },
-          },
-        ];
+        return [restartChange()];
       default: {
         const sig = props.reloadSignal ?? 'SIGHUP';
         return ready ? [{ description: `reload ${id} (${sig} to pid ${live})`, apply: async () => signal(live, sig) }] : [waitChange];

@@ -4,7 +4,7 @@ import { IDENTIFIER } from '../_lib';
 
 const identifier = z.string().regex(IDENTIFIER, 'a lower-case SQL identifier');
 
-export const postgresqlAttributes = z.object({
+export const postgresqlAttributes = z.strictObject({
   version: z.string().regex(/^\d+$/).default('15'),
   cluster: z.string().regex(/^[\w-]+$/).default('main'),
   port: z.number().int().min(1).max(65535).default(5432),
@@ -15,8 +15,8 @@ export const postgresqlAttributes = z.object({
    * service: for machines whose Postgres was started by something else (ADR 004).
    */
   adoptRunning: z.boolean().default(false),
-  roles: z.array(z.object({ name: identifier, superuser: z.boolean().default(false) })).default([]),
-  databases: z.array(z.object({ name: identifier, owner: identifier.default('postgres') })).default([]),
+  roles: z.array(z.strictObject({ name: identifier, superuser: z.boolean().default(false) })).default([]),
+  databases: z.array(z.strictObject({ name: identifier, owner: identifier.default('postgres') })).default([]),
 });
 
 export type PostgresqlAttributes = z.output<typeof postgresqlAttributes>;

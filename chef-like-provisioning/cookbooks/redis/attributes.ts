@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 const hostPort = z.string().regex(/^[\w.-]+:\d+$/, 'host:port');
 
-export const instanceSchema = z.object({
+export const instanceSchema = z.strictObject({
   port: z.number().int().min(1).max(65535),
   /**
    * `host:port` of the master this instance replicates *while no failover record exists* (the seed
@@ -14,7 +14,7 @@ export const instanceSchema = z.object({
   maxmemory: z.string().regex(/^\d+[kmg]?b?$/i).optional(),
 });
 
-export const redisAttributes = z.object({
+export const redisAttributes = z.strictObject({
   instances: z.array(instanceSchema).default([{ port: 6379 }]),
   dataDir: z.string().default('/var/lib/tributary/redis'),
   bind: z.string().default('127.0.0.1'),
@@ -27,7 +27,7 @@ export const redisAttributes = z.object({
   failover: z.strictObject({ zookeeper: z.string().min(1) }).optional(),
   /** The machine's own Redis (redis::system), started the way the CI machines start it. */
   system: z
-    .object({
+    .strictObject({
       port: z.number().int().default(6379),
       dir: z.string().default('/var/lib/redis'),
       logFile: z.string().default('/var/log/redis/ci.log'),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 const port = z.number().int().min(1).max(65535);
 
-export const zookeeperAttributes = z.object({
+export const zookeeperAttributes = z.strictObject({
   clientPort: port.default(2181),
   /** Each server keeps its config, data and log in `${dataDir}/${clientPort}`. */
   dataDir: z.string().default('/var/lib/tributary/zookeeper'),
@@ -11,7 +11,7 @@ export const zookeeperAttributes = z.object({
   tickTime: z.number().int().positive().default(2000),
   /** zookeeper::ensemble: `size` servers on client ports basePort, basePort+1, … */
   ensemble: z
-    .object({
+    .strictObject({
       size: z.number().int().min(1).max(9).default(3),
       basePort: port.default(12181),
       peerBasePort: port.default(12888),
