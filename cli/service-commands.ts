@@ -1,6 +1,6 @@
 /**
  * `tributary start SERVICE`, `tributary failover …` and `tributary provision …` on the command line.
- * What each command runs is loaded when it runs (docs/adr/013-cli-loads-what-a-command-needs.md):
+ * What each command runs is loaded when it runs (docs/adr/013-converge-speed-and-report.md):
  * `tributary --help` and `tributary provision` never load express, pg, ioredis or the services.
  */
 import { Argument, type Command } from 'commander';
