@@ -43,7 +43,13 @@ export interface DirectoryProps extends CommonProperties {
   recursive?: boolean;
 }
 
-export interface FileProps extends CommonProperties {
+/** Whether a file's content may be shown in the report's diff (secret-looking values are masked either way). */
+export interface SensitiveContent {
+  /** True: the report says the content changed but never shows it (a users file, a key). */
+  sensitive?: boolean;
+}
+
+export interface FileProps extends CommonProperties, SensitiveContent {
   action?: 'create' | 'delete';
   content: string;
   mode?: number;
@@ -51,7 +57,7 @@ export interface FileProps extends CommonProperties {
   group?: string;
 }
 
-export interface TemplateProps extends CommonProperties {
+export interface TemplateProps extends CommonProperties, SensitiveContent {
   action?: 'create' | 'delete';
   /** The file's content as a function of the node's attributes (and optional variables). */
   source: (attributes: Attributes, variables: Record<string, unknown>) => string;
@@ -180,6 +186,13 @@ export interface Role {
 export interface Change {
   description: string;
   apply(): Promise<void>;
+  /** The content change as unified diff lines, secrets masked (file and template), shown under the description. */
+  diff?: string[];
+  /**
+   * True when applying it starts the resource's process: a restart or reload notified before
+   * that start is then already done, as the process read its configuration as it started.
+   */
+  starts?: boolean;
 }
 
 export interface ProviderContext {
@@ -189,6 +202,11 @@ export interface ProviderContext {
   readonly node: Attributes;
   /** Runs `action` at most once per run under `key` (apt-get update before the first install). */
   once(key: string, action: () => Promise<void>): Promise<void>;
+  /**
+   * Runs `wait` while the run tells the user, every second, what the resource is waiting for
+   * (`what`: "to answer on 6390"). Absent in a bare context: then just run `wait`.
+   */
+  waitingFor?<T>(what: string, wait: () => Promise<T>): Promise<T>;
 }
 
 /**

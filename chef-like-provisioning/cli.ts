@@ -75,7 +75,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
   const compiled = compile(role, source.cookbooks, nodeAttributes);
   if (compiled.errors.length > 0) return rejected(compiled.errors);
   const whyRun = options.whyRun === true;
-  const report = await runResources(compiled.resources, { whyRun, node: compiled.node, observer: progressObserver(out, json), log: options.log });
+  const report = await runResources(compiled.resources, { whyRun, node: compiled.node, observer: progressObserver(out, json, err), log: options.log });
   finishReport(role.name, report, out, err, json);
   return { code: report.failed ? 1 : 0, report, errors: [] };
 }

@@ -89,8 +89,9 @@ describe('converge', () => {
     const first = await convergeTest([cookbook], role());
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/service\[tk-echo\] changed: start service\[tk-echo\]/);
-    expect(first.out).toMatch(/service\[tk-echo\] \(restart, notified by delayed notification\) changed: restart service\[tk-echo\]/);
-    expect(first.out).toMatch(/converged role provision-test: 9 changed, 6 up to date, 0 failed/);
+    // The template that notified the restart was written before the start: starting read it already.
+    expect(first.out).toContain('service[tk-echo] (restart, notified by delayed notification) up to date (not needed: this run started it after the change that notified it)');
+    expect(first.out).toMatch(/converged role provision-test: 8 changed, 7 up to date, 0 failed/);
     expect(readFileSync(join(dir, 'etc/app.conf'), 'utf8')).toBe('greeting=hello\nname=tk\n');
     expect(statSync(join(dir, 'etc/plain.txt')).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'etc/deep')).mode & 0o777).toBe(0o750);

@@ -24,10 +24,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Props of a service that is a tiny node TCP server, logging "started PID" on each start. */
-export function echoService(dir: string, name: string, port: number): ServiceProps {
+/**
+ * Props of a service that is a tiny node TCP server, logging "started PID" on each start; with
+ * `listenAfterMs`, it listens (is ready) only that long after it started, like a slow daemon.
+ */
+export function echoService(dir: string, name: string, port: number, listenAfterMs = 0): ServiceProps {
   // The error handler matters: a readiness probe hangs up at once, and an unhandled EPIPE would kill the server.
-  const script = `require('net').createServer((s) => s.on('error', () => {}).end('hi')).listen(${port}, '127.0.0.1', () => console.log('started', process.pid))`;
+  const listen = `require('net').createServer((s) => s.on('error', () => {}).end('hi')).listen(${port}, '127.0.0.1', () => console.log('started', process.pid))`;
+  const script = listenAfterMs > 0 ? `setTimeout(() => ${listen}, ${listenAfterMs})` : listen;
   return { command: [process.execPath, '-e', script], pidFile: join(dir, `${name}.pid`), logFile: join(dir, `${name}.log`), ready: { port }, readyTimeoutMs: 5000 };
 }
 

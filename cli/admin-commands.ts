@@ -1,20 +1,29 @@
-/** `tributary org|user|flow|token|demo …`: the admin commands on the command line, each with --json. */
+/**
+ * `tributary org|user|flow|token|demo …`: the admin commands on the command line, each with --json.
+ * The operations, pg and the directory are loaded when a command runs, not for `--help` or another command.
+ */
 import { type Command, Option } from 'commander';
 import type { AccessMode } from '../core/domain/types';
-import { PostgresDirectory } from '../infra/postgres/directory/postgres-directory';
 import type { Directory } from '../core/ports/directory';
-import { addFlowUser, addOrganizationUser, createFlow, createOrganization, createToken, createUser, PASSWORD_RULE, setUserPassword } from './admin';
-import { openAdminDatabase } from './admin-database';
 import { action, type CliCommand, type CommandResult } from './command';
-import { cliConfig, cliLog } from './cli-config';
-import { DEMO_EMAIL, demoBanner, demoLogin, ensureDemo } from './demo';
+import { PASSWORD_RULE } from './password-rule';
 
-/** Opens the database (DATABASE_URL, or the embedded one of DATA_DIR), runs `work`, closes. */
-async function withDirectory(work: (directory: Directory) => Promise<CommandResult>): Promise<CommandResult> {
+type Admin = typeof import('./admin');
+type Demo = typeof import('./demo');
+
+/**
+ * Opens the database (DATABASE_URL, or the embedded one of DATA_DIR), runs `work` with the admin
+ * operations (cli/admin.ts, cli/demo.ts), closes.
+ */
+async function withDirectory(work: (directory: Directory, admin: Admin & Demo) => Promise<CommandResult>): Promise<CommandResult> {
+  const { cliConfig, cliLog } = require('./cli-config') as typeof import('./cli-config');
+  const { openAdminDatabase } = require('./admin-database') as typeof import('./admin-database');
+  const { PostgresDirectory } = require('../infra/postgres/directory/postgres-directory') as typeof import('../infra/postgres/directory/postgres-directory');
+  const admin = { ...(require('./admin') as Admin), ...(require('./demo') as Demo) };
   const config = cliConfig();
   const db = await openAdminDatabase(config, cliLog('tributary-admin', config));
   try {
-    return await work(new PostgresDirectory(db.pool));
+    return await work(new PostgresDirectory(db.pool), admin);
   } finally {
     await db.close();
   }
@@ -27,10 +36,10 @@ const org: CliCommand = {
   register(program) {
     const cmd = program.command('org').description('create organizations and add their members');
     leaf(cmd, 'create', 'create an organization').argument('<name>', 'its display name (its URL name is derived)')
-      .action(action(async (_o, name: string) => withDirectory((d) => createOrganization(d, name))));
+      .action(action(async (_o, name: string) => withDirectory((d, a) => a.createOrganization(d, name))));
     leaf(cmd, 'add-user', 'add a user to an organization').argument('<org>', "the organization's URL name").argument('<email>', "the user's email")
       .option('--admin', 'as an organization admin')
-      .action(action(async (o, orgName: string, email: string) => withDirectory((d) => addOrganizationUser(d, orgName, email, o.admin === true))));
+      .action(action(async (o, orgName: string, email: string) => withDirectory((d, a) => a.addOrganizationUser(d, orgName, email, o.admin === true))));
   },
 };
 
@@ -42,10 +51,10 @@ const user: CliCommand = {
       .requiredOption('--password <password>', `login password, ${PASSWORD_RULE}`)
       .option('--name <name>', 'full name')
       .option('--nick <nick>', 'nick: letters, digits, _ and -, at most 32 (default: from the email)')
-      .action(action(async (o) => withDirectory((d) => createUser(d, o))));
+      .action(action(async (o) => withDirectory((d, a) => a.createUser(d, o))));
     leaf(cmd, 'set-password', "replace a user's password").argument('<email>', "the user's email")
       .requiredOption('--password <password>', `the new password, ${PASSWORD_RULE}`)
-      .action(action(async (o, email: string) => withDirectory((d) => setUserPassword(d, email, o))));
+      .action(action(async (o, email: string) => withDirectory((d, a) => a.setUserPassword(d, email, o))));
   },
 };
 
@@ -54,9 +63,9 @@ const flow: CliCommand = {
     const cmd = program.command('flow').description('create flows and add their members');
     leaf(cmd, 'create', 'create a flow in an organization').argument('<org>', "the organization's URL name").argument('<name>', 'the flow name')
       .addOption(new Option('--access-mode <mode>', 'who may join').choices(['invitation', 'link', 'organization']))
-      .action(action(async (o, orgName: string, name: string) => withDirectory((d) => createFlow(d, orgName, name, o.accessMode as AccessMode | undefined))));
+      .action(action(async (o, orgName: string, name: string) => withDirectory((d, a) => a.createFlow(d, orgName, name, o.accessMode as AccessMode | undefined))));
     leaf(cmd, 'add-user', 'add an organization member to a flow').argument('<org/flow>', "the flow's path, e.g. acme/ops").argument('<email>', "the user's email")
-      .action(action(async (_o, path: string, email: string) => withDirectory((d) => addFlowUser(d, path, email))));
+      .action(action(async (_o, path: string, email: string) => withDirectory((d, a) => a.addFlowUser(d, path, email))));
   },
 };
 
@@ -64,18 +73,19 @@ const token: CliCommand = {
   register(program) {
     const cmd = program.command('token').description('create API tokens');
     leaf(cmd, 'create', 'create an API token for a user (printed once; only its hash is kept)').argument('<email>', "the user's email")
-      .action(action(async (_o, email: string) => withDirectory((d) => createToken(d, email))));
+      .action(action(async (_o, email: string) => withDirectory((d, a) => a.createToken(d, email))));
   },
 };
 
 const demo: CliCommand = {
   register(program) {
     leaf(program, 'demo', 'create the demo organization, flow and user if missing, and print the demo login')
-      .action(action(async () => withDirectory(async (d) => {
-        await ensureDemo(d);
-        const login = await demoLogin(d);
-        if (!login) return { json: { email: DEMO_EMAIL, password: null }, text: `the demo user ${DEMO_EMAIL} exists, but its password was changed; log in with the new one` };
-        return { json: login, text: demoBanner(login, `http://localhost:${cliConfig().PORT}`) };
+      .action(action(async () => withDirectory(async (d, a) => {
+        await a.ensureDemo(d);
+        const login = await a.demoLogin(d);
+        if (!login) return { json: { email: a.DEMO_EMAIL, password: null }, text: `the demo user ${a.DEMO_EMAIL} exists, but its password was changed; log in with the new one` };
+        const { cliConfig } = require('./cli-config') as typeof import('./cli-config');
+        return { json: login, text: a.demoBanner(login, `http://localhost:${cliConfig().PORT}`) };
       })));
   },
 };

@@ -5,9 +5,10 @@ import { AppError } from '../core/errors';
 import type { Directory } from '../core/ports/directory';
 import { parseInput } from '../core/validation';
 import type { CommandResult } from './command';
+import { PASSWORD_RULE } from './password-rule';
 
 /** The password rule the README states: 8 to 1024 characters, anything allowed. */
-export const PASSWORD_RULE = 'at least 8 and at most 1024 characters';
+export { PASSWORD_RULE };
 
 const email = z.string().email('must be an email address');
 const userOptions = z.object({

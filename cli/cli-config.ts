@@ -1,7 +1,7 @@
 /** The configuration and log of a `tributary` command: a bad variable stops it with one line naming the variable. */
 import { type Config, loadConfig } from '../core/config';
 import { AppError } from '../core/errors';
-import { createLog, type Log } from '../core/log';
+import type { Log } from '../core/log';
 import { CliFailure } from './cli-failure';
 
 /** loadConfig(), with a bad variable reported as `VARIABLE: what is wrong` (exit 2). */
@@ -17,5 +17,7 @@ export function cliConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** A command's log: on stderr, so that stdout holds only its result; `warn` unless LOG_LEVEL says otherwise. */
 export function cliLog(service: string, config: Config): Log {
+  // pino is loaded only by the commands that log: the preAction hook's config check must not pay for it.
+  const { createLog } = require('../core/log') as typeof import('../core/log');
   return createLog(service, process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn', 'stderr');
 }

@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { projectRoot } from '../core/project-root';
-import { cliConfig } from './cli-config';
 import { type CliCommand, reportError, wantsJson } from './command';
 
 const HELP_EXITS = new Set(['commander.helpDisplayed', 'commander.version', 'commander.help']);
@@ -25,8 +24,9 @@ export function buildProgram(commands: readonly CliCommand[], json: boolean): Co
       writeErr: (text) => (json ? undefined : process.stderr.write(text)),
       outputError: (text, write) => (json ? process.stdout.write(`${JSON.stringify({ error: text.replace(/^error: /, '').trim() })}\n`) : write(`tributary: ${text.replace(/^error: /, '')}`)),
     })
-    // A bad LOG_LEVEL (or any bad variable) names the variable before anything runs.
-    .hook('preAction', () => void cliConfig());
+    // A bad LOG_LEVEL (or any bad variable) names the variable before anything runs. Loaded here,
+    // not at the top: `--help` and `provision` should not pay for the config schema and pino.
+    .hook('preAction', () => void (require('./cli-config') as typeof import('./cli-config')).cliConfig());
   for (const command of commands) command.register(program);
   return program;
 }

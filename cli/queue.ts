@@ -3,12 +3,8 @@ import { InvalidArgumentError } from 'commander';
 import type { Config } from '../core/config';
 import { AppError } from '../core/errors';
 import { CliFailure } from './cli-failure';
-import { cliConfig } from './cli-config';
 import { action, type CliCommand } from './command';
-import { createLog } from '../core/log';
 import type { DeadLetter, WorkQueue } from '../core/ports/work-queue';
-import { discoverRedis } from '../infra/redis/discovered-redis';
-import { RedisWorkQueue } from '../infra/redis/redis-work-queue';
 
 export const QUEUE_USAGE = ['queue dead-letters [--json] [--limit N]', 'queue requeue ID [--json]', 'queue drop ID [--json]'];
 
@@ -65,6 +61,10 @@ export async function runQueue(queue: WorkQueue, verb: string, args: string[], o
 
 /** The queue the services use: REDIS_URL, or the master the failover managers publish. */
 async function openQueue(config: Config): Promise<{ queue: WorkQueue; close(): Promise<void> }> {
+  // Loaded here, not at the top: every other command (and --help) would pay for ioredis and ZooKeeper.
+  const { discoverRedis } = require('../infra/redis/discovered-redis') as typeof import('../infra/redis/discovered-redis');
+  const { RedisWorkQueue } = require('../infra/redis/redis-work-queue') as typeof import('../infra/redis/redis-work-queue');
+  const { createLog } = require('../core/log') as typeof import('../core/log');
   const prefix = config.REDIS_PREFIX;
   if (config.ZOOKEEPER_CONNECT) {
     const discovered = await discoverRedis(config.ZOOKEEPER_CONNECT, createLog('tributary-queue', 'warn'));
@@ -81,7 +81,7 @@ async function openQueue(config: Config): Promise<{ queue: WorkQueue; close(): P
 
 /** Opens the services' queue, runs one command on it, closes it. */
 async function withQueue(run: (queue: WorkQueue) => Promise<QueueResult>): Promise<QueueResult> {
-  const config = cliConfig();
+  const config = (require('./cli-config') as typeof import('./cli-config')).cliConfig();
   const opened = await openQueue(config);
   try {
     return await run(opened.queue);

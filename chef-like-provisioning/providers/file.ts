@@ -10,6 +10,7 @@ export const fileSchema = z.strictObject({
   action: z.enum(['create', 'delete']).optional(),
   content: z.string(),
   ...ownershipSchema,
+  sensitive: z.boolean().optional(),
   notifies: notifiesSchema,
 });
 

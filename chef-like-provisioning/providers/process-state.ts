@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
-import type { Readiness } from '../api';
+import type { ProviderContext, Readiness } from '../api';
 import { lastLines, succeeds } from './command';
 
 /** The pid in a pid file, or null when there is none (or it holds no number). */
@@ -71,6 +71,17 @@ export function isReady(ready: Readiness): Promise<boolean> {
 /** "127.0.0.1:6390 accepting connections" / "`redis-cli ping` exiting 0", for messages. */
 export function describeReadiness(ready: Readiness): string {
   return 'port' in ready ? `${ready.host ?? '127.0.0.1'}:${ready.port} accepting connections` : `\`${ready.command.join(' ')}\` exiting 0`;
+}
+
+/** What a resource waits for, after "waiting for service[x] ": "to answer on 6390", "until `redis-cli ping` exits 0". */
+export function describeWait(ready: Readiness): string {
+  if ('port' in ready) return `to answer on ${ready.host && ready.host !== '127.0.0.1' ? `${ready.host}:` : ''}${ready.port}`;
+  return `until \`${ready.command.join(' ')}\` exits 0`;
+}
+
+/** Runs `wait`, letting the run show progress while it lasts when the context can (ProviderContext.waitingFor). */
+export function reportedWait<T>(context: ProviderContext, what: string, wait: () => Promise<T>): Promise<T> {
+  return context.waitingFor ? context.waitingFor(what, wait) : wait();
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,10 +3,10 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { z } from 'zod';
-import type { Change, Provider, ServiceProps } from '../api';
+import type { Change, Provider, ProviderContext, ServiceProps } from '../api';
 import { asUser, runChecked } from './command';
 import { writeAtomically } from './file-content';
-import { describeReadiness, isAlive, isReady, logTail, readPid, serviceState, waitUntil } from './process-state';
+import { describeReadiness, describeWait, isAlive, isReady, logTail, readPid, reportedWait, serviceState, waitUntil } from './process-state';
 import { argvSchema, envSchema, notifiesSchema } from './schema';
 import { fingerprintDifferences, fingerprintOf, forgetFingerprint, readFingerprint, recordFingerprint } from './service-fingerprint';
 
@@ -35,7 +35,7 @@ export const serviceSchema = z.strictObject({
 const STOP_GRACE_MS = 10_000;
 
 /** Starts the daemon, then waits for its pid and readiness; a failure quotes the log's last lines. */
-async function start(props: ServiceProps): Promise<void> {
+async function start(props: ServiceProps, context: ProviderContext): Promise<void> {
   const timeoutMs = props.readyTimeoutMs ?? 20_000;
   await rm(props.pidFile, { force: true }); // a stale one would make us wait on a dead pid
   await forgetFingerprint(props.pidFile);
@@ -62,11 +62,13 @@ async function start(props: ServiceProps): Promise<void> {
   // Recorded before the wait: a process that is slow to get ready still runs with these.
   await recordFingerprint(props);
   let pid: number | null = null;
-  const ready = await waitUntil(async () => {
-    pid = await readPid(props.pidFile);
-    if (pid !== null && !isAlive(pid)) throw await startFailure(props, `exited during start (pid ${pid})`);
-    return pid !== null && (await isReady(props.ready));
-  }, timeoutMs);
+  const ready = await reportedWait(context, describeWait(props.ready), () =>
+    waitUntil(async () => {
+      pid = await readPid(props.pidFile);
+      if (pid !== null && !isAlive(pid)) throw await startFailure(props, `exited during start (pid ${pid})`);
+      return pid !== null && (await isReady(props.ready));
+    }, timeoutMs),
+  );
   if (!ready) {
     throw await startFailure(props, pid === null ? `wrote no pid file ${props.pidFile} within ${timeoutMs} ms` : `not ready (${describeReadiness(props.ready)}) within ${timeoutMs} ms`);
   }
@@ -86,9 +88,10 @@ function signal(pid: number, name: NodeJS.Signals): void {
 }
 
 /** Signals the process, waits for it to die (SIGKILL after 10 s), removes the pid file. */
-async function stop(props: ServiceProps, pid: number): Promise<void> {
-  signal(pid, props.stopSignal ?? 'SIGTERM');
-  if (!(await waitUntil(() => !isAlive(pid), STOP_GRACE_MS))) {
+async function stop(props: ServiceProps, pid: number, context: ProviderContext): Promise<void> {
+  const stopSignal = props.stopSignal ?? 'SIGTERM';
+  signal(pid, stopSignal);
+  if (!(await reportedWait(context, `to exit after ${stopSignal} (pid ${pid})`, () => waitUntil(() => !isAlive(pid), STOP_GRACE_MS)))) {
     signal(pid, 'SIGKILL');
     if (!(await waitUntil(() => !isAlive(pid), 5000))) throw new Error(`pid ${pid} survived SIGKILL`);
   }
@@ -111,13 +114,13 @@ function portTaken(props: ServiceProps): string {
 export const serviceProvider: Provider<'service'> = {
   actions: ['start', 'stop', 'restart', 'reload', 'nothing'],
   schema: serviceSchema,
-  plan: async (resource, action): Promise<Change[]> => {
+  plan: async (resource, action, context): Promise<Change[]> => {
     const { props } = resource;
     const id = `service[${resource.name}]`;
     if (action === 'nothing') return [];
     const { pid, alive, ready } = await serviceState(props.pidFile, props.ready);
     const stale = pid !== null && !alive ? ` (stale pid file: pid ${pid} is gone)` : '';
-    const startChange: Change = { description: `start ${id}${stale}`, apply: () => start(props) };
+    const startChange: Change = { description: `start ${id}${stale}`, starts: true, apply: () => start(props, context) };
     const live = alive ? pid : null;
     if (live === null) {
       if (action !== 'stop') return [await portFree(props, startChange)];
@@ -126,14 +129,15 @@ export const serviceProvider: Provider<'service'> = {
     const waitChange: Change = {
       description: `wait for ${id} (pid ${live}) to be ready`,
       apply: async () => {
-        if (!(await waitUntil(() => isReady(props.ready), props.readyTimeoutMs ?? 20_000))) throw await startFailure(props, `(pid ${live}) not ready (${describeReadiness(props.ready)})`);
+        if (!(await reportedWait(context, describeWait(props.ready), () => waitUntil(() => isReady(props.ready), props.readyTimeoutMs ?? 20_000)))) throw await startFailure(props, `(pid ${live}) not ready (${describeReadiness(props.ready)})`);
       },
     };
     const restartChange = (why = ''): Change => ({
       description: `restart ${id} (pid ${live})${why}`,
+      starts: true,
       apply: async () => {
-        await stop(props, live);
-        await start(props);
+        await stop(props, live, context);
+        await start(props, context);
       },
     });
     switch (action) {
@@ -150,7 +154,7 @@ export const serviceProvider: Provider<'service'> = {
         return ready ? [] : [waitChange];
       }
       case 'stop':
-        return [{ description: `stop ${id} (pid ${live})`, apply: () => stop(props, live) }];
+        return [{ description: `stop ${id} (pid ${live})`, apply: () => stop(props, live, context) }];
       case 'restart':
         return [restartChange()];
       default: {

@@ -11,6 +11,7 @@ export const templateSchema = z.strictObject({
   source: z.custom<TemplateProps['source']>((value) => typeof value === 'function', 'expected a function'),
   variables: z.record(z.string(), z.unknown()).optional(),
   ...ownershipSchema,
+  sensitive: z.boolean().optional(),
   notifies: notifiesSchema,
 });
 

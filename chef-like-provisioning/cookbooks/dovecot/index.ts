@@ -14,7 +14,7 @@ function server(r: RecipeContext): void {
   // Mail is stored as the static userdb's uid/gid (nobody).
   r.directory(p.mail, { mode: 0o750, owner: 'nobody', group: 'nogroup' });
   // passwd-file is re-read on change, so new users need no restart.
-  r.template(p.users, { source: usersFile, mode: 0o640, group: 'dovecot' });
+  r.template(p.users, { source: usersFile, mode: 0o640, group: 'dovecot', sensitive: true }); // passwords: never shown in a diff
   configuredService(r, 'dovecot', { path: p.conf, source: dovecotConf }, {
     command: ['dovecot', '-F', '-c', p.conf],
     pidFile: p.pidFile,
