@@ -59,7 +59,7 @@ describe('compile rejects', () => {
   test('props of the wrong type, unknown props and unknown actions, each named', () => {
     expect(errorsOf(['ct::wrongType'])).toEqual([
       'ct::wrongType: service[svc]: props.readyTimeoutMs: Invalid input: expected number, received string',
-      `ct::wrongType: file[${dir}/typo]: props.mod: unknown key (known: action, content, mode, owner, group, notifies)`,
+      `ct::wrongType: file[${dir}/typo]: props.mod: unknown key (known: action, content, mode, owner, group, sensitive, notifies)`,
       'ct::wrongType: execute[bad-action]: action sprint is not one of run, nothing',
     ]);
   });

@@ -113,8 +113,9 @@ export async function runResources(resources: readonly Resource[], options: RunO
         } else {
           await change.apply();
           entry.changes.push(change.description);
-          if (change.starts) startedAt.set(id, at);
         }
+        // Why-run too: a start it would make satisfies a later restart exactly as the run's does.
+        if (change.starts) startedAt.set(id, at);
       }
     } catch (err) {
       entry.status = 'failed';

@@ -7,7 +7,8 @@ import { portAccepts, readPid } from './providers/process-state';
 import type { RunReport } from './runner';
 import { convergeTest, echoService, freePort, killPidFiles, snapshotDir, tempDir, testRole } from './test-kit';
 
-const attributes = z.strictObject({ dir: z.string(), port: z.number(), greeting: z.string() });
+// `motd` is read by the template alone: changing it changes the config but not the service's env.
+const attributes = z.strictObject({ dir: z.string(), port: z.number(), greeting: z.string(), motd: z.string().default('') });
 type Attrs = z.infer<typeof attributes>;
 
 /** Files, a template and an env both tied to a service, an immediate and a delayed notification, guards. */
@@ -21,7 +22,7 @@ const cookbook: Cookbook = {
       r.aptPackage('coreutils');
       r.directory(join(dir, 'etc'));
       r.template(join(dir, 'etc/app.conf'), {
-        source: (node) => `greeting=${(node.wr as Attrs).greeting}\n`,
+        source: (node) => `greeting=${(node.wr as Attrs).greeting}\nmotd=${(node.wr as Attrs).motd}\n`,
         notifies: [{ resource: 'service[wr-echo]', action: 'restart', timing: 'delayed' }],
       });
       r.file(join(dir, 'etc/trigger'), { content: `${greeting}\n`, notifies: [{ resource: 'execute[on-trigger]', action: 'run', timing: 'immediately' }] });
@@ -52,20 +53,20 @@ describe('why-run', () => {
     await killPidFiles(join(dir, 'wr-echo.pid'));
     await rm(dir, { recursive: true, force: true });
   });
-  const role = (greeting: string, runList = ['wr']) => testRole(runList, { wr: { dir, port, greeting } });
+  const role = (greeting: string, runList = ['wr'], motd = '') => testRole(runList, { wr: { dir, port, greeting, motd } });
 
   /** Why-run, checks it changed nothing, then the real run; returns both. */
-  async function whyRunThenRun(greeting: string): Promise<{ predicted: string[]; done: string[] }> {
+  async function whyRunThenRun(greeting: string, motd = ''): Promise<{ predicted: string[]; done: string[] }> {
     const files = snapshotDir(dir);
     // The service is the one process this role runs: why-run must neither start nor restart it.
     // (Not the whole process table: other suites' processes in this worker may exit meanwhile.)
     const service = async () => ({ pid: await readPid(join(dir, 'wr-echo.pid')), listening: await portAccepts(port) });
     const before = await service();
-    const whyRun = await convergeTest([cookbook], role(greeting), { whyRun: true });
+    const whyRun = await convergeTest([cookbook], role(greeting, ['wr'], motd), { whyRun: true });
     expect(whyRun.code).toBe(0);
     expect(snapshotDir(dir)).toEqual(files);
     expect(await service()).toEqual(before);
-    const run = await convergeTest([cookbook], role(greeting));
+    const run = await convergeTest([cookbook], role(greeting, ['wr'], motd));
     expect(run.code).toBe(0);
     console.log(`greeting=${greeting}: why-run ${whyRun.err.trim() || whyRun.out.trim().split('\n').at(-1)}; run ${run.out.trim().split('\n').at(-1)}`);
     return { predicted: changes(whyRun.report), done: changes(run.report) };
@@ -74,7 +75,8 @@ describe('why-run', () => {
   test('on a fresh machine, after an attribute change, and when nothing changed, why-run lists what the run then changes', async () => {
     const fresh = await whyRunThenRun('hello');
     expect(fresh.done).toEqual(fresh.predicted);
-    // Not vacuous: the fresh run notifies both ways and starts the service.
+    // Not vacuous: the fresh run notifies both ways and starts the service — once: the start came
+    // after the config was written, so the config's delayed restart is not needed (ADR 013).
     expect(fresh.done).toEqual([
       `directory[${dir}/etc] create`,
       `template[${dir}/etc/app.conf] create`,
@@ -82,7 +84,6 @@ describe('why-run', () => {
       `execute[on-trigger] run (by file[${dir}/etc/trigger])`,
       'execute[marker] run',
       'service[wr-echo] start',
-      'service[wr-echo] restart (by delayed notification)',
     ]);
 
     const changed = await whyRunThenRun('bonjour');
@@ -92,10 +93,14 @@ describe('why-run', () => {
       `file[${dir}/etc/trigger] create`,
       `execute[on-trigger] run (by file[${dir}/etc/trigger])`,
       'service[wr-echo] start',
-      'service[wr-echo] restart (by delayed notification)',
     ]);
 
-    const unchanged = await whyRunThenRun('bonjour');
+    // The config alone changed: the running service is restarted by the template's notification.
+    const configOnly = await whyRunThenRun('bonjour', 'welcome');
+    expect(configOnly.done).toEqual(configOnly.predicted);
+    expect(configOnly.done).toEqual([`template[${dir}/etc/app.conf] create`, 'service[wr-echo] restart (by delayed notification)']);
+
+    const unchanged = await whyRunThenRun('bonjour', 'welcome');
     expect(unchanged).toEqual({ predicted: [], done: [] });
   });
 

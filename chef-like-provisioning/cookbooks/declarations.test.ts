@@ -12,7 +12,7 @@ describe('cookbooks', () => {
     for (const role of roles) expect(() => collect(role.runList, role.defaultAttributes)).not.toThrow();
   });
 
-  test('redis: per instance a folder, a config that restarts only its own instance, and a service', () => {
+  test('redis: per instance a folder, a config that restarts only its own instance, and a service; the role is not in the config', () => {
     const node: Attributes = { redis: { dataDir: '/d', instances: [{ port: 17390 }, { port: 17391, replicaof: '127.0.0.1:17390', maxmemory: '64mb' }] } };
     const rs = collect(['redis'], node);
     expect(ids(['redis'], node)).toEqual([
@@ -23,12 +23,18 @@ describe('cookbooks', () => {
     const conf = find(rs, 'template', '/d/17391/redis.conf');
     expect(conf.props.notifies).toEqual([{ action: 'restart', resource: 'service[redis-17391]', timing: 'delayed' }]);
     const text = render(conf, node);
-    expect(text).toContain('replicaof 127.0.0.1 17390\n');
     expect(text).toContain('maxmemory 64mb\n');
     expect(text).toContain('repl-diskless-sync-delay 0\n');
-    expect(render(find(rs, 'template', '/d/17390/redis.conf'), node)).not.toContain('replicaof');
-    expect(find(rs, 'service', 'redis-17390').props).toMatchObject({ daemonizes: true, pidFile: '/d/17390/redis.pid', ready: { port: 17390 } });
-    expect(find(rs, 'service', 'redis-17391').props.ready).toHaveProperty('command');
+    // Roles belong to the failover managers (ADR 010): no config carries replicaof, so re-rendering
+    // one never turns a promoted master back into a replica; the seed goes to the launcher instead.
+    for (const port of [17390, 17391]) expect(render(find(rs, 'template', `/d/${port}/redis.conf`), node)).not.toContain('replicaof');
+    expect(find(rs, 'service', 'redis-17391').props.command).toEqual(expect.arrayContaining(['launch', '--seed-replicaof', '127.0.0.1:17390']));
+    expect(find(rs, 'service', 'redis-17390').props.command).not.toContain('--seed-replicaof');
+    // Ready means answering PING, whatever the role.
+    for (const port of [17390, 17391]) {
+      expect(find(rs, 'service', `redis-${port}`).props).toMatchObject({ daemonizes: true, pidFile: `/d/${port}/redis.pid`, ready: { command: expect.anything() } });
+      expect(JSON.stringify(find(rs, 'service', `redis-${port}`).props.ready)).toContain(`-p ${port} ping`);
+    }
   });
 
   test('redis::system starts the machine Redis only when nothing answers', () => {
