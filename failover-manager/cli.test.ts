@@ -19,6 +19,8 @@ let zk: TestZookeeper;
 let redis: TestRedisGroup;
 let session: ZookeeperSession;
 const managers: ServiceProcess[] = [];
+/** The MANAGER_ID of each process in `managers`, by position. */
+const MANAGER_IDS = ['cli-a', 'cli-b'];
 
 function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -31,7 +33,7 @@ beforeAll(async () => {
   if (!existsSync(join(projectRoot(), 'dist', 'cli', 'failover.js'))) throw new Error('build first: npx tsc -p tsconfig.build.json');
   zk = await startZookeeper();
   redis = await startRedisGroup(3);
-  for (const id of ['cli-a', 'cli-b']) {
+  for (const id of MANAGER_IDS) {
     const env = { ZOOKEEPER_CONNECT: zk.connectString, REDIS_NODES: redis.addresses.join(','), MANAGER_ID: id, ZK_SESSION_TIMEOUT_MS: '2000' };
     managers.push(await spawnService('failover-manager', await freePort(), env));
   }
@@ -108,7 +110,8 @@ test('ZooKeeper down: failover status says so within its bounds, and with --mana
 
 test('the leader SIGKILLed: the other leads within the session timeout and still fails over', async () => {
   const { leaderId: leader } = await readFailoverState(session);
-  const victim = managers.find((m) => m.output().includes(`"managerId":"${leader}"`)) ?? managers[0]!;
+  // By the id each process was started with: a log line can name another manager's id too (a leader change names its predecessor).
+  const victim = managers[MANAGER_IDS.indexOf(leader!)]!;
   const survivor = managers.find((m) => m !== victim)!;
   const statusOf = async () => (await (await fetch(`http://127.0.0.1:${survivor.port}/status`)).json()) as ManagerStatus;
   const killedAt = Date.now();
