@@ -3,7 +3,7 @@ import { ADMIN_COMMANDS } from './admin-commands';
 import type { CliCommand } from './command';
 import { runProgram } from './program';
 import { QUEUE_COMMAND } from './queue';
-import { REDIS_COMMAND } from './redis-launch';
+import { REDIS_COMMAND } from './redis-commands';
 import { SERVICE_COMMANDS } from './service-commands';
 
 /** Every command; a new module adds its CliCommand here. */

@@ -12,12 +12,11 @@ import { parseAddress, parseMasterRecord } from '../core/discovery/master-record
 import { ZookeeperSession } from '../infra/zookeeper/zookeeper-session';
 import { launchRole } from '../failover-manager/launch-role';
 import { CliFailure } from './cli-failure';
-import type { CliCommand } from './command';
 
 const ZOOKEEPER_WAIT_MS = 5000;
 
 /** The launch options, as given on the command line. */
-interface LaunchOptions {
+export interface LaunchOptions {
   config: string;
   address: string;
   seedReplicaof?: string;
@@ -88,24 +87,3 @@ export async function launchRedis(options: LaunchOptions): Promise<void> {
   if (run.status !== 0) throw new CliFailure(`redis-server ${args.join(' ')} exited with ${run.status ?? run.signal}`);
 }
 
-/** `tributary redis launch --config FILE --address HOST:PORT [--seed-replicaof HOST:PORT] [--zookeeper CONNECT]`. */
-export const REDIS_COMMAND: CliCommand = {
-  register(program) {
-    const cmd = program.command('redis').description('Redis nodes of a failover group (used by the redis cookbook)');
-    cmd
-      .command('launch')
-      .description('start a Redis node as the failover managers record it (replica of the current master), never loading an old snapshot')
-      .requiredOption('--config <file>', 'its redis.conf (daemonize yes)')
-      .requiredOption('--address <host:port>', 'the node as the failover managers know it (REDIS_NODES)')
-      .option('--seed-replicaof <host:port>', 'the master to follow while no master record exists')
-      .option('--zookeeper <connect>', "the failover managers' ZooKeeper; without it the seed decides")
-      .action(async (options: LaunchOptions) => {
-        try {
-          await launchRedis(options);
-        } catch (error) {
-          process.stderr.write(`tributary: ${(error as Error).message}\n`);
-          process.exitCode = error instanceof CliFailure ? error.code : 1;
-        }
-      });
-  },
-};
