@@ -1,0 +1,71 @@
+/**
+ * The REST API as the app calls it: same origin, the session cookie (HttpOnly, never seen here), and
+ * the session's CSRF token on every request that changes state (docs/adr/014-app-sessions.md).
+ */
+import type { Flow, FlowEvent, User } from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Held in memory only: a reload asks GET /session again. */
+let csrfToken: string | null = null;
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  if (res.status === 204) return undefined as T;
+  const json = (await res.json().catch(() => ({}))) as { message?: string; code?: string };
+  if (!res.ok) throw new ApiError(res.status, json.message ?? `${res.status} ${res.statusText}`, json.code);
+  return json as T;
+}
+
+interface SessionAnswer {
+  user: User;
+  csrf_token: string | null;
+}
+
+/** Who is signed in, or null (401). */
+export async function currentSession(): Promise<User | null> {
+  try {
+    const answer = await request<SessionAnswer>('GET', '/session');
+    csrfToken = answer.csrf_token;
+    return answer.user;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
+  }
+}
+
+export async function logIn(email: string, password: string): Promise<User> {
+  const answer = await request<SessionAnswer>('POST', '/session', { email, password });
+  csrfToken = answer.csrf_token;
+  return answer.user;
+}
+
+export async function logOut(): Promise<void> {
+  try {
+    await request<void>('DELETE', '/session');
+  } finally {
+    csrfToken = null;
+  }
+}
+
+/** The caller's flows with their members (for names by user id). */
+export const listFlows = (): Promise<Flow[]> => request('GET', '/flows?users=1');
+
+
+/** The newest `limit` chat messages and the edits to them, oldest first. */
+export const messageHistory = (path: string, limit = 100): Promise<FlowEvent[]> =>
+  request('GET', `/flows/${path}/messages?event=message,message-edit&limit=${limit}`);
+
+export const postMessage = (path: string, content: string, uuid: string): Promise<FlowEvent> =>
+  request('POST', `/flows/${path}/messages`, { event: 'message', content, uuid });

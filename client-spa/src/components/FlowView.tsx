@@ -1,0 +1,61 @@
+/** A flow: its history (newest at the bottom, kept in view while you are at the bottom) and the composer. */
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { type MessageLog, visibleMessages } from '../message-log';
+import type { ChatMessage, Flow, User } from '../types';
+import { Composer } from './Composer';
+import { MessageItem } from './MessageItem';
+
+interface Props {
+  flow: Flow;
+  log: MessageLog | undefined;
+  thread?: string | undefined;
+  onSend(text: string): void;
+  onRetry(message: ChatMessage): void;
+}
+
+/** Within this many pixels of the bottom counts as reading the newest messages. */
+const STICK_PX = 80;
+
+export function FlowView({ flow, log, thread, onSend, onRetry }: Props) {
+  const list = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const messages = log ? visibleMessages(log) : [];
+  const users = new Map<string, User>((flow.users ?? []).map((u) => [String(u.id), u]));
+
+  useLayoutEffect(() => {
+    const el = list.current;
+    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+  }, [messages.length, flow.id]);
+
+  useEffect(() => {
+    atBottom.current = true;
+    document.title = `${flow.name} · Tributary`;
+  }, [flow.id]);
+
+  return (
+    <main class="flow">
+      <header class="flow-header">
+        <h1>{flow.name}</h1>
+        <span class="muted">{flow.organization.name}</span>
+        {thread && <span class="muted"> · thread view is not built yet: showing the flow</span>}
+      </header>
+      <div
+        class="messages"
+        ref={list}
+        role="log"
+        aria-label={`Messages in ${flow.name}`}
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
+        }}
+      >
+        {!log && <p class="muted center">Loading…</p>}
+        {log && messages.length === 0 && <p class="muted center">No messages yet. Say hello!</p>}
+        {messages.map((m) => (
+          <MessageItem key={m.uuid} message={m} author={users.get(m.user)} onRetry={() => onRetry(m)} />
+        ))}
+      </div>
+      <Composer flowName={flow.name} onSend={onSend} />
+    </main>
+  );
+}

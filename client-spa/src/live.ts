@@ -1,0 +1,117 @@
+/**
+ * The live connection (docs/websocket.md): one WebSocket to /stream/ws, authenticated at the upgrade
+ * by the session cookie (same origin). Subscribes to the app's flows from the last id it holds of
+ * each, so a reconnect resumes without a gap (the server backfills) and without duplicates (the
+ * server skips what it already sent; the message log drops any id it has). Reconnects with
+ * exponential backoff and jitter.
+ */
+import type { FlowEvent } from './types';
+
+export type LiveStatus = 'connecting' | 'live' | 'offline';
+
+export interface LiveHandlers {
+  /** The last event id the app holds of a flow (0: none, subscribe live only). */
+  cursor(flowId: string): number;
+  onEvent(event: FlowEvent): void;
+  onStatus(status: LiveStatus): void;
+  /** More was missed than the server backfills: refetch the flow's history. */
+  onResync(flowId: string): void;
+  /** Asked when a connection failed before it was greeted: false means signed out (stop trying). */
+  stillSignedIn(): Promise<boolean>;
+  onSignedOut(): void;
+}
+
+const BASE_DELAY_MS = 500;
+const MAX_DELAY_MS = 30_000;
+/** The server takes at most 500 flows per subscribe frame. */
+const FLOWS_PER_FRAME = 500;
+
+const defaultUrl = (): string => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/stream/ws`;
+
+export class LiveConnection {
+  private ws: WebSocket | null = null;
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+  private greeted = false;
+  private flows = new Set<string>();
+
+  constructor(
+    private readonly handlers: LiveHandlers,
+    private readonly url: string = defaultUrl(),
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.ws?.close(1000, 'signed out');
+    this.ws = null;
+  }
+
+  /** Follows these flows from now on (new ones are subscribed at once when connected). */
+  follow(flowIds: readonly string[]): void {
+    const added = flowIds.filter((id) => !this.flows.has(id));
+    for (const id of added) this.flows.add(id);
+    if (this.greeted && added.length) this.subscribe(added);
+  }
+
+  private connect(): void {
+    this.handlers.onStatus('connecting');
+    this.greeted = false;
+    const ws = new WebSocket(this.url);
+    this.ws = ws;
+    ws.addEventListener('message', (e) => this.socketOnMessage(String(e.data)));
+    ws.addEventListener('close', () => void this.socketOnClose(ws));
+  }
+
+  private socketOnMessage(data: string): void {
+    let frame: Record<string, unknown>;
+    try {
+      frame = JSON.parse(data) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    if (frame.type === undefined) {
+      // An event: stored ones carry their flow and id; typing and presence are for later.
+      if (typeof frame.id === 'number' && typeof frame.flow === 'string') this.handlers.onEvent(frame as unknown as FlowEvent);
+      return;
+    }
+    if (frame.type === 'hello') {
+      this.greeted = true;
+      this.attempt = 0;
+      this.handlers.onStatus('live');
+      this.subscribe([...this.flows]);
+    } else if (frame.type === 'resync' && typeof frame.flow === 'string') {
+      this.handlers.onResync(frame.flow);
+    }
+  }
+
+  private subscribe(flowIds: readonly string[]): void {
+    for (let i = 0; i < flowIds.length; i += FLOWS_PER_FRAME) {
+      const flows = flowIds.slice(i, i + FLOWS_PER_FRAME).map((flow) => {
+        const since = this.handlers.cursor(flow);
+        return since > 0 ? { flow, since } : { flow };
+      });
+      this.ws?.send(JSON.stringify({ type: 'subscribe', flows }));
+    }
+  }
+
+  private async socketOnClose(ws: WebSocket): Promise<void> {
+    if (ws !== this.ws || this.stopped) return;
+    this.ws = null;
+    this.handlers.onStatus('offline');
+    // A refused upgrade (expired session, logout elsewhere) looks like any failed connection: ask.
+    if (!this.greeted && !(await this.handlers.stillSignedIn().catch(() => true))) {
+      this.handlers.onSignedOut();
+      return;
+    }
+    const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** this.attempt) * (0.5 + Math.random() / 2);
+    this.attempt += 1;
+    this.timer = setTimeout(() => this.connect(), delay);
+  }
+}
