@@ -22,7 +22,7 @@ export function FlowList({ flows, currentPath, unread }: Props) {
                 const path = flowPath(f);
                 const count = unread.get(f.id) ?? 0;
                 return (
-                  <li key={f.id} class={path === currentPath ? 'current' : undefined}>
+                  <li key={f.id} class={path === currentPath ? 'current' : count > 0 ? 'unread' : undefined}>
                     <a
                       href={flowUrl(path)}
                       aria-current={path === currentPath ? 'page' : undefined}
@@ -31,6 +31,9 @@ export function FlowList({ flows, currentPath, unread }: Props) {
                         navigate(flowUrl(path));
                       }}
                     >
+                      <span class="hash" aria-hidden="true">
+                        #{' '}
+                      </span>
                       {f.name}
                     </a>
                     {f.unread_mentions > 0 && (

@@ -1,0 +1,173 @@
+/**
+ * The app in a real browser (issue 11, point 10; docs/app.md): Debian's Chromium driven by
+ * playwright-core, never a downloaded browser. Two people in two browser contexts sign in on a flow's
+ * URL, chat live, and markup in a message stays text. Saves the screenshots the README shows
+ * (docs/screenshots/). Needs `npm run build:app` and the `chromium` package (the test-services role
+ * installs it).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { projectRoot } from '../../core/project-root';
+import { api, type SeededUser, startTestStack, type TestStack } from '../support/stack';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = join(projectRoot(), 'docs', 'screenshots');
+const DESKTOP = { width: 1100, height: 700 };
+const PHONE = { width: 375, height: 700 };
+
+let s: TestStack;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+/**
+ * What the pages logged as errors (a CSP violation, an exception): the app must log none. The one
+ * expected failure is the 401 of GET /session while signed out, which the browser logs itself.
+ */
+let pageErrors: string[] = [];
+beforeEach(() => {
+  pageErrors = [];
+});
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: converge the test-services role (npm test does) or apt-get install chromium`);
+  s = await startTestStack();
+  // As root Chromium needs --no-sandbox; the pages are our own app on loopback.
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}, 60_000);
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await s?.stop();
+});
+
+async function newPage(viewport = DESKTOP): Promise<Page> {
+  const context = await browser.newContext({ viewport, colorScheme: 'light' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 401 \(Unauthorized\)/.test(m.text())) pageErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return page;
+}
+
+/** Opens `path` signed out, logs in with the form, and waits for the page asked for. */
+async function signIn(page: Page, user: SeededUser, path: string, screenshot?: string): Promise<void> {
+  await page.goto(`${s.url}${path}`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  if (screenshot) await page.screenshot({ path: join(SCREENSHOTS, screenshot) });
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('textbox', { name: 'Message' }).waitFor();
+}
+
+const article = (page: Page, text: string) => page.getByRole('article').filter({ hasText: text });
+
+it('two people sign in on the flow\'s URL, see it in the flow list, and chat live (Enter sends, Shift+Enter is a new line)', async () => {
+  const [alice, bob] = [await newPage(), await newPage()];
+  await signIn(alice, s.alice, `/app/${s.flow.path}`, 'login.png');
+  await signIn(bob, s.bob, `/app/${s.flow.path}`);
+  // The page asked for, not a default one.
+  expect(new URL(alice.url()).pathname).toBe(`/app/${s.flow.path}`);
+  await alice.getByRole('heading', { name: 'Main' }).waitFor();
+  const link = alice.getByRole('navigation', { name: 'Flows' }).getByRole('link', { name: 'Main', exact: true });
+  expect(await link.getAttribute('href')).toBe(`/app/${s.flow.path}`);
+
+  const composer = alice.getByRole('textbox', { name: 'Message' });
+  await composer.fill('Hello Bob, the deploy is done');
+  await composer.press('Enter');
+  await article(bob, 'Hello Bob, the deploy is done').waitFor();
+  await composer.pressSequentially('first line');
+  await composer.press('Shift+Enter');
+  await composer.pressSequentially('second line');
+  await composer.press('Enter');
+  const twoLines = article(bob, 'first line');
+  await twoLines.waitFor();
+  expect(await twoLines.locator('.text').textContent()).toBe('first line\nsecond line');
+
+  await bob.getByRole('textbox', { name: 'Message' }).fill('Thanks Alice!');
+  await bob.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await article(alice, 'Thanks Alice!').waitFor();
+  // Each message once on each screen: the post's answer and its live event merge by id.
+  for (const page of [alice, bob]) {
+    for (const text of ['Hello Bob, the deploy is done', 'first line', 'Thanks Alice!']) expect(await article(page, text).count()).toBe(1);
+  }
+  expect(pageErrors).toEqual([]);
+}, 60_000);
+
+it('counts what arrives in another flow as unread until it is opened', async () => {
+  const ops = await s.directory.createFlow(s.org.id, 'Ops');
+  for (const u of [s.alice, s.bob]) await s.directory.addFlowMember(ops.id, u.id);
+  const alice = await newPage();
+  await signIn(alice, s.alice, `/app/${s.flow.path}`);
+  const opsItem = alice.getByRole('navigation', { name: 'Flows' }).getByRole('listitem').filter({ has: alice.getByRole('link', { name: 'Ops', exact: true }) });
+  await opsItem.waitFor();
+  for (const content of ['Disk at 91% on db-2', 'Rotating logs now']) {
+    expect((await api(s, 'POST', `/flows/${s.org.name}/ops/messages`, { auth: s.bob.auth, body: { event: 'message', content } })).status).toBe(201);
+  }
+  await opsItem.locator('.badge', { hasText: '2' }).waitFor();
+  await alice.screenshot({ path: join(SCREENSHOTS, 'flow.png') });
+  await opsItem.getByRole('link').click();
+  await article(alice, 'Rotating logs now').waitFor();
+  expect(await opsItem.locator('.badge').count()).toBe(0);
+  expect(pageErrors).toEqual([]);
+}, 60_000);
+
+it('says when the connection drops, reconnects, and shows what it missed once, in order', async () => {
+  const alice = await newPage();
+  let blocked = false;
+  const open: { close(): Promise<void> }[] = [];
+  // Between the page and the server: a drop closes the page's socket; while blocked, reconnects are refused.
+  await alice.routeWebSocket(/\/stream\/ws$/, (ws) => {
+    if (blocked) return void ws.close({ code: 1001, reason: 'test: network down' });
+    ws.connectToServer();
+    open.push(ws);
+  });
+  await signIn(alice, s.alice, `/app/${s.flow.path}`);
+  await alice.getByRole('status').filter({ hasText: 'Connecting' }).waitFor({ state: 'detached' });
+  blocked = true;
+  for (const ws of open.splice(0)) await ws.close();
+  await alice.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
+  const missed = ['missed one', 'missed two', 'missed three'];
+  for (const content of missed) {
+    expect((await api(s, 'POST', `/flows/${s.flow.path}/messages`, { auth: s.bob.auth, body: { event: 'message', content } })).status).toBe(201);
+  }
+  blocked = false;
+  await article(alice, 'missed three').waitFor();
+  await alice.getByRole('status').waitFor({ state: 'detached' });
+  const texts = await alice.getByRole('article').locator('.text').allTextContents();
+  expect(texts.filter((t) => missed.includes(t))).toEqual(missed);
+  expect(pageErrors.filter((e) => !/WebSocket/.test(e))).toEqual([]);
+}, 60_000);
+
+it('shows markup in a message as text: an <img onerror> and a <script> never run', async () => {
+  const [alice, bob] = [await newPage(PHONE), await newPage()];
+  await signIn(alice, s.alice, `/app/${s.flow.path}`);
+  await signIn(bob, s.bob, `/app/${s.flow.path}`);
+  const attacks = ['<img src=x onerror="window.__xss=1">', '<script>window.__xss=2</script>'];
+  for (const attack of attacks) {
+    await bob.getByRole('textbox', { name: 'Message' }).fill(attack);
+    await bob.getByRole('textbox', { name: 'Message' }).press('Enter');
+  }
+  for (const attack of attacks) expect(await article(alice, attack).locator('.text').textContent()).toBe(attack);
+  for (const page of [alice, bob]) {
+    expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator('.messages img, .messages script').count()).toBe(0);
+  }
+  // 375 px wide: the flow list above, the messages and the composer below, nothing cut off sideways.
+  expect(await alice.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+  await alice.screenshot({ path: join(SCREENSHOTS, 'flow-phone.png') });
+  expect(pageErrors).toEqual([]);
+}, 60_000);
+
+it('logging out revokes the session: a reload shows the login form again', async () => {
+  const page = await newPage();
+  await signIn(page, s.bob, '/app/');
+  // The home page opens the first flow.
+  await page.waitForURL(`${s.url}/app/${s.flow.path}`);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('button', { name: 'Log in' }).waitFor();
+  await page.reload();
+  await page.getByRole('button', { name: 'Log in' }).waitFor();
+  expect(await page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
+}, 60_000);
