@@ -43,7 +43,7 @@ const start: CliCommand = {
       .command('start')
       .description('run Tributary: `all` serves everything on PORT (with no DATABASE_URL/REDIS_URL: embedded Postgres, in-process bus); the others run one service each (full mode)')
       .addArgument(new Argument('<service>', 'what to run').choices(SERVICE_NAMES))
-      .addHelpText('after', `\nServices, in start order:\n${SERVICE_REGISTRY.map((d) => `  ${d.name.padEnd(17)} ${d.summary}${d.inAll ? '' : ' (not in all)'}`).join('\n')}`)
+      .addHelpText('after', `\nServices, in start order:\n${SERVICE_REGISTRY.map((d) => `  ${d.name.padEnd(17)} ${d.summary}${d.inAll ? '' : ' (not in all)'}${d.runsWith ? ` (comes with ${d.runsWith})` : ''}`).join('\n')}`)
       .action(async (service: ServiceName) => runStart(service));
   },
 };
