@@ -88,6 +88,13 @@ describe('requests authenticated by the session cookie', () => {
       expect(refused.status).toBe(403);
       expect(refused.body.message).toContain(`Origin ${origin} may not use the session cookie`);
     }
+    // Without an Origin (an <img> or a link on a page of another port), the browser's Sec-Fetch-Site still tells.
+    for (const site of ['same-site', 'cross-site']) {
+      const refused = await api(s, 'GET', '/user', withCookie(session, { 'sec-fetch-site': site }));
+      expect(refused.status).toBe(403);
+      expect(refused.body.message).toContain(`A ${site} request may not use the session cookie`);
+    }
+    for (const site of ['same-origin', 'none']) expect((await api(s, 'GET', '/user', withCookie(session, { 'sec-fetch-site': site }))).status).toBe(200);
   });
 
   it('changes state only with the CSRF token: without it or with a wrong one 403 naming it, with it 201', async () => {

@@ -46,7 +46,8 @@ export class Authenticator {
     if (request.authorization || request.accessToken || !token) {
       return this.authenticate(request.authorization, request.accessToken, request.clientAddress);
     }
-    const facts = { kind: request.kind, origin: request.origin, host: request.host, csrfToken: request.csrfToken, publicUrl: this.options.publicUrl };
+    const { kind, origin, host, csrfToken, fetchSite } = request;
+    const facts = { kind, origin, host, csrfToken, fetchSite, publicUrl: this.options.publicUrl };
     // The origin first: a foreign page learns nothing, not even whether the cookie is still valid.
     assertAppOrigin(facts);
     const user = await this.directory.authenticateSession(token);

@@ -21,6 +21,8 @@ export interface CookieRequestFacts {
   host: string | undefined;
   /** The X-CSRF-Token header. */
   csrfToken: string | undefined;
+  /** The Sec-Fetch-Site header browsers send (absent from other clients and old browsers). */
+  fetchSite?: string | undefined;
   /** PUBLIC_URL, whose origin is also the app's (behind a proxy that rewrites Host). */
   publicUrl: string | undefined;
 }
@@ -45,6 +47,12 @@ export function isAppOrigin(origin: string, host: string | undefined, publicUrl:
 
 /** Throws FORBIDDEN (403) naming the problem unless the request comes from the app's own origin. */
 export function assertAppOrigin(facts: CookieRequestFacts): void {
+  // A browser says where a request comes from even when it sends no Origin (an <img>, a GET
+  // from a page on another port of this host): only the app's own pages, or a URL typed by
+  // the user (`none`), may use the cookie.
+  if (facts.fetchSite !== undefined && facts.fetchSite !== 'same-origin' && facts.fetchSite !== 'none') {
+    throw forbidden(`A ${facts.fetchSite} request may not use the session cookie: only the app's own pages may; other origins authenticate with an API token`);
+  }
   if (facts.origin === undefined) {
     if (facts.kind === 'upgrade') throw forbidden('A WebSocket authenticated by the session cookie needs an Origin header: only the app may open it');
   } else if (!isAppOrigin(facts.origin, facts.host, facts.publicUrl)) {

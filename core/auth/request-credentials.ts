@@ -14,6 +14,7 @@ export interface RequestCredentials {
   origin: string | undefined;
   host: string | undefined;
   csrfToken: string | undefined;
+  fetchSite: string | undefined;
   /** For the failed-login limits per address. */
   clientAddress: string | undefined;
 }
@@ -30,6 +31,7 @@ export function requestCredentials(
     origin: headers.origin,
     host: headers.host,
     csrfToken: one(headers[CSRF_HEADER]),
+    fetchSite: one(headers['sec-fetch-site']),
     ...request,
   };
 }

@@ -27,7 +27,7 @@ export function loginRoute(deps: WebApiDeps): Router {
   const r = Router();
   r.post('/session', async (req, res) => {
     // Only the app's page may log in through the cookie: another site must not sign a visitor into its own account.
-    assertAppOrigin({ kind: 'write', origin: req.get('origin'), host: req.get('host'), csrfToken: undefined, publicUrl: deps.options.publicUrl });
+    assertAppOrigin({ kind: 'write', origin: req.get('origin'), host: req.get('host'), csrfToken: undefined, fetchSite: req.get('sec-fetch-site'), publicUrl: deps.options.publicUrl });
     const { email, password } = parseInput(loginBody, req.body);
     const user = await deps.authenticator.login(email, password, req.ip);
     const session = await deps.directory.createSession(user.id, SESSION_TTL_MS);
