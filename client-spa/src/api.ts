@@ -63,9 +63,12 @@ export async function logOut(): Promise<void> {
 export const listFlows = (): Promise<Flow[]> => request('GET', '/flows?users=1');
 
 
-/** The newest `limit` chat messages and the edits to them, oldest first. */
-export const messageHistory = (path: string, limit = 100): Promise<FlowEvent[]> =>
-  request('GET', `/flows/${path}/messages?event=message,message-edit&limit=${limit}`);
+/** A history page: chat messages and the edits to them. */
+export const HISTORY_PAGE = 100;
+
+/** The newest `HISTORY_PAGE` chat messages and edits before `untilId` (exclusive; all when 0), oldest first. */
+export const messageHistory = (path: string, untilId = 0): Promise<FlowEvent[]> =>
+  request('GET', `/flows/${path}/messages?event=message,message-edit&limit=${HISTORY_PAGE}${untilId ? `&until_id=${untilId}` : ''}`);
 
 export const postMessage = (path: string, content: string, uuid: string): Promise<FlowEvent> =>
   request('POST', `/flows/${path}/messages`, { event: 'message', content, uuid });

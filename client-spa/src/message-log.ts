@@ -12,9 +12,24 @@ export interface MessageLog {
   readonly pending: readonly ChatMessage[];
   /** The highest event id seen (messages and edits): where a resume starts. */
   readonly lastId: number;
+  /** The lowest event id of the history fetched so far (0: none fetched): where scrolling back goes on from. */
+  readonly oldestId: number;
+  /** Whether the store holds events older than `oldestId`. */
+  readonly hasEarlier: boolean;
 }
 
-export const emptyLog = (): MessageLog => ({ byId: new Map(), pending: [], lastId: 0 });
+export const emptyLog = (): MessageLog => ({ byId: new Map(), pending: [], lastId: 0, oldestId: 0, hasEarlier: false });
+
+/**
+ * Applies one page of history (the newest page, or the one before `oldestId`): a page shorter than
+ * the `limit` asked for means the beginning of the flow was reached.
+ */
+export function applyHistoryPage(log: MessageLog, page: readonly FlowEvent[], limit: number): MessageLog {
+  const next = applyEvents(log, page);
+  const lowest = page.reduce((min, e) => Math.min(min, e.id), Number.POSITIVE_INFINITY);
+  const oldestId = page.length ? (log.oldestId ? Math.min(log.oldestId, lowest) : lowest) : log.oldestId;
+  return { ...next, oldestId, hasEarlier: page.length >= limit };
+}
 
 const textOf = (content: unknown): string => (typeof content === 'string' ? content : '');
 
@@ -36,7 +51,7 @@ export function applyEvents(log: MessageLog, events: readonly FlowEvent[]): Mess
       if (target && typeof change?.updated_content === 'string') byId.set(target.id!, { ...target, text: change.updated_content, edited: true });
     }
   }
-  return { byId, pending, lastId };
+  return { ...log, byId, pending, lastId };
 }
 
 /** Shows a post at once, before the server has stored it. */

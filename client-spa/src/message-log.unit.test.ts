@@ -1,5 +1,5 @@
 /** The app's message log: stored messages once each, in id order, however history, live events and own posts interleave. */
-import { addPending, applyEvents, emptyLog, failPending, visibleMessages } from './message-log';
+import { addPending, applyEvents, applyHistoryPage, emptyLog, failPending, visibleMessages } from './message-log';
 import type { FlowEvent } from './types';
 
 const message = (id: number, content: string, uuid: string | null = null): FlowEvent => ({ id, event: 'message', content, flow: 'f', user: '1', uuid, sent: id * 1000 });
@@ -34,4 +34,15 @@ it('applies edits to the message they name and leaves out deleted (emptied) mess
 it('shows markup as the text it is (rendering makes it a text node)', () => {
   const log = applyEvents(emptyLog(), [message(1, '<img src=x onerror=alert(1)>')]);
   expect(texts(log)).toEqual(['<img src=x onerror=alert(1)>']);
+});
+
+it('pages back through history: each page lowers oldestId, and a short page says the beginning was reached', () => {
+  const page = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => message(from + i, `m${from + i}`));
+  let log = applyEvents(emptyLog(), [message(251, 'live')]);
+  log = applyHistoryPage(log, page(151, 250), 100);
+  expect([log.oldestId, log.hasEarlier, log.lastId]).toEqual([151, true, 251]);
+  log = applyHistoryPage(log, page(51, 150), 100);
+  log = applyHistoryPage(log, page(1, 50), 100);
+  expect([log.oldestId, log.hasEarlier]).toEqual([1, false]);
+  expect(visibleMessages(log).map((m) => m.id)).toEqual(Array.from({ length: 251 }, (_, i) => i + 1));
 });

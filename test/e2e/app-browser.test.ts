@@ -140,6 +140,25 @@ it('says when the connection drops, reconnects, and shows what it missed once, i
   expect(pageErrors.filter((e) => !/WebSocket/.test(e))).toEqual([]);
 }, 60_000);
 
+it('scrolls back: the newest 100 messages first, the earlier ones on demand, each once', async () => {
+  const history = await s.directory.createFlow(s.org.id, 'History');
+  await s.directory.addFlowMember(history.id, s.alice.id);
+  for (let i = 1; i <= 130; i++) {
+    expect((await api(s, 'POST', `/flows/${s.org.name}/history/messages`, { auth: s.alice.auth, body: { event: 'message', content: `entry ${i}.` } })).status).toBe(201);
+  }
+  const page = await newPage();
+  await signIn(page, s.alice, `/app/${s.org.name}/history`);
+  await article(page, 'entry 130.').waitFor();
+  expect(await page.getByRole('article').count()).toBe(100);
+  expect(await article(page, 'entry 30.').count()).toBe(0);
+  await page.getByRole('button', { name: 'Load earlier messages' }).click();
+  await article(page, 'entry 1.').waitFor();
+  const texts = await page.getByRole('article').locator('.text').allTextContents();
+  expect(texts).toEqual(Array.from({ length: 130 }, (_, i) => `entry ${i + 1}.`));
+  expect(await page.getByRole('button', { name: 'Load earlier messages' }).count()).toBe(0);
+  expect(pageErrors).toEqual([]);
+}, 60_000);
+
 it('shows markup in a message as text: an <img onerror> and a <script> never run', async () => {
   const [alice, bob] = [await newPage(PHONE), await newPage()];
   await signIn(alice, s.alice, `/app/${s.flow.path}`);

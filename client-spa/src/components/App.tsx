@@ -3,9 +3,9 @@
  * signed in, the flow list beside the page, one live connection for every flow, and per-flow logs.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { currentSession, listFlows, logOut, messageHistory, postMessage } from '../api';
+import { currentSession, HISTORY_PAGE, listFlows, logOut, messageHistory, postMessage } from '../api';
 import { LiveConnection, type LiveStatus } from '../live';
-import { addPending, applyEvents, emptyLog, failPending, type MessageLog } from '../message-log';
+import { addPending, applyEvents, applyHistoryPage, emptyLog, failPending, type MessageLog } from '../message-log';
 import { flowUrl, parseRoute } from '../route';
 import { type ChatMessage, type Flow, type FlowEvent, flowPath, type User } from '../types';
 import { newUuid } from '../uuid';
@@ -57,9 +57,11 @@ function SignedIn({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
   const updateLog = (flowId: string, change: (log: MessageLog) => MessageLog) =>
     setLogs((all) => new Map(all).set(flowId, change(all.get(flowId) ?? emptyLog())));
 
-  const loadHistory = async (flow: Flow) => {
-    const events = await messageHistory(flowPath(flow));
-    updateLog(flow.id, (log) => applyEvents(log, events));
+  /** The newest page (on open, after a resync), or the page before what is loaded (`earlier`). */
+  const loadHistory = async (flow: Flow, earlier = false) => {
+    const untilId = earlier ? (logsRef.current.get(flow.id)?.oldestId ?? 0) : 0;
+    const events = await messageHistory(flowPath(flow), untilId);
+    updateLog(flow.id, (log) => (earlier || !log.oldestId ? applyHistoryPage(log, events, HISTORY_PAGE) : applyEvents(log, events)));
   };
 
   const live = useMemo(
@@ -143,6 +145,7 @@ function SignedIn({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
           log={logs.get(current.id)}
           thread={route.page === 'flow' ? route.thread : undefined}
           onSend={(text) => send(current, text)}
+          onLoadEarlier={() => loadHistory(current, true)}
           onRetry={(m: ChatMessage) => send(current, m.text, m.uuid)}
         />
       ) : (

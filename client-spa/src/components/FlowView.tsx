@@ -1,5 +1,5 @@
 /** A flow: its history (newest at the bottom, kept in view while you are at the bottom) and the composer. */
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { type MessageLog, visibleMessages } from '../message-log';
 import type { ChatMessage, Flow, User } from '../types';
 import { Composer } from './Composer';
@@ -11,21 +11,45 @@ interface Props {
   thread?: string | undefined;
   onSend(text: string): void;
   onRetry(message: ChatMessage): void;
+  /** Fetches the page before the oldest loaded one. */
+  onLoadEarlier(): Promise<void>;
 }
 
 /** Within this many pixels of the bottom counts as reading the newest messages. */
 const STICK_PX = 80;
 
-export function FlowView({ flow, log, thread, onSend, onRetry }: Props) {
+export function FlowView({ flow, log, thread, onSend, onRetry, onLoadEarlier }: Props) {
   const list = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
+  /** While an earlier page loads: the distance from the list's end, kept so what you read stays put. */
+  const anchor = useRef<number | null>(null);
+  const [loadingEarlier, setLoadingEarlier] = useState(false);
   const messages = log ? visibleMessages(log) : [];
   const users = new Map<string, User>((flow.users ?? []).map((u) => [String(u.id), u]));
 
   useLayoutEffect(() => {
     const el = list.current;
-    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+    if (!el) return;
+    if (anchor.current !== null) {
+      el.scrollTop = el.scrollHeight - anchor.current;
+      anchor.current = null;
+    } else if (atBottom.current) el.scrollTop = el.scrollHeight;
   }, [messages.length, flow.id]);
+
+  async function loadEarlier() {
+    const el = list.current;
+    if (el) anchor.current = el.scrollHeight - el.scrollTop;
+    setLoadingEarlier(true);
+    try {
+      await onLoadEarlier();
+    } finally {
+      setLoadingEarlier(false);
+      // A page with no new message renders nothing: drop the anchor after the render, used or not.
+      requestAnimationFrame(() => {
+        anchor.current = null;
+      });
+    }
+  }
 
   useEffect(() => {
     atBottom.current = true;
@@ -50,6 +74,13 @@ export function FlowView({ flow, log, thread, onSend, onRetry }: Props) {
         }}
       >
         {!log && <p class="muted center">Loading…</p>}
+        {log?.hasEarlier && (
+          <p class="center earlier">
+            <button type="button" class="link" disabled={loadingEarlier} onClick={loadEarlier}>
+              {loadingEarlier ? 'Loading…' : 'Load earlier messages'}
+            </button>
+          </p>
+        )}
         {log && messages.length === 0 && <p class="muted center">No messages yet. Say hello!</p>}
         {messages.map((m) => (
           <MessageItem key={m.uuid} message={m} author={users.get(m.user)} onRetry={() => onRetry(m)} />
