@@ -13,6 +13,8 @@ export interface LiveHandlers {
   /** The last event id the app holds of a flow (0: none, subscribe live only). */
   cursor(flowId: string): number;
   onEvent(event: FlowEvent): void;
+  /** Someone (the user too: the server echoes) is typing in a flow. */
+  onTyping(flowId: string, userId: string): void;
   onStatus(status: LiveStatus): void;
   /** More was missed than the server backfills: refetch the flow's history. */
   onResync(flowId: string): void;
@@ -35,6 +37,9 @@ export class LiveConnection {
   private stopped = false;
   private greeted = false;
   private flows = new Set<string>();
+  /** Flows asked for on this connection and not yet confirmed: the app is `live` once there are none. */
+  private pending = new Set<string>();
+  private confirmed = new Set<string>();
 
   constructor(
     private readonly handlers: LiveHandlers,
@@ -60,9 +65,19 @@ export class LiveConnection {
     if (this.greeted && added.length) this.subscribe(added);
   }
 
+  /** Tells the flow's other members that the user is typing; dropped while disconnected (it is not worth queueing). */
+  typing(flowId: string): boolean {
+    // The server takes typing only in flows this connection subscribed to.
+    if (!this.confirmed.has(flowId) || this.ws?.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify({ type: 'typing', flow: flowId }));
+    return true;
+  }
+
   private connect(): void {
     this.handlers.onStatus('connecting');
     this.greeted = false;
+    this.pending.clear();
+    this.confirmed.clear();
     const ws = new WebSocket(this.url);
     this.ws = ws;
     ws.addEventListener('message', (e) => this.socketOnMessage(String(e.data)));
@@ -77,21 +92,29 @@ export class LiveConnection {
       return;
     }
     if (frame.type === undefined) {
-      // An event: stored ones carry their flow and id; typing and presence are for later.
+      // An event: stored ones carry their flow and id; presence is for later.
       if (typeof frame.id === 'number' && typeof frame.flow === 'string') this.handlers.onEvent(frame as unknown as FlowEvent);
+      else if (frame.event === 'typing' && typeof frame.flow === 'string' && typeof frame.user === 'string') this.handlers.onTyping(frame.flow, frame.user);
       return;
     }
     if (frame.type === 'hello') {
       this.greeted = true;
       this.attempt = 0;
-      this.handlers.onStatus('live');
       this.subscribe([...this.flows]);
     } else if (frame.type === 'resync' && typeof frame.flow === 'string') {
       this.handlers.onResync(frame.flow);
+    } else if ((frame.type === 'subscribed' || frame.type === 'error') && typeof frame.flow === 'string') {
+      // An error names a flow that is gone or no longer readable: nothing to wait for there.
+      if (frame.type === 'subscribed') this.confirmed.add(frame.flow);
+      this.pending.delete(frame.flow);
+      if (this.pending.size === 0) this.handlers.onStatus('live');
     }
   }
 
+  /** Live once every followed flow is confirmed (at once when there are none). */
   private subscribe(flowIds: readonly string[]): void {
+    for (const id of flowIds) this.pending.add(id);
+    this.handlers.onStatus(this.pending.size === 0 ? 'live' : 'connecting');
     for (let i = 0; i < flowIds.length; i += FLOWS_PER_FRAME) {
       const flows = flowIds.slice(i, i + FLOWS_PER_FRAME).map((flow) => {
         const since = this.handlers.cursor(flow);

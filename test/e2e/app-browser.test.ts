@@ -63,7 +63,7 @@ async function signIn(page: Page, user: SeededUser, path: string, screenshot?: s
 
 const article = (page: Page, text: string) => page.getByRole('article').filter({ hasText: text });
 
-it('two people sign in on the flow\'s URL, see it in the flow list, and chat live (Enter sends, Shift+Enter is a new line)', async () => {
+it('two people sign in on the flow\'s URL, see it in the flow list, and chat live (Enter sends, Shift+Enter is a new line, typing shows)', async () => {
   const [alice, bob] = [await newPage(), await newPage()];
   await signIn(alice, s.alice, `/app/${s.flow.path}`, 'login.png');
   await signIn(bob, s.bob, `/app/${s.flow.path}`);
@@ -85,9 +85,16 @@ it('two people sign in on the flow\'s URL, see it in the flow list, and chat liv
   await twoLines.waitFor();
   expect(await twoLines.locator('.text').textContent()).toBe('first line\nsecond line');
 
-  await bob.getByRole('textbox', { name: 'Message' }).fill('Thanks Alice!');
-  await bob.getByRole('textbox', { name: 'Message' }).press('Enter');
+  // Typing shows on the other screen (once Bob's connection is live), and ends with his message.
+  await bob.getByRole('status').waitFor({ state: 'detached' });
+  const bobComposer = bob.getByRole('textbox', { name: 'Message' });
+  await bobComposer.pressSequentially('Thanks');
+  await alice.getByText('bob is typing…').waitFor();
+  await bobComposer.pressSequentially(' Alice!');
+  await bobComposer.press('Enter');
   await article(alice, 'Thanks Alice!').waitFor();
+  await alice.getByText('bob is typing…').waitFor({ state: 'detached' });
+  expect(await bob.getByText('bob is typing…').count()).toBe(0);
   // Each message once on each screen: the post's answer and its live event merge by id.
   for (const page of [alice, bob]) {
     for (const text of ['Hello Bob, the deploy is done', 'first line', 'Thanks Alice!']) expect(await article(page, text).count()).toBe(1);

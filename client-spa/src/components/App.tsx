@@ -7,6 +7,7 @@ import { currentSession, HISTORY_PAGE, listFlows, logOut, messageHistory, postMe
 import { LiveConnection, type LiveStatus } from '../live';
 import { addPending, applyEvents, applyHistoryPage, emptyLog, failPending, type MessageLog } from '../message-log';
 import { flowUrl, parseRoute } from '../route';
+import { startedTyping, stoppedTyping, TYPING_SHOWN_MS, type TypingState, typingIn } from '../typing';
 import { type ChatMessage, type Flow, type FlowEvent, flowPath, type User } from '../types';
 import { newUuid } from '../uuid';
 import { FlowList } from './FlowList';
@@ -43,6 +44,9 @@ function SignedIn({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
   const [logs, setLogs] = useState<ReadonlyMap<string, MessageLog>>(new Map());
   const [unread, setUnread] = useState<ReadonlyMap<string, number>>(new Map());
   const [status, setStatus] = useState<LiveStatus>('connecting');
+  const [typing, setTyping] = useState<TypingState>(new Map());
+  // Re-renders once a typing indicator has run its time.
+  const [, setTick] = useState(0);
   // The live connection's handlers read the newest state through refs, not a stale closure.
   const logsRef = useRef(logs);
   logsRef.current = logs;
@@ -70,9 +74,15 @@ function SignedIn({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
         cursor: (flowId) => logsRef.current.get(flowId)?.lastId ?? 0,
         onEvent: (event: FlowEvent) => {
           updateLog(event.flow, (log) => applyEvents(log, [event]));
+          if (event.event === 'message') setTyping((t) => stoppedTyping(t, event.flow, event.user));
           if (event.event === 'message' && event.flow !== openFlowId.current && event.user !== String(user.id)) {
             setUnread((all) => new Map(all).set(event.flow, (all.get(event.flow) ?? 0) + 1));
           }
+        },
+        onTyping: (flowId, userId) => {
+          if (userId === String(user.id)) return;
+          setTyping((t) => startedTyping(t, flowId, userId, Date.now()));
+          setTimeout(() => setTick((n) => n + 1), TYPING_SHOWN_MS + 50);
         },
         onStatus: setStatus,
         onResync: (flowId) => {
@@ -146,6 +156,8 @@ function SignedIn({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
           thread={route.page === 'flow' ? route.thread : undefined}
           onSend={(text) => send(current, text)}
           onLoadEarlier={() => loadHistory(current, true)}
+          typing={typingIn(typing, current.id, Date.now())}
+          onTyping={() => live.typing(current.id)}
           onRetry={(m: ChatMessage) => send(current, m.text, m.uuid)}
         />
       ) : (

@@ -1,13 +1,18 @@
 /** The composer: a textbox named "Message"; Enter sends, Shift+Enter is a new line. */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 
-export function Composer({ flowName, onSend }: { flowName: string; onSend(text: string): void }) {
+/** At most one typing event per this long while typing. */
+const TYPING_EVERY_MS = 2000;
+
+export function Composer({ flowName, onSend, onTyping }: { flowName: string; onSend(text: string): void; onTyping(): boolean }) {
   const [text, setText] = useState('');
+  const lastTyping = useRef(0);
 
   function send() {
     if (!text.trim()) return;
     onSend(text);
     setText('');
+    lastTyping.current = 0;
   }
 
   return (
@@ -23,7 +28,10 @@ export function Composer({ flowName, onSend }: { flowName: string; onSend(text: 
         placeholder={`Message ${flowName}`}
         rows={1}
         value={text}
-        onInput={(e) => setText(e.currentTarget.value)}
+        onInput={(e) => {
+          setText(e.currentTarget.value);
+          if (e.currentTarget.value && Date.now() - lastTyping.current > TYPING_EVERY_MS && onTyping()) lastTyping.current = Date.now();
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault();

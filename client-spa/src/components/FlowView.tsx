@@ -1,6 +1,7 @@
 /** A flow: its history (newest at the bottom, kept in view while you are at the bottom) and the composer. */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { type MessageLog, visibleMessages } from '../message-log';
+import { typingSentence } from '../typing';
 import type { ChatMessage, Flow, User } from '../types';
 import { Composer } from './Composer';
 import { MessageItem } from './MessageItem';
@@ -13,12 +14,16 @@ interface Props {
   onRetry(message: ChatMessage): void;
   /** Fetches the page before the oldest loaded one. */
   onLoadEarlier(): Promise<void>;
+  /** User ids typing in this flow now (others only). */
+  typing: readonly string[];
+  /** The user typed in the composer; false when it could not be told (not connected yet). */
+  onTyping(): boolean;
 }
 
 /** Within this many pixels of the bottom counts as reading the newest messages. */
 const STICK_PX = 80;
 
-export function FlowView({ flow, log, thread, onSend, onRetry, onLoadEarlier }: Props) {
+export function FlowView({ flow, log, thread, onSend, onRetry, onLoadEarlier, typing, onTyping }: Props) {
   const list = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   /** While an earlier page loads: the distance from the list's end, kept so what you read stays put. */
@@ -86,7 +91,10 @@ export function FlowView({ flow, log, thread, onSend, onRetry, onLoadEarlier }: 
           <MessageItem key={m.uuid} message={m} author={users.get(m.user)} onRetry={() => onRetry(m)} />
         ))}
       </div>
-      <Composer flowName={flow.name} onSend={onSend} />
+      <p class="typing muted" aria-live="polite">
+        {typingSentence(typing.map((id) => users.get(id)?.nick ?? `user ${id}`))}
+      </p>
+      <Composer flowName={flow.name} onSend={onSend} onTyping={onTyping} />
     </main>
   );
 }
