@@ -59,6 +59,11 @@ export function addPending(log: MessageLog, message: ChatMessage): MessageLog {
   return { ...log, pending: [...log.pending, { ...message, pending: true }] };
 }
 
+/** Marks a pending post as waiting for the connection (it will be sent again). */
+export function queuePending(log: MessageLog, uuid: string): MessageLog {
+  return { ...log, pending: log.pending.map((p) => (p.uuid === uuid ? { ...p, queued: true } : p)) };
+}
+
 /** Marks a pending post as failed, with the reason shown beside it. */
 export function failPending(log: MessageLog, uuid: string, reason: string): MessageLog {
   return { ...log, pending: log.pending.map((p) => (p.uuid === uuid ? { ...p, failed: reason } : p)) };

@@ -37,6 +37,8 @@ export interface ChatMessage {
   sent: number;
   edited?: boolean;
   pending?: boolean;
+  /** Pending and waiting for the connection: it will be sent again by itself. */
+  queued?: boolean;
   failed?: string;
 }
 

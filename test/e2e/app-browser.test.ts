@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { projectRoot } from '../../core/project-root';
+import { waitFor } from '../../streaming-api/testing/stream-test-harness';
 import { api, type SeededUser, startTestStack, type TestStack } from '../support/stack';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -145,6 +146,35 @@ it('says when the connection drops, reconnects, and shows what it missed once, i
   const texts = await alice.getByRole('article').locator('.text').allTextContents();
   expect(texts.filter((t) => missed.includes(t))).toEqual(missed);
   expect(pageErrors.filter((e) => !/WebSocket/.test(e))).toEqual([]);
+}, 60_000);
+
+it('sends a post again when its answer was lost (same uuid), and it shows once on both screens, stored once', async () => {
+  const [alice, bob] = [await newPage(), await newPage()];
+  await signIn(alice, s.alice, `/app/${s.flow.path}`);
+  await signIn(bob, s.bob, `/app/${s.flow.path}`);
+  let losing = true;
+  const uuids: string[] = [];
+  // The server stores the first try, but its answer never reaches the page (a connection reset).
+  await alice.route(`**/flows/${s.flow.path}/messages`, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    uuids.push(JSON.parse(route.request().postData() ?? '{}').uuid);
+    if (!losing) return route.continue();
+    losing = false;
+    await route.fetch();
+    await route.abort('connectionreset');
+  });
+  const composer = alice.getByRole('textbox', { name: 'Message' });
+  await composer.fill('the answer to this got lost');
+  await composer.press('Enter');
+  await article(bob, 'the answer to this got lost').waitFor();
+  // Alice's page sends it again by itself after its backoff, with the same uuid, and gets the stored message back.
+  await waitFor(() => uuids.length === 2, 'the second try', 10_000);
+  expect(uuids[1]).toBe(uuids[0]);
+  await alice.waitForFunction(() => !document.body.textContent?.includes('waiting for the connection') && !document.body.textContent?.includes('sending…'));
+  for (const page of [alice, bob]) expect(await article(page, 'the answer to this got lost').count()).toBe(1);
+  const stored = await api(s, 'GET', `/flows/${s.flow.path}/messages?search=${encodeURIComponent('answer to this got lost')}`, { auth: s.alice.auth });
+  expect(stored.body).toHaveLength(1);
+  expect(pageErrors.filter((e) => !/ERR_CONNECTION_RESET|Failed to fetch/.test(e))).toEqual([]);
 }, 60_000);
 
 it('scrolls back: the newest 100 messages first, the earlier ones on demand, each once', async () => {

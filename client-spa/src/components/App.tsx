@@ -3,9 +3,10 @@
  * signed in, the flow list beside the page, one live connection for every flow, and per-flow logs.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { currentSession, HISTORY_PAGE, listFlows, logOut, messageHistory, postMessage } from '../api';
+import { ApiError, currentSession, HISTORY_PAGE, listFlows, logOut, messageHistory, postMessage } from '../api';
 import { LiveConnection, type LiveStatus } from '../live';
-import { addPending, applyEvents, applyHistoryPage, emptyLog, failPending, type MessageLog } from '../message-log';
+import { addPending, applyEvents, applyHistoryPage, emptyLog, failPending, type MessageLog, queuePending } from '../message-log';
+import { Outbox } from '../outbox';
 import { flowUrl, parseRoute } from '../route';
 import { startedTyping, stoppedTyping, TYPING_SHOWN_MS, type TypingState, typingIn } from '../typing';
 import { type ChatMessage, type Flow, type FlowEvent, flowPath, type User } from '../types';
@@ -68,6 +69,19 @@ function SignedIn({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
     updateLog(flow.id, (log) => (earlier || !log.oldestId ? applyHistoryPage(log, events, HISTORY_PAGE) : applyEvents(log, events)));
   };
 
+  const outbox = useMemo(
+    () =>
+      new Outbox({
+        post: (item) => postMessage(item.path, item.text, item.uuid),
+        // No answer at all (offline), or the server could not take it now: worth sending again.
+        retryable: (err) => !(err instanceof ApiError) || err.status >= 500 || err.status === 429,
+        onStored: (item, stored) => updateLog(item.flowId, (log) => applyEvents(log, [stored])),
+        onQueued: (item) => updateLog(item.flowId, (log) => queuePending(log, item.uuid)),
+        onFailed: (item, reason) => updateLog(item.flowId, (log) => failPending(log, item.uuid, reason)),
+      }),
+    [],
+  );
+
   const live = useMemo(
     () =>
       new LiveConnection({
@@ -84,7 +98,11 @@ function SignedIn({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
           setTyping((t) => startedTyping(t, flowId, userId, Date.now()));
           setTimeout(() => setTick((n) => n + 1), TYPING_SHOWN_MS + 50);
         },
-        onStatus: setStatus,
+        onStatus: (next) => {
+          setStatus(next);
+          // Back online: what waited is sent now (with its uuid: never doubled).
+          if (next === 'live') outbox.flush();
+        },
         onResync: (flowId) => {
           const flow = flowsRef.current?.find((f) => f.id === flowId);
           if (flow) void loadHistory(flow);
@@ -122,10 +140,7 @@ function SignedIn({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
 
   const send = (flow: Flow, text: string, uuid = newUuid()) => {
     updateLog(flow.id, (log) => addPending({ ...log, pending: log.pending.filter((p) => p.uuid !== uuid) }, { uuid, user: String(user.id), text, sent: Date.now() }));
-    postMessage(flowPath(flow), text, uuid).then(
-      (stored) => updateLog(flow.id, (log) => applyEvents(log, [stored])),
-      (err: Error) => updateLog(flow.id, (log) => failPending(log, uuid, err.message)),
-    );
+    outbox.add({ uuid, flowId: flow.id, path: flowPath(flow), text });
   };
 
   async function signOut() {

@@ -23,7 +23,7 @@ export function MessageItem({ message, author, onRetry }: { message: ChatMessage
           <span class="author">{name}</span>
           <time dateTime={new Date(message.sent).toISOString()}>{timeOf(message.sent)}</time>
           {message.edited && <span class="muted"> (edited)</span>}
-          {message.pending && !message.failed && <span class="muted"> sending…</span>}
+          {message.pending && !message.failed && <span class="muted"> {message.queued ? 'waiting for the connection…' : 'sending…'}</span>}
         </header>
         <p class="text">{message.text}</p>
         {message.failed && (
