@@ -103,7 +103,7 @@ it('two people sign in on the flow\'s URL, see it in the flow list, and chat liv
   expect(pageErrors).toEqual([]);
 }, 60_000);
 
-it('counts what arrives in another flow as unread until it is opened', async () => {
+it('counts what arrives in another flow as unread until it is opened; the keyboard moves between flows and to the composer', async () => {
   const ops = await s.directory.createFlow(s.org.id, 'Ops');
   for (const u of [s.alice, s.bob]) await s.directory.addFlowMember(ops.id, u.id);
   const alice = await newPage();
@@ -115,9 +115,19 @@ it('counts what arrives in another flow as unread until it is opened', async () 
   }
   await opsItem.locator('.badge', { hasText: '2' }).waitFor();
   await alice.screenshot({ path: join(SCREENSHOTS, 'flow.png') });
-  await opsItem.getByRole('link').click();
+  // Alt+Shift+↓ opens the next flow with something unread; the composer has the focus there.
+  await alice.keyboard.press('Alt+Shift+ArrowDown');
   await article(alice, 'Rotating logs now').waitFor();
+  expect(new URL(alice.url()).pathname).toBe(`/app/${s.org.name}/ops`);
   expect(await opsItem.locator('.badge').count()).toBe(0);
+  expect(await alice.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Message');
+  // Alt+↑ goes back; Alt+M finds the composer again from anywhere.
+  await alice.getByRole('link', { name: 'Main', exact: true }).focus();
+  await alice.keyboard.press('Alt+ArrowUp');
+  await alice.getByRole('heading', { name: 'Main' }).waitFor();
+  await alice.getByRole('button', { name: 'Log out' }).focus();
+  await alice.keyboard.press('Alt+m');
+  expect(await alice.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Message');
   expect(pageErrors).toEqual([]);
 }, 60_000);
 

@@ -7,7 +7,8 @@ import { ApiError, currentSession, HISTORY_PAGE, listFlows, logOut, messageHisto
 import { LiveConnection, type LiveStatus } from '../live';
 import { addPending, applyEvents, applyHistoryPage, emptyLog, failPending, type MessageLog, queuePending } from '../message-log';
 import { Outbox } from '../outbox';
-import { flowUrl, parseRoute } from '../route';
+import { flowUrl, navigate, parseRoute } from '../route';
+import { flowToOpen } from '../shortcuts';
 import { startedTyping, stoppedTyping, TYPING_SHOWN_MS, type TypingState, typingIn } from '../typing';
 import { type ChatMessage, type Flow, type FlowEvent, flowPath, type User } from '../types';
 import { newUuid } from '../uuid';
@@ -44,6 +45,8 @@ function SignedIn({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
   const [flows, setFlows] = useState<Flow[] | null>(null);
   const [logs, setLogs] = useState<ReadonlyMap<string, MessageLog>>(new Map());
   const [unread, setUnread] = useState<ReadonlyMap<string, number>>(new Map());
+  const unreadRef = useRef(unread);
+  unreadRef.current = unread;
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const [typing, setTyping] = useState<TypingState>(new Map());
   // Re-renders once a typing indicator has run its time.
@@ -137,6 +140,25 @@ function SignedIn({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
     loaded.current.add(current.id);
     loadHistory(current).catch(() => loaded.current.delete(current.id));
   }, [current?.id]);
+
+  // Keyboard: Alt+↓/↑ next/previous flow, Alt+Shift+↓ next unread, Alt+M the composer (shortcuts.ts).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.code === 'KeyM') {
+        document.querySelector<HTMLTextAreaElement>('.composer textarea')?.focus();
+        e.preventDefault();
+        return;
+      }
+      if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+      const move = e.key === 'ArrowUp' ? 'previous' : e.shiftKey ? 'next-unread' : 'next';
+      const target = flowToOpen(flowsRef.current ?? [], openFlowId.current, move, unreadRef.current);
+      if (target) navigate(flowUrl(flowPath(target)));
+      e.preventDefault();
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, []);
 
   const send = (flow: Flow, text: string, uuid = newUuid()) => {
     updateLog(flow.id, (log) => addPending({ ...log, pending: log.pending.filter((p) => p.uuid !== uuid) }, { uuid, user: String(user.id), text, sent: Date.now() }));

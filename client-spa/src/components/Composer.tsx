@@ -25,6 +25,7 @@ export function Composer({ flowName, onSend, onTyping }: { flowName: string; onS
     >
       <textarea
         aria-label="Message"
+        aria-keyshortcuts="Alt+M"
         placeholder={`Message ${flowName}`}
         rows={1}
         value={text}

@@ -59,6 +59,8 @@ export function FlowView({ flow, log, thread, onSend, onRetry, onLoadEarlier, ty
   useEffect(() => {
     atBottom.current = true;
     document.title = `${flow.name} · Tributary`;
+    // Opening a flow is for writing in it; on a touch screen a focused box would cover it with the keyboard.
+    if (matchMedia('(pointer: fine)').matches) document.querySelector<HTMLTextAreaElement>('.composer textarea')?.focus();
   }, [flow.id]);
 
   return (
