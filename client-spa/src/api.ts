@@ -72,3 +72,9 @@ export const messageHistory = (path: string, untilId = 0): Promise<FlowEvent[]> 
 
 export const postMessage = (path: string, content: string, uuid: string): Promise<FlowEvent> =>
   request('POST', `/flows/${path}/messages`, { event: 'message', content, uuid });
+
+/** Replaces the content of one's own message; subscribers (this page too) get the `message-edit`. */
+export const editMessage = (path: string, id: number, content: string): Promise<unknown> => request('PUT', `/flows/${path}/messages/${id}`, { content });
+
+/** Empties one's own message; subscribers get a `message-edit` with `deleted: true`. */
+export const deleteMessage = (path: string, id: number): Promise<unknown> => request('DELETE', `/flows/${path}/messages/${id}`);

@@ -206,6 +206,36 @@ it('scrolls back: the newest 100 messages first, the earlier ones on demand, eac
   expect(pageErrors).toEqual([]);
 }, 60_000);
 
+it('edits and deletes one\'s own message, live on the other screen; nobody else\'s', async () => {
+  const [alice, bob] = [await newPage(), await newPage()];
+  await signIn(alice, s.alice, `/app/${s.flow.path}`);
+  await signIn(bob, s.bob, `/app/${s.flow.path}`);
+  const composer = alice.getByRole('textbox', { name: 'Message' });
+  for (const text of ['the build is grean', 'a message to take back']) {
+    await composer.fill(text);
+    await composer.press('Enter');
+    await article(bob, text).waitFor();
+  }
+  const typo = article(alice, 'the build is grean');
+  await typo.hover();
+  await typo.getByRole('button', { name: 'Edit' }).click();
+  const box = alice.getByRole('textbox', { name: 'Edit message' });
+  await box.fill('the build is green');
+  await box.press('Enter');
+  const fixed = article(bob, 'the build is green');
+  await fixed.waitFor();
+  expect(await fixed.textContent()).toContain('(edited)');
+  alice.once('dialog', (d) => void d.accept());
+  const regret = article(alice, 'a message to take back');
+  await regret.hover();
+  await regret.getByRole('button', { name: 'Delete' }).click();
+  await article(bob, 'a message to take back').waitFor({ state: 'detached' });
+  expect(await article(alice, 'a message to take back').count()).toBe(0);
+  // Bob may not change Alice's words: no buttons on her messages.
+  expect(await article(bob, 'the build is green').getByRole('button', { name: 'Edit' }).count()).toBe(0);
+  expect(pageErrors).toEqual([]);
+}, 60_000);
+
 it('shows markup in a message as text: an <img onerror> and a <script> never run', async () => {
   const [alice, bob] = [await newPage(PHONE), await newPage()];
   await signIn(alice, s.alice, `/app/${s.flow.path}`);

@@ -3,7 +3,7 @@
  * signed in, the flow list beside the page, one live connection for every flow, and per-flow logs.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, currentSession, HISTORY_PAGE, listFlows, logOut, messageHistory, postMessage } from '../api';
+import { ApiError, currentSession, deleteMessage, editMessage, HISTORY_PAGE, listFlows, logOut, messageHistory, postMessage } from '../api';
 import { LiveConnection, type LiveStatus } from '../live';
 import { addPending, applyEvents, applyHistoryPage, emptyLog, failPending, type MessageLog, queuePending } from '../message-log';
 import { Outbox } from '../outbox';
@@ -196,6 +196,10 @@ function SignedIn({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
           typing={typingIn(typing, current.id, Date.now())}
           onTyping={() => live.typing(current.id)}
           onRetry={(m: ChatMessage) => send(current, m.text, m.uuid)}
+          me={String(user.id)}
+          // The change comes back as a live `message-edit`, like everyone else's.
+          onEdit={async (m, text) => void (await editMessage(flowPath(current), m.id!, text))}
+          onDelete={async (m) => void (await deleteMessage(flowPath(current), m.id!))}
         />
       ) : (
         <main class="flow empty">

@@ -12,6 +12,10 @@ interface Props {
   thread?: string | undefined;
   onSend(text: string): void;
   onRetry(message: ChatMessage): void;
+  /** The signed-in user's id, as messages name their author. */
+  me: string;
+  onEdit(message: ChatMessage, text: string): Promise<void>;
+  onDelete(message: ChatMessage): Promise<void>;
   /** Fetches the page before the oldest loaded one. */
   onLoadEarlier(): Promise<void>;
   /** User ids typing in this flow now (others only). */
@@ -23,7 +27,7 @@ interface Props {
 /** Within this many pixels of the bottom counts as reading the newest messages. */
 const STICK_PX = 80;
 
-export function FlowView({ flow, log, thread, onSend, onRetry, onLoadEarlier, typing, onTyping }: Props) {
+export function FlowView({ flow, log, thread, onSend, onRetry, me, onEdit, onDelete, onLoadEarlier, typing, onTyping }: Props) {
   const list = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   /** While an earlier page loads: the distance from the list's end, kept so what you read stays put. */
@@ -90,7 +94,15 @@ export function FlowView({ flow, log, thread, onSend, onRetry, onLoadEarlier, ty
         )}
         {log && messages.length === 0 && <p class="muted center">No messages yet. Say hello!</p>}
         {messages.map((m) => (
-          <MessageItem key={m.uuid} message={m} author={users.get(m.user)} onRetry={() => onRetry(m)} />
+          <MessageItem
+            key={m.uuid}
+            message={m}
+            author={users.get(m.user)}
+            mine={m.user === me && m.id !== undefined}
+            onRetry={() => onRetry(m)}
+            onEdit={(text) => onEdit(m, text)}
+            onDelete={() => onDelete(m)}
+          />
         ))}
       </div>
       <p class="typing muted" aria-live="polite">
