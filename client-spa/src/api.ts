@@ -66,15 +66,20 @@ export const listFlows = (): Promise<Flow[]> => request('GET', '/flows?users=1')
 /** A history page: chat messages and the edits to them. */
 export const HISTORY_PAGE = 100;
 
-/** The newest `HISTORY_PAGE` chat messages and edits before `untilId` (exclusive; all when 0), oldest first. */
-export const messageHistory = (path: string, untilId = 0): Promise<FlowEvent[]> =>
-  request('GET', `/flows/${path}/messages?event=message,message-edit&limit=${HISTORY_PAGE}${untilId ? `&until_id=${untilId}` : ''}`);
+/** People the caller can see (flow-mates, or the organization for admins): whom they can talk to privately. */
+export const listUsers = (): Promise<User[]> => request('GET', '/users');
 
-export const postMessage = (path: string, content: string, uuid: string): Promise<FlowEvent> =>
-  request('POST', `/flows/${path}/messages`, { event: 'message', content, uuid });
+// `base` below is a conversation's REST collection: `/flows/org/flow` or `/private/<user id>`.
+
+/** The newest `HISTORY_PAGE` chat messages and edits before `untilId` (exclusive; all when 0), oldest first. */
+export const messageHistory = (base: string, untilId = 0): Promise<FlowEvent[]> =>
+  request('GET', `${base}/messages?event=message,message-edit&limit=${HISTORY_PAGE}${untilId ? `&until_id=${untilId}` : ''}`);
+
+export const postMessage = (base: string, content: string, uuid: string): Promise<FlowEvent> =>
+  request('POST', `${base}/messages`, { event: 'message', content, uuid });
 
 /** Replaces the content of one's own message; subscribers (this page too) get the `message-edit`. */
-export const editMessage = (path: string, id: number, content: string): Promise<unknown> => request('PUT', `/flows/${path}/messages/${id}`, { content });
+export const editMessage = (base: string, id: number, content: string): Promise<unknown> => request('PUT', `${base}/messages/${id}`, { content });
 
 /** Empties one's own message; subscribers get a `message-edit` with `deleted: true`. */
-export const deleteMessage = (path: string, id: number): Promise<unknown> => request('DELETE', `/flows/${path}/messages/${id}`);
+export const deleteMessage = (base: string, id: number): Promise<unknown> => request('DELETE', `${base}/messages/${id}`);

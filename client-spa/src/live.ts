@@ -2,8 +2,9 @@
  * The live connection (docs/websocket.md): one WebSocket to /stream/ws, authenticated at the upgrade
  * by the session cookie (same origin). Subscribes to the app's flows from the last id it holds of
  * each, so a reconnect resumes without a gap (the server backfills) and without duplicates (the
- * server skips what it already sent; the message log drops any id it has). Reconnects with
- * exponential backoff and jitter.
+ * server skips what it already sent; the message log drops any id it has), and to the user channel
+ * (private messages, which the server does not backfill: `onResumed` refetches them). Reconnects
+ * with exponential backoff and jitter.
  */
 import type { FlowEvent } from './types';
 
@@ -18,6 +19,8 @@ export interface LiveHandlers {
   onStatus(status: LiveStatus): void;
   /** More was missed than the server backfills: refetch the flow's history. */
   onResync(flowId: string): void;
+  /** Greeted again after a drop: what the server does not backfill (private messages) must be refetched. */
+  onResumed(): void;
   /** Asked when a connection failed before it was greeted: false means signed out (stop trying). */
   stillSignedIn(): Promise<boolean>;
   onSignedOut(): void;
@@ -36,6 +39,8 @@ export class LiveConnection {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
   private greeted = false;
+  /** Greeted at least once: a later greeting is a resume. */
+  private everGreeted = false;
   private flows = new Set<string>();
   /** Flows asked for on this connection and not yet confirmed: the app is `live` once there are none. */
   private pending = new Set<string>();
@@ -92,15 +97,19 @@ export class LiveConnection {
       return;
     }
     if (frame.type === undefined) {
-      // An event: stored ones carry their flow and id; presence is for later.
-      if (typeof frame.id === 'number' && typeof frame.flow === 'string') this.handlers.onEvent(frame as unknown as FlowEvent);
+      // An event: stored ones carry their id and a flow or, private, a recipient; presence is for later.
+      if (typeof frame.id === 'number' && (typeof frame.flow === 'string' || frame.to !== undefined)) this.handlers.onEvent(frame as unknown as FlowEvent);
       else if (frame.event === 'typing' && typeof frame.flow === 'string' && typeof frame.user === 'string') this.handlers.onTyping(frame.flow, frame.user);
       return;
     }
     if (frame.type === 'hello') {
       this.greeted = true;
       this.attempt = 0;
+      // Private messages and the user's own events come on the user channel.
+      this.ws?.send(JSON.stringify({ type: 'subscribe', user: true }));
       this.subscribe([...this.flows]);
+      if (this.everGreeted) this.handlers.onResumed();
+      this.everGreeted = true;
     } else if (frame.type === 'resync' && typeof frame.flow === 'string') {
       this.handlers.onResync(frame.flow);
     } else if ((frame.type === 'subscribed' || frame.type === 'error') && typeof frame.flow === 'string') {

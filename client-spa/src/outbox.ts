@@ -8,9 +8,10 @@ import type { FlowEvent } from './types';
 
 export interface OutgoingPost {
   uuid: string;
-  flowId: string;
-  /** `org/flow`. */
-  path: string;
+  /** The conversation's key (its log). */
+  key: string;
+  /** The conversation's REST collection (`/flows/org/flow`, `/private/9`). */
+  base: string;
   text: string;
 }
 

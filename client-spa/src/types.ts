@@ -16,12 +16,15 @@ export interface Flow {
   users?: User[];
 }
 
-/** A stored event of a flow (messages and the edits of them); `id` is dense and increasing per flow. */
+/** A stored event of a flow or a private conversation (messages and the edits of them); `id` is dense and increasing per conversation. */
 export interface FlowEvent {
   id: number;
   event: string;
   content: unknown;
-  flow: string;
+  /** The flow's id; absent in a private conversation. */
+  flow?: string;
+  /** A private message's recipient (user id). */
+  to?: string;
   user: string;
   uuid: string | null;
   sent: number;
@@ -44,3 +47,19 @@ export interface ChatMessage {
 
 /** `org/flow`, the path the API and the app's URLs name a flow by. */
 export const flowPath = (flow: Flow): string => `${flow.organization.parameterized_name}/${flow.parameterized_name}`;
+
+/** A flow or a private conversation, as the app shows and addresses it. */
+export interface Conversation {
+  /** Its log's key: the flow id, or `private:<other user's id>`. */
+  key: string;
+  title: string;
+  subtitle: string;
+  /** The REST collection it lives under: `/flows/org/flow` or `/private/<id>`. */
+  base: string;
+  /** Set for flows: typing and editing go through the flow. */
+  flowId?: string;
+  /** The people whose messages it shows, by user id. */
+  members: ReadonlyMap<string, User>;
+}
+
+export const privateKey = (userId: string | number): string => `private:${userId}`;

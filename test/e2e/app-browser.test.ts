@@ -236,6 +236,28 @@ it('edits and deletes one\'s own message, live on the other screen; nobody else\
   expect(pageErrors).toEqual([]);
 }, 60_000);
 
+it('talks privately: a signed-out visit of /app/private/:id lands there, and both sides see the other live', async () => {
+  const [alice, bob] = [await newPage(), await newPage()];
+  await signIn(alice, s.alice, `/app/${s.flow.path}`);
+  await signIn(bob, s.bob, `/app/private/${s.alice.id}`);
+  await bob.getByRole('heading', { name: 'alice' }).waitFor();
+  await alice.getByRole('navigation', { name: 'People' }).getByRole('link', { name: 'bob', exact: true }).click();
+  await alice.getByRole('heading', { name: 'bob' }).waitFor();
+  expect(new URL(alice.url()).pathname).toBe(`/app/private/${s.bob.id}`);
+  await alice.getByRole('textbox', { name: 'Message' }).fill('psst, a private word');
+  await alice.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await article(bob, 'psst, a private word').waitFor();
+  await bob.getByRole('textbox', { name: 'Message' }).fill('got it, privately');
+  await bob.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await article(alice, 'got it, privately').waitFor();
+  for (const page of [alice, bob]) for (const text of ['psst, a private word', 'got it, privately']) expect(await article(page, text).count()).toBe(1);
+  // Not in the flow: the private words stay out of it.
+  await alice.getByRole('navigation', { name: 'Flows' }).getByRole('link', { name: 'Main', exact: true }).click();
+  await alice.getByRole('heading', { name: 'Main' }).waitFor();
+  expect(await article(alice, 'psst, a private word').count()).toBe(0);
+  expect(pageErrors).toEqual([]);
+}, 60_000);
+
 it('shows markup in a message as text: an <img onerror> and a <script> never run', async () => {
   const [alice, bob] = [await newPage(PHONE), await newPage()];
   await signIn(alice, s.alice, `/app/${s.flow.path}`);

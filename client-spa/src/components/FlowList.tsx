@@ -1,14 +1,57 @@
-/** The flow list: a navigation landmark of links named by flow name, grouped by organization, with unread and mention badges. */
+/**
+ * The sidebar's lists: flows (a navigation landmark "Flows" of links named by flow name, grouped by
+ * organization) and people to talk to privately ("People", links named by nick), with unread and
+ * mention badges.
+ */
 import { flowUrl, navigate } from '../route';
-import { type Flow, flowPath } from '../types';
+import { type Flow, flowPath, privateKey, type User } from '../types';
 
-interface Props {
-  flows: readonly Flow[];
-  currentPath: string | null;
+interface ItemProps {
+  href: string;
+  name: string;
+  current: boolean;
+  unread: number;
+  mentions?: number;
+  /** Shown before the name, not part of it (`#` for flows). */
+  sigil: string;
+}
+
+function SidebarItem({ href, name, current, unread, mentions = 0, sigil }: ItemProps) {
+  return (
+    <li class={current ? 'current' : unread > 0 ? 'unread' : undefined}>
+      <a
+        href={href}
+        aria-current={current ? 'page' : undefined}
+        onClick={(e) => {
+          e.preventDefault();
+          navigate(href);
+        }}
+      >
+        <span class="hash" aria-hidden="true">
+          {sigil}{' '}
+        </span>
+        {name}
+      </a>
+      {mentions > 0 && (
+        <span class="badge mention" title={`${mentions} mentions`}>
+          @{mentions}
+        </span>
+      )}
+      {unread > 0 && (
+        <span class="badge" title={`${unread} unread`}>
+          {unread}
+        </span>
+      )}
+    </li>
+  );
+}
+
+interface ListProps {
+  currentKey: string | null;
   unread: ReadonlyMap<string, number>;
 }
 
-export function FlowList({ flows, currentPath, unread }: Props) {
+export function FlowList({ flows, currentKey, unread }: ListProps & { flows: readonly Flow[] }) {
   const orgs = [...new Set(flows.map((f) => f.organization.name))];
   return (
     <nav class="flows" aria-label="Flows">
@@ -18,40 +61,27 @@ export function FlowList({ flows, currentPath, unread }: Props) {
           <ul>
             {flows
               .filter((f) => f.organization.name === org)
-              .map((f) => {
-                const path = flowPath(f);
-                const count = unread.get(f.id) ?? 0;
-                return (
-                  <li key={f.id} class={path === currentPath ? 'current' : count > 0 ? 'unread' : undefined}>
-                    <a
-                      href={flowUrl(path)}
-                      aria-current={path === currentPath ? 'page' : undefined}
-                      onClick={(e) => {
-                        e.preventDefault();
-                        navigate(flowUrl(path));
-                      }}
-                    >
-                      <span class="hash" aria-hidden="true">
-                        #{' '}
-                      </span>
-                      {f.name}
-                    </a>
-                    {f.unread_mentions > 0 && (
-                      <span class="badge mention" title={`${f.unread_mentions} mentions`}>
-                        @{f.unread_mentions}
-                      </span>
-                    )}
-                    {count > 0 && (
-                      <span class="badge" title={`${count} unread`}>
-                        {count}
-                      </span>
-                    )}
-                  </li>
-                );
-              })}
+              .map((f) => (
+                <SidebarItem key={f.id} href={flowUrl(flowPath(f))} name={f.name} sigil="#" current={f.id === currentKey} unread={unread.get(f.id) ?? 0} mentions={f.unread_mentions} />
+              ))}
           </ul>
         </section>
       ))}
+    </nav>
+  );
+}
+
+export function PeopleList({ people, currentKey, unread }: ListProps & { people: readonly User[] }) {
+  return (
+    <nav class="flows people" aria-label="People">
+      <section>
+        <h2 class="org">People</h2>
+        <ul>
+          {people.map((u) => (
+            <SidebarItem key={u.id} href={flowUrl(`private/${u.id}`)} name={u.nick} sigil="@" current={privateKey(u.id) === currentKey} unread={unread.get(privateKey(u.id)) ?? 0} />
+          ))}
+        </ul>
+      </section>
     </nav>
   );
 }

@@ -1,13 +1,13 @@
-/** A flow: its history (newest at the bottom, kept in view while you are at the bottom) and the composer. */
+/** A flow or a private conversation: its history (newest at the bottom, kept in view while you are at the bottom) and the composer. */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { type MessageLog, visibleMessages } from '../message-log';
 import { typingSentence } from '../typing';
-import type { ChatMessage, Flow, User } from '../types';
+import type { ChatMessage, Conversation } from '../types';
 import { Composer } from './Composer';
 import { MessageItem } from './MessageItem';
 
 interface Props {
-  flow: Flow;
+  conversation: Conversation;
   log: MessageLog | undefined;
   thread?: string | undefined;
   onSend(text: string): void;
@@ -27,14 +27,14 @@ interface Props {
 /** Within this many pixels of the bottom counts as reading the newest messages. */
 const STICK_PX = 80;
 
-export function FlowView({ flow, log, thread, onSend, onRetry, me, onEdit, onDelete, onLoadEarlier, typing, onTyping }: Props) {
+export function ConversationView({ conversation: c, log, thread, onSend, onRetry, me, onEdit, onDelete, onLoadEarlier, typing, onTyping }: Props) {
   const list = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   /** While an earlier page loads: the distance from the list's end, kept so what you read stays put. */
   const anchor = useRef<number | null>(null);
   const [loadingEarlier, setLoadingEarlier] = useState(false);
   const messages = log ? visibleMessages(log) : [];
-  const users = new Map<string, User>((flow.users ?? []).map((u) => [String(u.id), u]));
+  const users = c.members;
 
   useLayoutEffect(() => {
     const el = list.current;
@@ -43,7 +43,7 @@ export function FlowView({ flow, log, thread, onSend, onRetry, me, onEdit, onDel
       el.scrollTop = el.scrollHeight - anchor.current;
       anchor.current = null;
     } else if (atBottom.current) el.scrollTop = el.scrollHeight;
-  }, [messages.length, flow.id]);
+  }, [messages.length, c.key]);
 
   async function loadEarlier() {
     const el = list.current;
@@ -62,23 +62,23 @@ export function FlowView({ flow, log, thread, onSend, onRetry, me, onEdit, onDel
 
   useEffect(() => {
     atBottom.current = true;
-    document.title = `${flow.name} · Tributary`;
+    document.title = `${c.title} · Tributary`;
     // Opening a flow is for writing in it; on a touch screen a focused box would cover it with the keyboard.
     if (matchMedia('(pointer: fine)').matches) document.querySelector<HTMLTextAreaElement>('.composer textarea')?.focus();
-  }, [flow.id]);
+  }, [c.key]);
 
   return (
     <main class="flow">
       <header class="flow-header">
-        <h1>{flow.name}</h1>
-        <span class="muted">{flow.organization.name}</span>
+        <h1>{c.title}</h1>
+        <span class="muted">{c.subtitle}</span>
         {thread && <span class="muted"> · thread view is not built yet: showing the flow</span>}
       </header>
       <div
         class="messages"
         ref={list}
         role="log"
-        aria-label={`Messages in ${flow.name}`}
+        aria-label={`Messages in ${c.title}`}
         onScroll={(e) => {
           const el = e.currentTarget;
           atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
@@ -98,7 +98,7 @@ export function FlowView({ flow, log, thread, onSend, onRetry, me, onEdit, onDel
             key={m.uuid}
             message={m}
             author={users.get(m.user)}
-            mine={m.user === me && m.id !== undefined}
+            mine={m.user === me && m.id !== undefined && c.flowId !== undefined}
             onRetry={() => onRetry(m)}
             onEdit={(text) => onEdit(m, text)}
             onDelete={() => onDelete(m)}
@@ -108,7 +108,7 @@ export function FlowView({ flow, log, thread, onSend, onRetry, me, onEdit, onDel
       <p class="typing muted" aria-live="polite">
         {typingSentence(typing.map((id) => users.get(id)?.nick ?? `user ${id}`))}
       </p>
-      <Composer flowName={flow.name} onSend={onSend} onTyping={onTyping} />
+      <Composer flowName={c.title} onSend={onSend} onTyping={onTyping} />
     </main>
   );
 }
