@@ -16,6 +16,8 @@ export interface LiveHandlers {
   onEvent(event: FlowEvent): void;
   /** Someone (the user too: the server echoes) is typing in a flow. */
   onTyping(flowId: string, userId: string): void;
+  /** Someone reported activity (`active` ms) or went idle. */
+  onActivity(userId: string, active: number | null): void;
   onStatus(status: LiveStatus): void;
   /** More was missed than the server backfills: refetch the flow's history. */
   onResync(flowId: string): void;
@@ -78,6 +80,11 @@ export class LiveConnection {
     return true;
   }
 
+  /** Reports the user active or idle to every subscribed flow (docs/websocket.md, `presence`). */
+  presence(state: 'active' | 'idle'): void {
+    if (this.greeted && this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: 'presence', state }));
+  }
+
   private connect(): void {
     this.handlers.onStatus('connecting');
     this.greeted = false;
@@ -97,9 +104,13 @@ export class LiveConnection {
       return;
     }
     if (frame.type === undefined) {
-      // An event: stored ones carry their id and a flow or, private, a recipient; presence is for later.
+      // An event: stored ones carry their id and a flow or, private, a recipient; typing and presence have no id.
       if (typeof frame.id === 'number' && (typeof frame.flow === 'string' || frame.to !== undefined)) this.handlers.onEvent(frame as unknown as FlowEvent);
       else if (frame.event === 'typing' && typeof frame.flow === 'string' && typeof frame.user === 'string') this.handlers.onTyping(frame.flow, frame.user);
+      else if (frame.event === 'activity.user' && typeof frame.user === 'string') {
+        const active = (frame.content as { last_activity?: unknown } | null)?.last_activity;
+        this.handlers.onActivity(frame.user, typeof active === 'number' ? active : null);
+      }
       return;
     }
     if (frame.type === 'hello') {

@@ -13,7 +13,8 @@ export interface Flow {
   parameterized_name: string;
   organization: { name: string; parameterized_name: string };
   unread_mentions: number;
-  users?: User[];
+  /** With `?users=1`: members, with when each was last active (ms; 0: never). */
+  users?: (User & { last_activity?: number })[];
 }
 
 /** A stored event of a flow or a private conversation (messages and the edits of them); `id` is dense and increasing per conversation. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { projectRoot } from '../../core/project-root';
 import { waitFor } from '../../streaming-api/testing/stream-test-harness';
-import { api, type SeededUser, startTestStack, type TestStack } from '../support/stack';
+import { api, type SeededUser, seedUser, startTestStack, type TestStack } from '../support/stack';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = join(projectRoot(), 'docs', 'screenshots');
@@ -236,12 +236,22 @@ it('edits and deletes one\'s own message, live on the other screen; nobody else\
   expect(pageErrors).toEqual([]);
 }, 60_000);
 
-it('talks privately: a signed-out visit of /app/private/:id lands there, and both sides see the other live', async () => {
+it('talks privately: a signed-out visit of /app/private/:id lands there, who is online shows, and both sides see the other live', async () => {
+  const dave = await seedUser(s.directory, 'dave');
+  await s.directory.addOrganizationMember(s.org.id, dave.id, false);
+  await s.directory.addFlowMember(s.flow.id, dave.id);
   const [alice, bob] = [await newPage(), await newPage()];
   await signIn(alice, s.alice, `/app/${s.flow.path}`);
   await signIn(bob, s.bob, `/app/private/${s.alice.id}`);
   await bob.getByRole('heading', { name: 'alice' }).waitFor();
-  await alice.getByRole('navigation', { name: 'People' }).getByRole('link', { name: 'bob', exact: true }).click();
+  // Bob's open app reports him active; Dave, new, is offline until his app is open, and Alice sees that live.
+  const people = alice.getByRole('navigation', { name: 'People' });
+  await people.getByRole('listitem').filter({ hasText: 'bob' }).getByRole('img', { name: 'online' }).waitFor();
+  const daveStatus = people.getByRole('listitem').filter({ hasText: 'dave' }).getByRole('img');
+  expect(await daveStatus.getAttribute('aria-label')).toBe('offline');
+  await signIn(await newPage(), dave, `/app/${s.flow.path}`);
+  await people.getByRole('listitem').filter({ hasText: 'dave' }).getByRole('img', { name: 'online' }).waitFor();
+  await people.getByRole('link', { name: 'bob', exact: true }).click();
   await alice.getByRole('heading', { name: 'bob' }).waitFor();
   expect(new URL(alice.url()).pathname).toBe(`/app/private/${s.bob.id}`);
   await alice.getByRole('textbox', { name: 'Message' }).fill('psst, a private word');

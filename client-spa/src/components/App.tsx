@@ -70,7 +70,7 @@ function SignedIn({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
       </header>
       <aside class="sidebar">
         {flows && <FlowList flows={flows} currentKey={current?.key ?? null} unread={chat.unread} />}
-        {chat.people.length > 0 && <PeopleList people={chat.people} currentKey={current?.key ?? null} unread={chat.unread} />}
+        {chat.people.length > 0 && <PeopleList people={chat.people} currentKey={current?.key ?? null} unread={chat.unread} availabilityOf={chat.availabilityOf} />}
       </aside>
       {current ? (
         <ConversationView

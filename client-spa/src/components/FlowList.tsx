@@ -4,6 +4,7 @@
  * mention badges.
  */
 import { flowUrl, navigate } from '../route';
+import type { Availability } from '../presence';
 import { type Flow, flowPath, privateKey, type User } from '../types';
 
 interface ItemProps {
@@ -14,11 +15,14 @@ interface ItemProps {
   mentions?: number;
   /** Shown before the name, not part of it (`#` for flows). */
   sigil: string;
+  /** For people: a dot after the name, named for screen readers. */
+  availability?: Availability;
 }
 
-function SidebarItem({ href, name, current, unread, mentions = 0, sigil }: ItemProps) {
+function SidebarItem({ href, name, current, unread, mentions = 0, sigil, availability }: ItemProps) {
   return (
     <li class={current ? 'current' : unread > 0 ? 'unread' : undefined}>
+      {availability && <span class={`presence ${availability}`} role="img" aria-label={availability} title={availability} />}
       <a
         href={href}
         aria-current={current ? 'page' : undefined}
@@ -71,14 +75,22 @@ export function FlowList({ flows, currentKey, unread }: ListProps & { flows: rea
   );
 }
 
-export function PeopleList({ people, currentKey, unread }: ListProps & { people: readonly User[] }) {
+export function PeopleList({ people, currentKey, unread, availabilityOf }: ListProps & { people: readonly User[]; availabilityOf(userId: number): Availability }) {
   return (
     <nav class="flows people" aria-label="People">
       <section>
         <h2 class="org">People</h2>
         <ul>
           {people.map((u) => (
-            <SidebarItem key={u.id} href={flowUrl(`private/${u.id}`)} name={u.nick} sigil="@" current={privateKey(u.id) === currentKey} unread={unread.get(privateKey(u.id)) ?? 0} />
+            <SidebarItem
+              key={u.id}
+              href={flowUrl(`private/${u.id}`)}
+              name={u.nick}
+              sigil="@"
+              availability={availabilityOf(u.id)}
+              current={privateKey(u.id) === currentKey}
+              unread={unread.get(privateKey(u.id)) ?? 0}
+            />
           ))}
         </ul>
       </section>

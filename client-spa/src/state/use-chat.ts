@@ -9,6 +9,7 @@ import { conversationAt, conversationKeyOf } from '../conversations';
 import { LiveConnection, type LiveStatus } from '../live';
 import { addPending, applyEvents, applyHistoryPage, emptyLog, failPending, type MessageLog, queuePending } from '../message-log';
 import { Outbox } from '../outbox';
+import { availability, type PresenceSeen, seen } from '../presence';
 import type { Route } from '../route';
 import { startedTyping, stoppedTyping, TYPING_SHOWN_MS, type TypingState, typingIn } from '../typing';
 import type { ChatMessage, Conversation, Flow, FlowEvent, User } from '../types';
@@ -29,6 +30,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void) {
   const [unread, setUnread] = useState<ReadonlyMap<string, number>>(new Map());
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const [typing, setTyping] = useState<TypingState>(new Map());
+  const [presence, setPresence] = useState<ReadonlyMap<string, PresenceSeen>>(new Map());
   // Re-renders once a typing indicator has run its time.
   const [, setTick] = useState(0);
   const current = useMemo(() => (flows ? conversationAt(route, flows, people, user) : null), [flows, people, route]);
@@ -77,10 +79,13 @@ export function useChat(user: User, route: Route, onSignedOut: () => void) {
           setTyping((t) => startedTyping(t, flowId, userId, Date.now()));
           setTimeout(() => setTick((n) => n + 1), TYPING_SHOWN_MS + 50);
         },
+        onActivity: (userId, active) => setPresence((p) => seen(p, userId, active === null ? { idle: true } : { active })),
         onStatus: (next) => {
           setStatus(next);
-          // Back online: what waited is sent now (with its uuid: never doubled).
-          if (next === 'live') outbox.flush();
+          if (next !== 'live') return;
+          // Back online: what waited is sent now (with its uuid: never doubled), and the others learn we are here.
+          outbox.flush();
+          reportPresence();
         },
         onResync: (flowId) => {
           const c = loaded.current.get(flowId);
@@ -96,14 +101,29 @@ export function useChat(user: User, route: Route, onSignedOut: () => void) {
     [],
   );
 
+  /** Active while the page is visible, idle when hidden (another tab, a minimised window). */
+  function reportPresence() {
+    live.presence(document.visibilityState === 'visible' ? 'active' : 'idle');
+  }
+
   useEffect(() => {
     live.start();
     listFlows().then((list) => {
       setFlows(list);
       live.follow(list.map((f) => f.id));
+      for (const u of list.flatMap((f) => f.users ?? [])) {
+        if (u.last_activity) setPresence((p) => seen(p, String(u.id), { active: u.last_activity! }));
+      }
     });
+    // As docs/websocket.md asks: on visibility changes, and about once a minute while in use.
+    const everyMinute = setInterval(reportPresence, 60_000);
+    document.addEventListener('visibilitychange', reportPresence);
     listUsers().then((users) => setPeople(users.filter((u) => u.id !== user.id)));
-    return () => live.stop();
+    return () => {
+      clearInterval(everyMinute);
+      document.removeEventListener('visibilitychange', reportPresence);
+      live.stop();
+    };
   }, []);
 
   // Opening a conversation: fetch its history once (live events already received merge by id) and clear its unread count.
@@ -123,6 +143,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void) {
   return {
     flows, flowsRef, people, logs, unread, status, current,
     typingIn: (key: string) => typingIn(typing, key, Date.now()),
+    availabilityOf: (userId: number) => availability(presence.get(String(userId)), Date.now()),
     send,
     retry: (c: Conversation, m: ChatMessage) => send(c, m.text, m.uuid),
     loadEarlier: (c: Conversation) => loadHistory(c, true),
