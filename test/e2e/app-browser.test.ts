@@ -64,7 +64,7 @@ async function signIn(page: Page, user: SeededUser, path: string, screenshot?: s
 
 const article = (page: Page, text: string) => page.getByRole('article').filter({ hasText: text });
 
-it('two people sign in on the flow\'s URL, see it in the flow list, and chat live (Enter sends, Shift+Enter is a new line, typing shows)', async () => {
+it('two people sign in on the flow\'s URL, see it in the flow list, and chat live (Enter sends, Shift+Enter is a new line, typing shows, @mentions complete)', async () => {
   const [alice, bob] = [await newPage(), await newPage()];
   await signIn(alice, s.alice, `/app/${s.flow.path}`, 'login.png');
   await signIn(bob, s.bob, `/app/${s.flow.path}`);
@@ -96,9 +96,20 @@ it('two people sign in on the flow\'s URL, see it in the flow list, and chat liv
   await article(alice, 'Thanks Alice!').waitFor();
   await alice.getByText('bob is typing…').waitFor({ state: 'detached' });
   expect(await bob.getByText('bob is typing…').count()).toBe(0);
+
+  // @mention completion: the list the composer controls, Enter completes instead of sending.
+  await composer.pressSequentially('Nice work @bo');
+  const options = alice.getByRole('listbox', { name: 'People to mention' });
+  expect(await options.getByRole('option').allTextContents()).toEqual(['bob Bob']);
+  await composer.press('Enter');
+  expect(await composer.inputValue()).toBe('Nice work @bob ');
+  expect(await options.count()).toBe(0);
+  await composer.pressSequentially('see you');
+  await composer.press('Enter');
+  await article(bob, 'Nice work @bob see you').waitFor();
   // Each message once on each screen: the post's answer and its live event merge by id.
   for (const page of [alice, bob]) {
-    for (const text of ['Hello Bob, the deploy is done', 'first line', 'Thanks Alice!']) expect(await article(page, text).count()).toBe(1);
+    for (const text of ['Hello Bob, the deploy is done', 'first line', 'Thanks Alice!', 'Nice work @bob']) expect(await article(page, text).count()).toBe(1);
   }
   expect(pageErrors).toEqual([]);
 }, 60_000);

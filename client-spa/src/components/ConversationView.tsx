@@ -108,7 +108,7 @@ export function ConversationView({ conversation: c, log, thread, onSend, onRetry
       <p class="typing muted" aria-live="polite">
         {typingSentence(typing.map((id) => users.get(id)?.nick ?? `user ${id}`))}
       </p>
-      <Composer flowName={c.title} onSend={onSend} onTyping={onTyping} />
+      <Composer flowName={c.title} members={[...c.members.values()].filter((u) => String(u.id) !== me)} onSend={onSend} onTyping={onTyping} />
     </main>
   );
 }
