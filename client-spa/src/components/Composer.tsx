@@ -70,12 +70,13 @@ export function Composer({ flowName, members, onSend, onTyping }: Props) {
       }}
     >
       {open && (
-        <ul class="mentions" id="mention-options" role="listbox" aria-label="People to mention">
+        <div class="mentions" id="mention-options" role="listbox" aria-label="People to mention">
           {options.map((u, i) => (
-            <li
+            <div
               key={u.id}
               id={`mention-${u.id}`}
               role="option"
+              tabIndex={-1}
               aria-selected={i === active}
               onMouseDown={(e) => {
                 e.preventDefault(); // keep the focus in the textbox
@@ -83,9 +84,9 @@ export function Composer({ flowName, members, onSend, onTyping }: Props) {
               }}
             >
               <strong>{u.nick}</strong> <span class="muted">{u.name}</span>
-            </li>
+            </div>
           ))}
-        </ul>
+        </div>
       )}
       <textarea
         ref={box}
@@ -93,7 +94,6 @@ export function Composer({ flowName, members, onSend, onTyping }: Props) {
         aria-keyshortcuts="Alt+M"
         aria-autocomplete="list"
         aria-controls={open ? 'mention-options' : undefined}
-        aria-expanded={open}
         aria-activedescendant={open ? `mention-${options[active]!.id}` : undefined}
         placeholder={`Message ${flowName}`}
         rows={1}

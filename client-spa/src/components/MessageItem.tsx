@@ -39,7 +39,7 @@ export function MessageItem({ message, author, mine, onRetry, onEdit, onDelete }
       setError(err instanceof Error ? err.message : String(err));
     }
   }
-  const save = () => (draft !== null && draft.trim() && draft !== message.text ? attempt(() => onEdit(draft)) : setDraft(null));
+  const save = () => (draft?.trim() && draft !== message.text ? attempt(() => onEdit(draft)) : setDraft(null));
 
   return (
     <article class={`message${message.pending ? ' pending' : ''}${message.failed ? ' failed' : ''}`}>
