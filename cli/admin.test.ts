@@ -53,13 +53,16 @@ it('a bad call exits 2 with the option named (only JSON with --json); a call tha
   expect(rows[0].n).toBe(1);
 });
 
-it('set-password replaces a password: the new one logs in, the old one does not; a short one is refused naming --password', async () => {
+it('set-password replaces a password and signs out the user\'s app sessions: the new one logs in, the old one does not; a short one is refused naming --password', async () => {
   expect(tributary('user', 'create', '--email', 'pat@big.test', '--password', 'first-password', '--json').status).toBe(0);
   const short = tributary('user', 'set-password', 'pat@big.test', '--password', 'short', '--json');
   expect(short.status).toBe(2);
   expect(short.json().error).toBe('--password: must be at least 8 and at most 1024 characters');
-  expect(tributary('user', 'set-password', 'pat@big.test', '--password', 'second-password', '--json').json()).toMatchObject({ email: 'pat@big.test', password: 'changed' });
   const directory = new PostgresDirectory(db.pool);
+  const pat = await directory.userByEmail('pat@big.test');
+  const session = await directory.createSession(pat!.id, 60_000);
+  expect(tributary('user', 'set-password', 'pat@big.test', '--password', 'second-password', '--json').json()).toMatchObject({ email: 'pat@big.test', password: 'changed', sessions_revoked: 1 });
+  expect(await directory.authenticateSession(session.token)).toBeNull();
   expect(await directory.authenticatePassword('pat@big.test', 'second-password')).toMatchObject({ email: 'pat@big.test' });
   expect(await directory.authenticatePassword('pat@big.test', 'first-password')).toBeNull();
   expect(tributary('user', 'set-password', 'nobody@big.test', '--password', 'second-password').status).toBe(1);

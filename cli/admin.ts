@@ -56,7 +56,12 @@ export async function setUserPassword(directory: Directory, address: string, opt
   const user = await userByEmail(directory, address);
   const { password } = parseInput(passwordOption, { password: options.password });
   await directory.setPassword(user.id, password);
-  return { json: { id: user.id, email: user.email, password: 'changed' }, text: `changed the password of ${user.email}` };
+  // Whoever knew the old password may hold a session opened with it: a new password ends them all.
+  const revoked = await directory.revokeUserSessions(user.id);
+  return {
+    json: { id: user.id, email: user.email, password: 'changed', sessions_revoked: revoked },
+    text: `changed the password of ${user.email}; signed out ${revoked} app session${revoked === 1 ? '' : 's'}`,
+  };
 }
 
 export async function createFlow(directory: Directory, orgName: string, name: string, mode: AccessMode | undefined): Promise<CommandResult> {

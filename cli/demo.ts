@@ -46,6 +46,7 @@ export function demoBanner(login: DemoLogin, baseUrl: string): string {
   return [
     '',
     'Tributary is ready. Demo login (shown until its password is changed):',
+    `  open:      ${baseUrl}/app/${flow}   (the app: log in with the email and password below)`,
     `  email:     ${login.email}`,
     `  password:  ${login.password}`,
     `  try:       curl -u ${auth} ${baseUrl}/flows`,

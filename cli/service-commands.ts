@@ -45,7 +45,7 @@ async function runStart(service: ServiceName): Promise<void> {
 function addServiceChoices(start: Command, service: Argument): void {
   const { SERVICE_NAMES, SERVICE_REGISTRY } = require('./service-registry') as typeof import('./service-registry');
   service.choices(SERVICE_NAMES);
-  start.addHelpText('after', `\nServices, in start order:\n${SERVICE_REGISTRY.map((d) => `  ${d.name.padEnd(17)} ${d.summary}${d.inAll ? '' : ' (not in all)'}`).join('\n')}`);
+  start.addHelpText('after', `\nServices, in start order:\n${SERVICE_REGISTRY.map((d) => `  ${d.name.padEnd(17)} ${d.summary}${d.inAll ? '' : ' (not in all)'}${d.runsWith ? ` (comes with ${d.runsWith})` : ''}`).join('\n')}`);
 }
 
 const start: CliCommand = {

@@ -7,9 +7,16 @@ const planOf = (which: string) => planInfrastructure(selectServices(which).flatM
 const sorted = (parts: ReadonlySet<Need>) => [...parts].sort();
 
 it('`all` runs every service but the failover manager, the queue consumer first and the edges after it', () => {
-  expect(selectServices('all').map((d) => d.name)).toEqual(['message-backend', 'streaming-api', 'web-api']);
+  expect(selectServices('all').map((d) => d.name)).toEqual(['message-backend', 'streaming-api', 'app', 'web-api']);
   expect(SERVICE_NAMES).toEqual(['all', 'message-backend', 'streaming-api', 'web-api', 'failover-manager']);
   expect(() => selectServices('everything')).toThrow('unknown service everything');
+});
+
+it('the app comes with the web-api (full mode serves it beside the REST API), is not started on its own, and needs nothing', () => {
+  expect(selectServices('web-api').map((d) => d.name)).toEqual(['app', 'web-api']);
+  expect(selectServices('streaming-api').map((d) => d.name)).toEqual(['streaming-api']);
+  expect(() => selectServices('app')).toThrow('unknown service app; known: message-backend, streaming-api, web-api, failover-manager');
+  expect(selectServices('web-api')[0]).toMatchObject({ needs: [], http: 'shared', runsWith: 'web-api' });
 });
 
 it('the message backend gets the queue, store, bus and leases, and no directory, presence, limits or ingress', () => {

@@ -24,7 +24,7 @@ it('prints help for --help and `help COMMAND`, exit 0', () => {
   expect(create.stdout).toContain('at least 8 and at most 1024 characters');
   const start = tributary(['start', '--help']);
   expect(start.status).toBe(0);
-  expect(start.stdout).toMatch(/Services, in start order:\n {2}message-backend +persists the queue.*\n {2}streaming-api .*\n {2}web-api .*\n {2}failover-manager .*\(not in all\)/);
+  expect(start.stdout).toMatch(/Services, in start order:\n {2}message-backend +persists the queue.*\n {2}streaming-api .*\n {2}app +the single-page app at \/app\/ \(comes with web-api\)\n {2}web-api .*\n {2}failover-manager .*\(not in all\)/);
 });
 
 /** One bad call per command: exit 2, the problem named, then that command's usage. */

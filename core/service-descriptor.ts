@@ -100,6 +100,11 @@ export interface ServiceDescriptor<Name extends string = string, N extends Need 
    * (the failover manager). A service may open further listeners of its own either way (an IRC port).
    */
   readonly http: 'shared' | 'own';
+  /**
+   * A companion: started with the named service when that one runs alone (the app beside the
+   * web-api in full mode), and with `all` if `inAll`; never selected by its own name.
+   */
+  readonly runsWith?: string;
   /** Builds and starts the service; may await its readiness. A method, so descriptors with narrower needs fit the registry. */
   start(ctx: ServiceContext<N>): Promise<RunningService>;
 }

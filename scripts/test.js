@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm test`: build, bring up every server the tests need by converging the `test-services` role
+ * `npm test`: build (the services and the app), bring up every server the tests need by converging the `test-services` role
  * with the project's own provisioning tool (quick when all is up to date), type-check, lint, then
  * run both jest tiers (docs/testing.md): the unit tier first, which fails in seconds, then the
  * integration tier against the real servers.
@@ -14,8 +14,11 @@ function run(cmd, args) {
 }
 
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
+// The browser tests load the app as served: build it from the sources under test.
+run('npx', ['vite', 'build', 'client-spa', '--logLevel', 'warn']);
 run(process.execPath, [join(__dirname, '..', 'bin', 'tributary.js'), 'provision', 'converge', '--role', 'test-services']);
 run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+run('npx', ['tsc', '--noEmit', '-p', 'client-spa']);
 run('npx', ['biome', 'lint', '.']);
 // Arguments (a path, a name pattern) may select tests of one tier only: the other then has none.
 const args = process.argv.length > 2 ? ['--passWithNoTests', ...process.argv.slice(2)] : [];

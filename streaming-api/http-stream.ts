@@ -2,6 +2,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Router } from 'express';
 import { privatePeer } from '../core/access/flow-gate';
+import { requestCredentials } from '../core/auth/request-credentials';
 import { type PresenceState, setPresence } from '../core/actions/set-presence';
 import { isPrivateConversation, privateParticipants, type User } from '../core/domain/types';
 import { AppError, errorAnswer, notFound, validationError } from '../core/errors';
@@ -63,7 +64,7 @@ async function serveStream(ctx: StreamingContext, req: Request, res: Response, p
   const query = req.query as Record<string, unknown>;
   let user: User;
   try {
-    ({ user } = await ctx.deps.authenticator.authenticate(req.headers.authorization, queryValue(query.access_token), req.ip));
+    ({ user } = await ctx.deps.authenticator.authenticateRequest(requestCredentials(req.headers, { accessToken: queryValue(query.access_token), clientAddress: req.ip, kind: 'read' })));
   } catch (error) {
     return sendError(res, asAppError(error));
   }

@@ -13,7 +13,7 @@ export const streamingApiService = defineService({
     const { directory, store } = parts;
     const streaming = createStreamingService({
       directory, store, bus: parts.bus, presence: parts.presence, rateLimiter: parts.rateLimiter, metrics, log,
-      authenticator: new Authenticator(directory, { loginGuard: parts.loginGuard }),
+      authenticator: new Authenticator(directory, { loginGuard: parts.loginGuard, publicUrl: config.PUBLIC_URL }),
       postDeps: { directory, store, ingress: parts.ingress },
       options: {
         keepAliveMs: config.STREAM_KEEPALIVE_MS, sendBufferLimitBytes: config.STREAM_SEND_BUFFER,

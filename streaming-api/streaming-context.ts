@@ -25,7 +25,7 @@ export interface StreamingDeps {
   store: MessageStore;
   bus: Bus;
   /** Only its `authenticate` is used, so a test may pass any object with it. */
-  authenticator: Pick<Authenticator, 'authenticate'>;
+  authenticator: Pick<Authenticator, 'authenticate' | 'authenticateRequest'>;
   postDeps: PostDeps;
   /** Posts and typing frames spend the user's budget; absent in tests that do not limit. */
   rateLimiter?: RateLimiter;

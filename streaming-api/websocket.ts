@@ -1,7 +1,8 @@
-/** The WebSocket endpoint: upgrade handling and authentication at the upgrade (header or `access_token`). */
+/** The WebSocket endpoint: upgrade handling and authentication at the upgrade (header, `access_token`, or the app's session cookie from the app's origin). */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { requestCredentials } from '../core/auth/request-credentials';
 import type { User } from '../core/domain/types';
 import { AppError, errorAnswer } from '../core/errors';
 import type { StreamingContext } from './streaming-context';
@@ -11,7 +12,7 @@ import { WsSession } from './ws-session';
 function refuseUpgrade(socket: Duplex, error: AppError): void {
   const answer = errorAnswer(error);
   const body = JSON.stringify(answer.body);
-  const reason = answer.status === 401 ? 'Unauthorized' : answer.status === 503 ? 'Service Unavailable' : 'Error';
+  const reason = ({ 401: 'Unauthorized', 403: 'Forbidden', 503: 'Service Unavailable' } as Record<number, string>)[answer.status] ?? 'Error';
   socket.end(
     `HTTP/1.1 ${answer.status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
@@ -51,9 +52,10 @@ export function createWebSocketEndpoint(ctx: StreamingContext): WebSocketEndpoin
       socket.on('error', (err) => ctx.deps.log.debug({ err }, 'upgrade socket error'));
       if (ctx.closing) return refuseUpgrade(socket, new AppError('UNAVAILABLE', 'server shutting down'));
       const token = new URL(req.url ?? '/', 'http://localhost').searchParams.get('access_token') ?? undefined;
-      const authorization = req.headers.authorization;
-      if (!authorization && !token) return accept(req, socket, head, null);
-      ctx.deps.authenticator.authenticate(authorization, token, req.socket.remoteAddress).then(
+      const credentials = requestCredentials(req.headers, { accessToken: token, clientAddress: req.socket.remoteAddress, kind: 'upgrade' });
+      // Nothing presented: the first frame authenticates (`auth`).
+      if (!credentials.authorization && !token && !credentials.sessionToken) return accept(req, socket, head, null);
+      ctx.deps.authenticator.authenticateRequest(credentials).then(
         ({ user }) => accept(req, socket, head, user),
         (error: unknown) => refuseUpgrade(socket, error instanceof AppError ? error : new AppError('UNAVAILABLE', 'authentication unavailable')),
       );

@@ -11,6 +11,7 @@ import { flowRoutes } from './routes/flows';
 import { messageRoutes } from './routes/messages';
 import { organizationRoutes } from './routes/organizations';
 import { privateRoutes } from './routes/private';
+import { loginRoute, sessionRoutes } from './routes/session';
 import { userRoutes } from './routes/users';
 
 /** Mount at the root of a server that handles errors with web-api/http/error-handler.ts. */
@@ -23,8 +24,10 @@ export function createWebApi(deps: WebApiDeps): Router {
   const urlencodedOptions = { limit: deps.options.bodyLimit, extended: true, parameterLimit: maxParams, depth: maxDepth };
   api.use(express.urlencoded(urlencodedOptions));
   api.use(bodyDepthLimit(maxDepth));
+  // Logging in is the one route before authentication; its failures are limited by the login guard.
+  api.use(loginRoute(deps));
   api.use(authenticate(deps.authenticator, deps.rateLimiter, deps.metrics));
-  api.use(flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps));
+  api.use(sessionRoutes(deps), flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps));
 
   const root = express.Router();
   root.use('/v1', api);

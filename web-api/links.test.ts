@@ -1,4 +1,4 @@
-/** Every link the API hands out resolves (issue 8, point 6): the comments link of a posted message, and no web_url/join_url until they exist. */
+/** Every link the API hands out resolves (issue 8, point 6): the comments link of a posted message, the flows' web_url (the app), and no join_url until invitations exist. */
 import { api, startTestStack, type TestStack } from '../test/support/stack';
 
 let s: TestStack;
@@ -41,12 +41,14 @@ it('answers 404 for the comments of a message that does not exist, and for a flo
   expect((await api(s, 'GET', `/flows/${s.flow.path}/messages/1/comments`, { auth: s.carol.auth })).status).toBe(404);
 });
 
-it('flow objects carry no web_url or join_url (the app and invitations do not exist yet), and their url resolves', async () => {
+it('flow objects carry a web_url (the app\'s page of the flow) and no join_url (invitations do not exist yet), and both their urls resolve', async () => {
   const flows = await api(s, 'GET', '/flows', { auth: s.alice.auth });
   expect(flows.status).toBe(200);
   for (const flow of flows.body as Record<string, unknown>[]) {
-    expect(flow).not.toHaveProperty('web_url');
+    expect(flow.web_url).toBe(`${s.url}/app/${s.flow.path}`);
     expect(flow).not.toHaveProperty('join_url');
     expect((await api(s, 'GET', new URL(flow.url as string).pathname, { auth: s.alice.auth })).status).toBe(200);
+    const page = await fetch(flow.web_url as string);
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
   }
 });

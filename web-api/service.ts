@@ -12,7 +12,7 @@ export const webApiService = defineService({
   async start({ parts, config, metrics, log }) {
     const router = createWebApi({
       directory: parts.directory, store: parts.store, ingress: parts.ingress, bus: parts.bus,
-      authenticator: new Authenticator(parts.directory, { loginGuard: parts.loginGuard }),
+      authenticator: new Authenticator(parts.directory, { loginGuard: parts.loginGuard, publicUrl: config.PUBLIC_URL }),
       rateLimiter: parts.rateLimiter, presence: parts.presence, metrics, log,
       options: { bodyLimit: config.BODY_LIMIT, maxDepth: config.BODY_MAX_DEPTH, maxParams: config.BODY_MAX_PARAMS, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}) },
     });

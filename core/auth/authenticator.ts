@@ -6,13 +6,17 @@ import { createHash } from 'node:crypto';
 import type { User } from '../domain/types';
 import { unauthenticated } from '../errors';
 import type { Directory } from '../ports/directory';
+import { assertAppOrigin, assertCsrfToken } from './cookie-request-policy';
 import { type Credentials, readCredentials } from './credentials';
 import type { LoginGuard } from './login-guard';
+import type { RequestCredentials } from './request-credentials';
 
 export interface AuthenticatedCaller {
   user: User;
-  /** Key for rate limiting: the token, or the user for password logins. */
+  /** Key for rate limiting: the token, or the user for password logins and sessions. */
   rateKey: string;
+  /** The session secret, when the app's session cookie authenticated the request (logout revokes it). */
+  session?: string;
 }
 
 const CACHE_TTL_MS = 60_000;
@@ -21,11 +25,46 @@ const CACHE_MAX = 10_000;
 export class Authenticator {
   private readonly cache = new Map<string, { caller: AuthenticatedCaller; expires: number }>();
 
-  /** Without a `loginGuard` failed password logins are not limited (unit tests only). */
+  /**
+   * Without a `loginGuard` failed password logins are not limited (unit tests only). `publicUrl`
+   * (PUBLIC_URL) is an origin the app may also be served from, for the session cookie's origin rule.
+   */
   constructor(
     private readonly directory: Directory,
-    private readonly options: { loginGuard?: LoginGuard } = {},
+    private readonly options: { loginGuard?: LoginGuard; publicUrl?: string | undefined } = {},
   ) {}
+
+  /**
+   * The one entry point for a request, whatever its transport. An API token or password (header or
+   * `access_token`) wins and keeps Flowdock's rules; otherwise the app's session cookie, which only
+   * the app's own origin may use and which needs the CSRF token to change anything
+   * (core/auth/cookie-request-policy.ts). Sessions are looked up on every request, never cached, so
+   * a logout takes effect at once. Throws UNAUTHENTICATED, FORBIDDEN or RATE_LIMITED.
+   */
+  async authenticateRequest(request: RequestCredentials): Promise<AuthenticatedCaller> {
+    const token = request.sessionToken;
+    if (request.authorization || request.accessToken || !token) {
+      return this.authenticate(request.authorization, request.accessToken, request.clientAddress);
+    }
+    const { kind, origin, host, csrfToken, fetchSite } = request;
+    const facts = { kind, origin, host, csrfToken, fetchSite, publicUrl: this.options.publicUrl };
+    // The origin first: a foreign page learns nothing, not even whether the cookie is still valid.
+    assertAppOrigin(facts);
+    const user = await this.directory.authenticateSession(token);
+    if (!user) throw unauthenticated('Session expired or signed out: log in again');
+    assertCsrfToken(token, facts);
+    return { user, rateKey: `user:${user.id}`, session: token };
+  }
+
+  /**
+   * An email and password login (POST /session), limited like every password check: throws
+   * RATE_LIMITED while the account or address is locked, UNAUTHENTICATED when they do not match.
+   */
+  async login(email: string, password: string, clientAddress: string | undefined): Promise<User> {
+    const caller = await this.check({ kind: 'password', email, password }, clientAddress);
+    if (!caller) throw unauthenticated('Invalid email or password');
+    return caller.user;
+  }
 
   /**
    * Throws UNAUTHENTICATED (401) when credentials are missing or wrong, RATE_LIMITED (429) when

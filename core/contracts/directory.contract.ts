@@ -8,6 +8,7 @@ import { credentialStoreContract } from './directory-credentials.contract';
 import { flowStoreContract } from './directory-flows.contract';
 import { organizationStoreContract } from './directory-organizations.contract';
 import { privateConversationStoreContract } from './directory-private.contract';
+import { sessionStoreContract } from './directory-sessions.contract';
 import { userStoreContract } from './directory-users.contract';
 
 /** What an implementation's test file hands the contract: a directory and how to dispose of it. */
@@ -42,6 +43,7 @@ export function directoryContract(name: string, make: (hasher: PasswordHasher) =
     describe('organizations', () => organizationStoreContract(context));
     describe('users', () => userStoreContract(context));
     describe('credentials', () => credentialStoreContract(context));
+    describe('sessions', () => sessionStoreContract(context));
     describe('flows', () => flowStoreContract(context));
     describe('private conversations', () => privateConversationStoreContract(context));
   });

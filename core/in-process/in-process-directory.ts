@@ -13,6 +13,8 @@ import { PasswordHasher } from '../passwords';
 import type {
   Directory, FlowAccess, FlowLocator, FlowUser, MemberOrganization, NewUser, OrgMember, PrivateConversationState,
 } from '../ports/directory';
+import { InProcessSessions } from './in-process-sessions';
+import { SessionStoreDelegate } from '../session-store-delegate';
 
 type Role = 'admin' | 'member';
 type MemberState = Omit<FlowMembership, 'flowId' | 'userId'>;
@@ -23,7 +25,7 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const copy = <T extends { createdAt: Date }>(row: T): T => ({ ...row, createdAt: new Date(row.createdAt) });
 
 /** The state of one in-process directory: tables keyed as the Postgres ones are. */
-export class InProcessDirectory implements Directory {
+export class InProcessDirectory extends SessionStoreDelegate implements Directory {
   private nextOrgId = 1;
   private nextUserId = 1;
   private readonly organizations = new Map<number, Organization>();
@@ -38,8 +40,12 @@ export class InProcessDirectory implements Directory {
   /** `user:other` → open */
   private readonly privates = new Map<string, boolean>();
 
+  protected readonly sessions = new InProcessSessions((id) => this.userById(id));
+
   /** `hasher` bounds concurrent scrypt work; its default allows 2 at once. */
-  constructor(private readonly hasher: PasswordHasher = new PasswordHasher()) {}
+  constructor(private readonly hasher: PasswordHasher = new PasswordHasher()) {
+    super();
+  }
 
   async createOrganization(name: string): Promise<Organization> {
     const slug = requireParameterizedName(name);

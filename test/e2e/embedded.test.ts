@@ -30,6 +30,7 @@ beforeAll(() => {
   }
   // The build of the sources under test (`npm install` builds it in a real clone).
   cpSync(join(projectRoot(), 'dist'), join(clone, 'dist'), { recursive: true });
+  cpSync(join(projectRoot(), 'client-spa', 'dist'), join(clone, 'client-spa', 'dist'), { recursive: true });
 });
 
 afterAll(async () => {
@@ -103,6 +104,10 @@ it('runs from a clone in a 700 folder as root, shares its database with admin co
   const secretsBefore = leftoverSecrets();
   const server = await startServer(dataDir, port, pgPort);
   expect(server.output()).toContain('email:     demo@tributary.local');
+  // The newcomer's way in: the app's URL in the banner, and / leads there.
+  expect(server.output()).toContain(`open:      http://localhost:${server.port}/app/demo/main`);
+  expect((await fetch(`http://127.0.0.1:${server.port}/`, { redirect: 'manual' })).headers.get('location')).toBe('/app/');
+  expect((await fetch(`http://127.0.0.1:${server.port}/app/demo/main`)).status).toBe(200);
   expect((await post(server.port, 'first')).status).toBe(201);
 
   // Point 1: the binaries the postgres user runs were copied out of the private folder, readable by all.

@@ -1,6 +1,8 @@
-/** Authentication and per-caller rate limiting for every REST route after it. */
+/** Authentication and per-caller rate limiting for every REST route after it: an API token, a password, or the app's session cookie. */
 import type { NextFunction, Request, Response } from 'express';
 import type { Authenticator } from '../../core/auth/authenticator';
+import { kindOfMethod } from '../../core/auth/cookie-request-policy';
+import { requestCredentials } from '../../core/auth/request-credentials';
 import { enforceRateLimit } from '../../core/enforce-rate-limit';
 import type { Metrics } from '../../core/metrics';
 import type { RateLimiter } from '../../core/ports/rate-limiter';
@@ -9,7 +11,7 @@ import { setCaller } from './caller';
 export function authenticate(authenticator: Authenticator, rateLimiter: RateLimiter, metrics: Metrics) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const accessToken = typeof req.query.access_token === 'string' ? req.query.access_token : undefined;
-    const caller = await authenticator.authenticate(req.get('authorization'), accessToken, req.ip);
+    const caller = await authenticator.authenticateRequest(requestCredentials(req.headers, { accessToken, clientAddress: req.ip, kind: kindOfMethod(req.method) }));
     const decision = await enforceRateLimit(rateLimiter, caller.rateKey, () => metrics.rateLimited.inc());
     res.set('X-RateLimit-Remaining', String(decision.remaining));
     setCaller(res, caller);

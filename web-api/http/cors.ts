@@ -1,4 +1,10 @@
-/** CORS as Flowdock answered it (spec §0): echo the Origin, allow the listed methods and headers, answer preflight. */
+/**
+ * CORS as Flowdock answered it (spec §0): echo the Origin, allow the listed methods and headers,
+ * answer preflight — for requests that carry their own credentials (an API token or a password in
+ * Authorization). Never `Access-Control-Allow-Credentials`: no other origin may send or read a
+ * request authenticated by the app's session cookie (the app itself is same-origin and needs no
+ * CORS; docs/adr/014-app-sessions.md).
+ */
 import type { NextFunction, Request, Response } from 'express';
 
 const METHODS = 'POST, PUT, PATCH, DELETE, GET, OPTIONS';
@@ -8,7 +14,6 @@ export function cors(req: Request, res: Response, next: NextFunction): void {
   const origin = req.get('origin');
   if (origin) {
     res.set('Access-Control-Allow-Origin', origin);
-    res.set('Access-Control-Allow-Credentials', 'true');
     res.set('Vary', 'Origin');
   }
   if (req.method === 'OPTIONS') {

@@ -53,7 +53,8 @@ export function flowJson(view: FlowView, extras: FlowExtras, base: UrlBase) {
     open: membership?.open ?? false,
     joined: membership?.inFlow === true,
     url: `${base.api}/flows/${path}`,
-    // web_url and join_url are left out until the app and invitations exist: every link we hand out resolves.
+    // The app is served beside the REST API (same origin); join_url is left out until invitations exist.
+    web_url: `${base.api}/app/${path}`,
     access_mode: flow.accessMode,
     disabled: flow.disabled,
     ...(extras.users ? { users: extras.users } : {}),

@@ -16,6 +16,8 @@ import {
   FLOW_COLUMNS, FLOW_VIEW_COLUMNS, ORG_COLUMNS, USER_COLUMNS, toFlow, toFlowAccess, toFlowView, toOrganization, toUser,
   type FlowAccessRow, type FlowRow, type FlowViewRow, type OrgRow, type UserRow,
 } from './rows';
+import { PostgresSessions } from './postgres-sessions';
+import { SessionStoreDelegate } from '../../../core/session-store-delegate';
 
 type OrgWithCounts = MemberOrganization;
 type OrgCountRow = OrgRow & { user_count: string; role: string };
@@ -41,12 +43,17 @@ function isUniqueViolation(err: unknown, constraint?: string): boolean {
 /** The unique index that keeps nicks unique per organization (migration 003). */
 const NICK_PER_ORG = 'organization_members_nick_key';
 
-export class PostgresDirectory implements Directory {
+export class PostgresDirectory extends SessionStoreDelegate implements Directory {
+  protected readonly sessions: PostgresSessions;
+
   /** `hasher` bounds concurrent scrypt work; its default allows 2 at once. */
   constructor(
     private readonly pool: Pool,
     private readonly hasher: PasswordHasher = new PasswordHasher(),
-  ) {}
+  ) {
+    super();
+    this.sessions = new PostgresSessions(pool);
+  }
 
   async createOrganization(name: string): Promise<Organization> {
     const slug = requireParameterizedName(name);

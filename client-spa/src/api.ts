@@ -1,0 +1,85 @@
+/**
+ * The REST API as the app calls it: same origin, the session cookie (HttpOnly, never seen here), and
+ * the session's CSRF token on every request that changes state (docs/adr/014-app-sessions.md).
+ */
+import type { Flow, FlowEvent, User } from './types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Held in memory only: a reload asks GET /session again. */
+let csrfToken: string | null = null;
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  if (res.status === 204) return undefined as T;
+  const json = (await res.json().catch(() => ({}))) as { message?: string; code?: string };
+  if (!res.ok) throw new ApiError(res.status, json.message ?? `${res.status} ${res.statusText}`, json.code);
+  return json as T;
+}
+
+interface SessionAnswer {
+  user: User;
+  csrf_token: string | null;
+}
+
+/** Who is signed in, or null (401). */
+export async function currentSession(): Promise<User | null> {
+  try {
+    const answer = await request<SessionAnswer>('GET', '/session');
+    csrfToken = answer.csrf_token;
+    return answer.user;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
+  }
+}
+
+export async function logIn(email: string, password: string): Promise<User> {
+  const answer = await request<SessionAnswer>('POST', '/session', { email, password });
+  csrfToken = answer.csrf_token;
+  return answer.user;
+}
+
+export async function logOut(): Promise<void> {
+  try {
+    await request<void>('DELETE', '/session');
+  } finally {
+    csrfToken = null;
+  }
+}
+
+/** The caller's flows with their members (for names by user id). */
+export const listFlows = (): Promise<Flow[]> => request('GET', '/flows?users=1');
+
+
+/** A history page: chat messages and the edits to them. */
+export const HISTORY_PAGE = 100;
+
+/** People the caller can see (flow-mates, or the organization for admins): whom they can talk to privately. */
+export const listUsers = (): Promise<User[]> => request('GET', '/users');
+
+// `base` below is a conversation's REST collection: `/flows/org/flow` or `/private/<user id>`.
+
+/** The newest `HISTORY_PAGE` chat messages and edits before `untilId` (exclusive; all when 0), oldest first. */
+export const messageHistory = (base: string, untilId = 0): Promise<FlowEvent[]> =>
+  request('GET', `${base}/messages?event=message,message-edit&limit=${HISTORY_PAGE}${untilId ? `&until_id=${untilId}` : ''}`);
+
+export const postMessage = (base: string, content: string, uuid: string): Promise<FlowEvent> =>
+  request('POST', `${base}/messages`, { event: 'message', content, uuid });
+
+/** Replaces the content of one's own message; subscribers (this page too) get the `message-edit`. */
+export const editMessage = (base: string, id: number, content: string): Promise<unknown> => request('PUT', `${base}/messages/${id}`, { content });
+
+/** Empties one's own message; subscribers get a `message-edit` with `deleted: true`. */
+export const deleteMessage = (base: string, id: number): Promise<unknown> => request('DELETE', `${base}/messages/${id}`);

@@ -1,0 +1,98 @@
+/**
+ * The app's shell: signed out it shows the login form on whatever URL was asked for, then that page;
+ * signed in, the flow and people lists beside the conversation the URL names.
+ */
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { currentSession } from '../api';
+import { flowUrl, parseRoute } from '../route';
+import { useChat } from '../state/use-chat';
+import { useShortcuts } from '../state/use-shortcuts';
+import { flowPath, type User } from '../types';
+import { ConversationView } from './ConversationView';
+import { FlowList, PeopleList } from './FlowList';
+import { LoginForm } from './LoginForm';
+
+function useLocationPath(): string {
+  const [path, setPath] = useState(location.pathname);
+  useEffect(() => {
+    const update = () => setPath(location.pathname);
+    addEventListener('popstate', update);
+    return () => removeEventListener('popstate', update);
+  }, []);
+  return path;
+}
+
+export function App() {
+  const [user, setUser] = useState<User | null | 'checking'>('checking');
+  const [failure, setFailure] = useState<string | null>(null);
+  useEffect(() => {
+    currentSession().then(setUser, (err: Error) => setFailure(err.message));
+  }, []);
+
+  if (failure) return <p role="alert" class="error center">Tributary is unreachable: {failure}</p>;
+  if (user === 'checking') return <p class="muted center">Loading…</p>;
+  if (!user) return <LoginForm onSignedIn={setUser} />;
+  return <SignedIn user={user} onSignedOut={() => setUser(null)} />;
+}
+
+function SignedIn({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
+  const pathname = useLocationPath();
+  // One Route object per URL: the chat state recomputes the open conversation when it changes.
+  const route = useMemo(() => parseRoute(pathname), [pathname]);
+  const chat = useChat(user, route, onSignedOut);
+  const { flows, current } = chat;
+  const shortcutState = useRef({ flows: flows ?? [], openFlowId: current?.flowId ?? null, unread: chat.unread });
+  shortcutState.current = { flows: flows ?? [], openFlowId: current?.flowId ?? null, unread: chat.unread };
+  useShortcuts(shortcutState);
+
+  // Home opens the first flow, as a chat app opens the last room.
+  useEffect(() => {
+    const first = flows?.[0];
+    if (route.page !== 'home' || !first) return;
+    history.replaceState(null, '', flowUrl(flowPath(first)));
+    dispatchEvent(new PopStateEvent('popstate'));
+  }, [flows, pathname]);
+
+  const page = route.page;
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <span class="brand">Tributary</span>
+        {chat.status !== 'live' && (
+          <span class="status" role="status">
+            {chat.status === 'connecting' ? 'Connecting…' : 'Offline: reconnecting…'}
+          </span>
+        )}
+        <span class="me">{user.nick}</span>
+        <button type="button" class="link" onClick={chat.signOut}>
+          Log out
+        </button>
+      </header>
+      <aside class="sidebar">
+        {flows && <FlowList flows={flows} currentKey={current?.key ?? null} unread={chat.unread} />}
+        {chat.people.length > 0 && <PeopleList people={chat.people} currentKey={current?.key ?? null} unread={chat.unread} availabilityOf={chat.availabilityOf} />}
+      </aside>
+      {current ? (
+        <ConversationView
+          conversation={current}
+          log={chat.logs.get(current.key)}
+          thread={route.page === 'flow' ? route.thread : undefined}
+          me={String(user.id)}
+          typing={chat.typingIn(current.key)}
+          onSend={(text) => chat.send(current, text)}
+          onRetry={(m) => chat.retry(current, m)}
+          onEdit={(m, text) => chat.edit(current, m, text)}
+          onDelete={(m) => chat.remove(current, m)}
+          onLoadEarlier={() => chat.loadEarlier(current)}
+          onTyping={() => chat.typing(current)}
+        />
+      ) : (
+        <main class="flow empty">
+          <p class="muted center">
+            {!flows ? 'Loading…' : page === 'private' ? 'Nobody you share an organization with has that id.' : page === 'flow' ? 'No such flow, or you are not in it.' : flows.length === 0 ? 'You are in no flow yet.' : 'Page not found.'}
+          </p>
+        </main>
+      )}
+    </div>
+  );
+}

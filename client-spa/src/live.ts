@@ -1,0 +1,160 @@
+/**
+ * The live connection (docs/websocket.md): one WebSocket to /stream/ws, authenticated at the upgrade
+ * by the session cookie (same origin). Subscribes to the app's flows from the last id it holds of
+ * each, so a reconnect resumes without a gap (the server backfills) and without duplicates (the
+ * server skips what it already sent; the message log drops any id it has), and to the user channel
+ * (private messages, which the server does not backfill: `onResumed` refetches them). Reconnects
+ * with exponential backoff and jitter.
+ */
+import type { FlowEvent } from './types';
+
+export type LiveStatus = 'connecting' | 'live' | 'offline';
+
+export interface LiveHandlers {
+  /** The last event id the app holds of a flow (0: none, subscribe live only). */
+  cursor(flowId: string): number;
+  onEvent(event: FlowEvent): void;
+  /** Someone (the user too: the server echoes) is typing in a flow. */
+  onTyping(flowId: string, userId: string): void;
+  /** Someone reported activity (`active` ms) or went idle. */
+  onActivity(userId: string, active: number | null): void;
+  onStatus(status: LiveStatus): void;
+  /** More was missed than the server backfills: refetch the flow's history. */
+  onResync(flowId: string): void;
+  /** Greeted again after a drop: what the server does not backfill (private messages) must be refetched. */
+  onResumed(): void;
+  /** Asked when a connection failed before it was greeted: false means signed out (stop trying). */
+  stillSignedIn(): Promise<boolean>;
+  onSignedOut(): void;
+}
+
+const BASE_DELAY_MS = 500;
+const MAX_DELAY_MS = 30_000;
+/** The server takes at most 500 flows per subscribe frame. */
+const FLOWS_PER_FRAME = 500;
+
+const defaultUrl = (): string => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/stream/ws`;
+
+export class LiveConnection {
+  private ws: WebSocket | null = null;
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+  private greeted = false;
+  /** Greeted at least once: a later greeting is a resume. */
+  private everGreeted = false;
+  private flows = new Set<string>();
+  /** Flows asked for on this connection and not yet confirmed: the app is `live` once there are none. */
+  private pending = new Set<string>();
+  private confirmed = new Set<string>();
+
+  constructor(
+    private readonly handlers: LiveHandlers,
+    private readonly url: string = defaultUrl(),
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.ws?.close(1000, 'signed out');
+    this.ws = null;
+  }
+
+  /** Follows these flows from now on (new ones are subscribed at once when connected). */
+  follow(flowIds: readonly string[]): void {
+    const added = flowIds.filter((id) => !this.flows.has(id));
+    for (const id of added) this.flows.add(id);
+    if (this.greeted && added.length) this.subscribe(added);
+  }
+
+  /** Tells the flow's other members that the user is typing; dropped while disconnected (it is not worth queueing). */
+  typing(flowId: string): boolean {
+    // The server takes typing only in flows this connection subscribed to.
+    if (!this.confirmed.has(flowId) || this.ws?.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify({ type: 'typing', flow: flowId }));
+    return true;
+  }
+
+  /** Reports the user active or idle to every subscribed flow (docs/websocket.md, `presence`). */
+  presence(state: 'active' | 'idle'): void {
+    if (this.greeted && this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: 'presence', state }));
+  }
+
+  private connect(): void {
+    this.handlers.onStatus('connecting');
+    this.greeted = false;
+    this.pending.clear();
+    this.confirmed.clear();
+    const ws = new WebSocket(this.url);
+    this.ws = ws;
+    ws.addEventListener('message', (e) => this.socketOnMessage(String(e.data)));
+    ws.addEventListener('close', () => void this.socketOnClose(ws));
+  }
+
+  private socketOnMessage(data: string): void {
+    let frame: Record<string, unknown>;
+    try {
+      frame = JSON.parse(data) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    if (frame.type === undefined) {
+      // An event: stored ones carry their id and a flow or, private, a recipient; typing and presence have no id.
+      if (typeof frame.id === 'number' && (typeof frame.flow === 'string' || frame.to !== undefined)) this.handlers.onEvent(frame as unknown as FlowEvent);
+      else if (frame.event === 'typing' && typeof frame.flow === 'string' && typeof frame.user === 'string') this.handlers.onTyping(frame.flow, frame.user);
+      else if (frame.event === 'activity.user' && typeof frame.user === 'string') {
+        const active = (frame.content as { last_activity?: unknown } | null)?.last_activity;
+        this.handlers.onActivity(frame.user, typeof active === 'number' ? active : null);
+      }
+      return;
+    }
+    if (frame.type === 'hello') {
+      this.greeted = true;
+      this.attempt = 0;
+      // Private messages and the user's own events come on the user channel.
+      this.ws?.send(JSON.stringify({ type: 'subscribe', user: true }));
+      this.subscribe([...this.flows]);
+      if (this.everGreeted) this.handlers.onResumed();
+      this.everGreeted = true;
+    } else if (frame.type === 'resync' && typeof frame.flow === 'string') {
+      this.handlers.onResync(frame.flow);
+    } else if ((frame.type === 'subscribed' || frame.type === 'error') && typeof frame.flow === 'string') {
+      // An error names a flow that is gone or no longer readable: nothing to wait for there.
+      if (frame.type === 'subscribed') this.confirmed.add(frame.flow);
+      this.pending.delete(frame.flow);
+      if (this.pending.size === 0) this.handlers.onStatus('live');
+    }
+  }
+
+  /** Live once every followed flow is confirmed (at once when there are none). */
+  private subscribe(flowIds: readonly string[]): void {
+    for (const id of flowIds) this.pending.add(id);
+    this.handlers.onStatus(this.pending.size === 0 ? 'live' : 'connecting');
+    for (let i = 0; i < flowIds.length; i += FLOWS_PER_FRAME) {
+      const flows = flowIds.slice(i, i + FLOWS_PER_FRAME).map((flow) => {
+        const since = this.handlers.cursor(flow);
+        return since > 0 ? { flow, since } : { flow };
+      });
+      this.ws?.send(JSON.stringify({ type: 'subscribe', flows }));
+    }
+  }
+
+  private async socketOnClose(ws: WebSocket): Promise<void> {
+    if (ws !== this.ws || this.stopped) return;
+    this.ws = null;
+    this.handlers.onStatus('offline');
+    // A refused upgrade (expired session, logout elsewhere) looks like any failed connection: ask.
+    if (!this.greeted && !(await this.handlers.stillSignedIn().catch(() => true))) {
+      this.handlers.onSignedOut();
+      return;
+    }
+    const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** this.attempt) * (0.5 + Math.random() / 2);
+    this.attempt += 1;
+    this.timer = setTimeout(() => this.connect(), delay);
+  }
+}

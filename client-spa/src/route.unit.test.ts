@@ -1,0 +1,14 @@
+/** The app's URLs map to its pages; anything else under /app/ is an unknown page, never a guess. */
+import { parseRoute } from './route';
+
+it.each([
+  ['/app/', { page: 'home' }],
+  ['/app', { page: 'home' }],
+  ['/app/acme/main', { page: 'flow', path: 'acme/main' }],
+  ['/app/acme/main/', { page: 'flow', path: 'acme/main' }],
+  ['/app/acme/main/threads/t1', { page: 'flow', path: 'acme/main', thread: 't1' }],
+  ['/app/private/42', { page: 'private', userId: '42' }],
+  ['/app/acme/main/extra', { page: 'unknown' }],
+])('%s', (pathname, route) => {
+  expect(parseRoute(pathname)).toEqual(route);
+});

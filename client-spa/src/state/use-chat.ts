@@ -1,0 +1,160 @@
+/**
+ * The signed-in app's state: flows and people, one message log per conversation, unread counts,
+ * typing, the live connection and the outbox. Views read it and call its actions; the live
+ * connection's handlers read the newest state through refs, never a stale closure.
+ */
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ApiError, currentSession, deleteMessage, editMessage, HISTORY_PAGE, listFlows, listUsers, logOut, messageHistory, postMessage } from '../api';
+import { conversationAt, conversationKeyOf } from '../conversations';
+import { LiveConnection, type LiveStatus } from '../live';
+import { addPending, applyEvents, applyHistoryPage, emptyLog, failPending, type MessageLog, queuePending } from '../message-log';
+import { Outbox } from '../outbox';
+import { availability, type PresenceSeen, seen } from '../presence';
+import type { Route } from '../route';
+import { startedTyping, stoppedTyping, TYPING_SHOWN_MS, type TypingState, typingIn } from '../typing';
+import type { ChatMessage, Conversation, Flow, FlowEvent, User } from '../types';
+import { newUuid } from '../uuid';
+
+/** A live ref: `.current` is the newest value on every render. */
+function useLatest<T>(value: T): { readonly current: T } {
+  const ref = useRef(value);
+  ref.current = value;
+  return ref;
+}
+
+export function useChat(user: User, route: Route, onSignedOut: () => void) {
+  const me = String(user.id);
+  const [flows, setFlows] = useState<Flow[] | null>(null);
+  const [people, setPeople] = useState<User[]>([]);
+  const [logs, setLogs] = useState<ReadonlyMap<string, MessageLog>>(new Map());
+  const [unread, setUnread] = useState<ReadonlyMap<string, number>>(new Map());
+  const [status, setStatus] = useState<LiveStatus>('connecting');
+  const [typing, setTyping] = useState<TypingState>(new Map());
+  const [presence, setPresence] = useState<ReadonlyMap<string, PresenceSeen>>(new Map());
+  // Re-renders once a typing indicator has run its time.
+  const [, setTick] = useState(0);
+  const current = useMemo(() => (flows ? conversationAt(route, flows, people, user) : null), [flows, people, route]);
+  const logsRef = useLatest(logs);
+  const flowsRef = useLatest(flows);
+  const currentRef = useLatest(current);
+  /** Conversations whose history was fetched, by key (live events alone do not make a history), with how to refetch it. */
+  const loaded = useRef(new Map<string, Conversation>());
+
+  const updateLog = (key: string, change: (log: MessageLog) => MessageLog) => setLogs((all) => new Map(all).set(key, change(all.get(key) ?? emptyLog())));
+
+  /** The newest page (on open, after a resync or a resume), or the page before what is loaded (`earlier`). */
+  const loadHistory = async (c: Conversation, earlier = false) => {
+    const untilId = earlier ? (logsRef.current.get(c.key)?.oldestId ?? 0) : 0;
+    const events = await messageHistory(c.base, untilId);
+    updateLog(c.key, (log) => (earlier || !log.oldestId ? applyHistoryPage(log, events, HISTORY_PAGE) : applyEvents(log, events)));
+  };
+
+  const outbox = useMemo(
+    () =>
+      new Outbox({
+        post: (item) => postMessage(item.base, item.text, item.uuid),
+        // No answer at all (offline), or the server could not take it now: worth sending again.
+        retryable: (err) => !(err instanceof ApiError) || err.status >= 500 || err.status === 429,
+        onStored: (item, stored) => updateLog(item.key, (log) => applyEvents(log, [stored])),
+        onQueued: (item) => updateLog(item.key, (log) => queuePending(log, item.uuid)),
+        onFailed: (item, reason) => updateLog(item.key, (log) => failPending(log, item.uuid, reason)),
+      }),
+    [],
+  );
+
+  const live = useMemo(
+    () =>
+      new LiveConnection({
+        cursor: (flowId) => logsRef.current.get(flowId)?.lastId ?? 0,
+        onEvent: (event: FlowEvent) => {
+          const key = conversationKeyOf(event, me);
+          if (!key) return;
+          updateLog(key, (log) => applyEvents(log, [event]));
+          if (event.event !== 'message') return;
+          setTyping((t) => stoppedTyping(t, key, event.user));
+          if (key !== currentRef.current?.key && event.user !== me) setUnread((all) => new Map(all).set(key, (all.get(key) ?? 0) + 1));
+        },
+        onTyping: (flowId, userId) => {
+          if (userId === me) return;
+          setTyping((t) => startedTyping(t, flowId, userId, Date.now()));
+          setTimeout(() => setTick((n) => n + 1), TYPING_SHOWN_MS + 50);
+        },
+        onActivity: (userId, active) => setPresence((p) => seen(p, userId, active === null ? { idle: true } : { active })),
+        onStatus: (next) => {
+          setStatus(next);
+          if (next !== 'live') return;
+          // Back online: what waited is sent now (with its uuid: never doubled), and the others learn we are here.
+          outbox.flush();
+          reportPresence();
+        },
+        onResync: (flowId) => {
+          const c = loaded.current.get(flowId);
+          if (c) void loadHistory(c);
+        },
+        // Private messages are not backfilled over the WebSocket: refetch the open ones' newest page.
+        onResumed: () => {
+          for (const c of loaded.current.values()) if (!c.flowId) void loadHistory(c);
+        },
+        stillSignedIn: async () => (await currentSession()) !== null,
+        onSignedOut,
+      }),
+    [],
+  );
+
+  /** Active while the page is visible, idle when hidden (another tab, a minimised window). */
+  function reportPresence() {
+    live.presence(document.visibilityState === 'visible' ? 'active' : 'idle');
+  }
+
+  useEffect(() => {
+    live.start();
+    listFlows().then((list) => {
+      setFlows(list);
+      live.follow(list.map((f) => f.id));
+      for (const u of list.flatMap((f) => f.users ?? [])) {
+        if (u.last_activity) setPresence((p) => seen(p, String(u.id), { active: u.last_activity! }));
+      }
+    });
+    // As docs/websocket.md asks: on visibility changes, and about once a minute while in use.
+    const everyMinute = setInterval(reportPresence, 60_000);
+    document.addEventListener('visibilitychange', reportPresence);
+    listUsers().then((users) => setPeople(users.filter((u) => u.id !== user.id)));
+    return () => {
+      clearInterval(everyMinute);
+      document.removeEventListener('visibilitychange', reportPresence);
+      live.stop();
+    };
+  }, []);
+
+  // Opening a conversation: fetch its history once (live events already received merge by id) and clear its unread count.
+  useEffect(() => {
+    if (!current) return;
+    setUnread((all) => (all.has(current.key) ? new Map([...all].filter(([key]) => key !== current.key)) : all));
+    if (loaded.current.has(current.key)) return;
+    loaded.current.set(current.key, current);
+    loadHistory(current).catch(() => loaded.current.delete(current.key));
+  }, [current?.key]);
+
+  const send = (c: Conversation, text: string, uuid = newUuid()) => {
+    updateLog(c.key, (log) => addPending({ ...log, pending: log.pending.filter((p) => p.uuid !== uuid) }, { uuid, user: me, text, sent: Date.now() }));
+    outbox.add({ uuid, key: c.key, base: c.base, text });
+  };
+
+  return {
+    flows, flowsRef, people, logs, unread, status, current,
+    typingIn: (key: string) => typingIn(typing, key, Date.now()),
+    availabilityOf: (userId: number) => availability(presence.get(String(userId)), Date.now()),
+    send,
+    retry: (c: Conversation, m: ChatMessage) => send(c, m.text, m.uuid),
+    loadEarlier: (c: Conversation) => loadHistory(c, true),
+    // The change comes back as a live `message-edit`, like everyone else's.
+    edit: async (c: Conversation, m: ChatMessage, text: string) => void (await editMessage(c.base, m.id!, text)),
+    remove: async (c: Conversation, m: ChatMessage) => void (await deleteMessage(c.base, m.id!)),
+    typing: (c: Conversation) => (c.flowId ? live.typing(c.flowId) : false),
+    async signOut() {
+      live.stop();
+      await logOut().catch(() => {});
+      onSignedOut();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/** The API's JSON shapes the app reads (docs/api.md): only the fields it uses. */
+
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+  nick: string;
+}
+
+export interface Flow {
+  id: string;
+  name: string;
+  parameterized_name: string;
+  organization: { name: string; parameterized_name: string };
+  unread_mentions: number;
+  /** With `?users=1`: members, with when each was last active (ms; 0: never). */
+  users?: (User & { last_activity?: number })[];
+}
+
+/** A stored event of a flow or a private conversation (messages and the edits of them); `id` is dense and increasing per conversation. */
+export interface FlowEvent {
+  id: number;
+  event: string;
+  content: unknown;
+  /** The flow's id; absent in a private conversation. */
+  flow?: string;
+  /** A private message's recipient (user id). */
+  to?: string;
+  user: string;
+  uuid: string | null;
+  sent: number;
+}
+
+/** What the message list shows: a chat message, stored or still on its way (`pending`). */
+export interface ChatMessage {
+  /** Absent while pending. */
+  id?: number;
+  uuid: string;
+  user: string;
+  text: string;
+  sent: number;
+  edited?: boolean;
+  pending?: boolean;
+  /** Pending and waiting for the connection: it will be sent again by itself. */
+  queued?: boolean;
+  failed?: string;
+}
+
+/** `org/flow`, the path the API and the app's URLs name a flow by. */
+export const flowPath = (flow: Flow): string => `${flow.organization.parameterized_name}/${flow.parameterized_name}`;
+
+/** A flow or a private conversation, as the app shows and addresses it. */
+export interface Conversation {
+  /** Its log's key: the flow id, or `private:<other user's id>`. */
+  key: string;
+  title: string;
+  subtitle: string;
+  /** The REST collection it lives under: `/flows/org/flow` or `/private/<id>`. */
+  base: string;
+  /** Set for flows: typing and editing go through the flow. */
+  flowId?: string;
+  /** The people whose messages it shows, by user id. */
+  members: ReadonlyMap<string, User>;
+}
+
+export const privateKey = (userId: string | number): string => `private:${userId}`;

@@ -1,0 +1,312 @@
+/**
+ * The app in a real browser (issue 11, point 10; docs/app.md): Debian's Chromium driven by
+ * playwright-core, never a downloaded browser. Two people in two browser contexts sign in on a flow's
+ * URL, chat live, and markup in a message stays text. Saves the screenshots the README shows
+ * (docs/screenshots/). Needs `npm run build:app` and the `chromium` package (the test-services role
+ * installs it).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { projectRoot } from '../../core/project-root';
+import { waitFor } from '../../streaming-api/testing/stream-test-harness';
+import { api, type SeededUser, seedUser, startTestStack, type TestStack } from '../support/stack';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOTS = join(projectRoot(), 'docs', 'screenshots');
+const DESKTOP = { width: 1100, height: 700 };
+const PHONE = { width: 375, height: 700 };
+
+let s: TestStack;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+/**
+ * What the pages logged as errors (a CSP violation, an exception): the app must log none. The one
+ * expected failure is the 401 of GET /session while signed out, which the browser logs itself.
+ */
+let pageErrors: string[] = [];
+beforeEach(() => {
+  pageErrors = [];
+});
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: converge the test-services role (npm test does) or apt-get install chromium`);
+  s = await startTestStack();
+  // As root Chromium needs --no-sandbox; the pages are our own app on loopback.
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}, 60_000);
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await s?.stop();
+});
+
+async function newPage(viewport = DESKTOP): Promise<Page> {
+  const context = await browser.newContext({ viewport, colorScheme: 'light' });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 401 \(Unauthorized\)/.test(m.text())) pageErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return page;
+}
+
+/** Opens `path` signed out, logs in with the form, and waits for the page asked for. */
+async function signIn(page: Page, user: SeededUser, path: string, screenshot?: string): Promise<void> {
+  await page.goto(`${s.url}${path}`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  if (screenshot) await page.screenshot({ path: join(SCREENSHOTS, screenshot) });
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('textbox', { name: 'Message' }).waitFor();
+}
+
+const article = (page: Page, text: string) => page.getByRole('article').filter({ hasText: text });
+
+it('two people sign in on the flow\'s URL, see it in the flow list, and chat live (Enter sends, Shift+Enter is a new line, typing shows, @mentions complete)', async () => {
+  const [alice, bob] = [await newPage(), await newPage()];
+  await signIn(alice, s.alice, `/app/${s.flow.path}`, 'login.png');
+  await signIn(bob, s.bob, `/app/${s.flow.path}`);
+  // The page asked for, not a default one.
+  expect(new URL(alice.url()).pathname).toBe(`/app/${s.flow.path}`);
+  await alice.getByRole('heading', { name: 'Main' }).waitFor();
+  const link = alice.getByRole('navigation', { name: 'Flows' }).getByRole('link', { name: 'Main', exact: true });
+  expect(await link.getAttribute('href')).toBe(`/app/${s.flow.path}`);
+
+  const composer = alice.getByRole('textbox', { name: 'Message' });
+  await composer.fill('Hello Bob, the deploy is done');
+  await composer.press('Enter');
+  await article(bob, 'Hello Bob, the deploy is done').waitFor();
+  await composer.pressSequentially('first line');
+  await composer.press('Shift+Enter');
+  await composer.pressSequentially('second line');
+  await composer.press('Enter');
+  const twoLines = article(bob, 'first line');
+  await twoLines.waitFor();
+  expect(await twoLines.locator('.text').textContent()).toBe('first line\nsecond line');
+
+  // Typing shows on the other screen (once Bob's connection is live), and ends with his message.
+  await bob.getByRole('status').waitFor({ state: 'detached' });
+  const bobComposer = bob.getByRole('textbox', { name: 'Message' });
+  await bobComposer.pressSequentially('Thanks');
+  await alice.getByText('bob is typing…').waitFor();
+  await bobComposer.pressSequentially(' Alice!');
+  await bobComposer.press('Enter');
+  await article(alice, 'Thanks Alice!').waitFor();
+  await alice.getByText('bob is typing…').waitFor({ state: 'detached' });
+  expect(await bob.getByText('bob is typing…').count()).toBe(0);
+
+  // @mention completion: the list the composer controls, Enter completes instead of sending.
+  await composer.pressSequentially('Nice work @bo');
+  const options = alice.getByRole('listbox', { name: 'People to mention' });
+  expect(await options.getByRole('option').allTextContents()).toEqual(['bob Bob']);
+  await composer.press('Enter');
+  expect(await composer.inputValue()).toBe('Nice work @bob ');
+  expect(await options.count()).toBe(0);
+  await composer.pressSequentially('see you');
+  await composer.press('Enter');
+  await article(bob, 'Nice work @bob see you').waitFor();
+  // Each message once on each screen: the post's answer and its live event merge by id.
+  for (const page of [alice, bob]) {
+    for (const text of ['Hello Bob, the deploy is done', 'first line', 'Thanks Alice!', 'Nice work @bob']) expect(await article(page, text).count()).toBe(1);
+  }
+  expect(pageErrors).toEqual([]);
+}, 60_000);
+
+it('counts what arrives in another flow as unread until it is opened; the keyboard moves between flows and to the composer', async () => {
+  const ops = await s.directory.createFlow(s.org.id, 'Ops');
+  for (const u of [s.alice, s.bob]) await s.directory.addFlowMember(ops.id, u.id);
+  const alice = await newPage();
+  await signIn(alice, s.alice, `/app/${s.flow.path}`);
+  const opsItem = alice.getByRole('navigation', { name: 'Flows' }).getByRole('listitem').filter({ has: alice.getByRole('link', { name: 'Ops', exact: true }) });
+  await opsItem.waitFor();
+  for (const content of ['Disk at 91% on db-2', 'Rotating logs now']) {
+    expect((await api(s, 'POST', `/flows/${s.org.name}/ops/messages`, { auth: s.bob.auth, body: { event: 'message', content } })).status).toBe(201);
+  }
+  await opsItem.locator('.badge', { hasText: '2' }).waitFor();
+  await alice.screenshot({ path: join(SCREENSHOTS, 'flow.png') });
+  // Alt+Shift+↓ opens the next flow with something unread; the composer has the focus there.
+  await alice.keyboard.press('Alt+Shift+ArrowDown');
+  await article(alice, 'Rotating logs now').waitFor();
+  expect(new URL(alice.url()).pathname).toBe(`/app/${s.org.name}/ops`);
+  expect(await opsItem.locator('.badge').count()).toBe(0);
+  expect(await alice.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Message');
+  // Alt+↑ goes back; Alt+M finds the composer again from anywhere.
+  await alice.getByRole('link', { name: 'Main', exact: true }).focus();
+  await alice.keyboard.press('Alt+ArrowUp');
+  await alice.getByRole('heading', { name: 'Main' }).waitFor();
+  await alice.getByRole('button', { name: 'Log out' }).focus();
+  await alice.keyboard.press('Alt+m');
+  expect(await alice.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Message');
+  expect(pageErrors).toEqual([]);
+}, 60_000);
+
+it('says when the connection drops, reconnects, and shows what it missed once, in order', async () => {
+  const alice = await newPage();
+  let blocked = false;
+  const open: { close(): Promise<void> }[] = [];
+  // Between the page and the server: a drop closes the page's socket; while blocked, reconnects are refused.
+  await alice.routeWebSocket(/\/stream\/ws$/, (ws) => {
+    if (blocked) return void ws.close({ code: 1001, reason: 'test: network down' });
+    ws.connectToServer();
+    open.push(ws);
+  });
+  await signIn(alice, s.alice, `/app/${s.flow.path}`);
+  await alice.getByRole('status').filter({ hasText: 'Connecting' }).waitFor({ state: 'detached' });
+  blocked = true;
+  for (const ws of open.splice(0)) await ws.close();
+  await alice.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
+  const missed = ['missed one', 'missed two', 'missed three'];
+  for (const content of missed) {
+    expect((await api(s, 'POST', `/flows/${s.flow.path}/messages`, { auth: s.bob.auth, body: { event: 'message', content } })).status).toBe(201);
+  }
+  blocked = false;
+  await article(alice, 'missed three').waitFor();
+  await alice.getByRole('status').waitFor({ state: 'detached' });
+  const texts = await alice.getByRole('article').locator('.text').allTextContents();
+  expect(texts.filter((t) => missed.includes(t))).toEqual(missed);
+  expect(pageErrors.filter((e) => !/WebSocket/.test(e))).toEqual([]);
+}, 60_000);
+
+it('sends a post again when its answer was lost (same uuid), and it shows once on both screens, stored once', async () => {
+  const [alice, bob] = [await newPage(), await newPage()];
+  await signIn(alice, s.alice, `/app/${s.flow.path}`);
+  await signIn(bob, s.bob, `/app/${s.flow.path}`);
+  let losing = true;
+  const uuids: string[] = [];
+  // The server stores the first try, but its answer never reaches the page (a connection reset).
+  await alice.route(`**/flows/${s.flow.path}/messages`, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    uuids.push(JSON.parse(route.request().postData() ?? '{}').uuid);
+    if (!losing) return route.continue();
+    losing = false;
+    await route.fetch();
+    await route.abort('connectionreset');
+  });
+  const composer = alice.getByRole('textbox', { name: 'Message' });
+  await composer.fill('the answer to this got lost');
+  await composer.press('Enter');
+  await article(bob, 'the answer to this got lost').waitFor();
+  // Alice's page sends it again by itself after its backoff, with the same uuid, and gets the stored message back.
+  await waitFor(() => uuids.length === 2, 'the second try', 10_000);
+  expect(uuids[1]).toBe(uuids[0]);
+  await alice.waitForFunction(() => !document.body.textContent?.includes('waiting for the connection') && !document.body.textContent?.includes('sending…'));
+  for (const page of [alice, bob]) expect(await article(page, 'the answer to this got lost').count()).toBe(1);
+  const stored = await api(s, 'GET', `/flows/${s.flow.path}/messages?search=${encodeURIComponent('answer to this got lost')}`, { auth: s.alice.auth });
+  expect(stored.body).toHaveLength(1);
+  expect(pageErrors.filter((e) => !/ERR_CONNECTION_RESET|Failed to fetch/.test(e))).toEqual([]);
+}, 60_000);
+
+it('scrolls back: the newest 100 messages first, the earlier ones on demand, each once', async () => {
+  const history = await s.directory.createFlow(s.org.id, 'History');
+  await s.directory.addFlowMember(history.id, s.alice.id);
+  for (let i = 1; i <= 130; i++) {
+    expect((await api(s, 'POST', `/flows/${s.org.name}/history/messages`, { auth: s.alice.auth, body: { event: 'message', content: `entry ${i}.` } })).status).toBe(201);
+  }
+  const page = await newPage();
+  await signIn(page, s.alice, `/app/${s.org.name}/history`);
+  await article(page, 'entry 130.').waitFor();
+  expect(await page.getByRole('article').count()).toBe(100);
+  expect(await article(page, 'entry 30.').count()).toBe(0);
+  await page.getByRole('button', { name: 'Load earlier messages' }).click();
+  await article(page, 'entry 1.').waitFor();
+  const texts = await page.getByRole('article').locator('.text').allTextContents();
+  expect(texts).toEqual(Array.from({ length: 130 }, (_, i) => `entry ${i + 1}.`));
+  expect(await page.getByRole('button', { name: 'Load earlier messages' }).count()).toBe(0);
+  expect(pageErrors).toEqual([]);
+}, 60_000);
+
+it('edits and deletes one\'s own message, live on the other screen; nobody else\'s', async () => {
+  const [alice, bob] = [await newPage(), await newPage()];
+  await signIn(alice, s.alice, `/app/${s.flow.path}`);
+  await signIn(bob, s.bob, `/app/${s.flow.path}`);
+  const composer = alice.getByRole('textbox', { name: 'Message' });
+  for (const text of ['the build is grean', 'a message to take back']) {
+    await composer.fill(text);
+    await composer.press('Enter');
+    await article(bob, text).waitFor();
+  }
+  const typo = article(alice, 'the build is grean');
+  await typo.hover();
+  await typo.getByRole('button', { name: 'Edit' }).click();
+  const box = alice.getByRole('textbox', { name: 'Edit message' });
+  await box.fill('the build is green');
+  await box.press('Enter');
+  const fixed = article(bob, 'the build is green');
+  await fixed.waitFor();
+  expect(await fixed.textContent()).toContain('(edited)');
+  alice.once('dialog', (d) => void d.accept());
+  const regret = article(alice, 'a message to take back');
+  await regret.hover();
+  await regret.getByRole('button', { name: 'Delete' }).click();
+  await article(bob, 'a message to take back').waitFor({ state: 'detached' });
+  expect(await article(alice, 'a message to take back').count()).toBe(0);
+  // Bob may not change Alice's words: no buttons on her messages.
+  expect(await article(bob, 'the build is green').getByRole('button', { name: 'Edit' }).count()).toBe(0);
+  expect(pageErrors).toEqual([]);
+}, 60_000);
+
+it('talks privately: a signed-out visit of /app/private/:id lands there, who is online shows, and both sides see the other live', async () => {
+  const dave = await seedUser(s.directory, 'dave');
+  await s.directory.addOrganizationMember(s.org.id, dave.id, false);
+  await s.directory.addFlowMember(s.flow.id, dave.id);
+  const [alice, bob] = [await newPage(), await newPage()];
+  await signIn(alice, s.alice, `/app/${s.flow.path}`);
+  await signIn(bob, s.bob, `/app/private/${s.alice.id}`);
+  await bob.getByRole('heading', { name: 'alice' }).waitFor();
+  // Bob's open app reports him active; Dave, new, is offline until his app is open, and Alice sees that live.
+  const people = alice.getByRole('navigation', { name: 'People' });
+  await people.getByRole('listitem').filter({ hasText: 'bob' }).getByRole('img', { name: 'online' }).waitFor();
+  const daveStatus = people.getByRole('listitem').filter({ hasText: 'dave' }).getByRole('img');
+  expect(await daveStatus.getAttribute('aria-label')).toBe('offline');
+  await signIn(await newPage(), dave, `/app/${s.flow.path}`);
+  await people.getByRole('listitem').filter({ hasText: 'dave' }).getByRole('img', { name: 'online' }).waitFor();
+  await people.getByRole('link', { name: 'bob', exact: true }).click();
+  await alice.getByRole('heading', { name: 'bob' }).waitFor();
+  expect(new URL(alice.url()).pathname).toBe(`/app/private/${s.bob.id}`);
+  await alice.getByRole('textbox', { name: 'Message' }).fill('psst, a private word');
+  await alice.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await article(bob, 'psst, a private word').waitFor();
+  await bob.getByRole('textbox', { name: 'Message' }).fill('got it, privately');
+  await bob.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await article(alice, 'got it, privately').waitFor();
+  for (const page of [alice, bob]) for (const text of ['psst, a private word', 'got it, privately']) expect(await article(page, text).count()).toBe(1);
+  // Not in the flow: the private words stay out of it.
+  await alice.getByRole('navigation', { name: 'Flows' }).getByRole('link', { name: 'Main', exact: true }).click();
+  await alice.getByRole('heading', { name: 'Main' }).waitFor();
+  expect(await article(alice, 'psst, a private word').count()).toBe(0);
+  expect(pageErrors).toEqual([]);
+}, 60_000);
+
+it('shows markup in a message as text: an <img onerror> and a <script> never run', async () => {
+  const [alice, bob] = [await newPage(PHONE), await newPage()];
+  await signIn(alice, s.alice, `/app/${s.flow.path}`);
+  await signIn(bob, s.bob, `/app/${s.flow.path}`);
+  const attacks = ['<img src=x onerror="window.__xss=1">', '<script>window.__xss=2</script>'];
+  for (const attack of attacks) {
+    await bob.getByRole('textbox', { name: 'Message' }).fill(attack);
+    await bob.getByRole('textbox', { name: 'Message' }).press('Enter');
+  }
+  for (const attack of attacks) expect(await article(alice, attack).locator('.text').textContent()).toBe(attack);
+  for (const page of [alice, bob]) {
+    expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator('.messages img, .messages script').count()).toBe(0);
+  }
+  // 375 px wide: the flow list above, the messages and the composer below, nothing cut off sideways.
+  expect(await alice.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+  await alice.screenshot({ path: join(SCREENSHOTS, 'flow-phone.png') });
+  expect(pageErrors).toEqual([]);
+}, 60_000);
+
+it('logging out revokes the session: a reload shows the login form again', async () => {
+  const page = await newPage();
+  await signIn(page, s.bob, '/app/');
+  // The home page opens the first flow.
+  await page.waitForURL(`${s.url}/app/${s.flow.path}`);
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('button', { name: 'Log in' }).waitFor();
+  await page.reload();
+  await page.getByRole('button', { name: 'Log in' }).waitFor();
+  expect(await page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
+}, 60_000);
