@@ -1,8 +1,8 @@
 /**
  * The app in a real browser (issue 11, point 10; docs/app.md): Debian's Chromium driven by
  * playwright-core, never a downloaded browser. Two people in two browser contexts sign in on a flow's
- * URL, chat live, and markup in a message stays text. Saves the screenshots the README shows
- * (docs/screenshots/). Needs `npm run build:app` and the `chromium` package (the test-services role
+ * URL, chat live, and markup in a message stays text. Saves screenshots of the main screens
+ * (below: where). Needs `npm run build:app` and the `chromium` package (the test-services role
  * installs it).
  */
 import { existsSync } from 'node:fs';
@@ -13,7 +13,12 @@ import { waitFor } from '../../streaming-api/testing/stream-test-harness';
 import { api, type SeededUser, seedUser, startTestStack, type TestStack } from '../support/stack';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = join(projectRoot(), 'docs', 'screenshots');
+/**
+ * Every run saves the main screens under test-results/screenshots/ (ignored by git) to look at;
+ * `UPDATE_SCREENSHOTS=1 npm test` writes them over the README's copies in docs/screenshots/ instead,
+ * so a plain run never leaves the tree changed.
+ */
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(projectRoot(), 'docs', 'screenshots') : join(projectRoot(), 'test-results', 'screenshots');
 const DESKTOP = { width: 1100, height: 700 };
 const PHONE = { width: 375, height: 700 };
 
