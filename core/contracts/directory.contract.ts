@@ -9,6 +9,7 @@ import { flowStoreContract } from './directory-flows.contract';
 import { organizationStoreContract } from './directory-organizations.contract';
 import { privateConversationStoreContract } from './directory-private.contract';
 import { sessionStoreContract } from './directory-sessions.contract';
+import { sourceStoreContract } from './directory-sources.contract';
 import { userStoreContract } from './directory-users.contract';
 
 /** What an implementation's test file hands the contract: a directory and how to dispose of it. */
@@ -46,5 +47,6 @@ export function directoryContract(name: string, make: (hasher: PasswordHasher) =
     describe('sessions', () => sessionStoreContract(context));
     describe('flows', () => flowStoreContract(context));
     describe('private conversations', () => privateConversationStoreContract(context));
+    describe('sources', () => sourceStoreContract(context));
   });
 }

@@ -14,6 +14,7 @@ import type {
   Directory, FlowAccess, FlowLocator, FlowUser, MemberOrganization, NewUser, OrgMember, PrivateConversationState,
 } from '../ports/directory';
 import { InProcessSessions } from './in-process-sessions';
+import { InProcessSources } from './in-process-sources';
 import { SessionStoreDelegate } from '../session-store-delegate';
 
 type Role = 'admin' | 'member';
@@ -41,6 +42,7 @@ export class InProcessDirectory extends SessionStoreDelegate implements Director
   private readonly privates = new Map<string, boolean>();
 
   protected readonly sessions = new InProcessSessions((id) => this.userById(id));
+  readonly sources = new InProcessSources(async (flowId, userId) => this.flows.has(flowId) && this.users.has(userId));
 
   /** `hasher` bounds concurrent scrypt work; its default allows 2 at once. */
   constructor(private readonly hasher: PasswordHasher = new PasswordHasher()) {

@@ -9,6 +9,7 @@ import type { FlowStore } from './flow-store';
 import type { OrganizationStore } from './organization-store';
 import type { PrivateConversationStore } from './private-conversation-store';
 import type { SessionStore } from './session-store';
+import type { SourceStore } from './source-store';
 import type { UserStore } from './user-store';
 
 export type { CredentialStore } from './credential-store';
@@ -17,7 +18,10 @@ export type { MemberOrganization, OrgMember, OrganizationStore } from './organiz
 export type { PrivateConversationState, PrivateConversationStore } from './private-conversation-store';
 export type { NewSession, SessionStore } from './session-store';
 export type { NewUser, UserStore } from './user-store';
+export type { SourceByToken, SourceStore } from './source-store';
 
 export interface Directory extends OrganizationStore, UserStore, CredentialStore, SessionStore, FlowStore, PrivateConversationStore {
+  /** Integration sources and their flow tokens: a store of its own, on the same database. */
+  readonly sources: SourceStore;
   close(): Promise<void>;
 }

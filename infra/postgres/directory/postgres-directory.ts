@@ -17,6 +17,7 @@ import {
   type FlowAccessRow, type FlowRow, type FlowViewRow, type OrgRow, type UserRow,
 } from './rows';
 import { PostgresSessions } from './postgres-sessions';
+import { PostgresSources } from './postgres-sources';
 import { SessionStoreDelegate } from '../../../core/session-store-delegate';
 
 type OrgWithCounts = MemberOrganization;
@@ -45,6 +46,7 @@ const NICK_PER_ORG = 'organization_members_nick_key';
 
 export class PostgresDirectory extends SessionStoreDelegate implements Directory {
   protected readonly sessions: PostgresSessions;
+  readonly sources: PostgresSources;
 
   /** `hasher` bounds concurrent scrypt work; its default allows 2 at once. */
   constructor(
@@ -53,6 +55,7 @@ export class PostgresDirectory extends SessionStoreDelegate implements Directory
   ) {
     super();
     this.sessions = new PostgresSessions(pool);
+    this.sources = new PostgresSources(pool);
   }
 
   async createOrganization(name: string): Promise<Organization> {
