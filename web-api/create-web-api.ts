@@ -7,11 +7,13 @@ import express, { type Router } from 'express';
 import type { WebApiDeps } from './deps';
 import { authenticate } from './http/authenticate';
 import { bodyDepthLimit } from './http/body-depth';
+import { flowTokenRoutes } from './routes/flow-token';
 import { flowRoutes } from './routes/flows';
 import { messageRoutes } from './routes/messages';
 import { organizationRoutes } from './routes/organizations';
 import { privateRoutes } from './routes/private';
 import { loginRoute, sessionRoutes } from './routes/session';
+import { sourceRoutes } from './routes/sources';
 import { userRoutes } from './routes/users';
 
 /** Mount at the root of a server that handles errors with web-api/http/error-handler.ts. */
@@ -26,8 +28,10 @@ export function createWebApi(deps: WebApiDeps): Router {
   api.use(bodyDepthLimit(maxDepth));
   // Logging in is the one route before authentication; its failures are limited by the login guard.
   api.use(loginRoute(deps));
+  // A source's flow token authenticates these instead of a user (spec §1); without one they fall through.
+  api.use(flowTokenRoutes(deps));
   api.use(authenticate(deps.authenticator, deps.rateLimiter, deps.metrics));
-  api.use(sessionRoutes(deps), flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps));
+  api.use(sessionRoutes(deps), flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps), sourceRoutes(deps));
 
   const root = express.Router();
   root.use('/v1', api);

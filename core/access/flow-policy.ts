@@ -83,3 +83,14 @@ export function decideMemberChange(access: FlowAccess, callerId: number, target:
   if (disabled && target.orgRole === 'admin' && access.orgRole !== 'admin') return forbid('only organization admins can block an organization admin');
   return ALLOWED;
 }
+
+/** What a flow token may do: read or update its own source, or post into its flow. */
+export type TokenAction = 'read' | 'post';
+
+/**
+ * A source's flow token decides for the flow, not for a person: it has no membership, so only the
+ * flow's own state counts, as it does for members. An archived flow is read-only for tokens too.
+ */
+export function decideForToken(flow: { disabled: boolean }, action: TokenAction): Decision {
+  return action === 'post' && flow.disabled ? forbid('the flow is archived') : ALLOWED;
+}

@@ -3,30 +3,20 @@
  * WebSocket. Authorizes through the access gate (once), validates, derives tags and threading,
  * then hands the command to the ingress and returns the stored message.
  */
-import { createHash, randomUUID } from 'node:crypto';
 import { requirePrivatePeer } from '../access/flow-gate';
-import type { ConversationKey, MessageJson, User } from '../domain/types';
+import type { ConversationKey, User } from '../domain/types';
 import { flowConversation, privateConversation } from '../domain/types';
-import { notFound, validationError } from '../errors';
-import type { MessageDraft } from '../messaging/commands';
+import { validationError } from '../errors';
 import { type PostInput, postInput } from '../messaging/post-input';
-import { deriveTags, type Member } from '../messaging/tags';
-import { ownRetry } from '../messaging/uuid-owner';
+import type { Member } from '../messaging/tags';
 import { parseInput } from '../validation';
-import type { ActionDeps } from './deps';
 import { type FlowRef, flowFor } from './flow-ref';
+import { mentionableMembers, type PostDeps, type PostResult, submitPost } from './submit-post';
 
-/** What posting needs: the directory (gate, mentions), the store (retries, parents, threads) and the write path. */
-export type PostDeps = Pick<ActionDeps, 'directory' | 'store' | 'ingress'>;
+export type { PostDeps, PostResult } from './submit-post';
 
 /** Where a post goes: a flow (optionally a thread of it) or a private conversation with `userId`. */
 export type PostTarget = { kind: 'flow'; flow: FlowRef; threadId?: string } | { kind: 'private'; userId: number };
-
-export interface PostResult {
-  message: MessageJson;
-  /** True when the uuid was already stored and the earlier message is returned (an idempotent retry). */
-  replayed: boolean;
-}
 
 /** The target as the gate admitted it. */
 interface Resolved {
@@ -35,10 +25,6 @@ interface Resolved {
   flowId?: string;
   /** The other person of a private conversation. */
   peer?: User;
-}
-
-function mentionsSomeone(input: PostInput): boolean {
-  return (typeof input.content === 'string' && input.content.includes('@')) || !!input.tags?.some((t) => t.startsWith('@'));
 }
 
 /** Asks the gate once, before the body is even parsed: a flow the caller cannot post to is refused whatever they send. */
@@ -57,19 +43,7 @@ async function membersOf(deps: PostDeps, sender: User, target: Resolved, input: 
     if (input.event !== 'message') throw validationError({ event: ['private messages must be of event "message"'] });
     return [sender, target.peer];
   }
-  // A big flow's member list is not free, and most posts mention nobody.
-  return mentionsSomeone(input) ? (await deps.directory.flowUsers(target.flowId!)).filter((u) => !u.disabled && u.inFlow) : [];
-}
-
-/** The thread id an integration's external id maps to: stable, so its first use creates the thread. */
-function externalThreadId(conversation: string, external: string): string {
-  return `x${createHash('sha256').update(`${conversation}\u0000${external}`).digest('base64url').slice(0, 21)}`;
-}
-
-function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (content && typeof content === 'object' && 'text' in content) return String((content as { text: unknown }).text);
-  return '';
+  return mentionableMembers(deps.directory, target.flowId!, input);
 }
 
 /** Posts `raw` (the send parameters, spec §2.4) as `sender` to `target`; a known uuid of the sender's returns the stored message. */
@@ -77,52 +51,13 @@ export async function postMessage(deps: PostDeps, sender: User, target: PostTarg
   const resolved = await resolveTarget(deps, sender, target);
   const input = parseInput(postInput, raw);
   const members = await membersOf(deps, sender, resolved, input);
-  const { conversation } = resolved;
-  const uuid = input.uuid ?? randomUUID();
-  const senderId = input.external_user_name ? null : sender.id;
-  const user = senderId === null ? '0' : String(senderId);
-  if (input.uuid) {
-    const earlier = await deps.ingress.existing(conversation, uuid);
-    if (earlier) return { message: ownRetry(earlier, { user, external_user_name: input.external_user_name }), replayed: true };
-  }
-
-  let content = input.content ?? null;
-  const extraTags: string[] = [];
-  let threadId = (target.kind === 'flow' ? target.threadId : undefined) ?? input.thread_id;
-  if (input.event === 'comment') {
-    const parent = await deps.store.get(conversation, input.message!);
-    if (!parent) throw notFound('message');
-    if (parent.event === 'comment') throw validationError({ message: ['must be a message, not a comment'] });
-    content = { title: textOf(parent.content).slice(0, 200) || parent.event, text: input.content };
-    extraTags.push(`influx:${parent.id}`);
-    threadId ??= parent.thread_id;
-  }
-  if (input.external_thread_id && !threadId) {
-    threadId = externalThreadId(conversation, input.external_thread_id);
-    if (!input.thread && !(await deps.store.getThread(conversation, threadId))) throw validationError({ thread: ['is required to start a thread'] });
-  } else if (threadId && !(await deps.store.getThread(conversation, threadId))) {
-    throw notFound('thread');
-  }
-
-  const draft: MessageDraft = {
-    uuid,
-    event: input.event,
-    content,
-    tags: [...deriveTags(input.tags ?? [], typeof input.content === 'string' ? input.content : null, members, senderId), ...extraTags],
-    user,
-    ...resolved.address,
-    sent: Date.now(),
-    app: input.app ?? (input.event === 'comment' || input.event === 'activity' || input.event === 'discussion' ? 'influx' : 'chat'),
-    attachments: input.attachments ?? [],
-    ...(threadId ? { thread_id: threadId } : {}),
-    ...(input.thread ? { thread: input.thread } : {}),
-    ...(input.external_user_name ? { external_user_name: input.external_user_name } : {}),
-    ...(input.title !== undefined ? { title: input.title } : {}),
-    ...(input.body !== undefined ? { body: input.body } : {}),
-    ...(input.author ? { author: input.author } : {}),
-  };
-  if (resolved.peer) await deps.directory.setPrivateConversationOpen(resolved.peer.id, sender.id, true);
-  const message = await deps.ingress.submit({ kind: 'post', conversation, uuid, actor: draft.user, draft });
-  return { message, replayed: false };
+  const peer = resolved.peer;
+  return submitPost(deps, {
+    conversation: resolved.conversation,
+    address: resolved.address,
+    senderId: input.external_user_name ? null : sender.id,
+    members,
+    ...(target.kind === 'flow' && target.threadId ? { threadId: target.threadId } : {}),
+    ...(peer ? { accept: () => deps.directory.setPrivateConversationOpen(peer.id, sender.id, true) } : {}),
+  }, input);
 }
-

@@ -46,6 +46,10 @@ export interface ThreadState {
   external_url?: string;
   status?: { value: string; color: string } | null;
   fields?: { label: string; value: string }[];
+  /** Links and updates the integration offers on the thread (spec §5): stored and shown, not invoked by Tributary. */
+  actions?: ThreadAction[];
+  /** The source whose posts made the thread (spec §2.5), set from its flow token, never from input. */
+  source?: ThreadSource;
   initial_message: number;
   flow: string | null;
   activities: number;
@@ -53,6 +57,19 @@ export interface ThreadState {
   external_comments: number;
   created_at: string;
   updated_at: string;
+}
+
+/** A thread action as an integration posts it: `ViewAction` (a link) or `UpdateAction` (an HTTP call). */
+export type ThreadAction =
+  | { '@type': 'ViewAction'; name: string; url: string; description?: string; image?: string }
+  | { '@type': 'UpdateAction'; name: string; target: { '@type': 'EntryPoint'; urlTemplate: string; httpMethod: string } };
+
+/** A thread's `source`: which source it is, by id and name. There are no OAuth applications here, so `application` is null. */
+export interface ThreadSource {
+  id: number;
+  name: string;
+  external_url: string | null;
+  application: null;
 }
 
 /**
@@ -79,6 +96,8 @@ export interface MessageJson {
   title?: string;
   body?: string;
   author?: { name: string; avatar?: string; email?: string };
+  /** The source that posted it with its flow token (Tributary's; `user` is then "0"). */
+  source_id?: number;
 }
 
 /**

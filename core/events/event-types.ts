@@ -16,6 +16,25 @@ export interface PostedMessage extends MessageJson {
   event: PostableEventType;
 }
 
+/** What a team inbox item shows (Flowdock's legacy `mail` event): the v1 push's fields, as Flowdock stored them. */
+export interface InboxItemContent {
+  source: string;
+  project: string | null;
+  subject: string;
+  /** HTML, as pushed. */
+  content: string;
+  from: { address: string; name: string | null }[];
+  replyTo: { address: string }[];
+  link: string | null;
+  format: 'html';
+}
+
+/** A team inbox item pushed with `POST /v1/messages/team_inbox/:token` (spec §5): `user` "0", `app` "influx". */
+export interface InboxItemEvent extends MessageJson {
+  event: 'mail';
+  content: InboxItemContent;
+}
+
 /** A stored message's content changed (`deleted: true` when its author deleted it). */
 export interface MessageEditEvent extends MessageJson {
   event: 'message-edit';
@@ -29,7 +48,7 @@ export interface TagChangeEvent extends MessageJson {
 }
 
 /** Events the message backend stores before it publishes them: they carry a per-conversation `id`. */
-export type StoredEvent = PostedMessage | MessageEditEvent | TagChangeEvent;
+export type StoredEvent = PostedMessage | InboxItemEvent | MessageEditEvent | TagChangeEvent;
 
 /** What every live (unstored, id-less) event carries, so that clients parse it like a message. */
 export interface LiveEventHead {

@@ -1,7 +1,7 @@
 /** Builders of the stored events: posted messages, edits, deletions and tag changes, as the message backend numbers them. */
 import type { MessageJson } from '../domain/types';
 import type { MessageDraft } from '../messaging/commands';
-import type { MessageEditEvent, PostedMessage, StoredEvent, TagChangeEvent } from './event-types';
+import type { InboxItemContent, MessageEditEvent, PostedMessage, StoredEvent, TagChangeEvent } from './event-types';
 
 /** Who, where, which number and when: what every event an edit or delete produces shares. */
 export interface StoredEventHead {
@@ -21,6 +21,37 @@ function stored<E extends string, C>(head: StoredEventHead, event: E, content: C
 /** A posted draft as stored: numbered, timestamped, not edited. The thread input is the backend's to merge, not part of the message. */
 export function postedMessage(draft: Omit<MessageDraft, 'thread'>, id: number, now: Date): PostedMessage {
   return { ...draft, id, created_at: now.toISOString(), edited: null } as PostedMessage;
+}
+
+/** The fields of a v1 team inbox push (spec §5), already validated. */
+export interface InboxPush {
+  source: string;
+  project?: string | undefined;
+  subject: string;
+  content: string;
+  from_address: string;
+  from_name?: string | undefined;
+  reply_to?: string | undefined;
+  link?: string | undefined;
+}
+
+/** The content of a `mail` (team inbox) event from a v1 push. */
+export function inboxItemContent(push: InboxPush): InboxItemContent {
+  return {
+    source: push.source,
+    project: push.project ?? null,
+    subject: push.subject,
+    content: push.content,
+    from: [{ address: push.from_address, name: push.from_name ?? null }],
+    replyTo: push.reply_to ? [{ address: push.reply_to }] : [],
+    link: push.link ?? null,
+    format: 'html',
+  };
+}
+
+/** The tags of an inbox item besides the pushed ones: `:source:<name>` (spec §2.9, legacy inbox), `:url` when it links somewhere. */
+export function inboxItemTags(push: InboxPush): string[] {
+  return [`:source:${push.source.toLowerCase()}`, ...(push.link ? [':url'] : [])];
 }
 
 /** `message-edit`: message `target` now has `updatedContent`. */

@@ -2,7 +2,7 @@
 import type { ConversationKey, MessageJson, ThreadState } from '../domain/types';
 
 /** Thread fields a post may set (spec §2.5); the backend merges them into the stored thread state. */
-export type ThreadInput = Partial<Pick<ThreadState, 'title' | 'body' | 'external_url' | 'status' | 'fields'>>;
+export type ThreadInput = Partial<Pick<ThreadState, 'title' | 'body' | 'external_url' | 'status' | 'fields' | 'actions' | 'source'>>;
 
 /** A message before the backend numbers it: everything but id, created_at and edited. */
 export type MessageDraft = Omit<MessageJson, 'id' | 'created_at' | 'edited' | 'thread'> & { thread?: ThreadInput };

@@ -14,12 +14,25 @@ export const tagsInput = z
   .transform((t) => (Array.isArray(t) ? t : t.split(',')).map((s) => s.trim()).filter(Boolean))
   .pipe(z.array(z.string().max(MAX_TAG_LENGTH)).max(MAX_TAGS, `at most ${MAX_TAGS} tags`));
 
+const httpUrl = z.string().url().max(2000).refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+
+/** Thread actions (spec §5): a link to view the item, or an HTTP call that updates it. */
+const threadAction = z.discriminatedUnion('@type', [
+  z.object({ '@type': z.literal('ViewAction'), name: z.string().min(1).max(200), url: httpUrl, description: z.string().max(1000).optional(), image: httpUrl.optional() }),
+  z.object({
+    '@type': z.literal('UpdateAction'),
+    name: z.string().min(1).max(200),
+    target: z.object({ '@type': z.literal('EntryPoint'), urlTemplate: httpUrl, httpMethod: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) }),
+  }),
+], { error: 'must be a ViewAction or an UpdateAction' });
+
 const threadInput = z.object({
   title: z.string().min(1).max(1000),
   body: z.string().max(100_000).optional(),
   external_url: z.string().url().max(2000).optional(),
   status: z.object({ value: z.string().max(200), color: z.string().max(20) }).nullable().optional(),
   fields: z.array(z.object({ label: z.string().max(200), value: z.string().max(2000) })).max(50).optional(),
+  actions: z.array(threadAction).max(20).optional(),
 });
 
 const idLike = z.union([z.number().int().positive(), z.string().regex(ID_DIGITS, 'must be a message id').transform(Number)]);

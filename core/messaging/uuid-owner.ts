@@ -8,15 +8,16 @@ export function uuidTakenMessage(uuid: string): string {
 }
 
 /** Who a message is from, as far as its uuid goes: `user`, and for anonymous posts (`user` "0") the name given. */
-type Sender = Pick<MessageJson, 'user' | 'external_user_name'>;
+type Sender = Pick<MessageJson, 'user' | 'external_user_name' | 'source_id'>;
 
 /**
  * Whether two messages come from the same sender. Anonymous posts all carry `user` "0", so their
  * `external_user_name` tells them apart: a member posting as "x" cannot take the uuid of a bot
- * posting as "deploybot" (who would otherwise get the member's message back as its own).
+ * posting as "deploybot" (who would otherwise get the member's message back as its own), and
+ * `source_id` tells two sources apart.
  */
 export function sameSender(a: Sender, b: Sender): boolean {
-  return a.user === b.user && (a.external_user_name ?? null) === (b.external_user_name ?? null);
+  return a.user === b.user && (a.external_user_name ?? null) === (b.external_user_name ?? null) && (a.source_id ?? null) === (b.source_id ?? null);
 }
 
 /**
