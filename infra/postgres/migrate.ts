@@ -15,15 +15,23 @@ export interface Migration {
   sql: string;
 }
 
+/**
+ * The numbered SQL files in order. Two files with one number is an error, not a choice: the
+ * runner records versions, so the second would never be applied anywhere the first already was
+ * (the way two branches that both add "005" would silently lose one on merge).
+ */
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  return readdirSync(dir)
+  const migrations = readdirSync(dir)
     .filter((f) => /^\d+_.+\.sql$/.test(f))
-    .sort()
     .map((file) => ({
       version: Number(file.split('_')[0]),
       name: file.replace(/\.sql$/, ''),
       sql: readFileSync(join(dir, file), 'utf8'),
-    }));
+    }))
+    .sort((a, b) => a.version - b.version);
+  const clash = migrations.find((m, i) => i > 0 && migrations[i - 1]!.version === m.version);
+  if (clash) throw new Error(`two migrations share version ${clash.version} in ${dir}: renumber one (${migrations.filter((m) => m.version === clash.version).map((m) => m.name).join(', ')})`);
+  return migrations;
 }
 
 /** Applies pending migrations; returns the names it applied. */
