@@ -24,9 +24,15 @@ export interface IrcGateway {
   close(): Promise<void>;
 }
 
-async function listen(server: Server, host: string, port: number): Promise<number> {
+/** Binds; a port in use fails the start with the variable to change. */
+async function listen(server: Server, host: string, port: number, variable: string): Promise<number> {
   server.listen(port, host);
-  await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error))]);
+  try {
+    await Promise.race([once(server, 'listening'), once(server, 'error').then(([error]) => Promise.reject(error))]);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new Error(`port ${port} is already in use; set ${variable} to a free port`);
+    throw error;
+  }
   return (server.address() as AddressInfo).port;
 }
 
@@ -43,12 +49,15 @@ export async function startIrcGateway(ctx: StreamingContext, listenOptions: IrcL
     socket.on('close', () => sessions.delete(session));
   };
   const servers: Server[] = [createServer(accept)];
-  const port = await listen(servers[0]!, listenOptions.host, listenOptions.port);
+  const port = await listen(servers[0]!, listenOptions.host, listenOptions.port, 'IRC_PORT');
   let tlsPort: number | null = null;
   if (listenOptions.tls) {
     const tlsServer = createTlsServer({ cert: listenOptions.tls.cert, key: listenOptions.tls.key }, accept);
     servers.push(tlsServer);
-    tlsPort = await listen(tlsServer, listenOptions.host, listenOptions.tls.port);
+    tlsPort = await listen(tlsServer, listenOptions.host, listenOptions.tls.port, 'IRC_TLS_PORT').catch((error: unknown) => {
+      servers[0]!.close();
+      throw error;
+    });
   }
   return {
     port,
