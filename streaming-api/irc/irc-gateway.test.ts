@@ -2,12 +2,19 @@
  * The IRC gateway end to end: a whole Tributary (real Postgres and Redis) with IRC_PORT set,
  * driven by irc-framework and by raw sockets over TCP, beside REST users.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { api, seedUser, type SeededUser, startTestStack, type TestStack } from '../../test/support/stack';
 import { FrameworkClient, RawClient, waitFor } from '../../test/support/irc-clients';
 
 let stack: TestStack;
 let ircPort: number;
+let ircTlsPort: number;
+const certDir = mkdtempSync(join(tmpdir(), 'irc-tls-'));
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -19,11 +26,17 @@ async function freePort(): Promise<number> {
 
 beforeAll(async () => {
   ircPort = await freePort();
-  stack = await startTestStack({ env: { IRC_PORT: String(ircPort), LOGIN_MAX_FAILURES: '3' } });
+  ircTlsPort = await freePort();
+  // A throwaway self-signed certificate for the TLS listener.
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '1', '-keyout', join(certDir, 'key.pem'), '-out', join(certDir, 'cert.pem')], { stdio: 'ignore' });
+  stack = await startTestStack({
+    env: { IRC_PORT: String(ircPort), IRC_TLS_PORT: String(ircTlsPort), IRC_TLS_CERT: join(certDir, 'cert.pem'), IRC_TLS_KEY: join(certDir, 'key.pem'), LOGIN_MAX_FAILURES: '3' },
+  });
 });
 afterAll(async () => {
   for (const c of open) c.quit();
   await stack.stop();
+  rmSync(certDir, { recursive: true, force: true });
 });
 
 const open: FrameworkClient[] = [];
@@ -77,6 +90,19 @@ describe('IRC login', () => {
       expect(names.split(':').at(-1)!.split(' ').sort()).toEqual([u!.nick, v!.nick, 'alice'].sort());
       client.quit();
     }
+  });
+
+  test('IRC_TLS_PORT speaks the same protocol over TLS', async () => {
+    const { users: [u], channel } = await seedFlow('tls');
+    const socket = tlsConnect({ host: '127.0.0.1', port: ircTlsPort, rejectUnauthorized: false });
+    let text = '';
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+    });
+    socket.write(`PASS ${u!.token}\r\nNICK ${u!.nick}\r\nUSER ${u!.nick} 0 * :TLS\r\n`);
+    await waitFor(() => text.includes(` 366 ${u!.nick} ${channel} `), 'the channel joined over TLS');
+    expect(socket.getPeerCertificate().subject?.CN).toBe('127.0.0.1');
+    socket.destroy();
   });
 
   test('SASL PLAIN logs in without PASS', async () => {
