@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { parseInput } from './validation';
 
 const int = (def: number) => z.coerce.number().int().positive().default(def);
+/** An optional port: unset or empty means none (an empty string must not coerce to port 0). */
+const optionalPort = z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional());
 const optionalUrl = z.string().url().optional().or(z.literal('').transform(() => undefined));
 
 export const configSchema = z.object({
@@ -41,6 +43,12 @@ export const configSchema = z.object({
   BODY_MAX_PARAMS: int(1000),
   STREAM_KEEPALIVE_MS: int(25_000),
   STREAM_SEND_BUFFER: int(1024 * 1024),
+  /** The IRC gateway's port (docs/irc.md); unset: no IRC. 0 picks a free port. */
+  IRC_PORT: optionalPort,
+  /** The IRC gateway's TLS port; needs IRC_TLS_CERT and IRC_TLS_KEY (PEM files). */
+  IRC_TLS_PORT: optionalPort,
+  IRC_TLS_CERT: z.string().optional().transform((v) => v || undefined),
+  IRC_TLS_KEY: z.string().optional().transform((v) => v || undefined),
   PUBLIC_URL: z.string().url().optional(),
   DEMO: z.enum(['auto', 'on', 'off']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

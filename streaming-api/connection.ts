@@ -23,7 +23,7 @@ export type CloseReason = 'slow consumer' | 'too far behind' | 'server shutting 
 
 /** The transport under a connection. Every method must be safe to call after the socket died. */
 export interface Sink {
-  readonly transport: 'ws' | 'http';
+  readonly transport: 'ws' | 'http' | 'irc';
   /** Bytes accepted for the socket but not yet sent to the peer. */
   bufferedBytes(): number;
   /** Writes all items in order, with the socket corked so they leave in one writev. */
@@ -77,7 +77,7 @@ export class Connection implements HubMember {
     private readonly context: ConnectionContext,
   ) {}
 
-  get transport(): 'ws' | 'http' {
+  get transport(): 'ws' | 'http' | 'irc' {
     return this.sink.transport;
   }
 

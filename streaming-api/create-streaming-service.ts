@@ -5,6 +5,7 @@ import type { Router } from 'express';
 import { listenForRevocations, revalidateConnections } from './access-revocations';
 import { catchUp } from './catch-up';
 import { createHttpStreamRouter } from './http-stream';
+import { type IrcGateway, type IrcListenOptions, startIrcGateway } from './irc/irc-gateway';
 import { resolveStreamingOptions } from './options';
 import { StreamingContext, type StreamingDeps } from './streaming-context';
 import { createWebSocketEndpoint } from './websocket';
@@ -18,7 +19,9 @@ export interface StreamingService {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Resolves once the node listens for access revocations; serve nobody before (startServices awaits it). */
   ready: Promise<void>;
-  /** Open authenticated connections, both transports. */
+  /** Opens the IRC gateway (docs/irc.md): IRC clients become connections of this node like the others. */
+  startIrc(options: IrcListenOptions): Promise<IrcGateway>;
+  /** Open authenticated connections, every transport. */
   connectionCount(): number;
   /** Stops accepting, closes WebSockets with 1001 and ends HTTP streams, drops the bus subscriptions. */
   close(): Promise<void>;
@@ -35,15 +38,22 @@ export function createStreamingService(deps: StreamingDeps): StreamingService {
     revalidateConnections(ctx).catch((err: unknown) => deps.log.error({ err }, 'access revalidation after a bus gap failed'));
   });
   let closed: Promise<void> | null = null;
+  const ircGateways: IrcGateway[] = [];
   return {
     router,
     ready: revocations.then(() => undefined),
     handleUpgrade: (req, socket, head) => ws.handleUpgrade(req, socket, head),
+    async startIrc(options) {
+      const gateway = await startIrcGateway(ctx, options);
+      ircGateways.push(gateway);
+      return gateway;
+    },
     connectionCount: () => ctx.connections.size,
     close: () =>
       (closed ??= (async () => {
         ctx.closing = true;
         ws.close();
+        await Promise.all(ircGateways.map((g) => g.close()));
         for (const connection of [...ctx.connections]) connection.close('server shutting down');
         ctx.keepAlive.stop();
         await ctx.hub.close();

@@ -1,7 +1,8 @@
-/** The streaming-api service: HTTP streams (under /stream beside the REST API) and the WebSocket at /ws and /stream/ws. */
+/** The streaming-api service: HTTP streams (under /stream beside the REST API), the WebSocket at /ws and /stream/ws, and the IRC gateway on IRC_PORT. */
 import { Authenticator } from '../core/auth/authenticator';
 import { defineService } from '../core/service-descriptor';
 import { createStreamingService } from './create-streaming-service';
+import { ircListenOptions } from './irc/irc-config';
 
 export const streamingApiService = defineService({
   name: 'streaming-api',
@@ -11,6 +12,8 @@ export const streamingApiService = defineService({
   http: 'shared',
   async start({ parts, config, metrics, log, alone }) {
     const { directory, store } = parts;
+    // Read first: a bad IRC setting stops the start before anything listens.
+    const irc = ircListenOptions(config);
     const streaming = createStreamingService({
       directory, store, bus: parts.bus, presence: parts.presence, rateLimiter: parts.rateLimiter, metrics, log,
       authenticator: new Authenticator(directory, { loginGuard: parts.loginGuard, publicUrl: config.PUBLIC_URL }),
@@ -22,6 +25,13 @@ export const streamingApiService = defineService({
     });
     // Serve nobody before the node hears access revocations.
     await streaming.ready;
+    if (irc) {
+      const gateway = await streaming.startIrc(irc).catch(async (error: unknown) => {
+        await streaming.close();
+        throw error;
+      });
+      log.info({ port: gateway.port, tlsPort: gateway.tlsPort }, 'irc gateway listening');
+    }
     return {
       // Alone, the stream is the root (Flowdock's stream.flowdock.com); beside the REST API it moves out of its way.
       routes: [{ path: alone ? '/' : '/stream', router: streaming.router }],
