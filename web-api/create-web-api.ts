@@ -6,6 +6,7 @@
 import express, { type Router } from 'express';
 import type { WebApiDeps } from './deps';
 import { authenticate } from './http/authenticate';
+import { adminFailoverRoutes } from './routes/admin-failover';
 import { bodyDepthLimit } from './http/body-depth';
 import { flowRoutes } from './routes/flows';
 import { messageRoutes } from './routes/messages';
@@ -27,7 +28,7 @@ export function createWebApi(deps: WebApiDeps): Router {
   // Logging in is the one route before authentication; its failures are limited by the login guard.
   api.use(loginRoute(deps));
   api.use(authenticate(deps.authenticator, deps.rateLimiter, deps.metrics));
-  api.use(sessionRoutes(deps), flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps));
+  api.use(sessionRoutes(deps), flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps), adminFailoverRoutes(deps));
 
   const root = express.Router();
   root.use('/v1', api);
