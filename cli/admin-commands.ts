@@ -45,7 +45,7 @@ const org: CliCommand = {
 
 const user: CliCommand = {
   register(program) {
-    const cmd = program.command('user').description('create users and change their passwords');
+    const cmd = program.command('user').description('create users, change their passwords, make them site admins');
     leaf(cmd, 'create', 'create a user who logs in with an email and a password')
       .requiredOption('--email <email>', 'login email')
       .requiredOption('--password <password>', `login password, ${PASSWORD_RULE}`)
@@ -55,6 +55,10 @@ const user: CliCommand = {
     leaf(cmd, 'set-password', "replace a user's password").argument('<email>', "the user's email")
       .requiredOption('--password <password>', `the new password, ${PASSWORD_RULE}`)
       .action(action(async (o, email: string) => withDirectory((d, a) => a.setUserPassword(d, email, o))));
+    leaf(cmd, 'set-admin', 'make a user a site administrator (the failover page at /app/admin/failover), or with --off no longer')
+      .argument('<email>', "the user's email")
+      .option('--off', 'withdraw site administration')
+      .action(action(async (o, email: string) => withDirectory((d, a) => a.setSiteAdmin(d, email, o.off !== true))));
   },
 };
 

@@ -68,6 +68,27 @@ it('set-password replaces a password and signs out the user\'s app sessions: the
   expect(tributary('user', 'set-password', 'nobody@big.test', '--password', 'second-password').status).toBe(1);
 });
 
+it('set-admin makes a user a site admin and --off withdraws it, saying whether it changed; an unknown email exits 1, a bad one 2', async () => {
+  expect(tributary('user', 'create', '--email', 'sre@big.test', '--password', 'sre-password', '--json').status).toBe(0);
+  const directory = new PostgresDirectory(db.pool);
+  const sre = (await directory.userByEmail('sre@big.test'))!;
+  expect(await directory.isSiteAdmin(sre.id)).toBe(false);
+  const on = tributary('user', 'set-admin', 'sre@big.test', '--json');
+  expect(on.status).toBe(0);
+  expect(on.json()).toEqual({ id: sre.id, email: 'sre@big.test', site_admin: true, changed: true });
+  expect(await directory.isSiteAdmin(sre.id)).toBe(true);
+  const again = tributary('user', 'set-admin', 'sre@big.test');
+  expect([again.status, again.stdout.trim()]).toEqual([0, 'sre@big.test was already a site admin']);
+  const off = tributary('user', 'set-admin', 'sre@big.test', '--off');
+  expect([off.status, off.stdout.trim()]).toEqual([0, 'sre@big.test is no longer a site admin']);
+  expect(await directory.isSiteAdmin(sre.id)).toBe(false);
+  const unknown = tributary('user', 'set-admin', 'nobody@big.test', '--json');
+  expect([unknown.status, unknown.json()]).toEqual([1, { error: 'no user with email nobody@big.test' }]);
+  expect(tributary('user', 'set-admin', 'not-an-email', '--json').status).toBe(2);
+  const help = tributary('user', 'set-admin', '--help');
+  expect([help.status, help.stdout]).toEqual([0, expect.stringContaining('--off')]);
+});
+
 it('creates the database DATABASE_URL names when it does not exist (full mode)', async () => {
   const url = new URL(db.url);
   url.pathname = `/${url.pathname.slice(1)}_created`;

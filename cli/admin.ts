@@ -64,6 +64,15 @@ export async function setUserPassword(directory: Directory, address: string, opt
   };
 }
 
+/** Grants (or with `admin` false withdraws) site administration: the failover page (docs/adr/017-markdown-and-site-admins.md). */
+export async function setSiteAdmin(directory: Directory, address: string, admin: boolean): Promise<CommandResult> {
+  const user = await userByEmail(directory, address);
+  const was = await directory.isSiteAdmin(user.id);
+  await directory.setSiteAdmin(user.id, admin);
+  const change = was === admin ? `was already ${admin ? 'a' : 'not a'} site admin` : admin ? 'is a site admin now' : 'is no longer a site admin';
+  return { json: { id: user.id, email: user.email, site_admin: admin, changed: was !== admin }, text: `${user.email} ${change}` };
+}
+
 export async function createFlow(directory: Directory, orgName: string, name: string, mode: AccessMode | undefined): Promise<CommandResult> {
   const org = await orgByName(directory, orgName);
   const flow = await directory.createFlow(org.id, name, mode);

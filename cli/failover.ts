@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { ZookeeperSession } from '../infra/zookeeper/zookeeper-session';
 import type { FailoverTimelineEntry } from '../core/discovery/failover-state';
-import { type FailoverState, knownNodes, readFailoverState, readTimeline, writePromoteRequest } from '../failover-manager/failover-znodes';
+import { type FailoverState, readFailoverState, readTimeline } from '../failover-manager/failover-znodes';
+import { requestSwitchover } from '../failover-manager/promote-request';
 import { readStatus, renderStatus } from './failover-status';
 
 const FAILOVER_USAGE = ['failover status [--json] [--manager http://HOST:PORT …]', 'failover history [--json]', 'failover promote HOST:PORT'];
@@ -45,11 +46,11 @@ async function history(session: ZookeeperSession, json: boolean): Promise<void> 
   for (const e of entries) out(historyLine(e));
 }
 
-async function promote(session: ZookeeperSession, target: string | undefined, state: FailoverState): Promise<void> {
-  const known = knownNodes(state);
-  if (!target || !known.includes(target)) throw new Exit(`unknown node ${target ?? '(none given)'}; known: ${known.join(', ') || '(none: no manager has published a view)'}`, 2);
-  if (state.record?.value.master === target) return out(`${target} is already the master (epoch ${state.record.value.epoch})`);
-  await writePromoteRequest(session, target);
+async function promote(session: ZookeeperSession, given: string | undefined, state: FailoverState): Promise<void> {
+  const outcome = await requestSwitchover(session, given, state);
+  if (outcome.kind === 'unknown-node') throw new Exit(outcome.message, 2);
+  if (outcome.kind === 'already-master') return out(`${outcome.target} is already the master (epoch ${outcome.epoch})`);
+  const target = outcome.target;
   out(`asked the managers to switch over to ${target}; waiting up to ${PROMOTE_WAIT_MS / 1000} s`);
   const until = Date.now() + PROMOTE_WAIT_MS;
   while (Date.now() < until) {

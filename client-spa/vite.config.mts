@@ -15,6 +15,6 @@ export default defineConfig({
   },
   // `npm run dev:app`: the API on :3000 behind the dev server, same origin for the cookie rules.
   server: {
-    proxy: { '/session': 'http://localhost:3000', '/flows': 'http://localhost:3000', '/user': 'http://localhost:3000', '/stream': { target: 'ws://localhost:3000', ws: true } },
+    proxy: { '/session': 'http://localhost:3000', '/admin': 'http://localhost:3000', '/flows': 'http://localhost:3000', '/user': 'http://localhost:3000', '/stream': { target: 'ws://localhost:3000', ws: true } },
   },
 });

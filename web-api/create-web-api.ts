@@ -6,6 +6,7 @@
 import express, { type Router } from 'express';
 import type { WebApiDeps } from './deps';
 import { authenticate } from './http/authenticate';
+import { adminFailoverRoutes } from './routes/admin-failover';
 import { bodyDepthLimit } from './http/body-depth';
 import { flowTokenRoutes } from './routes/flow-token';
 import { flowRoutes } from './routes/flows';
@@ -31,7 +32,7 @@ export function createWebApi(deps: WebApiDeps): Router {
   // A source's flow token authenticates these instead of a user (spec §1); without one they fall through.
   api.use(flowTokenRoutes(deps));
   api.use(authenticate(deps.authenticator, deps.rateLimiter, deps.metrics));
-  api.use(sessionRoutes(deps), flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps), sourceRoutes(deps));
+  api.use(sessionRoutes(deps), flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps), sourceRoutes(deps), adminFailoverRoutes(deps));
 
   const root = express.Router();
   root.use('/v1', api);

@@ -4,6 +4,7 @@ import type { Log } from '../core/log';
 import type { MessageIngress } from '../core/messaging/message-ingress';
 import type { Metrics } from '../core/metrics';
 import type { Bus } from '../core/ports/bus';
+import type { FailoverConsole } from '../failover-manager/failover-console';
 import type { Directory } from '../core/ports/directory';
 import type { MessageStore } from '../core/ports/message-store';
 import type { Presence } from '../core/ports/presence';
@@ -20,6 +21,8 @@ export interface WebApiDeps {
   presence: Presence;
   metrics: Metrics;
   log: Log;
+  /** The failover managers' state for the site admins' page; absent without ZOOKEEPER_CONNECT (no managers to read). */
+  failover?: FailoverConsole;
   options: {
     bodyLimit: string;
     /** Deepest nesting accepted in a JSON or form body (default 32). */

@@ -1,6 +1,7 @@
 /** The web-api service: the Flowdock REST API at the root and under /v1. */
 import { Authenticator } from '../core/auth/authenticator';
 import { defineService } from '../core/service-descriptor';
+import { zookeeperFailoverConsole } from '../failover-manager/failover-console';
 import { createWebApi } from './create-web-api';
 
 export const webApiService = defineService({
@@ -14,6 +15,7 @@ export const webApiService = defineService({
       directory: parts.directory, store: parts.store, ingress: parts.ingress, bus: parts.bus,
       authenticator: new Authenticator(parts.directory, { loginGuard: parts.loginGuard, publicUrl: config.PUBLIC_URL }),
       rateLimiter: parts.rateLimiter, presence: parts.presence, metrics, log,
+      ...(config.ZOOKEEPER_CONNECT ? { failover: zookeeperFailoverConsole(config.ZOOKEEPER_CONNECT) } : {}),
       options: { bodyLimit: config.BODY_LIMIT, maxDepth: config.BODY_MAX_DEPTH, maxParams: config.BODY_MAX_PARAMS, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}) },
     });
     // Nothing of its own to drain: its requests end when the server closes, its posts when the ingress stops.

@@ -1,9 +1,11 @@
-/** The app's URLs (issue 11): /app/, /app/:org/:flow, /app/:org/:flow/threads/:id, /app/private/:userId. */
+/** The app's URLs (issue 11): /app/, /app/:org/:flow, /app/:org/:flow/threads/:id, /app/private/:userId, /app/admin/failover. */
 
 export type Route =
   | { page: 'home' }
   | { page: 'flow'; path: string; thread?: string }
   | { page: 'private'; userId: string }
+  /** The site admins' failover page (it shadows a flow `failover` of an organization named `admin`). */
+  | { page: 'failover' }
   | { page: 'unknown' };
 
 export const APP_BASE = '/app/';
@@ -12,11 +14,14 @@ export function parseRoute(pathname: string): Route {
   if (!pathname.startsWith(APP_BASE)) return { page: 'home' };
   const parts = pathname.slice(APP_BASE.length).split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { page: 'home' };
+  if (parts[0] === 'admin' && parts[1] === 'failover' && parts.length === 2) return { page: 'failover' };
   if (parts[0] === 'private' && parts.length === 2) return { page: 'private', userId: parts[1]! };
   if (parts.length === 2) return { page: 'flow', path: `${parts[0]}/${parts[1]}` };
   if (parts.length === 4 && parts[2] === 'threads') return { page: 'flow', path: `${parts[0]}/${parts[1]}`, thread: parts[3]! };
   return { page: 'unknown' };
 }
+
+export const FAILOVER_URL = `${APP_BASE}admin/failover`;
 
 export const flowUrl = (path: string): string => `${APP_BASE}${path}`;
 

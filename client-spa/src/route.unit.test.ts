@@ -8,6 +8,9 @@ it.each([
   ['/app/acme/main/', { page: 'flow', path: 'acme/main' }],
   ['/app/acme/main/threads/t1', { page: 'flow', path: 'acme/main', thread: 't1' }],
   ['/app/private/42', { page: 'private', userId: '42' }],
+  ['/app/admin/failover', { page: 'failover' }],
+  ['/app/admin/failover/', { page: 'failover' }],
+  ['/app/admin/ops', { page: 'flow', path: 'admin/ops' }],
   ['/app/acme/main/extra', { page: 'unknown' }],
 ])('%s', (pathname, route) => {
   expect(parseRoute(pathname)).toEqual(route);

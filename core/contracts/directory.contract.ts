@@ -9,6 +9,7 @@ import { flowStoreContract } from './directory-flows.contract';
 import { organizationStoreContract } from './directory-organizations.contract';
 import { privateConversationStoreContract } from './directory-private.contract';
 import { sessionStoreContract } from './directory-sessions.contract';
+import { siteAdminStoreContract } from './directory-site-admins.contract';
 import { sourceStoreContract } from './directory-sources.contract';
 import { userStoreContract } from './directory-users.contract';
 
@@ -45,6 +46,7 @@ export function directoryContract(name: string, make: (hasher: PasswordHasher) =
     describe('users', () => userStoreContract(context));
     describe('credentials', () => credentialStoreContract(context));
     describe('sessions', () => sessionStoreContract(context));
+    describe('site admins', () => siteAdminStoreContract(context));
     describe('flows', () => flowStoreContract(context));
     describe('private conversations', () => privateConversationStoreContract(context));
     describe('sources', () => sourceStoreContract(context));

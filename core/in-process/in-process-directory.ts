@@ -40,6 +40,7 @@ export class InProcessDirectory extends SessionStoreDelegate implements Director
   private readonly tokens = new Map<string, number>();
   /** `user:other` → open */
   private readonly privates = new Map<string, boolean>();
+  private readonly siteAdmins = new Set<number>();
 
   protected readonly sessions = new InProcessSessions((id) => this.userById(id));
   readonly sources = new InProcessSources(async (flowId, userId) => this.flows.has(flowId) && this.users.has(userId));
@@ -103,6 +104,16 @@ export class InProcessDirectory extends SessionStoreDelegate implements Director
     const row = this.users.get(userId);
     if (!row) throw notFound('user');
     row.passwordHash = await this.hasher.hash(password);
+  }
+
+  async setSiteAdmin(userId: number, admin: boolean): Promise<void> {
+    if (!this.users.has(userId)) throw notFound('user');
+    if (admin) this.siteAdmins.add(userId);
+    else this.siteAdmins.delete(userId);
+  }
+
+  async isSiteAdmin(userId: number): Promise<boolean> {
+    return this.siteAdmins.has(userId);
   }
 
   async authenticatePassword(email: string, password: string): Promise<User | null> {

@@ -1,5 +1,5 @@
 /**
- * Directory: the relational side (organizations, users, memberships, flows, API tokens, app sessions, private
+ * Directory: the relational side (organizations, users, memberships, flows, API tokens, app sessions, site admins, private
  * conversations), one store per entity composed into one port. Lookups for a caller go *through*
  * the caller's memberships: a flow the caller cannot see is simply not found. Every
  * implementation passes core/contracts/directory.contract.ts.
@@ -9,6 +9,7 @@ import type { FlowStore } from './flow-store';
 import type { OrganizationStore } from './organization-store';
 import type { PrivateConversationStore } from './private-conversation-store';
 import type { SessionStore } from './session-store';
+import type { SiteAdminStore } from './site-admin-store';
 import type { SourceStore } from './source-store';
 import type { UserStore } from './user-store';
 
@@ -17,10 +18,11 @@ export type { FlowAccess, FlowLocator, FlowStore, FlowUser, FlowView } from './f
 export type { MemberOrganization, OrgMember, OrganizationStore } from './organization-store';
 export type { PrivateConversationState, PrivateConversationStore } from './private-conversation-store';
 export type { NewSession, SessionStore } from './session-store';
+export type { SiteAdminStore } from './site-admin-store';
 export type { NewUser, UserStore } from './user-store';
 export type { SourceByToken, SourceStore } from './source-store';
 
-export interface Directory extends OrganizationStore, UserStore, CredentialStore, SessionStore, FlowStore, PrivateConversationStore {
+export interface Directory extends OrganizationStore, UserStore, CredentialStore, SessionStore, SiteAdminStore, FlowStore, PrivateConversationStore {
   /** Integration sources and their flow tokens: a store of its own, on the same database. */
   readonly sources: SourceStore;
   close(): Promise<void>;

@@ -315,3 +315,44 @@ it('logging out revokes the session: a reload shows the login form again', async
   await page.getByRole('button', { name: 'Log in' }).waitFor();
   expect(await page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
 }, 60_000);
+
+// Last: it adds a flow whose name sorts first, which would change where the home page leads.
+it('renders markdown (bold, links, code) while script in a message, a name or a flow title never runs (ADR 017)', async () => {
+  const hostile = await s.directory.createFlow(s.org.id, '<script>window.__xss=4</script>');
+  for (const u of [s.alice, s.bob]) await s.directory.addFlowMember(hostile.id, u.id);
+  await s.directory.updateUser(s.bob.id, { name: '<img src=x onerror="window.__xss=3">' });
+  const alice = await newPage();
+  await signIn(alice, s.alice, `/app/${s.flow.path}`);
+  const post = async (content: string) => expect((await api(s, 'POST', `/flows/${s.flow.path}/messages`, { auth: s.bob.auth, body: { event: 'message', content } })).status).toBe(201);
+  await post('**Deploy** done: see [the log](https://ci.example/runs/7) and run `make check`');
+  await post('[click me](javascript:window.__xss=5) <a href="javascript:window.__xss=6">or me</a> <svg onload="window.__xss=7">');
+
+  const rendered = article(alice, 'Deploy done');
+  await rendered.waitFor();
+  expect(await rendered.locator('.text strong').textContent()).toBe('Deploy');
+  expect(await rendered.locator('.text code').textContent()).toBe('make check');
+  const link = rendered.getByRole('link', { name: 'the log' });
+  expect(await link.getAttribute('href')).toBe('https://ci.example/runs/7');
+  expect(await link.getAttribute('target')).toBe('_blank');
+  expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+  // The javascript: links stay text, the markup shows as typed.
+  const attack = article(alice, 'click me');
+  await attack.waitFor();
+  expect(await attack.getByRole('link').count()).toBe(0);
+  expect(await attack.locator('.text').textContent()).toBe('[click me](javascript:window.__xss=5) <a href="javascript:window.__xss=6">or me</a> <svg onload="window.__xss=7">');
+
+  // A name with markup: shown as text where the app shows names (the @mention list).
+  const composer = alice.getByRole('textbox', { name: 'Message' });
+  await composer.pressSequentially('@bo');
+  expect(await alice.getByRole('listbox', { name: 'People to mention' }).getByRole('option').allTextContents()).toEqual(['bob <img src=x onerror="window.__xss=3">']);
+  await composer.press('Escape');
+  // A flow title with markup: a link named by it in the flow list, and the heading once opened.
+  const hostileLink = alice.getByRole('navigation', { name: 'Flows' }).getByRole('link', { name: '<script>window.__xss=4</script>', exact: true });
+  await hostileLink.click();
+  await alice.getByRole('heading', { name: '<script>window.__xss=4</script>' }).waitFor();
+
+  expect(await alice.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+  expect(await alice.evaluate(() => document.querySelectorAll('script:not([src]), img, svg, [onerror], [onload], [onclick], a[href^="javascript:" i]').length)).toBe(0);
+  expect(pageErrors).toEqual([]);
+  await s.directory.updateUser(s.bob.id, { name: 'Bob' });
+}, 60_000);

@@ -9,6 +9,7 @@ import { useChat } from '../state/use-chat';
 import { useShortcuts } from '../state/use-shortcuts';
 import { flowPath, type User } from '../types';
 import { ConversationView } from './ConversationView';
+import { FailoverPage } from './FailoverPage';
 import { FlowList, PeopleList } from './FlowList';
 import { LoginForm } from './LoginForm';
 
@@ -72,7 +73,9 @@ function SignedIn({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
         {flows && <FlowList flows={flows} currentKey={current?.key ?? null} unread={chat.unread} />}
         {chat.people.length > 0 && <PeopleList people={chat.people} currentKey={current?.key ?? null} unread={chat.unread} availabilityOf={chat.availabilityOf} />}
       </aside>
-      {current ? (
+      {page === 'failover' ? (
+        <FailoverPage />
+      ) : current ? (
         <ConversationView
           conversation={current}
           log={chat.logs.get(current.key)}

@@ -1,9 +1,10 @@
 /**
- * One message: an `article` with its author, time and text. The text is a text node: markup in it
- * shows as markup, never runs. One's own stored messages can be edited in place and deleted.
+ * One message: an `article` with its author, time and text. The text is markdown rendered into
+ * sanitized HTML (MessageText.tsx): raw markup in it shows as typed, never runs. One's own stored messages can be edited in place and deleted.
  */
 import { useState } from 'preact/hooks';
 import type { ChatMessage, User } from '../types';
+import { MessageText } from './MessageText';
 
 const AVATAR_COLOURS = 8;
 
@@ -64,7 +65,7 @@ export function MessageItem({ message, author, mine, onRetry, onEdit, onDelete }
           )}
         </header>
         {draft === null ? (
-          <p class="text">{message.text}</p>
+          <MessageText text={message.text} />
         ) : (
           <form
             class="edit"

@@ -141,6 +141,16 @@ export class PostgresDirectory extends SessionStoreDelegate implements Directory
     if (!rowCount) throw notFound('user');
   }
 
+  async setSiteAdmin(userId: number, admin: boolean): Promise<void> {
+    const { rowCount } = await this.pool.query('UPDATE users SET site_admin = $2 WHERE id = $1', [userId, admin]);
+    if (!rowCount) throw notFound('user');
+  }
+
+  async isSiteAdmin(userId: number): Promise<boolean> {
+    const { rows } = await this.pool.query<{ site_admin: boolean }>('SELECT site_admin FROM users WHERE id = $1', [userId]);
+    return rows[0]?.site_admin === true;
+  }
+
   async authenticatePassword(email: string, password: string): Promise<User | null> {
     const { rows } = await this.pool.query<UserRow & { password_hash: string }>(
       `SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE lower(u.email) = lower($1)`,
