@@ -8,6 +8,7 @@ import { credentialStoreContract } from './directory-credentials.contract';
 import { flowStoreContract } from './directory-flows.contract';
 import { organizationStoreContract } from './directory-organizations.contract';
 import { privateConversationStoreContract } from './directory-private.contract';
+import { readMarkerStoreContract } from './directory-read-markers.contract';
 import { sessionStoreContract } from './directory-sessions.contract';
 import { userStoreContract } from './directory-users.contract';
 
@@ -46,5 +47,6 @@ export function directoryContract(name: string, make: (hasher: PasswordHasher) =
     describe('sessions', () => sessionStoreContract(context));
     describe('flows', () => flowStoreContract(context));
     describe('private conversations', () => privateConversationStoreContract(context));
+    describe('read markers', () => readMarkerStoreContract(context));
   });
 }

@@ -14,7 +14,8 @@ import type {
   Directory, FlowAccess, FlowLocator, FlowUser, MemberOrganization, NewUser, OrgMember, PrivateConversationState,
 } from '../ports/directory';
 import { InProcessSessions } from './in-process-sessions';
-import { SessionStoreDelegate } from '../session-store-delegate';
+import { ReadMarkerDelegate } from '../read-marker-delegate';
+import { InProcessReadMarkers } from './in-process-read-markers';
 
 type Role = 'admin' | 'member';
 type MemberState = Omit<FlowMembership, 'flowId' | 'userId'>;
@@ -25,7 +26,7 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const copy = <T extends { createdAt: Date }>(row: T): T => ({ ...row, createdAt: new Date(row.createdAt) });
 
 /** The state of one in-process directory: tables keyed as the Postgres ones are. */
-export class InProcessDirectory extends SessionStoreDelegate implements Directory {
+export class InProcessDirectory extends ReadMarkerDelegate implements Directory {
   private nextOrgId = 1;
   private nextUserId = 1;
   private readonly organizations = new Map<number, Organization>();
@@ -41,6 +42,7 @@ export class InProcessDirectory extends SessionStoreDelegate implements Director
   private readonly privates = new Map<string, boolean>();
 
   protected readonly sessions = new InProcessSessions((id) => this.userById(id));
+  protected readonly readMarkerStore = new InProcessReadMarkers((id) => this.users.has(id));
 
   /** `hasher` bounds concurrent scrypt work; its default allows 2 at once. */
   constructor(private readonly hasher: PasswordHasher = new PasswordHasher()) {

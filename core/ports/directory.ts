@@ -8,6 +8,7 @@ import type { CredentialStore } from './credential-store';
 import type { FlowStore } from './flow-store';
 import type { OrganizationStore } from './organization-store';
 import type { PrivateConversationStore } from './private-conversation-store';
+import type { ReadMarkerStore } from './read-marker-store';
 import type { SessionStore } from './session-store';
 import type { UserStore } from './user-store';
 
@@ -16,8 +17,9 @@ export type { FlowAccess, FlowLocator, FlowStore, FlowUser, FlowView } from './f
 export type { MemberOrganization, OrgMember, OrganizationStore } from './organization-store';
 export type { PrivateConversationState, PrivateConversationStore } from './private-conversation-store';
 export type { NewSession, SessionStore } from './session-store';
+export type { ReadMarkerStore } from './read-marker-store';
 export type { NewUser, UserStore } from './user-store';
 
-export interface Directory extends OrganizationStore, UserStore, CredentialStore, SessionStore, FlowStore, PrivateConversationStore {
+export interface Directory extends OrganizationStore, UserStore, CredentialStore, SessionStore, FlowStore, PrivateConversationStore, ReadMarkerStore {
   close(): Promise<void>;
 }
