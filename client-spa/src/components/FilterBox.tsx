@@ -12,24 +12,24 @@ export function FilterBox({ query, onQuery }: Props) {
   // A clicked tag or "Back to the flow" changes the query from outside: the box shows it.
   useEffect(() => setText(query ? filterText(query) : ''), [query]);
   return (
-    <form
-      class="filter"
-      role="search"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onQuery(parseFilter(text));
-      }}
-    >
-      <input
-        type="search"
-        aria-label="Search messages or filter by #tag"
-        placeholder="Search or #tag"
-        value={text}
-        onInput={(e) => setText(e.currentTarget.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') onQuery(null);
+    <search class="filter">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          onQuery(parseFilter(text));
         }}
-      />
-    </form>
+      >
+        <input
+          type="search"
+          aria-label="Search messages or filter by #tag"
+          placeholder="Search or #tag"
+          value={text}
+          onInput={(e) => setText(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') onQuery(null);
+          }}
+        />
+      </form>
+    </search>
   );
 }
