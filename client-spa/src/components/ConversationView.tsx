@@ -4,7 +4,7 @@
  * you go back), and the composer.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { MessageQuery } from '../message-query';
+import { filterText, type MessageQuery } from '../message-query';
 import { type MessageLog, visibleMessages } from '../message-log';
 import { typingSentence } from '../typing';
 import type { ChatMessage, Conversation } from '../types';
@@ -80,7 +80,7 @@ export function ConversationView({ conversation: c, log, thread, onSend, onRetry
         <FilterBox query={query} onQuery={setQuery} />
       </header>
       {query ? (
-        <ResultsView base={c.base} query={query} members={users} onTag={(tag) => setQuery({ tags: [tag] })} onBack={() => setQuery(null)} />
+        <ResultsView key={`${c.key} ${filterText(query)}`} base={c.base} query={query} members={users} onTag={(tag) => setQuery({ tags: [tag] })} onBack={() => setQuery(null)} />
       ) : !log ? (
         <p class="muted center messages">Loading…</p>
       ) : (

@@ -22,10 +22,9 @@ const ignore = async () => {};
 export function ResultsView({ base, query, members, onTag, onBack }: Props) {
   const [found, setFound] = useState<ChatMessage[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Keyed by its query (ConversationView), so a new query starts empty rather than showing the last one's results.
   useEffect(() => {
     let current = true;
-    setFound(null);
-    setError(null);
     searchMessages(base, query).then(
       (messages) => current && setFound(messages),
       (err: Error) => current && setError(err.message),

@@ -1,0 +1,82 @@
+/**
+ * What the app's browser tests share (test/e2e/app-browser.test.ts, app-reading.test.ts): Debian's
+ * Chromium through playwright-core (never a downloaded browser), pages that record what they log as
+ * errors, the login form, and reading a virtualized message list.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { projectRoot } from '../../core/project-root';
+import type { SeededUser } from './stack';
+
+export const CHROMIUM = '/usr/bin/chromium';
+/**
+ * Every run saves the main screens under test-results/screenshots/ (ignored by git) to look at;
+ * `UPDATE_SCREENSHOTS=1 npm test` writes them over the README's copies in docs/screenshots/ instead,
+ * so a plain run never leaves the tree changed.
+ */
+export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(projectRoot(), 'docs', 'screenshots') : join(projectRoot(), 'test-results', 'screenshots');
+export const DESKTOP = { width: 1100, height: 700 };
+export const PHONE = { width: 375, height: 700 };
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: converge the test-services role (npm test does) or apt-get install chromium`);
+  // As root Chromium needs --no-sandbox; the pages are our own app on loopback.
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}
+
+/**
+ * A page in a new context (kept in `contexts` to close later). What it logs as an error goes to
+ * `onError`: the app must log none. The one expected failure is the 401 of GET /session while
+ * signed out, which the browser logs itself.
+ */
+export async function openPage(browser: Browser, contexts: BrowserContext[], onError: (message: string) => void, viewport = DESKTOP, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport, colorScheme: 'light', ...options });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 401 \(Unauthorized\)/.test(m.text())) onError(m.text());
+  });
+  page.on('pageerror', (e) => onError(e.message));
+  return page;
+}
+
+/** Opens `baseUrl + path` signed out, logs in with the form, and waits for the page asked for. */
+export async function signInAt(baseUrl: string, page: Page, user: SeededUser, path: string, screenshot?: string): Promise<void> {
+  await page.goto(`${baseUrl}${path}`);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  if (screenshot) await page.screenshot({ path: join(SCREENSHOTS, screenshot) });
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('textbox', { name: 'Message' }).waitFor();
+}
+
+export const article = (page: Page, text: string) => page.getByRole('article').filter({ hasText: text });
+
+/**
+ * Every loaded message of the open conversation's list, oldest first, by scrolling it from the top
+ * to the bottom: a virtualized list holds only the rows in view, each with its `aria-posinset` among
+ * `aria-setsize`. Throws if two rows claim one position with different texts.
+ */
+export async function readAllMessages(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const list = document.querySelector<HTMLElement>('[role="log"]');
+    if (!list) throw new Error('no message list on the page');
+    const byPosition = new Map<number, string>();
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    list.scrollTop = 0;
+    await frame();
+    for (let guard = 0; guard < 10_000; guard++) {
+      for (const a of list.querySelectorAll<HTMLElement>('article[aria-posinset]')) {
+        const at = Number(a.getAttribute('aria-posinset'));
+        const text = a.querySelector('.text')?.textContent ?? '';
+        if (byPosition.has(at) && byPosition.get(at) !== text) throw new Error(`two messages at position ${at}: ${byPosition.get(at)} / ${text}`);
+        byPosition.set(at, text);
+      }
+      if (list.scrollTop + list.clientHeight >= list.scrollHeight - 1) break;
+      list.scrollTop += list.clientHeight / 2;
+      await frame();
+    }
+    return [...byPosition.entries()].sort((a, b) => a[0] - b[0]).map(([, text]) => text);
+  });
+}
