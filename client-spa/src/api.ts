@@ -2,7 +2,9 @@
  * The REST API as the app calls it: same origin, the session cookie (HttpOnly, never seen here), and
  * the session's CSRF token on every request that changes state (docs/adr/014-app-sessions.md).
  */
-import type { Flow, FlowEvent, User } from './types';
+import { chatMessageOf } from './message-log';
+import { type MessageQuery, queryParams } from './message-query';
+import type { ChatMessage, Flow, FlowEvent, User } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -83,3 +85,10 @@ export const editMessage = (base: string, id: number, content: string): Promise<
 
 /** Empties one's own message; subscribers get a `message-edit` with `deleted: true`. */
 export const deleteMessage = (base: string, id: number): Promise<unknown> => request('DELETE', `${base}/messages/${id}`);
+
+/** The newest `HISTORY_PAGE` chat messages matching a tag filter or a search, oldest first. */
+export const searchMessages = async (base: string, query: MessageQuery): Promise<ChatMessage[]> =>
+  (await request<FlowEvent[]>('GET', `${base}/messages?${queryParams(query, HISTORY_PAGE)}`)).map(chatMessageOf);
+
+/** Moves the caller's read marker in a conversation to `messageId` (never back: the server keeps the highest). */
+export const markRead = (base: string, messageId: number): Promise<unknown> => request('PUT', `${base}/read`, { message_id: messageId });

@@ -33,6 +33,11 @@ export function applyHistoryPage(log: MessageLog, page: readonly FlowEvent[], li
 
 const textOf = (content: unknown): string => (typeof content === 'string' ? content : '');
 
+/** A stored chat message event as the list shows it. */
+export const chatMessageOf = (e: FlowEvent): ChatMessage => ({
+  id: e.id, uuid: e.uuid ?? `id-${e.id}`, user: e.user, text: textOf(e.content), sent: e.sent, ...(e.tags ? { tags: e.tags } : {}),
+});
+
 /** Applies stored events (history or live); unknown kinds only move `lastId`. */
 export function applyEvents(log: MessageLog, events: readonly FlowEvent[]): MessageLog {
   if (events.length === 0) return log;
@@ -43,7 +48,7 @@ export function applyEvents(log: MessageLog, events: readonly FlowEvent[]): Mess
     lastId = Math.max(lastId, e.id);
     if (e.event === 'message') {
       if (byId.has(e.id)) continue;
-      byId.set(e.id, { id: e.id, uuid: e.uuid ?? `id-${e.id}`, user: e.user, text: textOf(e.content), sent: e.sent });
+      byId.set(e.id, chatMessageOf(e));
       if (e.uuid) pending = pending.filter((p) => p.uuid !== e.uuid);
     } else if (e.event === 'message-edit') {
       const change = e.content as { message?: number; updated_content?: string } | null;

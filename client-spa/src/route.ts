@@ -1,5 +1,7 @@
 /** The app's URLs (issue 11): /app/, /app/:org/:flow, /app/:org/:flow/threads/:id, /app/private/:userId, /app/admin/failover. */
 
+import { type Flow, flowPath } from './types';
+
 export type Route =
   | { page: 'home' }
   | { page: 'flow'; path: string; thread?: string }
@@ -24,6 +26,13 @@ export function parseRoute(pathname: string): Route {
 export const FAILOVER_URL = `${APP_BASE}admin/failover`;
 
 export const flowUrl = (path: string): string => `${APP_BASE}${path}`;
+
+/** The app URL of a conversation by its log key (a flow id, or `private:<user id>`); null for a flow not in `flows`. */
+export function urlOfConversation(key: string, flows: readonly Flow[]): string | null {
+  if (key.startsWith('private:')) return flowUrl(`private/${key.slice('private:'.length)}`);
+  const flow = flows.find((f) => f.id === key);
+  return flow ? flowUrl(flowPath(flow)) : null;
+}
 
 /** Moves within the app without a reload; components re-read the location on `popstate`. */
 export function navigate(url: string): void {

@@ -1,5 +1,5 @@
 /** The app's URLs map to its pages; anything else under /app/ is an unknown page, never a guess. */
-import { parseRoute } from './route';
+import { parseRoute, urlOfConversation } from './route';
 
 it.each([
   ['/app/', { page: 'home' }],
@@ -14,4 +14,11 @@ it.each([
   ['/app/acme/main/extra', { page: 'unknown' }],
 ])('%s', (pathname, route) => {
   expect(parseRoute(pathname)).toEqual(route);
+});
+
+it('finds the URL of a conversation by its key, and none for a flow it does not know', () => {
+  const flow = { id: 'f1', name: 'Main', parameterized_name: 'main', organization: { name: 'Acme', parameterized_name: 'acme' }, unread_mentions: 0 };
+  expect(urlOfConversation('f1', [flow])).toBe('/app/acme/main');
+  expect(urlOfConversation('private:42', [])).toBe('/app/private/42');
+  expect(urlOfConversation('f2', [flow])).toBeNull();
 });

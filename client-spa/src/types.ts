@@ -13,6 +13,10 @@ export interface Flow {
   parameterized_name: string;
   organization: { name: string; parameterized_name: string };
   unread_mentions: number;
+  /** Tributary's read marker (docs/api.md, "Read markers"): chat messages by others after it, at most 100; absent from servers without it. */
+  unread_count?: number;
+  /** The id of the last message the caller has read in the flow (null: never marked). */
+  last_read_id?: number | null;
   /** With `?users=1`: members, with when each was last active (ms; 0: never). */
   users?: (User & { last_activity?: number })[];
 }
@@ -29,6 +33,8 @@ export interface FlowEvent {
   user: string;
   uuid: string | null;
   sent: number;
+  /** Hashtags without `#`, and system tags (`:user:<id>`, `:url`…). */
+  tags?: string[];
 }
 
 /** What the message list shows: a chat message, stored or still on its way (`pending`). */
@@ -40,6 +46,7 @@ export interface ChatMessage {
   text: string;
   sent: number;
   edited?: boolean;
+  tags?: readonly string[];
   pending?: boolean;
   /** Pending and waiting for the connection: it will be sent again by itself. */
   queued?: boolean;

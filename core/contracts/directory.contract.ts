@@ -8,6 +8,7 @@ import { credentialStoreContract } from './directory-credentials.contract';
 import { flowStoreContract } from './directory-flows.contract';
 import { organizationStoreContract } from './directory-organizations.contract';
 import { privateConversationStoreContract } from './directory-private.contract';
+import { readMarkerStoreContract } from './directory-read-markers.contract';
 import { sessionStoreContract } from './directory-sessions.contract';
 import { siteAdminStoreContract } from './directory-site-admins.contract';
 import { sourceStoreContract } from './directory-sources.contract';
@@ -50,5 +51,6 @@ export function directoryContract(name: string, make: (hasher: PasswordHasher) =
     describe('flows', () => flowStoreContract(context));
     describe('private conversations', () => privateConversationStoreContract(context));
     describe('sources', () => sourceStoreContract(context));
+    describe('read markers', () => readMarkerStoreContract(context));
   });
 }

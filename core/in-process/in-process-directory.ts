@@ -15,7 +15,8 @@ import type {
 } from '../ports/directory';
 import { InProcessSessions } from './in-process-sessions';
 import { InProcessSources } from './in-process-sources';
-import { SessionStoreDelegate } from '../session-store-delegate';
+import { ReadMarkerDelegate } from '../read-marker-delegate';
+import { InProcessReadMarkers } from './in-process-read-markers';
 
 type Role = 'admin' | 'member';
 type MemberState = Omit<FlowMembership, 'flowId' | 'userId'>;
@@ -26,7 +27,7 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const copy = <T extends { createdAt: Date }>(row: T): T => ({ ...row, createdAt: new Date(row.createdAt) });
 
 /** The state of one in-process directory: tables keyed as the Postgres ones are. */
-export class InProcessDirectory extends SessionStoreDelegate implements Directory {
+export class InProcessDirectory extends ReadMarkerDelegate implements Directory {
   private nextOrgId = 1;
   private nextUserId = 1;
   private readonly organizations = new Map<number, Organization>();
@@ -44,6 +45,7 @@ export class InProcessDirectory extends SessionStoreDelegate implements Director
 
   protected readonly sessions = new InProcessSessions((id) => this.userById(id));
   readonly sources = new InProcessSources(async (flowId, userId) => this.flows.has(flowId) && this.users.has(userId));
+  protected readonly readMarkerStore = new InProcessReadMarkers((id) => this.users.has(id));
 
   /** `hasher` bounds concurrent scrypt work; its default allows 2 at once. */
   constructor(private readonly hasher: PasswordHasher = new PasswordHasher()) {

@@ -8,6 +8,7 @@ import type { CredentialStore } from './credential-store';
 import type { FlowStore } from './flow-store';
 import type { OrganizationStore } from './organization-store';
 import type { PrivateConversationStore } from './private-conversation-store';
+import type { ReadMarkerStore } from './read-marker-store';
 import type { SessionStore } from './session-store';
 import type { SiteAdminStore } from './site-admin-store';
 import type { SourceStore } from './source-store';
@@ -19,10 +20,11 @@ export type { MemberOrganization, OrgMember, OrganizationStore } from './organiz
 export type { PrivateConversationState, PrivateConversationStore } from './private-conversation-store';
 export type { NewSession, SessionStore } from './session-store';
 export type { SiteAdminStore } from './site-admin-store';
+export type { ReadMarkerStore } from './read-marker-store';
 export type { NewUser, UserStore } from './user-store';
 export type { SourceByToken, SourceStore } from './source-store';
 
-export interface Directory extends OrganizationStore, UserStore, CredentialStore, SessionStore, SiteAdminStore, FlowStore, PrivateConversationStore {
+export interface Directory extends OrganizationStore, UserStore, CredentialStore, SessionStore, SiteAdminStore, FlowStore, PrivateConversationStore, ReadMarkerStore {
   /** Integration sources and their flow tokens: a store of its own, on the same database. */
   readonly sources: SourceStore;
   close(): Promise<void>;

@@ -1,43 +1,81 @@
 /**
- * Driving the app in Debian's Chromium (playwright-core, never a downloaded browser) for the e2e
- * tests: where screenshots go, pages that record what they log as errors, the login form.
+ * What the app's browser tests (test/e2e/app-*.test.ts) share: Debian's
+ * Chromium through playwright-core (never a downloaded browser), pages that record what they log as
+ * errors, the login form, and reading a virtualized message list.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { projectRoot } from '../../core/project-root';
+import type { SeededUser } from './stack';
 
 export const CHROMIUM = '/usr/bin/chromium';
-/** test-results/screenshots/ (ignored by git); `UPDATE_SCREENSHOTS=1` writes docs/screenshots/, the README's copies, instead. */
+/**
+ * Every run saves the main screens under test-results/screenshots/ (ignored by git) to look at;
+ * `UPDATE_SCREENSHOTS=1 npm test` writes them over the README's copies in docs/screenshots/ instead,
+ * so a plain run never leaves the tree changed.
+ */
 export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(projectRoot(), 'docs', 'screenshots') : join(projectRoot(), 'test-results', 'screenshots');
 export const DESKTOP = { width: 1100, height: 700 };
-/** The browser logs the 401 of GET /session while signed out itself: expected on every page that logs in. */
-const SIGNED_OUT = /status of 401 \(Unauthorized\)/;
+export const PHONE = { width: 375, height: 700 };
 
-/** A browser whose pages each collect their errors (a CSP violation, an exception, a failed request the test did not expect). */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: converge the test-services role (npm test does) or apt-get install chromium`);
+  // As root Chromium needs --no-sandbox; the pages are our own app on loopback.
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}
+
+/**
+ * A page in a new context (kept in `contexts` to close later). What it logs as an error goes to
+ * `onError`: the app must log none. The one expected failure is the 401 of GET /session while
+ * signed out, which the browser logs itself.
+ */
+export async function openPage(browser: Browser, contexts: BrowserContext[], onError: (message: string) => void, viewport = DESKTOP, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport, colorScheme: 'light', ...options });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 401 \(Unauthorized\)/.test(m.text())) onError(m.text());
+  });
+  page.on('pageerror', (e) => onError(e.message));
+  return page;
+}
+
+/** Opens `url` signed out and logs in with the form (screenshot of the filled form if asked); the caller waits for what it expects. */
+export async function logInThroughForm(page: Page, url: string, user: { email: string; password: string }, screenshot?: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  if (screenshot) await page.screenshot({ path: join(SCREENSHOTS, screenshot) });
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+/** Opens `baseUrl + path` signed out, logs in with the form, and waits for the conversation asked for. */
+export async function signInAt(baseUrl: string, page: Page, user: SeededUser, path: string, screenshot?: string): Promise<void> {
+  await logInThroughForm(page, `${baseUrl}${path}`, user, screenshot);
+  await page.getByRole('textbox', { name: 'Message' }).waitFor();
+}
+
+/**
+ * One Chromium and the pages opened in it, closed together, with what the pages log as errors
+ * collected in `errors` (for tests that keep one browser per file).
+ */
 export class AppBrowser {
   private readonly contexts: BrowserContext[] = [];
-  /** What the pages logged as errors since the last `clearErrors`. */
+  /** What the pages logged as errors that were not `expected`. */
   errors: string[] = [];
 
-  private constructor(private readonly browser: Browser) {}
+  private constructor(readonly browser: Browser) {}
 
   static async launch(): Promise<AppBrowser> {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: converge the test-services role (npm test does) or apt-get install chromium`);
-    // As root Chromium needs --no-sandbox; the pages are our own app on loopback.
-    return new AppBrowser(await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] }));
+    return new AppBrowser(await launchChromium());
   }
 
   /** `expected`: console errors that are part of the story (the browser logs every 4xx answer itself). */
-  async newPage(expected: RegExp[] = [], viewport = DESKTOP): Promise<Page> {
-    const context = await this.browser.newContext({ viewport, colorScheme: 'light' });
-    this.contexts.push(context);
-    const page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' && ![SIGNED_OUT, ...expected].some((e) => e.test(m.text()))) this.errors.push(m.text());
-    });
-    page.on('pageerror', (e) => this.errors.push(e.message));
-    return page;
+  newPage(expected: RegExp[] = [], viewport = DESKTOP): Promise<Page> {
+    return openPage(this.browser, this.contexts, (message) => {
+      if (!expected.some((e) => e.test(message))) this.errors.push(message);
+    }, viewport);
   }
 
   async close(): Promise<void> {
@@ -46,10 +84,32 @@ export class AppBrowser {
   }
 }
 
-/** Opens `url` signed out, logs in with the form; the caller waits for the page it expects. */
-export async function logInThroughForm(page: Page, url: string, user: { email: string; password: string }): Promise<void> {
-  await page.goto(url);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
+export const article = (page: Page, text: string) => page.getByRole('article').filter({ hasText: text });
+
+/**
+ * Every loaded message of the open conversation's list, oldest first, by scrolling it from the top
+ * to the bottom: a virtualized list holds only the rows in view, each with its `aria-posinset` among
+ * `aria-setsize`. Throws if two rows claim one position with different texts.
+ */
+export async function readAllMessages(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const list = document.querySelector<HTMLElement>('[role="log"]');
+    if (!list) throw new Error('no message list on the page');
+    const byPosition = new Map<number, string>();
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    list.scrollTop = 0;
+    await frame();
+    for (let guard = 0; guard < 10_000; guard++) {
+      for (const a of list.querySelectorAll<HTMLElement>('article[aria-posinset]')) {
+        const at = Number(a.getAttribute('aria-posinset'));
+        const text = a.querySelector('.text')?.textContent ?? '';
+        if (byPosition.has(at) && byPosition.get(at) !== text) throw new Error(`two messages at position ${at}: ${byPosition.get(at)} / ${text}`);
+        byPosition.set(at, text);
+      }
+      if (list.scrollTop + list.clientHeight >= list.scrollHeight - 1) break;
+      list.scrollTop += list.clientHeight / 2;
+      await frame();
+    }
+    return [...byPosition.entries()].sort((a, b) => a[0] - b[0]).map(([, text]) => text);
+  });
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { flowsAllowed, requireFlow } from '../../core/access/flow-gate';
 import { addFlowMember } from '../../core/actions/add-flow-member';
 import { createFlow } from '../../core/actions/create-flow';
+import { markRead } from '../../core/actions/mark-read';
 import { truthy } from '../../core/actions/inputs';
 import { setMemberBlocked } from '../../core/actions/set-member-blocked';
 import { updateFlow } from '../../core/actions/update-flow';
@@ -50,6 +51,11 @@ export function flowRoutes(deps: WebApiDeps): Router {
   r.put('/flows/:org/:flow', async (req, res) => {
     const me = callerOf(res);
     res.json(await presentFlow(deps, req, await updateFlow(deps, me, at(req), req.body), me.id, true));
+  });
+
+  // Tributary's read marker (docs/api.md "Read markers"): Flowdock has none.
+  r.put('/flows/:org/:flow/read', async (req, res) => {
+    res.json(await markRead(deps, callerOf(res), { kind: 'flow', flow: at(req) }, req.body));
   });
 
   r.get('/flows/:org/:flow/users', async (req, res) => {

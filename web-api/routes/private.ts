@@ -4,8 +4,10 @@ import { requirePrivatePeer } from '../../core/access/flow-gate';
 import { privateConversation } from '../../core/domain/types';
 import { notFound } from '../../core/errors';
 import { positiveId } from '../../core/actions/inputs';
+import { markRead } from '../../core/actions/mark-read';
 import { postMessage } from '../../core/actions/post-message';
 import { setPrivateOpen } from '../../core/actions/set-private-open';
+import { unreadIn } from '../../core/messaging/unread';
 import type { PrivateConversationState } from '../../core/ports/directory';
 import { parseInput } from '../../core/validation';
 import type { WebApiDeps } from '../deps';
@@ -31,13 +33,15 @@ export function privateRoutes(deps: WebApiDeps): Router {
     const me = callerOf(res);
     const user = await deps.directory.userById(state.otherUserId);
     const conversation = privateConversation(me.id, state.otherUserId);
-    const mentions = await deps.store.countTagged(conversation, `:unread:${me.id}`);
+    const [mentions, unread] = await Promise.all([deps.store.countTagged(conversation, `:unread:${me.id}`), unreadIn(deps, me.id, conversation)]);
     return {
       id: state.otherUserId,
       url: `${urlBase(deps, req).api}/private/${state.otherUserId}`,
       name: `@${user?.nick ?? state.otherUserId}`,
       open: state.open,
-      activity: { inbox: false, mentions: mentions, chat: false },
+      activity: { inbox: false, mentions: mentions, chat: unread.count > 0 },
+      unread_count: unread.count,
+      last_read_id: unread.lastReadId,
       users: [userJson(me), ...(user ? [userJson(user)] : [])],
     };
   };
@@ -60,6 +64,10 @@ export function privateRoutes(deps: WebApiDeps): Router {
     const userId = parseInput(positiveId, param(req, 'id'));
     const result = await postMessage(deps, callerOf(res), { kind: 'private', userId }, req.body);
     sendPosted(res, result, `${urlBase(deps, req).api}/private/${userId}/messages`);
+  });
+
+  r.put('/private/:id/read', async (req, res) => {
+    res.json(await markRead(deps, callerOf(res), { kind: 'private', userId: parseInput(positiveId, param(req, 'id')) }, req.body));
   });
 
   r.get('/private/:id/messages', async (req, res) => {

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { flowConversation } from '../../core/domain/types';
 import { requireFlow } from '../../core/access/flow-gate';
 import type { FlowAction } from '../../core/access/flow-policy';
+import { unreadIn } from '../../core/messaging/unread';
 import type { FlowAccess, FlowView } from '../../core/ports/directory';
 import type { WebApiDeps } from '../deps';
 import { flowJson, flowUserJson, type UrlBase } from './json';
@@ -22,10 +23,12 @@ export async function flowUsersJson(deps: WebApiDeps, flowId: string) {
 }
 
 export async function presentFlow(deps: WebApiDeps, req: Request, view: FlowView, userId: number, withUsers: boolean) {
-  const [unreadMentions, users, org] = await Promise.all([
-    deps.store.countTagged(flowConversation(view.flow.id), `:unread:${userId}`),
+  const conversation = flowConversation(view.flow.id);
+  const [unreadMentions, unread, users, org] = await Promise.all([
+    deps.store.countTagged(conversation, `:unread:${userId}`),
+    view.membership?.inFlow ? unreadIn(deps, userId, conversation) : Promise.resolve(undefined),
     withUsers ? flowUsersJson(deps, view.flow.id) : Promise.resolve(undefined),
     deps.directory.organizationByIdOf(userId, view.organization.id),
   ]);
-  return flowJson(view, { unreadMentions, userCount: org?.userCount ?? 0, ...(users ? { users } : {}) }, urlBase(deps, req));
+  return flowJson(view, { unreadMentions, ...(unread ? { unread } : {}), userCount: org?.userCount ?? 0, ...(users ? { users } : {}) }, urlBase(deps, req));
 }

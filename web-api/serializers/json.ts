@@ -1,5 +1,6 @@
 /** The API's JSON shapes (spec §2.1): flows, users, organizations, as clients expect them. */
 import type { Organization, User } from '../../core/domain/types';
+import type { Unread } from '../../core/messaging/unread';
 import type { FlowUser, FlowView } from '../../core/ports/directory';
 
 /** Absolute URLs need the public origin: PUBLIC_URL, or the request's own. */
@@ -37,6 +38,8 @@ export function flowUserJson(user: FlowUser, lastActivity: number | undefined) {
 
 export interface FlowExtras {
   unreadMentions: number;
+  /** The caller's read marker and what is unread after it (members only; docs/api.md "Read markers"). */
+  unread?: Unread;
   userCount: number;
   users?: ReturnType<typeof flowUserJson>[];
 }
@@ -50,6 +53,7 @@ export function flowJson(view: FlowView, extras: FlowExtras, base: UrlBase) {
     parameterized_name: flow.parameterizedName,
     organization: organizationJson({ ...organization, userCount: extras.userCount }, base),
     unread_mentions: extras.unreadMentions,
+    ...(extras.unread ? { unread_count: extras.unread.count, last_read_id: extras.unread.lastReadId } : {}),
     open: membership?.open ?? false,
     joined: membership?.inFlow === true,
     url: `${base.api}/flows/${path}`,

@@ -4,14 +4,17 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { currentSession } from '../api';
-import { flowUrl, parseRoute } from '../route';
+import { noticeOf } from '../notifications';
+import { flowUrl, navigate, parseRoute, urlOfConversation } from '../route';
 import { useChat } from '../state/use-chat';
+import { useNotifications } from '../state/use-notifications';
 import { useShortcuts } from '../state/use-shortcuts';
 import { flowPath, type User } from '../types';
 import { ConversationView } from './ConversationView';
 import { FailoverPage } from './FailoverPage';
 import { FlowList, PeopleList } from './FlowList';
 import { LoginForm } from './LoginForm';
+import { Toasts } from './Toasts';
 
 function useLocationPath(): string {
   const [path, setPath] = useState(location.pathname);
@@ -40,7 +43,15 @@ function SignedIn({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
   const pathname = useLocationPath();
   // One Route object per URL: the chat state recomputes the open conversation when it changes.
   const route = useMemo(() => parseRoute(pathname), [pathname]);
-  const chat = useChat(user, route, onSignedOut);
+  const notices = useNotifications((key) => {
+    const url = urlOfConversation(key, chat.flows ?? []);
+    if (url) navigate(url);
+  });
+  const chat = useChat(user, route, onSignedOut, (event, key, inView) => {
+    const author = chat.people.find((u) => String(u.id) === event.user)?.nick ?? `user ${event.user}`;
+    const where = chat.flows?.find((f) => f.id === key)?.name ?? author;
+    notices.notify(noticeOf(event, key, author, where), inView);
+  });
   const { flows, current } = chat;
   const shortcutState = useRef({ flows: flows ?? [], openFlowId: current?.flowId ?? null, unread: chat.unread });
   shortcutState.current = { flows: flows ?? [], openFlowId: current?.flowId ?? null, unread: chat.unread };
@@ -64,11 +75,17 @@ function SignedIn({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
             {chat.status === 'connecting' ? 'Connecting…' : 'Offline: reconnecting…'}
           </span>
         )}
+        {notices.permission === 'default' && (
+          <button type="button" class="link notify-ask" onClick={() => void notices.requestPermission()}>
+            Notify me of mentions
+          </button>
+        )}
         <span class="me">{user.nick}</span>
         <button type="button" class="link" onClick={chat.signOut}>
           Log out
         </button>
       </header>
+      <Toasts toasts={notices.toasts} onDismiss={notices.dismiss} onOpen={(n) => notices.open(n.key)} />
       <aside class="sidebar">
         {flows && <FlowList flows={flows} currentKey={current?.key ?? null} unread={chat.unread} />}
         {chat.people.length > 0 && <PeopleList people={chat.people} currentKey={current?.key ?? null} unread={chat.unread} availabilityOf={chat.availabilityOf} />}

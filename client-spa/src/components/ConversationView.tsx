@@ -1,10 +1,18 @@
-/** A flow or a private conversation: its history (newest at the bottom, kept in view while you are at the bottom) and the composer. */
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+/**
+ * A flow or a private conversation: its history in a virtualized list (newest at the bottom, kept in
+ * view while you are at the bottom), a filter by #tag or a search (shown instead of the history until
+ * you go back), and the composer.
+ */
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { filterText, type MessageQuery } from '../message-query';
 import { type MessageLog, visibleMessages } from '../message-log';
 import { typingSentence } from '../typing';
 import type { ChatMessage, Conversation } from '../types';
 import { Composer } from './Composer';
+import { FilterBox } from './FilterBox';
 import { MessageItem } from './MessageItem';
+import { ResultsView } from './ResultsView';
+import { VirtualList } from './VirtualList';
 
 interface Props {
   conversation: Conversation;
@@ -24,48 +32,44 @@ interface Props {
   onTyping(): boolean;
 }
 
-/** Within this many pixels of the bottom counts as reading the newest messages. */
-const STICK_PX = 80;
-
 export function ConversationView({ conversation: c, log, thread, onSend, onRetry, me, onEdit, onDelete, onLoadEarlier, typing, onTyping }: Props) {
-  const list = useRef<HTMLDivElement>(null);
-  const atBottom = useRef(true);
-  /** While an earlier page loads: the distance from the list's end, kept so what you read stays put. */
-  const anchor = useRef<number | null>(null);
   const [loadingEarlier, setLoadingEarlier] = useState(false);
-  const messages = log ? visibleMessages(log) : [];
+  const loading = useRef(false);
+  const [query, setQuery] = useState<MessageQuery | null>(null);
+  const messages = useMemo(() => (log ? visibleMessages(log) : []), [log]);
   const users = c.members;
 
-  useLayoutEffect(() => {
-    const el = list.current;
-    if (!el) return;
-    if (anchor.current !== null) {
-      el.scrollTop = el.scrollHeight - anchor.current;
-      anchor.current = null;
-    } else if (atBottom.current) el.scrollTop = el.scrollHeight;
-  }, [messages.length, c.key]);
-
   async function loadEarlier() {
-    const el = list.current;
-    if (el) anchor.current = el.scrollHeight - el.scrollTop;
+    if (loading.current || !log?.hasEarlier) return;
+    loading.current = true;
     setLoadingEarlier(true);
     try {
       await onLoadEarlier();
     } finally {
+      loading.current = false;
       setLoadingEarlier(false);
-      // A page with no new message renders nothing: drop the anchor after the render, used or not.
-      requestAnimationFrame(() => {
-        anchor.current = null;
-      });
     }
   }
 
   useEffect(() => {
-    atBottom.current = true;
+    setQuery(null);
     document.title = `${c.title} · Tributary`;
     // Opening a flow is for writing in it; on a touch screen a focused box would cover it with the keyboard.
     if (matchMedia('(pointer: fine)').matches) document.querySelector<HTMLTextAreaElement>('.composer textarea')?.focus();
   }, [c.key]);
+
+  const renderRow = (m: ChatMessage, index: number) => (
+    <MessageItem
+      message={m}
+      author={users.get(m.user)}
+      mine={m.user === me && m.id !== undefined && c.flowId !== undefined}
+      position={{ index, of: messages.length }}
+      onTag={(tag) => setQuery({ tags: [tag] })}
+      onRetry={() => onRetry(m)}
+      onEdit={(text) => onEdit(m, text)}
+      onDelete={() => onDelete(m)}
+    />
+  );
 
   return (
     <main class="flow">
@@ -73,38 +77,34 @@ export function ConversationView({ conversation: c, log, thread, onSend, onRetry
         <h1>{c.title}</h1>
         <span class="muted">{c.subtitle}</span>
         {thread && <span class="muted"> · thread view is not built yet: showing the flow</span>}
+        <FilterBox query={query} onQuery={setQuery} />
       </header>
-      <div
-        class="messages"
-        ref={list}
-        role="log"
-        aria-label={`Messages in ${c.title}`}
-        onScroll={(e) => {
-          const el = e.currentTarget;
-          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
-        }}
-      >
-        {!log && <p class="muted center">Loading…</p>}
-        {log?.hasEarlier && (
-          <p class="center earlier">
-            <button type="button" class="link" disabled={loadingEarlier} onClick={loadEarlier}>
-              {loadingEarlier ? 'Loading…' : 'Load earlier messages'}
-            </button>
-          </p>
-        )}
-        {log && messages.length === 0 && <p class="muted center">No messages yet. Say hello!</p>}
-        {messages.map((m) => (
-          <MessageItem
-            key={m.uuid}
-            message={m}
-            author={users.get(m.user)}
-            mine={m.user === me && m.id !== undefined && c.flowId !== undefined}
-            onRetry={() => onRetry(m)}
-            onEdit={(text) => onEdit(m, text)}
-            onDelete={() => onDelete(m)}
-          />
-        ))}
-      </div>
+      {query ? (
+        <ResultsView key={`${c.key} ${filterText(query)}`} base={c.base} query={query} members={users} onTag={(tag) => setQuery({ tags: [tag] })} onBack={() => setQuery(null)} />
+      ) : !log ? (
+        <p class="muted center messages">Loading…</p>
+      ) : (
+        <VirtualList
+          key={c.key}
+          items={messages}
+          keyOf={(m) => m.uuid}
+          renderRow={renderRow}
+          label={`Messages in ${c.title}`}
+          onNearTop={() => void loadEarlier()}
+          header={
+            <>
+              {log.hasEarlier && (
+                <p class="center earlier">
+                  <button type="button" class="link" disabled={loadingEarlier} onClick={loadEarlier}>
+                    {loadingEarlier ? 'Loading…' : 'Load earlier messages'}
+                  </button>
+                </p>
+              )}
+              {messages.length === 0 && <p class="muted center">No messages yet. Say hello!</p>}
+            </>
+          }
+        />
+      )}
       <p class="typing muted" aria-live="polite">
         {typingSentence(typing.map((id) => users.get(id)?.nick ?? `user ${id}`))}
       </p>

@@ -3,6 +3,7 @@
  * sanitized HTML (MessageText.tsx): raw markup in it shows as typed, never runs. One's own stored messages can be edited in place and deleted.
  */
 import { useState } from 'preact/hooks';
+import { hashtagsOf } from '../message-query';
 import type { ChatMessage, User } from '../types';
 import { MessageText } from './MessageText';
 
@@ -21,12 +22,16 @@ interface Props {
   author: User | undefined;
   /** The signed-in user wrote it (and it is stored): it may be edited and deleted. */
   mine: boolean;
+  /** Where it stands among the loaded messages (a virtualized list holds only some in the DOM). */
+  position?: { index: number; of: number };
+  /** A hashtag under the message was clicked: filter the flow by it. */
+  onTag?(tag: string): void;
   onRetry(): void;
   onEdit(text: string): Promise<void>;
   onDelete(): Promise<void>;
 }
 
-export function MessageItem({ message, author, mine, onRetry, onEdit, onDelete }: Props) {
+export function MessageItem({ message, author, mine, position, onTag, onRetry, onEdit, onDelete }: Props) {
   const name = author?.nick ?? (message.user === '0' ? 'integration' : `user ${message.user}`);
   const [draft, setDraft] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -43,7 +48,11 @@ export function MessageItem({ message, author, mine, onRetry, onEdit, onDelete }
   const save = () => (draft?.trim() && draft !== message.text ? attempt(() => onEdit(draft)) : setDraft(null));
 
   return (
-    <article class={`message${message.pending ? ' pending' : ''}${message.failed ? ' failed' : ''}`}>
+    <article
+      class={`message${message.pending ? ' pending' : ''}${message.failed ? ' failed' : ''}`}
+      aria-posinset={position ? position.index + 1 : undefined}
+      aria-setsize={position?.of}
+    >
       <span class={`avatar ${colourOf(message.user)}`} aria-hidden="true">
         {name.slice(0, 1).toUpperCase()}
       </span>
@@ -93,6 +102,7 @@ export function MessageItem({ message, author, mine, onRetry, onEdit, onDelete }
             </button>
           </form>
         )}
+        {onTag && <TagList tags={hashtagsOf(message.tags)} onTag={onTag} />}
         {error && <p class="error">{error}</p>}
         {message.failed && (
           <p class="error">
@@ -104,5 +114,18 @@ export function MessageItem({ message, author, mine, onRetry, onEdit, onDelete }
         )}
       </div>
     </article>
+  );
+}
+
+function TagList({ tags, onTag }: { tags: readonly string[]; onTag(tag: string): void }) {
+  if (!tags.length) return null;
+  return (
+    <p class="tags">
+      {tags.map((t) => (
+        <button key={t} type="button" class="tag" aria-label={`Filter by #${t}`} onClick={() => onTag(t)}>
+          #{t}
+        </button>
+      ))}
+    </p>
   );
 }

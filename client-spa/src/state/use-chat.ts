@@ -13,7 +13,9 @@ import { availability, type PresenceSeen, seen } from '../presence';
 import type { Route } from '../route';
 import { startedTyping, stoppedTyping, TYPING_SHOWN_MS, type TypingState, typingIn } from '../typing';
 import type { ChatMessage, Conversation, Flow, FlowEvent, User } from '../types';
+import { notifies } from '../notifications';
 import { newUuid } from '../uuid';
+import { useReadMarker } from './use-read-marker';
 
 /** A live ref: `.current` is the newest value on every render. */
 function useLatest<T>(value: T): { readonly current: T } {
@@ -22,7 +24,10 @@ function useLatest<T>(value: T): { readonly current: T } {
   return ref;
 }
 
-export function useChat(user: User, route: Route, onSignedOut: () => void) {
+/** A live message that notifies the user (a mention, a private message): `key` is its conversation's. */
+export type MentionHandler = (event: FlowEvent, key: string, inView: boolean) => void;
+
+export function useChat(user: User, route: Route, onSignedOut: () => void, onMention?: MentionHandler) {
   const me = String(user.id);
   const [flows, setFlows] = useState<Flow[] | null>(null);
   const [people, setPeople] = useState<User[]>([]);
@@ -37,6 +42,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void) {
   const logsRef = useLatest(logs);
   const flowsRef = useLatest(flows);
   const currentRef = useLatest(current);
+  const onMentionRef = useLatest(onMention);
   /** Conversations whose history was fetched, by key (live events alone do not make a history), with how to refetch it. */
   const loaded = useRef(new Map<string, Conversation>());
 
@@ -72,7 +78,10 @@ export function useChat(user: User, route: Route, onSignedOut: () => void) {
           updateLog(key, (log) => applyEvents(log, [event]));
           if (event.event !== 'message') return;
           setTyping((t) => stoppedTyping(t, key, event.user));
-          if (key !== currentRef.current?.key && event.user !== me) setUnread((all) => new Map(all).set(key, (all.get(key) ?? 0) + 1));
+          // In the open conversation of a hidden tab it is unread too, until the tab is seen (use-read-marker).
+          const inView = key === currentRef.current?.key && document.visibilityState === 'visible';
+          if (!inView && event.user !== me) setUnread((all) => new Map(all).set(key, (all.get(key) ?? 0) + 1));
+          if (notifies(event, me)) onMentionRef.current?.(event, key, inView);
         },
         onTyping: (flowId, userId) => {
           if (userId === me) return;
@@ -110,6 +119,12 @@ export function useChat(user: User, route: Route, onSignedOut: () => void) {
     live.start();
     listFlows().then((list) => {
       setFlows(list);
+      // Unread counts from the server's read markers: what was read on another device, or before a reload, stays read.
+      setUnread((all) => {
+        const next = new Map(all);
+        for (const f of list) if (f.unread_count && f.id !== currentRef.current?.key) next.set(f.id, Math.max(next.get(f.id) ?? 0, f.unread_count));
+        return next;
+      });
       live.follow(list.map((f) => f.id));
       for (const u of list.flatMap((f) => f.users ?? [])) {
         if (u.last_activity) setPresence((p) => seen(p, String(u.id), { active: u.last_activity! }));
@@ -126,10 +141,13 @@ export function useChat(user: User, route: Route, onSignedOut: () => void) {
     };
   }, []);
 
+  const clearUnread = (key: string) => setUnread((all) => (all.has(key) ? new Map([...all].filter(([k]) => k !== key)) : all));
+  useReadMarker(current, (current && logs.get(current.key)?.lastId) || 0, clearUnread);
+
   // Opening a conversation: fetch its history once (live events already received merge by id) and clear its unread count.
   useEffect(() => {
     if (!current) return;
-    setUnread((all) => (all.has(current.key) ? new Map([...all].filter(([key]) => key !== current.key)) : all));
+    clearUnread(current.key);
     if (loaded.current.has(current.key)) return;
     loaded.current.set(current.key, current);
     loadHistory(current).catch(() => loaded.current.delete(current.key));

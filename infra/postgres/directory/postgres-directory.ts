@@ -18,7 +18,8 @@ import {
 } from './rows';
 import { PostgresSessions } from './postgres-sessions';
 import { PostgresSources } from './postgres-sources';
-import { SessionStoreDelegate } from '../../../core/session-store-delegate';
+import { ReadMarkerDelegate } from '../../../core/read-marker-delegate';
+import { PostgresReadMarkers } from './postgres-read-markers';
 
 type OrgWithCounts = MemberOrganization;
 type OrgCountRow = OrgRow & { user_count: string; role: string };
@@ -44,9 +45,10 @@ function isUniqueViolation(err: unknown, constraint?: string): boolean {
 /** The unique index that keeps nicks unique per organization (migration 003). */
 const NICK_PER_ORG = 'organization_members_nick_key';
 
-export class PostgresDirectory extends SessionStoreDelegate implements Directory {
+export class PostgresDirectory extends ReadMarkerDelegate implements Directory {
   protected readonly sessions: PostgresSessions;
   readonly sources: PostgresSources;
+  protected readonly readMarkerStore: PostgresReadMarkers;
 
   /** `hasher` bounds concurrent scrypt work; its default allows 2 at once. */
   constructor(
@@ -56,6 +58,7 @@ export class PostgresDirectory extends SessionStoreDelegate implements Directory
     super();
     this.sessions = new PostgresSessions(pool);
     this.sources = new PostgresSources(pool);
+    this.readMarkerStore = new PostgresReadMarkers(pool);
   }
 
   async createOrganization(name: string): Promise<Organization> {

@@ -1,0 +1,58 @@
+/** Read markers over REST (docs/api.md "Read markers", a Tributary extension): PUT …/read moves the caller's marker; GET /flows and GET /private count from it. */
+import { api, startTestStack, type TestStack } from '../test/support/stack';
+
+let s: TestStack;
+beforeAll(async () => {
+  s = await startTestStack();
+});
+afterAll(async () => {
+  await s.stop();
+});
+
+const post = async (content: string, auth = s.bob.auth): Promise<number> => {
+  const r = await api(s, 'POST', `/flows/${s.flow.path}/messages`, { auth, body: { event: 'message', content } });
+  expect(r.status).toBe(201);
+  return r.body.id as number;
+};
+const mainOf = async (auth = s.alice.auth) => (await api(s, 'GET', '/flows', { auth })).body.find((f: { id: string }) => f.id === s.flow.id);
+const markRead = (id: unknown, auth = s.alice.auth, path = `/flows/${s.flow.path}/read`) => api(s, 'PUT', path, { auth, body: { message_id: id } });
+
+it('counts messages by others after the marker, and the marker only moves forward', async () => {
+  // Never marked: everything by others is unread, one's own messages never are.
+  const first = await post('one');
+  await post('mine', s.alice.auth);
+  const second = await post('two');
+  expect(await mainOf()).toMatchObject({ unread_count: 2, last_read_id: null });
+
+  expect((await markRead(first)).body).toEqual({ message_id: first });
+  expect(await mainOf()).toMatchObject({ unread_count: 1, last_read_id: first });
+  expect((await markRead(second)).body).toEqual({ message_id: second });
+  // An older id (another device, a stale tab) leaves it where it is.
+  expect((await markRead(first)).body).toEqual({ message_id: second });
+  expect(await mainOf()).toMatchObject({ unread_count: 0, last_read_id: second });
+  await post('three');
+  expect(await mainOf()).toMatchObject({ unread_count: 1, last_read_id: second });
+  // Markers are per user: Bob's view is his own.
+  expect(await mainOf(s.bob.auth)).toMatchObject({ last_read_id: null, unread_count: 1 });
+});
+
+it('refuses a bad id (400 naming message_id), an id the flow does not hold (400), and a flow the caller is not in (404)', async () => {
+  for (const bad of [0, 'x', null, 1.5]) {
+    const r = await markRead(bad);
+    expect(r.status).toBe(400);
+    expect(Object.keys(r.body.errors ?? {})).toEqual(['message_id']);
+  }
+  const beyond = await markRead(10_000_000);
+  expect(beyond.status).toBe(400);
+  expect(JSON.stringify(beyond.body)).toContain('names no message of this conversation');
+  expect((await markRead(1, s.carol.auth)).status).toBe(404);
+});
+
+it('keeps a marker per private conversation, shown in GET /private', async () => {
+  const sent = await api(s, 'POST', `/private/${s.alice.id}/messages`, { auth: s.bob.auth, body: { event: 'message', content: 'psst' } });
+  expect(sent.status).toBe(201);
+  const conversation = async () => (await api(s, 'GET', `/private/${s.bob.id}`, { auth: s.alice.auth })).body;
+  expect(await conversation()).toMatchObject({ unread_count: 1, last_read_id: null, activity: { chat: true } });
+  expect((await markRead(sent.body.id, s.alice.auth, `/private/${s.bob.id}/read`)).body).toEqual({ message_id: sent.body.id });
+  expect(await conversation()).toMatchObject({ unread_count: 0, last_read_id: sent.body.id, activity: { chat: false } });
+});
