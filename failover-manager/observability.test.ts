@@ -151,9 +151,12 @@ test('metrics: replication offset per node, lag per replica, view age per manage
   for (let i = 0; i < 100; i++) await writer.set(`k${i}`, 'x'.repeat(1000));
   writer.disconnect();
   const [m1] = s.managers as [TestManager];
-  const offsets = await waitFor('the master offset past the writes', async () => {
+  // Offsets are what the manager's last check saw: the master's passes the writes at once, a
+  // replica's once it has synced and been checked again, so wait for both.
+  const offsets = await waitFor('the master offset past the writes and every replica replicating', async () => {
     const values = await gaugeValues(m1.metrics.offset);
-    return values.find((v) => v.labels.node === s!.master && v.value > 100_000) ? values : null;
+    const at = (node: string) => values.find((v) => v.labels.node === node)?.value ?? -1;
+    return at(s!.master) > 100_000 && s!.replicas.every((r) => at(r) > 0) ? values : null;
   });
   console.log(`offsets: ${offsets.map((v) => `${v.labels.node}=${v.value}`).join(', ')}`);
   // Lag is measured against the recorded master: until m1 has read the record (the leader may write
