@@ -7,6 +7,8 @@ import express, { type Router } from 'express';
 import type { WebApiDeps } from './deps';
 import { authenticate } from './http/authenticate';
 import { bodyDepthLimit } from './http/body-depth';
+import { uploadBodies } from './http/upload-bodies';
+import { fileRoutes } from './routes/files';
 import { flowRoutes } from './routes/flows';
 import { messageRoutes } from './routes/messages';
 import { organizationRoutes } from './routes/organizations';
@@ -17,6 +19,8 @@ import { userRoutes } from './routes/users';
 /** Mount at the root of a server that handles errors with web-api/http/error-handler.ts. */
 export function createWebApi(deps: WebApiDeps): Router {
   const api = express.Router();
+  // Before the general parsers: the routes that take file uploads parse their own (larger) bodies.
+  api.use(uploadBodies(deps.files.maxBytes));
   // Clients send `{}` with Content-Type JSON even on GET/DELETE (spec §0); any JSON value is parsed, then validated.
   api.use(express.json({ limit: deps.options.bodyLimit, strict: false, type: ['application/json', 'application/*+json'] }));
   const { maxDepth = 32, maxParams = 1000 } = deps.options;
@@ -27,7 +31,7 @@ export function createWebApi(deps: WebApiDeps): Router {
   // Logging in is the one route before authentication; its failures are limited by the login guard.
   api.use(loginRoute(deps));
   api.use(authenticate(deps.authenticator, deps.rateLimiter, deps.metrics));
-  api.use(sessionRoutes(deps), flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps));
+  api.use(sessionRoutes(deps), flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps), fileRoutes(deps));
 
   const root = express.Router();
   root.use('/v1', api);

@@ -8,6 +8,7 @@ import { requirePrivatePeer } from '../access/flow-gate';
 import type { ConversationKey, MessageJson, User } from '../domain/types';
 import { flowConversation, privateConversation } from '../domain/types';
 import { notFound, validationError } from '../errors';
+import { FileUploads } from '../files/file-uploads';
 import type { MessageDraft } from '../messaging/commands';
 import { type PostInput, postInput } from '../messaging/post-input';
 import { deriveTags, type Member } from '../messaging/tags';
@@ -17,7 +18,10 @@ import type { ActionDeps } from './deps';
 import { type FlowRef, flowFor } from './flow-ref';
 
 /** What posting needs: the directory (gate, mentions), the store (retries, parents, threads) and the write path. */
-export type PostDeps = Pick<ActionDeps, 'directory' | 'store' | 'ingress'>;
+export type PostDeps = Pick<ActionDeps, 'directory' | 'store' | 'ingress'> & {
+  /** Where `event: "file"` uploads go; absent where uploads are not taken (the WebSocket). */
+  files?: FileUploads;
+};
 
 /** Where a post goes: a flow (optionally a thread of it) or a private conversation with `userId`. */
 export type PostTarget = { kind: 'flow'; flow: FlowRef; threadId?: string } | { kind: 'private'; userId: number };
@@ -54,7 +58,7 @@ async function resolveTarget(deps: PostDeps, sender: User, target: PostTarget): 
 /** Who an @mention may name: the flow's active members (only fetched when the post mentions someone), or the two people of a private conversation. */
 async function membersOf(deps: PostDeps, sender: User, target: Resolved, input: PostInput): Promise<Member[]> {
   if (target.peer) {
-    if (input.event !== 'message') throw validationError({ event: ['private messages must be of event "message"'] });
+    if (input.event !== 'message' && input.event !== 'file') throw validationError({ event: ['private messages must be of event "message" or "file"'] });
     return [sender, target.peer];
   }
   // A big flow's member list is not free, and most posts mention nobody.
@@ -87,7 +91,15 @@ export async function postMessage(deps: PostDeps, sender: User, target: PostTarg
   }
 
   let content = input.content ?? null;
+  let attachments = input.attachments ?? [];
   const extraTags: string[] = [];
+  if (input.event === 'file') {
+    if (!deps.files) throw validationError({ event: ['file uploads go through the REST API (POST …/messages)'] });
+    const attachment = await deps.files.store(conversation, FileUploads.fileId(conversation, user, uuid), input.content);
+    content = attachment;
+    attachments = [attachment];
+    extraTags.push(':file');
+  }
   let threadId = (target.kind === 'flow' ? target.threadId : undefined) ?? input.thread_id;
   if (input.event === 'comment') {
     const parent = await deps.store.get(conversation, input.message!);
@@ -113,7 +125,7 @@ export async function postMessage(deps: PostDeps, sender: User, target: PostTarg
     ...resolved.address,
     sent: Date.now(),
     app: input.app ?? (input.event === 'comment' || input.event === 'activity' || input.event === 'discussion' ? 'influx' : 'chat'),
-    attachments: input.attachments ?? [],
+    attachments,
     ...(threadId ? { thread_id: threadId } : {}),
     ...(input.thread ? { thread: input.thread } : {}),
     ...(input.external_user_name ? { external_user_name: input.external_user_name } : {}),

@@ -1,0 +1,50 @@
+/**
+ * Bodies of the routes that post messages, where `event: "file"` uploads arrive: JSON up to the
+ * size a FILE_MAX_BYTES file takes in base64 (the general BODY_LIMIT is far smaller), and
+ * multipart/form-data whose part `content` is the file. Mounted before the general body parsers,
+ * which then leave the parsed body alone. Oversize answers 413 naming FILE_MAX_BYTES.
+ */
+import express, { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
+import multer, { MulterError } from 'multer';
+import { validationError } from '../../core/errors';
+import { fileTooLarge } from '../../core/files/upload-input';
+
+/** Every path a message (and so a file) is posted to, relative to the API's root. */
+const POST_PATHS = ['/messages', '/flows/:org/:flow/messages', '/flows/:org/:flow/threads/:thread/messages', '/private/:id/messages'];
+/** Room for the other fields of a JSON upload besides the base64. */
+const JSON_SLACK_BYTES = 64 * 1024;
+/** Never below this, so that a small FILE_MAX_BYTES does not cut ordinary posts shorter than BODY_LIMIT would. */
+const JSON_FLOOR_BYTES = 1024 * 1024;
+
+/** Runs `handler`, turning its errors into ours with `map` (null: pass the error on as it is). */
+function mapErrors(handler: RequestHandler, map: (err: unknown) => Error | null): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => handler(req, res, (err?: unknown) => next(err ? (map(err) ?? err) : undefined));
+}
+
+export function uploadBodies(maxBytes: number): Router {
+  const base64Bytes = Math.ceil(maxBytes / 3) * 4;
+  const json = express.json({ limit: Math.max(base64Bytes + JSON_SLACK_BYTES, JSON_FLOOR_BYTES), strict: false, type: ['application/json', 'application/*+json'] });
+  const multipart = multer({
+    storage: multer.memoryStorage(),
+    // Browsers send file names in UTF-8.
+    defParamCharset: 'utf8',
+    limits: { fileSize: maxBytes, files: 1, fields: 100, fieldSize: 64 * 1024, parts: 101 },
+  }).single('content');
+
+  const r = Router();
+  r.post(
+    POST_PATHS,
+    mapErrors(json, (err) => ((err as { type?: string }).type === 'entity.too.large' ? fileTooLarge(maxBytes) : null)),
+    mapErrors(multipart, (err) => {
+      if (!(err instanceof MulterError)) return null;
+      if (err.code === 'LIMIT_FILE_SIZE') return fileTooLarge(maxBytes);
+      return validationError({ [err.field ?? 'body']: [`${err.message} (send one file, in the part named content)`] });
+    }),
+    (req, _res, next) => {
+      // The part's bytes stand where JSON has base64: the upload is validated in one place (core/files/upload-input.ts).
+      if (req.file) req.body = { ...req.body, content: { data: req.file.buffer, content_type: req.file.mimetype, file_name: req.file.originalname } };
+      next();
+    },
+  );
+  return r;
+}
