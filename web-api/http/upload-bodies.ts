@@ -36,7 +36,8 @@ export function uploadBodies(maxBytes: number): Router {
     POST_PATHS,
     mapErrors(json, (err) => ((err as { type?: string }).type === 'entity.too.large' ? fileTooLarge(maxBytes) : null)),
     mapErrors(multipart, (err) => {
-      if (!(err instanceof MulterError)) return null;
+      // Anything else the parser raises is the body's fault (busboy: a malformed part header, a truncated body).
+      if (!(err instanceof MulterError)) return validationError({ body: [`is not valid multipart/form-data: ${(err as Error).message}`] });
       if (err.code === 'LIMIT_FILE_SIZE') return fileTooLarge(maxBytes);
       return validationError({ [err.field ?? 'body']: [`${err.message} (send one file, in the part named content)`] });
     }),

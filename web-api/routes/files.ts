@@ -28,7 +28,8 @@ export function fileRoutes(deps: WebApiDeps): Router {
     const blob = await deps.files.open(scope.conversation, param(req, 'id'), param(req, 'name'));
     if (!blob) throw notFound('file');
     const { contentType, disposition } = servedAs(blob);
-    res.set({
+    // setHeader, not res.set: express would add a charset to the type the file is served with.
+    const headers: Record<string, string> = {
       'Content-Type': contentType,
       'Content-Disposition': disposition,
       'Content-Length': String(blob.data.length),
@@ -37,7 +38,8 @@ export function fileRoutes(deps: WebApiDeps): Router {
       'Content-Security-Policy': "default-src 'none'; sandbox",
       // Access can be lost: a shared cache must not keep it, the browser only briefly.
       'Cache-Control': 'private, max-age=300',
-    });
+    };
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     res.end(blob.data);
   });
   return r;
