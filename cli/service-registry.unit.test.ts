@@ -27,7 +27,8 @@ it('the message backend gets the queue, store, bus and leases, and no directory,
 
 it.each(['web-api', 'streaming-api'])('%s gets the ingress, and the queue, bus and store it is built from, but no leases', (which) => {
   const plan = planOf(which);
-  expect(sorted(plan.parts)).toEqual(['blobs', 'bus', 'directory', 'ingress', 'loginGuard', 'presence', 'queue', 'rateLimiter', 'store']);
+  // Only the REST API takes and serves files.
+  expect(sorted(plan.parts)).toEqual([...(which === 'web-api' ? ['blobs'] : []), 'bus', 'directory', 'ingress', 'loginGuard', 'presence', 'queue', 'rateLimiter', 'store']);
   expect(plan).toMatchObject({ postgres: true, redis: true });
 });
 
