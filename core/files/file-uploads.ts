@@ -10,7 +10,7 @@ import { type Attachment, blobKey, FILE_ID, filePath } from './attachment';
 import { type ImageProcessor, INLINE_IMAGE_TYPES } from './images';
 import { parseUpload, type Upload } from './upload-input';
 
-/** Thumbnails fit in this square (CSS pixels at 2x for a 160 px preview). */
+/** Thumbnails fit in this square: the app shows them at most 320 CSS pixels wide. */
 const THUMBNAIL_BOX = 320;
 const THUMBNAIL_NAME = 'thumbnail.webp';
 

@@ -5,69 +5,31 @@
  * (below: where). Needs `npm run build:app` and the `chromium` package (the test-services role
  * installs it).
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { projectRoot } from '../../core/project-root';
+import type { Page } from 'playwright-core';
 import { waitFor } from '../../streaming-api/testing/stream-test-harness';
+import { AppBrowser, article, DESKTOP, PHONE, SCREENSHOTS, signIn as signInTo } from '../support/app-browser';
 import { api, type SeededUser, seedUser, startTestStack, type TestStack } from '../support/stack';
 
-const CHROMIUM = '/usr/bin/chromium';
-/**
- * Every run saves the main screens under test-results/screenshots/ (ignored by git) to look at;
- * `UPDATE_SCREENSHOTS=1 npm test` writes them over the README's copies in docs/screenshots/ instead,
- * so a plain run never leaves the tree changed.
- */
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(projectRoot(), 'docs', 'screenshots') : join(projectRoot(), 'test-results', 'screenshots');
-const DESKTOP = { width: 1100, height: 700 };
-const PHONE = { width: 375, height: 700 };
-
 let s: TestStack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-/**
- * What the pages logged as errors (a CSP violation, an exception): the app must log none. The one
- * expected failure is the 401 of GET /session while signed out, which the browser logs itself.
- */
+let browser: AppBrowser;
+/** What the pages logged as errors (test/support/app-browser.ts): the app must log none. */
 let pageErrors: string[] = [];
 beforeEach(() => {
   pageErrors = [];
 });
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: converge the test-services role (npm test does) or apt-get install chromium`);
+  browser = await AppBrowser.launch();
   s = await startTestStack();
-  // As root Chromium needs --no-sandbox; the pages are our own app on loopback.
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 }, 60_000);
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await s?.stop();
 });
 
-async function newPage(viewport = DESKTOP): Promise<Page> {
-  const context = await browser.newContext({ viewport, colorScheme: 'light' });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 401 \(Unauthorized\)/.test(m.text())) pageErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  return page;
-}
-
-/** Opens `path` signed out, logs in with the form, and waits for the page asked for. */
-async function signIn(page: Page, user: SeededUser, path: string, screenshot?: string): Promise<void> {
-  await page.goto(`${s.url}${path}`);
-  await page.getByLabel('Email').fill(user.email);
-  await page.getByLabel('Password').fill(user.password);
-  if (screenshot) await page.screenshot({ path: join(SCREENSHOTS, screenshot) });
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('textbox', { name: 'Message' }).waitFor();
-}
-
-const article = (page: Page, text: string) => page.getByRole('article').filter({ hasText: text });
+const newPage = (viewport = DESKTOP): Promise<Page> => browser.newPage((text) => pageErrors.push(text), viewport);
+const signIn = (page: Page, user: SeededUser, path: string, screenshot?: string): Promise<void> => signInTo(s, page, user, path, screenshot);
 
 it('two people sign in on the flow\'s URL, see it in the flow list, and chat live (Enter sends, Shift+Enter is a new line, typing shows, @mentions complete)', async () => {
   const [alice, bob] = [await newPage(), await newPage()];

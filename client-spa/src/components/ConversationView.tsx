@@ -4,6 +4,7 @@ import { type MessageLog, visibleMessages } from '../message-log';
 import { typingSentence } from '../typing';
 import type { ChatMessage, Conversation } from '../types';
 import { Composer } from './Composer';
+import { FileUploadBar, useFileUploads } from './FileUploads';
 import { MessageItem } from './MessageItem';
 
 interface Props {
@@ -35,6 +36,7 @@ export function ConversationView({ conversation: c, log, thread, onSend, onRetry
   const [loadingEarlier, setLoadingEarlier] = useState(false);
   const messages = log ? visibleMessages(log) : [];
   const users = c.members;
+  const files = useFileUploads(c.base);
 
   useLayoutEffect(() => {
     const el = list.current;
@@ -68,7 +70,7 @@ export function ConversationView({ conversation: c, log, thread, onSend, onRetry
   }, [c.key]);
 
   return (
-    <main class="flow">
+    <main class="flow" {...files.handlers}>
       <header class="flow-header">
         <h1>{c.title}</h1>
         <span class="muted">{c.subtitle}</span>
@@ -108,6 +110,7 @@ export function ConversationView({ conversation: c, log, thread, onSend, onRetry
       <p class="typing muted" aria-live="polite">
         {typingSentence(typing.map((id) => users.get(id)?.nick ?? `user ${id}`))}
       </p>
+      <FileUploadBar {...files} />
       <Composer flowName={c.title} members={[...c.members.values()].filter((u) => String(u.id) !== me)} onSend={onSend} onTyping={onTyping} />
     </main>
   );

@@ -4,6 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { ChatMessage, User } from '../types';
+import { FileAttachment } from './FileAttachment';
 
 const AVATAR_COLOURS = 8;
 
@@ -52,7 +53,7 @@ export function MessageItem({ message, author, mine, onRetry, onEdit, onDelete }
           <time dateTime={new Date(message.sent).toISOString()}>{timeOf(message.sent)}</time>
           {message.edited && <span class="muted"> (edited)</span>}
           {message.pending && !message.failed && <span class="muted"> {message.queued ? 'waiting for the connection…' : 'sending…'}</span>}
-          {mine && draft === null && (
+          {mine && draft === null && !message.file && (
             <span class="actions">
               <button type="button" class="link" onClick={() => setDraft(message.text)}>
                 Edit
@@ -63,7 +64,9 @@ export function MessageItem({ message, author, mine, onRetry, onEdit, onDelete }
             </span>
           )}
         </header>
-        {draft === null ? (
+        {message.file ? (
+          <FileAttachment file={message.file} />
+        ) : draft === null ? (
           <p class="text">{message.text}</p>
         ) : (
           <form
