@@ -1,4 +1,4 @@
-import { AppError } from '../errors';
+import type { AppError } from '../errors';
 import { servedAs } from './file-uploads';
 import { parseUpload } from './upload-input';
 
