@@ -20,7 +20,7 @@ import { userRoutes } from './routes/users';
 export function createWebApi(deps: WebApiDeps): Router {
   const api = express.Router();
   // Before the general parsers: the routes that take file uploads parse their own (larger) bodies.
-  api.use(uploadBodies(deps.files.maxBytes));
+  api.use(uploadBodies(deps.files.maxBytes, deps.options.bodyLimit));
   // Clients send `{}` with Content-Type JSON even on GET/DELETE (spec §0); any JSON value is parsed, then validated.
   api.use(express.json({ limit: deps.options.bodyLimit, strict: false, type: ['application/json', 'application/*+json'] }));
   const { maxDepth = 32, maxParams = 1000 } = deps.options;

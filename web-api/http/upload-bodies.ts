@@ -2,11 +2,13 @@
  * Bodies of the routes that post messages, where `event: "file"` uploads arrive: JSON up to the
  * size a FILE_MAX_BYTES file takes in base64 (the general BODY_LIMIT is far smaller), and
  * multipart/form-data whose part `content` is the file. Mounted before the general body parsers,
- * which then leave the parsed body alone. Oversize answers 413 naming FILE_MAX_BYTES.
+ * which then leave the parsed body alone. Oversize answers 413 naming FILE_MAX_BYTES; a body that
+ * is not a file upload keeps BODY_LIMIT, as on every other route.
  */
+import bytes from 'bytes';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
 import multer, { MulterError } from 'multer';
-import { validationError } from '../../core/errors';
+import { AppError, validationError } from '../../core/errors';
 import { fileTooLarge } from '../../core/files/upload-input';
 
 /** Every path a message (and so a file) is posted to, relative to the API's root. */
@@ -21,20 +23,34 @@ function mapErrors(handler: RequestHandler, map: (err: unknown) => Error | null)
   return (req: Request, res: Response, next: NextFunction) => handler(req, res, (err?: unknown) => next(err ? (map(err) ?? err) : undefined));
 }
 
-export function uploadBodies(maxBytes: number): Router {
+/** `maxBytes`: FILE_MAX_BYTES; `bodyLimit`: BODY_LIMIT as configured (`256kb`), the limit of everything but files. */
+export function uploadBodies(maxBytes: number, bodyLimit: string): Router {
   const base64Bytes = Math.ceil(maxBytes / 3) * 4;
-  const json = express.json({ limit: Math.max(base64Bytes + JSON_SLACK_BYTES, JSON_FLOOR_BYTES), strict: false, type: ['application/json', 'application/*+json'] });
+  const generalLimit = bytes.parse(bodyLimit) ?? 0;
+  /** Each parsed JSON body's size, to hold a post that is not a file to BODY_LIMIT once its event is known. */
+  const sizes = new WeakMap<Request, number>();
+  const json = express.json({
+    limit: Math.max(base64Bytes + JSON_SLACK_BYTES, JSON_FLOOR_BYTES, generalLimit),
+    strict: false,
+    type: ['application/json', 'application/*+json'],
+    verify: (req, _res, buf) => void sizes.set(req as Request, buf.length),
+  });
   const multipart = multer({
     storage: multer.memoryStorage(),
     // Browsers send file names in UTF-8.
     defParamCharset: 'utf8',
-    limits: { fileSize: maxBytes, files: 1, fields: 100, fieldSize: 64 * 1024, parts: 101 },
+    limits: { fileSize: maxBytes, files: 1, fields: 100, fieldSize: Math.min(64 * 1024, generalLimit), parts: 101 },
   }).single('content');
 
   const r = Router();
   r.post(
     POST_PATHS,
     mapErrors(json, (err) => ((err as { type?: string }).type === 'entity.too.large' ? fileTooLarge(maxBytes) : null)),
+    (req, _res, next) => {
+      const size = sizes.get(req) ?? 0;
+      const isFile = (req.body as { event?: unknown } | undefined)?.event === 'file';
+      next(size > generalLimit && !isFile ? new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds the limit of ${generalLimit} bytes (BODY_LIMIT)`) : undefined);
+    },
     mapErrors(multipart, (err) => {
       // Anything else the parser raises is the body's fault (busboy: a malformed part header, a truncated body).
       if (!(err instanceof MulterError)) return validationError({ body: [`is not valid multipart/form-data: ${(err as Error).message}`] });
