@@ -19,8 +19,9 @@ import { userRoutes } from './routes/users';
 /** Mount at the root of a server that handles errors with web-api/http/error-handler.ts. */
 export function createWebApi(deps: WebApiDeps): Router {
   const api = express.Router();
-  // Before the general parsers: the routes that take file uploads parse their own (larger) bodies.
-  api.use(uploadBodies(deps.files.maxBytes, deps.options.bodyLimit));
+  const authenticated = authenticate(deps.authenticator, deps.rateLimiter, deps.metrics);
+  // Before the general parsers: the routes that take file uploads authenticate, then parse their own (larger) bodies.
+  api.use(uploadBodies(deps.files.maxBytes, deps.options.bodyLimit, authenticated));
   // Clients send `{}` with Content-Type JSON even on GET/DELETE (spec §0); any JSON value is parsed, then validated.
   api.use(express.json({ limit: deps.options.bodyLimit, strict: false, type: ['application/json', 'application/*+json'] }));
   const { maxDepth = 32, maxParams = 1000 } = deps.options;
@@ -30,7 +31,7 @@ export function createWebApi(deps: WebApiDeps): Router {
   api.use(bodyDepthLimit(maxDepth));
   // Logging in is the one route before authentication; its failures are limited by the login guard.
   api.use(loginRoute(deps));
-  api.use(authenticate(deps.authenticator, deps.rateLimiter, deps.metrics));
+  api.use(authenticated);
   api.use(sessionRoutes(deps), flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps), fileRoutes(deps));
 
   const root = express.Router();

@@ -109,6 +109,11 @@ describe('uploading by JSON', () => {
     const fits = await upload(jsonFile(Buffer.alloc(LIMIT, 1), 'fits.bin', 'application/octet-stream'));
     expect(fits.status).toBe(201);
   });
+
+  it('authenticates before reading an upload: a stranger\'s large body is 401, not parsed', async () => {
+    const r = await upload(jsonFile(Buffer.alloc(LIMIT * 3, 1), 'big.bin', 'application/octet-stream'), {}, 'Bearer not-a-token');
+    expect(r.status).toBe(401);
+  });
 });
 
 describe('uploading by multipart', () => {

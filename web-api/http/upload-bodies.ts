@@ -3,7 +3,8 @@
  * size a FILE_MAX_BYTES file takes in base64 (the general BODY_LIMIT is far smaller), and
  * multipart/form-data whose part `content` is the file. Mounted before the general body parsers,
  * which then leave the parsed body alone. Oversize answers 413 naming FILE_MAX_BYTES; a body that
- * is not a file upload keeps BODY_LIMIT, as on every other route.
+ * is not a file upload keeps BODY_LIMIT, as on every other route. The caller is authenticated (and
+ * rate-limited) first, so that nobody unknown can make a node buffer files.
  */
 import bytes from 'bytes';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
@@ -24,7 +25,7 @@ function mapErrors(handler: RequestHandler, map: (err: unknown) => Error | null)
 }
 
 /** `maxBytes`: FILE_MAX_BYTES; `bodyLimit`: BODY_LIMIT as configured (`256kb`), the limit of everything but files. */
-export function uploadBodies(maxBytes: number, bodyLimit: string): Router {
+export function uploadBodies(maxBytes: number, bodyLimit: string, authenticated: RequestHandler): Router {
   const base64Bytes = Math.ceil(maxBytes / 3) * 4;
   const generalLimit = bytes.parse(bodyLimit) ?? 0;
   /** Each parsed JSON body's size, to hold a post that is not a file to BODY_LIMIT once its event is known. */
@@ -45,6 +46,7 @@ export function uploadBodies(maxBytes: number, bodyLimit: string): Router {
   const r = Router();
   r.post(
     POST_PATHS,
+    authenticated,
     mapErrors(json, (err) => ((err as { type?: string }).type === 'entity.too.large' ? fileTooLarge(maxBytes) : null)),
     (req, _res, next) => {
       const size = sizes.get(req) ?? 0;
