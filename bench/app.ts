@@ -135,7 +135,7 @@ async function main(): Promise<void> {
 
     const rows: [string, string][] = [
       ['first screen of a flow with 10 000 messages (goto → newest message shown), median of 5', ms(median(firstScreen))],
-      ['  runs', firstScreen.map((x) => x.toFixed(0)).join(', ') + ' ms'],
+      ['  runs', `${firstScreen.map((x) => x.toFixed(0)).join(', ')} ms`],
       ['articles in the DOM on the first screen (100 loaded)', String(articles)],
       [`scroll-back: load ${SCROLL_BACK} earlier messages by scrolling to the top (10 pages)`, ms(scrollBack)],
       [`scrolling up through ${SCROLL_BACK + 100} loaded messages, half a screen a frame: p50 / p95 / max`, `${ms(pct(frames.steps, 50))} / ${ms(pct(frames.steps, 95))} / ${ms(Math.max(...frames.steps))} (${frames.steps.length} steps)`],

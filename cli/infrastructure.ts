@@ -4,6 +4,7 @@
  * Embedded mode (no DATABASE_URL/REDIS_URL) uses embedded Postgres and the in-process bus and queue; full mode uses the servers the URLs point at, or with ZOOKEEPER_CONNECT
  * the Redis master the failover managers publish, following it through failovers.
  */
+import { join } from 'node:path';
 import { Pool } from 'pg';
 import { LoginGuard } from '../core/auth/login-guard';
 import type { Config } from '../core/config';
@@ -16,9 +17,11 @@ import { PasswordHasher } from '../core/passwords';
 import type { RateLimiter } from '../core/ports/rate-limiter';
 import type { DependencyCheck, ServiceParts } from '../core/service-descriptor';
 import { mirrorLeasesTo } from '../infra/mongo/mongo-fenced-leases';
+import { DiskBlobStore } from '../infra/disk/disk-blob-store';
 import { MongoMessageStore } from '../infra/mongo/mongo-message-store';
 import { PostgresDirectory } from '../infra/postgres/directory/postgres-directory';
 import { migrate } from '../infra/postgres/migrate';
+import { PostgresBlobStore } from '../infra/postgres/postgres-blob-store';
 import { PostgresMessageStore } from '../infra/postgres/postgres-message-store';
 import { PostgresShardLeases } from '../infra/postgres/postgres-shard-leases';
 import { discoverRedis } from '../infra/redis/discovered-redis';
@@ -92,6 +95,8 @@ async function assemble(config: Config, log: Log, { allowEmbedded, plan }: Infra
       } else parts.store = new PostgresMessageStore({ pool: postgres.pool });
       await parts.store.prepare();
     }
+    // Full mode's nodes must all serve every file: the database they share. Embedded: files under DATA_DIR.
+    if (wanted.has('blobs')) parts.blobs = config.DATABASE_URL ? new PostgresBlobStore(postgres.pool) : new DiskBlobStore(join(config.DATA_DIR, 'files'));
     if (wanted.has('directory')) parts.directory = new PostgresDirectory(postgres.pool, new PasswordHasher({ maxConcurrent: config.PASSWORD_CONCURRENCY }));
     if (wanted.has('leases')) {
       const leases = new PostgresShardLeases(postgres.url);

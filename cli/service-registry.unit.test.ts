@@ -27,12 +27,13 @@ it('the message backend gets the queue, store, bus and leases, and no directory,
 
 it.each(['web-api', 'streaming-api'])('%s gets the ingress, and the queue, bus and store it is built from, but no leases', (which) => {
   const plan = planOf(which);
-  expect(sorted(plan.parts)).toEqual(['bus', 'directory', 'ingress', 'loginGuard', 'presence', 'queue', 'rateLimiter', 'store']);
+  // Only the REST API takes and serves files.
+  expect(sorted(plan.parts)).toEqual([...(which === 'web-api' ? ['blobs'] : []), 'bus', 'directory', 'ingress', 'loginGuard', 'presence', 'queue', 'rateLimiter', 'store']);
   expect(plan).toMatchObject({ postgres: true, redis: true });
 });
 
 it('`all` builds every part once', () => {
-  expect(sorted(planOf('all').parts)).toEqual(['bus', 'directory', 'ingress', 'leases', 'loginGuard', 'presence', 'queue', 'rateLimiter', 'store']);
+  expect(sorted(planOf('all').parts)).toEqual(['blobs', 'bus', 'directory', 'ingress', 'leases', 'loginGuard', 'presence', 'queue', 'rateLimiter', 'store']);
 });
 
 it('the failover manager needs no shared infrastructure: neither Postgres nor Redis is opened for it', () => {

@@ -25,6 +25,8 @@ export const configSchema = z.object({
   PERSIST_TIMEOUT_MS: int(5000),
   BATCH_MAX: int(500),
   BODY_LIMIT: z.string().default('256kb'),
+  /** The largest file an `event: "file"` post may carry (bytes, after base64 decoding); larger is 413. */
+  FILE_MAX_BYTES: int(10 * 1024 * 1024),
   RATE_LIMIT: int(1200),
   RATE_WINDOW_S: int(60),
   /** Failed password logins per account (email) before it is locked for LOGIN_LOCK_S. */

@@ -10,6 +10,7 @@ import type { Config } from './config';
 import type { Log } from './log';
 import type { MessageIngress } from './messaging/message-ingress';
 import type { Metrics } from './metrics';
+import type { BlobStore } from './ports/blob-store';
 import type { Bus } from './ports/bus';
 import type { Directory } from './ports/directory';
 import type { MessageStore } from './ports/message-store';
@@ -32,6 +33,8 @@ export interface ServiceParts {
   leases: ShardLeases;
   /** The edge's half of the write path, one per process (one reply channel for all its edges). */
   ingress: MessageIngress;
+  /** Uploaded files' bytes: on disk under DATA_DIR (embedded), in Postgres (DATABASE_URL; docs/adr/016-files.md). */
+  blobs: BlobStore;
 }
 
 /** The name of a part a service asks for. */

@@ -36,7 +36,8 @@ export function unstorableFields(value: unknown, root = 'body'): FieldErrors {
       if (problem) report(path, problem);
       return;
     }
-    if (typeof node !== 'object' || node === null) return;
+    // Bytes (a multipart upload's file) are not text, and walking them would visit every byte.
+    if (typeof node !== 'object' || node === null || ArrayBuffer.isView(node)) return;
     if (path.length >= MAX_INPUT_DEPTH) {
       report(path, DEPTH_PROBLEM);
       return;

@@ -9,6 +9,8 @@ import { authenticate } from './http/authenticate';
 import { adminFailoverRoutes } from './routes/admin-failover';
 import { bodyDepthLimit } from './http/body-depth';
 import { flowTokenRoutes } from './routes/flow-token';
+import { uploadBodies } from './http/upload-bodies';
+import { fileRoutes } from './routes/files';
 import { flowRoutes } from './routes/flows';
 import { messageRoutes } from './routes/messages';
 import { organizationRoutes } from './routes/organizations';
@@ -20,6 +22,9 @@ import { userRoutes } from './routes/users';
 /** Mount at the root of a server that handles errors with web-api/http/error-handler.ts. */
 export function createWebApi(deps: WebApiDeps): Router {
   const api = express.Router();
+  const authenticated = authenticate(deps.authenticator, deps.rateLimiter, deps.metrics);
+  // Before the general parsers: the routes that take file uploads authenticate, then parse their own (larger) bodies.
+  api.use(uploadBodies(deps.files.maxBytes, deps.options.bodyLimit, authenticated));
   // Clients send `{}` with Content-Type JSON even on GET/DELETE (spec §0); any JSON value is parsed, then validated.
   api.use(express.json({ limit: deps.options.bodyLimit, strict: false, type: ['application/json', 'application/*+json'] }));
   const { maxDepth = 32, maxParams = 1000 } = deps.options;
@@ -31,8 +36,8 @@ export function createWebApi(deps: WebApiDeps): Router {
   api.use(loginRoute(deps));
   // A source's flow token authenticates these instead of a user (spec §1); without one they fall through.
   api.use(flowTokenRoutes(deps));
-  api.use(authenticate(deps.authenticator, deps.rateLimiter, deps.metrics));
-  api.use(sessionRoutes(deps), flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps), sourceRoutes(deps), adminFailoverRoutes(deps));
+  api.use(authenticated);
+  api.use(sessionRoutes(deps), flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps), sourceRoutes(deps), adminFailoverRoutes(deps), fileRoutes(deps));
 
   const root = express.Router();
   root.use('/v1', api);

@@ -1,5 +1,6 @@
 /** What the REST API is built from: the ports, never their implementations. */
 import type { Authenticator } from '../core/auth/authenticator';
+import type { FileUploads } from '../core/files/file-uploads';
 import type { Log } from '../core/log';
 import type { MessageIngress } from '../core/messaging/message-ingress';
 import type { Metrics } from '../core/metrics';
@@ -19,6 +20,8 @@ export interface WebApiDeps {
   authenticator: Authenticator;
   rateLimiter: RateLimiter;
   presence: Presence;
+  /** `event: "file"` uploads and the files they stored. */
+  files: FileUploads;
   metrics: Metrics;
   log: Log;
   /** The failover managers' state for the site admins' page; absent without ZOOKEEPER_CONNECT (no managers to read). */

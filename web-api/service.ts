@@ -1,14 +1,16 @@
 /** The web-api service: the Flowdock REST API at the root and under /v1. */
 import { Authenticator } from '../core/auth/authenticator';
+import { FileUploads } from '../core/files/file-uploads';
 import { defineService } from '../core/service-descriptor';
 import { zookeeperFailoverConsole } from '../failover-manager/failover-console';
+import { SharpImages } from '../infra/images/sharp-images';
 import { createWebApi } from './create-web-api';
 
 export const webApiService = defineService({
   name: 'web-api',
   summary: 'the REST API',
   inAll: true,
-  needs: ['directory', 'store', 'ingress', 'bus', 'loginGuard', 'rateLimiter', 'presence'],
+  needs: ['directory', 'store', 'ingress', 'bus', 'loginGuard', 'rateLimiter', 'presence', 'blobs'],
   http: 'shared',
   async start({ parts, config, metrics, log }) {
     const router = createWebApi({
@@ -16,6 +18,7 @@ export const webApiService = defineService({
       authenticator: new Authenticator(parts.directory, { loginGuard: parts.loginGuard, publicUrl: config.PUBLIC_URL }),
       rateLimiter: parts.rateLimiter, presence: parts.presence, metrics, log,
       ...(config.ZOOKEEPER_CONNECT ? { failover: zookeeperFailoverConsole(config.ZOOKEEPER_CONNECT) } : {}),
+      files: new FileUploads({ blobs: parts.blobs, images: new SharpImages(), maxBytes: config.FILE_MAX_BYTES }),
       options: { bodyLimit: config.BODY_LIMIT, maxDepth: config.BODY_MAX_DEPTH, maxParams: config.BODY_MAX_PARAMS, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}) },
     });
     // Nothing of its own to drain: its requests end when the server closes, its posts when the ingress stops.

@@ -30,6 +30,9 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   return json as T;
 }
 
+/** The headers a state-changing request the app builds itself (a multipart upload) must carry. */
+export const csrfHeaders = (): Record<string, string> => (csrfToken ? { 'X-CSRF-Token': csrfToken } : {});
+
 interface SessionAnswer {
   user: User;
   csrf_token: string | null;
@@ -73,9 +76,9 @@ export const listUsers = (): Promise<User[]> => request('GET', '/users');
 
 // `base` below is a conversation's REST collection: `/flows/org/flow` or `/private/<user id>`.
 
-/** The newest `HISTORY_PAGE` chat messages and edits before `untilId` (exclusive; all when 0), oldest first. */
+/** The newest `HISTORY_PAGE` chat messages, files and edits before `untilId` (exclusive; all when 0), oldest first. */
 export const messageHistory = (base: string, untilId = 0): Promise<FlowEvent[]> =>
-  request('GET', `${base}/messages?event=message,message-edit&limit=${HISTORY_PAGE}${untilId ? `&until_id=${untilId}` : ''}`);
+  request('GET', `${base}/messages?event=message,file,message-edit&limit=${HISTORY_PAGE}${untilId ? `&until_id=${untilId}` : ''}`);
 
 export const postMessage = (base: string, content: string, uuid: string): Promise<FlowEvent> =>
   request('POST', `${base}/messages`, { event: 'message', content, uuid });

@@ -3,7 +3,7 @@
  * own pending posts, in any order and any number of times: each stored message appears once, in id
  * order, and a pending post is replaced by its stored self (same uuid). Pure; unit-tested.
  */
-import type { ChatMessage, FlowEvent } from './types';
+import type { Attachment, ChatMessage, FlowEvent } from './types';
 
 export interface MessageLog {
   /** Stored messages by id. */
@@ -36,6 +36,7 @@ const textOf = (content: unknown): string => (typeof content === 'string' ? cont
 /** A stored chat message event as the list shows it. */
 export const chatMessageOf = (e: FlowEvent): ChatMessage => ({
   id: e.id, uuid: e.uuid ?? `id-${e.id}`, user: e.user, text: textOf(e.content), sent: e.sent, ...(e.tags ? { tags: e.tags } : {}),
+  ...(e.event === 'file' ? { file: e.content as Attachment } : {}),
 });
 
 /** Applies stored events (history or live); unknown kinds only move `lastId`. */
@@ -46,7 +47,7 @@ export function applyEvents(log: MessageLog, events: readonly FlowEvent[]): Mess
   let lastId = log.lastId;
   for (const e of events) {
     lastId = Math.max(lastId, e.id);
-    if (e.event === 'message') {
+    if (e.event === 'message' || e.event === 'file') {
       if (byId.has(e.id)) continue;
       byId.set(e.id, chatMessageOf(e));
       if (e.uuid) pending = pending.filter((p) => p.uuid !== e.uuid);

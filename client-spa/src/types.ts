@@ -51,6 +51,18 @@ export interface ChatMessage {
   /** Pending and waiting for the connection: it will be sent again by itself. */
   queued?: boolean;
   failed?: string;
+  /** An `event: "file"` message's attachment. */
+  file?: Attachment;
+}
+
+/** A file as messages carry it (docs/api.md, "Files"): paths are on the app's own origin. */
+export interface Attachment {
+  path: string;
+  file_name: string;
+  file_size: number;
+  content_type: string;
+  image?: { width: number; height: number };
+  thumbnail?: { path: string; width: number; height: number };
 }
 
 /** `org/flow`, the path the API and the app's URLs name a flow by. */

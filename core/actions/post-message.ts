@@ -40,7 +40,7 @@ async function resolveTarget(deps: PostDeps, sender: User, target: PostTarget): 
 /** Who an @mention may name: the flow's active members (only fetched when the post mentions someone), or the two people of a private conversation. */
 async function membersOf(deps: PostDeps, sender: User, target: Resolved, input: PostInput): Promise<Member[]> {
   if (target.peer) {
-    if (input.event !== 'message') throw validationError({ event: ['private messages must be of event "message"'] });
+    if (input.event !== 'message' && input.event !== 'file') throw validationError({ event: ['private messages must be of event "message" or "file"'] });
     return [sender, target.peer];
   }
   return mentionableMembers(deps.directory, target.flowId!, input);

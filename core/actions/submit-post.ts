@@ -7,6 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Source } from '../domain/source';
 import type { ConversationKey, MessageJson, ThreadSource } from '../domain/types';
 import { notFound, validationError } from '../errors';
+import { FileUploads } from '../files/file-uploads';
 import type { MessageDraft } from '../messaging/commands';
 import type { PostInput } from '../messaging/post-input';
 import { deriveTags, type Member } from '../messaging/tags';
@@ -15,7 +16,10 @@ import type { Directory } from '../ports/directory';
 import type { ActionDeps } from './deps';
 
 /** What posting needs: the directory (gate, mentions), the store (retries, parents, threads) and the write path. */
-export type PostDeps = Pick<ActionDeps, 'directory' | 'store' | 'ingress'>;
+export type PostDeps = Pick<ActionDeps, 'directory' | 'store' | 'ingress'> & {
+  /** Where `event: "file"` uploads go; absent where uploads are not taken (the WebSocket). */
+  files?: FileUploads;
+};
 
 export interface PostResult {
   message: MessageJson;
@@ -99,8 +103,18 @@ export async function submitPost(deps: PostDeps, ctx: PostContext, input: PostIn
   const replay = await replayOf(deps, conversation, input.uuid, sender);
   if (replay) return replay;
 
+  const uuid = input.uuid ?? randomUUID();
   let content = input.content ?? null;
+  let attachments = input.attachments ?? [];
   const extraTags: string[] = [];
+  if (input.event === 'file') {
+    if (!deps.files) throw validationError({ event: ['file uploads go through the REST API (POST …/messages)'] });
+    // The file's id comes from the post's identity, so a retried upload overwrites the same file, never orphans one.
+    const attachment = await deps.files.store(conversation, FileUploads.fileId(conversation, sender.user, uuid), input.content);
+    content = attachment;
+    attachments = [attachment];
+    extraTags.push(':file');
+  }
   let threadId = ctx.threadId ?? input.thread_id;
   if (input.event === 'comment') {
     const parent = await deps.store.get(conversation, input.message!);
@@ -119,7 +133,7 @@ export async function submitPost(deps: PostDeps, ctx: PostContext, input: PostIn
   const thread = input.thread && source ? { ...input.thread, source: threadSourceOf(source) } : input.thread;
 
   const draft: MessageDraft = {
-    uuid: input.uuid ?? randomUUID(),
+    uuid,
     event: input.event,
     content,
     tags: [...deriveTags(input.tags ?? [], typeof input.content === 'string' ? input.content : null, ctx.members, ctx.senderId), ...extraTags],
@@ -127,7 +141,7 @@ export async function submitPost(deps: PostDeps, ctx: PostContext, input: PostIn
     ...ctx.address,
     sent: Date.now(),
     app: input.app ?? (input.event === 'comment' || input.event === 'activity' || input.event === 'discussion' ? 'influx' : 'chat'),
-    attachments: input.attachments ?? [],
+    attachments,
     ...(threadId ? { thread_id: threadId } : {}),
     ...(thread ? { thread } : {}),
     ...(input.title !== undefined ? { title: input.title } : {}),

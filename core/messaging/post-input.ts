@@ -68,7 +68,10 @@ export const postInput = z
     } else if (p.attachments?.length) {
       ctx.addIssue({ code: 'custom', path: ['attachments'], message: 'only allowed for activity and discussion events' });
     }
-    if (p.event === 'file') ctx.addIssue({ code: 'custom', path: ['event'], message: 'file uploads are not supported yet' });
+    // The file itself is validated where it is stored (core/files/upload-input.ts).
+    if (p.event === 'file' && (p.content === null || typeof p.content !== 'object')) {
+      ctx.addIssue({ code: 'custom', path: ['content'], message: 'must be the file: {data (base64), content_type, file_name} in JSON, or a multipart part named content' });
+    }
   });
 
 export type PostInput = z.infer<typeof postInput>;

@@ -68,6 +68,10 @@ async function withWs<T>(actor: Actor, node: 0 | 1, run: (ws: TestWs) => Promise
 }
 
 const flowPath = () => `/flows/${w.open.path}`;
+const fileBody = () => ({ event: 'file', content: { data: Buffer.from('matrix file').toString('base64'), file_name: 'matrix.txt', content_type: 'text/plain' } });
+let seededFile: Promise<string> | null = null;
+/** The path of a file the member uploaded once, for the download row. */
+const filePath = (): Promise<string> => (seededFile ??= w.call(w.actors.member, 'POST', `${flowPath()}/messages`, fileBody()).then((r) => r.body.content.path as string));
 const ENTRY_POINTS: EntryPoint[] = [
   ['REST show the flow', () => table(200, { nonJoined: 200 }), rest('GET', flowPath)],
   ['REST /flows/all lists it', () => table(200, { nonJoined: 200 }), async (a) => ((await w.call(w.actors[a], 'GET', '/flows/all')).body.some((f: Frame) => f.id === w.open.id) ? 200 : 404)],
@@ -82,6 +86,9 @@ const ENTRY_POINTS: EntryPoint[] = [
   ['REST post by flow id', () => table(201), rest('POST', () => '/messages', () => ({ flow: w.open.id, event: 'message', content: 'matrix post by id' }))],
   ['REST comment', () => table(201), rest('POST', () => `${flowPath()}/messages/${w.seeded.id}/comments`, () => ({ event: 'comment', content: 'matrix comment' }))],
   ['REST post into a thread', () => table(201), rest('POST', () => `${flowPath()}/threads/${w.seeded.threadId}/messages`, () => ({ event: 'message', content: 'matrix thread' }))],
+  ['REST upload a file', () => table(201), rest('POST', () => `${flowPath()}/messages`, fileBody)],
+  // Whoever may not read the flow gets the 404 of a file that does not exist.
+  ['REST download a file', () => table(200), async (a) => (await w.call(w.actors[a], 'GET', await filePath())).status],
   ['REST retag a message', () => table(200), rest('PUT', () => `${flowPath()}/messages/${w.seeded.id}`, () => ({ tags: ['matrix'] }))],
   // The member wrote it (and may edit it: to the same text, so later backfills still find it); nobody else may.
   ['REST edit a message\'s content', () => table(403, { member: 200 }), rest('PUT', () => `${flowPath()}/messages/${w.seeded.id}`, () => ({ content: 'seeded history' }))],

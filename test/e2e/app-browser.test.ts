@@ -25,7 +25,6 @@ beforeAll(async () => {
   browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await s?.stop();
 });

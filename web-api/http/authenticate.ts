@@ -10,6 +10,11 @@ import { setCaller } from './caller';
 
 export function authenticate(authenticator: Authenticator, rateLimiter: RateLimiter, metrics: Metrics) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    // Already done for this request (the upload routes authenticate before reading their large bodies).
+    if (res.locals.caller) {
+      next();
+      return;
+    }
     const accessToken = typeof req.query.access_token === 'string' ? req.query.access_token : undefined;
     const caller = await authenticator.authenticateRequest(requestCredentials(req.headers, { accessToken, clientAddress: req.ip, kind: kindOfMethod(req.method) }));
     const decision = await enforceRateLimit(rateLimiter, caller.rateKey, () => metrics.rateLimited.inc());

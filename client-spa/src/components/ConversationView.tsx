@@ -9,6 +9,7 @@ import { type MessageLog, visibleMessages } from '../message-log';
 import { typingSentence } from '../typing';
 import type { ChatMessage, Conversation } from '../types';
 import { Composer } from './Composer';
+import { FileUploadBar, useFileUploads } from './FileUploads';
 import { FilterBox } from './FilterBox';
 import { MessageItem } from './MessageItem';
 import { ResultsView } from './ResultsView';
@@ -38,6 +39,7 @@ export function ConversationView({ conversation: c, log, thread, onSend, onRetry
   const [query, setQuery] = useState<MessageQuery | null>(null);
   const messages = useMemo(() => (log ? visibleMessages(log) : []), [log]);
   const users = c.members;
+  const files = useFileUploads(c.base);
 
   async function loadEarlier() {
     if (loading.current || !log?.hasEarlier) return;
@@ -72,7 +74,7 @@ export function ConversationView({ conversation: c, log, thread, onSend, onRetry
   );
 
   return (
-    <main class="flow">
+    <main class="flow" {...files.handlers}>
       <header class="flow-header">
         <h1>{c.title}</h1>
         <span class="muted">{c.subtitle}</span>
@@ -108,6 +110,7 @@ export function ConversationView({ conversation: c, log, thread, onSend, onRetry
       <p class="typing muted" aria-live="polite">
         {typingSentence(typing.map((id) => users.get(id)?.nick ?? `user ${id}`))}
       </p>
+      <FileUploadBar {...files} />
       <Composer flowName={c.title} members={[...c.members.values()].filter((u) => String(u.id) !== me)} onSend={onSend} onTyping={onTyping} />
     </main>
   );

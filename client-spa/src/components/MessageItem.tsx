@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks';
 import { hashtagsOf } from '../message-query';
 import type { ChatMessage, User } from '../types';
+import { FileAttachment } from './FileAttachment';
 import { MessageText } from './MessageText';
 
 const AVATAR_COLOURS = 8;
@@ -62,7 +63,7 @@ export function MessageItem({ message, author, mine, position, onTag, onRetry, o
           <time dateTime={new Date(message.sent).toISOString()}>{timeOf(message.sent)}</time>
           {message.edited && <span class="muted"> (edited)</span>}
           {message.pending && !message.failed && <span class="muted"> {message.queued ? 'waiting for the connection…' : 'sending…'}</span>}
-          {mine && draft === null && (
+          {mine && draft === null && !message.file && (
             <span class="actions">
               <button type="button" class="link" onClick={() => setDraft(message.text)}>
                 Edit
@@ -73,7 +74,9 @@ export function MessageItem({ message, author, mine, position, onTag, onRetry, o
             </span>
           )}
         </header>
-        {draft === null ? (
+        {message.file ? (
+          <FileAttachment file={message.file} />
+        ) : draft === null ? (
           <MessageText text={message.text} />
         ) : (
           <form
