@@ -30,8 +30,11 @@ export function freePort(): Promise<number> {
  */
 export function echoService(dir: string, name: string, port: number, listenAfterMs = 0): ServiceProps {
   // The error handler matters: a readiness probe hangs up at once, and an unhandled EPIPE would kill the server.
-  const listen = `require('net').createServer((s) => s.on('error', () => {}).end('hi')).listen(${port}, '127.0.0.1', () => console.log('started', process.pid))`;
-  const script = listenAfterMs > 0 ? `setTimeout(() => ${listen}, ${listenAfterMs})` : listen;
+  // "started PID" is written (synchronously: stdout is a file) before the port can accept, so a
+  // converge that saw the service ready always finds its line in the log; written in the listen
+  // callback, it could land after the converge returned and show up in a later snapshot.
+  const listen = `console.log('started', process.pid); require('net').createServer((s) => s.on('error', () => {}).end('hi')).listen(${port}, '127.0.0.1')`;
+  const script = listenAfterMs > 0 ? `setTimeout(() => { ${listen} }, ${listenAfterMs})` : listen;
   return { command: [process.execPath, '-e', script], pidFile: join(dir, `${name}.pid`), logFile: join(dir, `${name}.log`), ready: { port }, readyTimeoutMs: 5000 };
 }
 

@@ -94,8 +94,9 @@ test('promote an unknown node: 400 naming target; a request written behind the A
   await writePromoteRequest(s.zkSession, '10.0.0.9:6379');
   // Generous: with the whole suite running on two cores the managers' ticks can lag.
   await waitFor('the request to be consumed', async () => !(await s!.zkSession.exists(FAILOVER_PATHS.promoteRequest)), 30_000);
+  // The leader removes the request, then records what it did: wait for that sentence too.
   const leader = s.managers.find((m) => m.loop.status().isLeader)!;
-  expect(leader.loop.status().lastActions.join('\n')).toMatch(/rejected promote request: unknown node 10\.0\.0\.9:6379/);
+  await waitFor('the leader to say it rejected the request', () => /rejected promote request: unknown node 10\.0\.0\.9:6379/.test(leader.loop.status().lastActions.join('\n')));
   expect((await readFailoverState(s.zkSession)).record!.value).toMatchObject({ master: s.master, epoch: 1 });
   expect(await readHistory(s.zkSession)).toEqual([]);
 });
