@@ -83,6 +83,8 @@ afterAll(async () => {
 }, 30_000);
 
 let carl: FrameworkClient;
+/** The first in the channel after ngircd's restart, so its operator. */
+let dora: FrameworkClient;
 
 test('IRC → flow: a channel line is posted as the source under the IRC nick, and nick: becomes an @mention', async () => {
   carl = await ircUser('carl');
@@ -151,7 +153,7 @@ test('ngircd restarted mid-conversation: the bridge reconnects, re-joins and rel
   }, 'a reconnect attempt at least 5 s away', 30_000);
   const failedAttempts = statuses.filter((s) => s.state === 'connecting').length;
   await ngircd.start();
-  const dora = await ircUser('dora');
+  dora = await ircUser('dora');
   await dora.line(/^:tributary!\S+ JOIN :?#team$/, 30_000);
   await waitFor(() => relayed(dora).length >= 3, 'the messages posted while IRC was down', 15_000);
   expect(relayed(dora)).toEqual(meanwhile.map((t) => `<alice> ${t}`));
@@ -162,3 +164,13 @@ test('ngircd restarted mid-conversation: the bridge reconnects, re-joins and rel
   const message = await eventually(async () => (await flowMessages()).find((m) => m.content === 'back again'), 'the line after the restart');
   expect(message.external_user_name).toBe('dora');
 }, 90_000);
+
+test('kicked from the channel: the bridge re-joins and relays what was posted while it was out', async () => {
+  const joinsBefore = dora.all(/^:tributary!\S+ JOIN :?#team$/).length;
+  dora.client.raw('KICK #team tributary :out you go');
+  await waitFor(() => latest()?.error?.includes('kicked from #team by dora: out you go'), 'the kick in the status');
+  await postToFlow('while the bridge was kicked');
+  await waitFor(() => dora.all(/^:tributary!\S+ JOIN :?#team$/).length > joinsBefore, 'the bridge to re-join', 15_000);
+  await dora.line(/PRIVMSG #team :<alice> while the bridge was kicked$/);
+  expect(relayed(dora).filter((t) => t.endsWith('while the bridge was kicked'))).toHaveLength(1);
+}, 30_000);

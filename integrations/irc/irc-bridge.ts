@@ -65,6 +65,12 @@ const POST_ATTEMPTS = 4;
 
 const sameChannel = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
+/** irc-framework's names for the numerics that refuse a JOIN (471, 473, 474, 475): retried later, as after a kick. */
+const JOIN_REFUSALS = new Set(['channel_is_full', 'invite_only_channel', 'banned_from_channel', 'bad_channel_key']);
+
+/** The wait before attempt `n` (0-based) of something retried: doubling from the minimum, capped, ±25 %. */
+const backoff = (n: number): number => Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** n) * (0.75 + Math.random() / 2);
+
 /** A uuid stable for one IRC line: the server's msgid when it gives one, else one drawn once. */
 function uuidOf(sourceId: number, event: MessageEvent): string {
   const id = event.tags?.msgid ?? randomUUID();
@@ -144,31 +150,41 @@ export async function startIrcBridge(source: Source, deps: IrcBridgeDeps): Promi
     report({ state: 'connecting', nextAttemptAt: null });
     const irc = new Client();
     client = irc;
+    let joinAttempts = 0;
+    /** Out of the channel on this link (kicked, or the JOIN refused): try again later, backing off. */
+    const rejoinLater = (): void => {
+      joined = false;
+      queue.clear();
+      setTimeout(() => client === irc && !stopped && irc.join(config.channel), backoff(joinAttempts++));
+    };
     irc.on('registered', () => irc.join(config.channel));
     irc.on('join', (event: { nick: string; channel: string }) => {
       if (event.nick !== irc.user.nick || !sameChannel(event.channel, config.channel)) return;
       joined = true;
       attempts = 0;
+      joinAttempts = 0;
       report({ state: 'joined', error: null });
       void pump();
     });
-    irc.on('kick', (event: { kicked: string; channel: string }) => {
+    irc.on('kick', (event: { kicked: string; channel: string; nick: string; message?: string }) => {
       if (event.kicked !== irc.user.nick || !sameChannel(event.channel, config.channel)) return;
-      joined = false;
-      queue.clear();
-      setTimeout(() => client === irc && !stopped && irc.join(config.channel), RECONNECT_MIN_MS);
+      report({ error: `kicked from ${config.channel} by ${event.nick}${event.message ? `: ${event.message}` : ''}` });
+      rejoinLater();
     });
     irc.on('nick in use', () => irc.raw(`NICK ${irc.user.nick}_`));
     irc.on('privmsg', (event: MessageEvent) => fromIrc(event, false));
     irc.on('action', (event: MessageEvent) => fromIrc(event, true));
-    irc.on('irc error', (event: { error: string; reason?: string }) => report({ error: `IRC error ${event.error}${event.reason ? `: ${event.reason}` : ''}` }));
+    irc.on('irc error', (event: { error: string; channel?: string; reason?: string }) => {
+      report({ error: `IRC error ${event.error}${event.reason ? `: ${event.reason}` : ''}` });
+      if (JOIN_REFUSALS.has(event.error) && event.channel && sameChannel(event.channel, config.channel)) rejoinLater();
+    });
     irc.on('close', () => {
       if (client !== irc) return;
       joined = false;
       queue.clear();
       client = null;
       if (stopped) return;
-      const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** attempts++) * (0.75 + Math.random() / 2);
+      const delay = backoff(attempts++);
       report({ state: 'reconnecting', error: status.error ?? `lost the link to ${config.server}:${config.port}`, nextAttemptAt: new Date(Date.now() + delay) });
       reconnectTimer = setTimeout(connect, delay);
     });
