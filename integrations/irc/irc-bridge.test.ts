@@ -95,6 +95,10 @@ test('IRC → flow: a channel line is posted as the source under the IRC nick, a
   const mention = await eventually(async () => (await flowMessages()).find((m) => m.content === '@bob have a look'), 'the mention in the flow');
   expect(mention.external_user_name).toBe('carl');
   expect(mention.tags).toContain(`:user:${stack.bob.id}`);
+  carl.client.say(CHANNEL, '\x02bold\x02 and \x0304red\x03 news');
+  await eventually(async () => (await flowMessages()).find((m) => m.content === 'bold and red news' && m.external_user_name === 'carl'), 'the line without its formatting codes');
+  carl.client.action(CHANNEL, 'waves');
+  await eventually(async () => (await flowMessages()).find((m) => m.content === '*waves*' && m.external_user_name === 'carl'), 'the /me line');
 }, 30_000);
 
 test('flow → IRC: a flow message reaches the channel as <nick> text, and @nick becomes nick:', async () => {

@@ -8,11 +8,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Client, type MessageEvent } from 'irc-framework';
 import type { Source } from '../../core/domain/source';
+import { AppError } from '../../core/errors';
 import type { MessageJson } from '../../core/domain/types';
 import type { Log } from '../../core/log';
 import { FloodQueue } from './flood-queue';
 import { parseIrcSourceConfig } from './irc-source-config';
-import { ircLinesOf, ircMentionsToFlow, ircTextBudget } from './irc-text';
+import { ircLinesOf, ircMentionsToFlow, ircTextBudget, stripIrcFormatting } from './irc-text';
 
 /** What the bridge reports as it goes (the integrations worker stores it as the source's status). */
 export interface IrcBridgeStatus {
@@ -60,7 +61,7 @@ export interface IrcBridge {
 const RECONNECT_MIN_MS = 1000;
 const RECONNECT_MAX_MS = 60_000;
 const READ_BATCH = 50;
-/** Attempts per post (same uuid each time) before the line is reported lost. */
+/** Attempts per post (same uuid each time) before the line is reported lost; a refusal (4xx) is not retried. */
 const POST_ATTEMPTS = 4;
 
 const sameChannel = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
@@ -104,7 +105,9 @@ export async function startIrcBridge(source: Source, deps: IrcBridgeDeps): Promi
         report({ posted: status.posted + 1 });
         return;
       } catch (err) {
-        if (attempt >= POST_ATTEMPTS || stopped) {
+        // A refusal (bad text, a deleted source, an archived flow) will not change on a retry; an outage might.
+        const refused = err instanceof AppError && err.status < 500;
+        if (refused || attempt >= POST_ATTEMPTS || stopped) {
           report({ error: `an IRC line from ${post.external_user_name} could not be posted: ${(err as Error).message}` });
           deps.log.warn({ err, source: source.id }, 'irc bridge: post failed');
           return;
@@ -116,7 +119,9 @@ export async function startIrcBridge(source: Source, deps: IrcBridgeDeps): Promi
 
   function fromIrc(event: MessageEvent, action: boolean): void {
     if (!client || !sameChannel(event.target, config.channel) || event.nick === client.user.nick) return;
-    const text = action ? `*${event.message}*` : ircMentionsToFlow(event.message);
+    const plain = stripIrcFormatting(event.message);
+    if (plain.trim() === '') return;
+    const text = action ? `*${plain}*` : ircMentionsToFlow(plain);
     const post: IrcPost = { content: text, external_user_name: event.nick, uuid: uuidOf(source.id, event) };
     posting = posting.then(() => postWithRetries(post));
   }

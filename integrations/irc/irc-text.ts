@@ -11,6 +11,15 @@ export function flowMentionsToIrc(text: string): string {
   return text.replace(new RegExp(`^@(${NICK})\\b[,:]?\\s*`), '$1: ');
 }
 
+/** mIRC formatting: bold, colour (with its `fg[,bg]` digits), hex colour, reset, monospace, reverse, italic, strike, underline. */
+// biome-ignore lint/complexity/useRegexLiterals: as a literal the control characters (the whole point here) trip noControlCharactersInRegex
+const IRC_FORMATTING = new RegExp(String.raw`\x03(?:\d{1,2}(?:,\d{1,2})?)?|\x04(?:[0-9a-fA-F]{6}(?:,[0-9a-fA-F]{6})?)?|[\x02\x0f\x11\x16\x1d\x1e\x1f]`, 'g');
+
+/** IRC → flow: formatting codes would show as stray characters in the app, so they go. */
+export function stripIrcFormatting(text: string): string {
+  return text.replace(IRC_FORMATTING, '');
+}
+
 /** IRC → flow: a line addressed to someone (`bob: …`, `bob, …`) mentions them (`@bob …`), so the flow tags it. */
 export function ircMentionsToFlow(text: string): string {
   return text.replace(new RegExp(`^(${NICK})[:,]\\s+`), '@$1 ');

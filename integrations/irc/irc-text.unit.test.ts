@@ -1,4 +1,4 @@
-import { flowMentionsToIrc, ircLinesOf, ircMentionsToFlow, ircTextBudget, splitUtf8 } from './irc-text';
+import { flowMentionsToIrc, stripIrcFormatting, ircLinesOf, ircMentionsToFlow, ircTextBudget, splitUtf8 } from './irc-text';
 
 test('mentions: a leading @nick becomes nick: on IRC, and nick: / nick, becomes @nick in the flow', () => {
   expect(flowMentionsToIrc('@bob see this')).toBe('bob: see this');
@@ -46,4 +46,9 @@ test('ircLinesOf: one prefixed line per line of text, each fitting 512 bytes onc
 
 test('a budget too small for any text is refused with the cause', () => {
   expect(() => splitUtf8('abc', 2)).toThrow(/too long/);
+});
+
+test('IRC formatting codes are stripped, colour digits included, and the text kept', () => {
+  expect(stripIrcFormatting('\x02bold\x02 \x0304,12red on blue\x03 \x1ditalic\x1d \x1funder\x0f 2\x03 \x0412ab34plain')).toBe('bold red on blue italic under 2 plain');
+  expect(stripIrcFormatting('\x0399 bottles')).toBe(' bottles');
 });
