@@ -100,8 +100,8 @@ async function dropRedisKeys(redisUrl: string, prefix: string): Promise<void> {
   }
 }
 
-/** Creates and seeds a fresh database, then starts message-backend, web-api and `streamingNodes` streaming-api processes. */
-export async function startTributary(options: BenchOptions, log: (line: string) => void): Promise<TributaryStack> {
+/** Creates and seeds a fresh database, then starts message-backend, web-api and `streamingNodes` streaming-api processes (with `streamingEnv` added to theirs). */
+export async function startTributary(options: BenchOptions, log: (line: string) => void, streamingEnv: Record<string, string> = {}): Promise<TributaryStack> {
   const prefix = `bench:${randomBytes(4).toString('hex')}:`;
   const db = await createDatabase(options.databaseUrl);
   const started: ServiceProcess[] = [];
@@ -119,7 +119,7 @@ export async function startTributary(options: BenchOptions, log: (line: string) 
     };
     const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
     const start = async (service: string) => {
-      const proc = await spawnService(service, await freePort(), env, profile);
+      const proc = await spawnService(service, await freePort(), service === 'streaming-api' ? { ...env, ...streamingEnv } : env, profile);
       started.push(proc);
       return proc;
     };

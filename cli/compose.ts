@@ -36,7 +36,7 @@ export interface Composition {
 }
 
 /** Builds the ingress over the queue, bus and store when a service posts, and starts it. */
-async function openIngress(plan: InfrastructurePlan, infra: Infrastructure, config: Config, metrics: Metrics): Promise<MessageIngress | null> {
+export async function openIngress(plan: InfrastructurePlan, infra: Infrastructure, config: Config, metrics: Metrics): Promise<MessageIngress | null> {
   if (!plan.parts.has('ingress')) return null;
   const { queue, bus, store } = infra.parts;
   if (!queue || !bus || !store) throw new Error('the ingress needs the queue, the bus and the store');

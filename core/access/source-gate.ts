@@ -32,7 +32,14 @@ export async function requireSourceToken(directory: Directory, token: unknown, a
   if (!looksLikeFlowToken(token)) throw unauthenticated('Invalid flow_token: use the token shown when the source was created');
   const found = await directory.sources.sourceByTokenHash(hashFlowToken(token));
   if (!found || !flowTokenMatches(token, found.tokenHash)) throw unauthenticated('Invalid flow_token: use the token shown when the source was created');
-  const { source } = found;
+  return admitSource(directory, found.source, action);
+}
+
+/**
+ * The gate's second half, for a caller that already holds the source (a built-in integration's
+ * worker, which has its row rather than its token): 410 when deleted, 404 / 403 for its flow.
+ */
+export async function admitSource(directory: Directory, source: Source, action: TokenAction): Promise<SourceAccess> {
   if (source.deletedAt) throw sourceDeleted();
   const access = source.flowId === null ? null : await directory.flowAccess(NO_USER, { id: source.flowId });
   if (!access) throw notFound('flow');

@@ -1,4 +1,4 @@
-/** irc-framework ships no types: the part of its Client the tests use. */
+/** irc-framework ships no types: the part of its Client the IRC bridge and the tests use. */
 declare module 'irc-framework' {
   import { EventEmitter } from 'node:events';
 
@@ -6,6 +6,7 @@ declare module 'irc-framework' {
     host: string;
     port: number;
     nick: string;
+    tls?: boolean;
     username?: string;
     gecos?: string;
     password?: string;
@@ -14,6 +15,16 @@ declare module 'irc-framework' {
     enable_echomessage?: boolean;
     ping_interval?: number;
     ping_timeout?: number;
+  }
+
+  /** A PRIVMSG, NOTICE or ACTION as irc-framework reports it. */
+  export interface MessageEvent {
+    nick: string;
+    ident: string;
+    hostname: string;
+    target: string;
+    message: string;
+    tags: Record<string, string>;
   }
 
   export class Client extends EventEmitter {

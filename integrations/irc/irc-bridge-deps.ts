@@ -1,0 +1,45 @@
+/**
+ * The bridge's narrow interface, built from the core ports: posts go through the source gate and
+ * `postAsAdmittedSource` (the same validation, uuid retries and queue as a flow-token post), reads
+ * go to the message store by id. The integrations worker calls this for each `irc` source it leases.
+ */
+import { admitSource } from '../../core/access/source-gate';
+import { postAsAdmittedSource } from '../../core/actions/post-as-source';
+import type { PostDeps } from '../../core/actions/submit-post';
+import type { Source } from '../../core/domain/source';
+import { flowConversation } from '../../core/domain/types';
+import type { Log } from '../../core/log';
+import type { IrcBridgeDeps, IrcBridgeStatus } from './irc-bridge';
+
+export interface BridgeOptions {
+  log: Log;
+  status(status: IrcBridgeStatus): void;
+  cursor?: number;
+  pollMs?: number;
+}
+
+export function coreBridgeDeps(parts: PostDeps, source: Source, options: BridgeOptions): IrcBridgeDeps {
+  if (source.flowId === null) throw new Error(`source ${source.id} has no flow (it was deleted); delete the source`);
+  const conversation = flowConversation(source.flowId);
+  const nicks = new Map<number, string>();
+  return {
+    ...options,
+    async post(post) {
+      // Admitted per post: a source deleted or a flow archived meanwhile refuses, as its token would.
+      const admitted = await admitSource(parts.directory, source, 'post');
+      await postAsAdmittedSource(parts, admitted, { event: 'message', ...post });
+    },
+    messagesAfter: (cursor, limit) => parts.store.listAfter(conversation, cursor, limit),
+    lastMessageId: () => parts.store.lastId(conversation),
+    async authorOf(message) {
+      if (message.user === '0' || !message.user) return message.external_user_name ?? 'anonymous';
+      const id = Number(message.user);
+      let nick = nicks.get(id);
+      if (nick === undefined) {
+        nick = (await parts.directory.userById(id))?.nick ?? `user${id}`;
+        nicks.set(id, nick);
+      }
+      return nick;
+    },
+  };
+}
