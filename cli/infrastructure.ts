@@ -21,6 +21,7 @@ import { PostgresDirectory } from '../infra/postgres/directory/postgres-director
 import { migrate } from '../infra/postgres/migrate';
 import { PostgresMessageStore } from '../infra/postgres/postgres-message-store';
 import { PostgresShardLeases } from '../infra/postgres/postgres-shard-leases';
+import { PostgresSourceRuns } from '../infra/postgres/postgres-source-runs';
 import { discoverRedis } from '../infra/redis/discovered-redis';
 import { RedisBus } from '../infra/redis/redis-bus';
 import { connectByUrl, type RedisConnect } from '../infra/redis/redis-client';
@@ -93,6 +94,7 @@ async function assemble(config: Config, log: Log, { allowEmbedded, plan }: Infra
       await parts.store.prepare();
     }
     if (wanted.has('directory')) parts.directory = new PostgresDirectory(postgres.pool, new PasswordHasher({ maxConcurrent: config.PASSWORD_CONCURRENCY }));
+    if (wanted.has('sourceRuns')) parts.sourceRuns = new PostgresSourceRuns(postgres.pool);
     if (wanted.has('leases')) {
       const leases = new PostgresShardLeases(postgres.url);
       closers.unshift(() => leases.close());

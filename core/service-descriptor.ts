@@ -16,6 +16,7 @@ import type { MessageStore } from './ports/message-store';
 import type { Presence } from './ports/presence';
 import type { RateLimiter } from './ports/rate-limiter';
 import type { ShardLeases } from './ports/shard-lease';
+import type { SourceRuns } from './ports/source-runs';
 import type { WorkQueue } from './ports/work-queue';
 
 /** Everything the composition can hand a service; each is built once per process, and only if a selected service needs it. */
@@ -32,6 +33,8 @@ export interface ServiceParts {
   leases: ShardLeases;
   /** The edge's half of the write path, one per process (one reply channel for all its edges). */
   ingress: MessageIngress;
+  /** Built-in sources' leases, bookmarks and posted items: only integration workers use it. */
+  sourceRuns: SourceRuns;
 }
 
 /** The name of a part a service asks for. */

@@ -32,7 +32,15 @@ export async function requireSourceToken(directory: Directory, token: unknown, a
   if (!looksLikeFlowToken(token)) throw unauthenticated('Invalid flow_token: use the token shown when the source was created');
   const found = await directory.sources.sourceByTokenHash(hashFlowToken(token));
   if (!found || !flowTokenMatches(token, found.tokenHash)) throw unauthenticated('Invalid flow_token: use the token shown when the source was created');
-  const { source } = found;
+  return sourceAccess(directory, found.source, action);
+}
+
+/**
+ * Whether `source` may do `action` in its flow, as for its token: 410 when deleted, 404 when its
+ * flow is gone, 403 when the flow is archived and it would post. Built-in sources' workers, which
+ * hold no token, ask here too.
+ */
+export async function sourceAccess(directory: Directory, source: Source, action: TokenAction): Promise<SourceAccess> {
   if (source.deletedAt) throw sourceDeleted();
   const access = source.flowId === null ? null : await directory.flowAccess(NO_USER, { id: source.flowId });
   if (!access) throw notFound('flow');
