@@ -7,7 +7,7 @@
 import { lookup as dnsLookup } from 'node:dns';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import type { AddressGuard } from './address-guard';
 
 export const MAX_REDIRECTS = 5;
@@ -42,7 +42,15 @@ function guardedLookup(guard: AddressGuard): LookupFunction {
   };
 }
 
+/** A URL naming an address itself: Node connects to it without any lookup, so it is checked here. */
+function literalRefusal(url: URL, guard: AddressGuard): string | null {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return isIP(host) ? guard.refusal(host) : null;
+}
+
 function oneRequest(url: URL, headers: Record<string, string>, guard: AddressGuard, limits: FetchLimits, signal: AbortSignal): Promise<FetchedResponse> {
+  const refused = literalRefusal(url, guard);
+  if (refused) return Promise.reject(new OutboundError(refused));
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
     const req = client.get(url, { headers, lookup: guardedLookup(guard), signal, agent: false }, (res) => {
