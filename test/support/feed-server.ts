@@ -49,20 +49,20 @@ export interface FeedEntry {
   body?: string;
 }
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+const xmlText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** An RSS 2.0 document with these entries (in the order given). */
 export function rssDocument(title: string, entries: readonly FeedEntry[]): string {
-  const items = entries.map((e) => `<item><guid>${escape(e.guid)}</guid><title>${escape(e.title)}</title><link>https://news.example.test/${encodeURIComponent(e.guid)}</link>`
-    + `<pubDate>${new Date(Date.UTC(2026, 0, 1, 0, e.minute)).toUTCString()}</pubDate><description>${escape(e.body ?? `${e.title} body`)}</description></item>`);
-  return `<?xml version="1.0"?><rss version="2.0"><channel><title>${escape(title)}</title><link>https://news.example.test/</link>${items.join('')}</channel></rss>`;
+  const items = entries.map((e) => `<item><guid>${xmlText(e.guid)}</guid><title>${xmlText(e.title)}</title><link>https://news.example.test/${encodeURIComponent(e.guid)}</link>`
+    + `<pubDate>${new Date(Date.UTC(2026, 0, 1, 0, e.minute)).toUTCString()}</pubDate><description>${xmlText(e.body ?? `${e.title} body`)}</description></item>`);
+  return `<?xml version="1.0"?><rss version="2.0"><channel><title>${xmlText(title)}</title><link>https://news.example.test/</link>${items.join('')}</channel></rss>`;
 }
 
 /** An Atom document with these entries. */
 export function atomDocument(title: string, entries: readonly FeedEntry[]): string {
-  const items = entries.map((e) => `<entry><id>${escape(e.guid)}</id><title>${escape(e.title)}</title><link href="https://news.example.test/${encodeURIComponent(e.guid)}"/>`
-    + `<updated>${new Date(Date.UTC(2026, 0, 1, 0, e.minute)).toISOString()}</updated><summary>${escape(e.body ?? `${e.title} body`)}</summary></entry>`);
-  return `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>${escape(title)}</title><id>urn:test</id>${items.join('')}</feed>`;
+  const items = entries.map((e) => `<entry><id>${xmlText(e.guid)}</id><title>${xmlText(e.title)}</title><link href="https://news.example.test/${encodeURIComponent(e.guid)}"/>`
+    + `<updated>${new Date(Date.UTC(2026, 0, 1, 0, e.minute)).toISOString()}</updated><summary>${xmlText(e.body ?? `${e.title} body`)}</summary></entry>`);
+  return `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>${xmlText(title)}</title><id>urn:test</id>${items.join('')}</feed>`;
 }
 
 /** A handler serving `body()` as XML with an ETag, answering 304 when the client already has it. */
