@@ -5,11 +5,12 @@ import { createSource } from '../../core/actions/create-source';
 import { deleteSource } from '../../core/actions/delete-source';
 import { sourceOfFlowFor, updateSource } from '../../core/actions/update-source';
 import { validationError } from '../../core/errors';
+import { sourceStatusJson } from '../../core/integrations/source-status-json';
 import type { WebApiDeps } from '../deps';
 import { callerOf } from '../http/caller';
 import { param } from '../http/params';
 import { flowAt, urlBase } from '../serializers/flow-views';
-import { sourceJson, sourceStatusJson, sourcesJson } from '../serializers/source-json';
+import { sourceJson, sourcesJson } from '../serializers/source-json';
 
 export function sourceRoutes(deps: WebApiDeps): Router {
   const r = Router();

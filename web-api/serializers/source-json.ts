@@ -1,5 +1,5 @@
 /** The source JSON of spec §2.8; `flow_token` only in the create response (the caller adds it). */
-import type { Source, SourceRunStatus } from '../../core/domain/source';
+import type { Source } from '../../core/domain/source';
 import { sourceKind } from '../../core/integrations/source-kinds';
 import { publicConfig } from '../../core/integrations/source-secrets';
 import type { Organization, User } from '../../core/domain/types';
@@ -10,15 +10,6 @@ import { type UrlBase, userJson } from './json';
 export interface SourcePlace {
   flow: { id: string; parameterizedName: string };
   organization: Pick<Organization, 'parameterizedName'>;
-}
-
-/** A built-in source's worker status as the API shows it (null before its first run). */
-export function sourceStatusJson(status: SourceRunStatus | null) {
-  const at = (d: Date | null) => d?.toISOString() ?? null;
-  return status && {
-    last_run_at: at(status.lastRunAt), last_success_at: at(status.lastSuccessAt), last_error: status.lastError,
-    next_run_at: at(status.nextRunAt), items_posted: status.itemsPosted, failures: status.failures,
-  };
 }
 
 /** `type` and `config` (Tributary's extension) only for a built-in source; its secrets are never shown. */
