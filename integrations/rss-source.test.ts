@@ -74,6 +74,10 @@ describe('polling a feed', () => {
       author: { name: 'Example News' },
       thread: { title: 'Item 8', body: 'Item 8 body', external_url: 'https://news.example.test/item-8', source: { id, name: 'News' } },
     });
+    const metrics = await (await fetch(`${stack.url}/metrics`)).text();
+    const posted = Number(/^tributary_source_items_posted_total\{type="rss"\} (\d+)/m.exec(metrics)?.[1]);
+    expect(posted).toBeGreaterThanOrEqual(5);
+    expect(metrics).toMatch(/^tributary_source_runs_total\{type="rss",outcome="ok"\} [1-9]/m);
   });
 
   it('reads Atom, and sends the ETag back: a 304 posts nothing and is no error', async () => {
@@ -103,6 +107,16 @@ describe('a feed that goes wrong', () => {
       // Never answers: the worker's timeout must end the request.
     });
     const id = await createRssSource(stack, 'Hanging', `${feeds.origin}/hang.xml`);
+    const status = await eventually(statusOf(id), (s) => !!s?.last_error, 'the timeout');
+    expect(status!.last_error).toMatch(/did not answer within 1000 ms/);
+  });
+
+  it('gives up on a server that stops in the middle of the body', async () => {
+    feeds.route('/stall.xml', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/rss+xml' });
+      res.write('<?xml version="1.0"?><rss version="2.0"><channel><title>Stalled</title>');
+    });
+    const id = await createRssSource(stack, 'Stalled', `${feeds.origin}/stall.xml`);
     const status = await eventually(statusOf(id), (s) => !!s?.last_error, 'the timeout');
     expect(status!.last_error).toMatch(/did not answer within 1000 ms/);
   });

@@ -13,8 +13,8 @@ export const integrationsService = defineService({
   inAll: true,
   needs: ['directory', 'store', 'ingress', 'sourceRuns'],
   http: 'shared',
-  async start({ parts, config, log }) {
-    const worker = new IntegrationWorker({ ...parts, runs: parts.sourceRuns, log }, SOURCE_RUNNERS, {
+  async start({ parts, config, log, metrics }) {
+    const worker = new IntegrationWorker({ ...parts, runs: parts.sourceRuns, log, metrics }, SOURCE_RUNNERS, {
       holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseMs: config.SOURCE_LEASE_S * 1000,
       minIntervalS: config.SOURCE_MIN_INTERVAL_S,

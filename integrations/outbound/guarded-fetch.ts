@@ -70,6 +70,10 @@ function oneRequest(url: URL, headers: Record<string, string>, guard: AddressGua
       });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), url: url.href }));
       res.on('error', failed);
+      // A body cut off (the deadline, the server gone) may end with no 'error': never leave the promise pending.
+      res.on('close', () => {
+        if (!res.complete) failed(new OutboundError(`${url.href} closed the connection before the whole body was sent`));
+      });
     });
     // An address guard refusal comes out of the lookup as the request's error: kept as it is.
     function failed(err: Error): void {

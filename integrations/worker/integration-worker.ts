@@ -6,6 +6,7 @@
  */
 import type { CircuitBreakerPolicy } from 'cockatiel';
 import type { Log } from '../../core/log';
+import type { Metrics } from '../../core/metrics';
 import { newBreaker, type OutboundSettings, sourceOutbound } from '../outbound/source-outbound';
 import type { SourceRunner } from '../source-runner';
 import { type RunDeps, type RunSettings, runSource } from './run-source';
@@ -27,7 +28,7 @@ export class IntegrationWorker {
   private stopped = false;
 
   constructor(
-    private readonly deps: RunDeps & { log: Log },
+    private readonly deps: RunDeps & { log: Log; metrics: Pick<Metrics, 'sourceRuns' | 'sourceItemsPosted' | 'sourcesHeld'> },
     private readonly runners: Readonly<Record<string, SourceRunner>>,
     private readonly settings: WorkerSettings,
   ) {}
@@ -71,12 +72,18 @@ export class IntegrationWorker {
       }
       if (!this.held.has(source.id)) this.deps.log.info({ source: source.id, type: source.type }, 'claimed a source');
       this.held.add(source.id);
+      this.deps.metrics.sourcesHeld.set(this.held.size);
       if (this.inFlight.has(source.id)) continue;
       const next = (await this.deps.runs.state(source.id))?.nextRunAt;
       if (next && next.getTime() > Date.now()) continue;
       let breaker = this.breakers.get(source.id);
       if (!breaker) this.breakers.set(source.id, (breaker = newBreaker(this.settings.outbound.breakerOpenMs)));
-      const run = runSource(this.deps, this.settings, source, this.runners[source.type!]!, sourceOutbound(this.settings.outbound, breaker))
+      const type = source.type!;
+      const run = runSource(this.deps, this.settings, source, this.runners[type]!, sourceOutbound(this.settings.outbound, breaker))
+        .then(({ ok, posted }) => {
+          this.deps.metrics.sourceRuns.inc({ type, outcome: ok ? 'ok' : 'failed' });
+          this.deps.metrics.sourceItemsPosted.inc({ type }, posted);
+        })
         .catch((err: unknown) => this.deps.log.warn({ err, source: source.id }, 'could not record the run of a source'))
         .finally(() => this.inFlight.delete(source.id));
       this.inFlight.set(source.id, run);
@@ -86,6 +93,7 @@ export class IntegrationWorker {
   private forget(id: number): void {
     this.held.delete(id);
     this.breakers.delete(id);
+    this.deps.metrics.sourcesHeld.set(this.held.size);
   }
 
   private async letGo(id: number): Promise<void> {

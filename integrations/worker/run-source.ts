@@ -47,8 +47,8 @@ async function unseen(runs: SourceRuns, sourceId: number, items: readonly Source
   return [...fresh.values()];
 }
 
-/** Posts the new items oldest first; returns why an item was refused (it is skipped for good), or null. */
-async function postNew(deps: RunDeps, admitted: SourceAccess, items: readonly SourceItem[], firstRun: boolean): Promise<string | null> {
+/** Posts the new items oldest first; returns how many, and why an item was refused (it is skipped for good). */
+async function postNew(deps: RunDeps, admitted: SourceAccess, items: readonly SourceItem[], firstRun: boolean): Promise<{ posted: number; refused: string | null }> {
   const id = admitted.source.id;
   let fresh = await unseen(deps.runs, id, items);
   if (firstRun) {
@@ -56,6 +56,7 @@ async function postNew(deps: RunDeps, admitted: SourceAccess, items: readonly So
     fresh = fresh.slice(0, FIRST_RUN_ITEMS);
   }
   let refused: string | null = null;
+  let posted = 0;
   for (const item of fresh.reverse()) {
     try {
       await postAdmitted(deps, admitted, { ...item.post, uuid: itemUuid(id, item.externalId) });
@@ -68,12 +69,19 @@ async function postNew(deps: RunDeps, admitted: SourceAccess, items: readonly So
       continue;
     }
     await deps.runs.recordPosted(id, item.externalId);
+    posted++;
   }
-  return refused;
+  return { posted, refused };
+}
+
+/** What a run did, for the worker's metrics. */
+export interface RunSummary {
+  ok: boolean;
+  posted: number;
 }
 
 /** Runs `source` once and records the outcome; never throws for the source's own failures. */
-export async function runSource(deps: RunDeps, settings: RunSettings, source: Source, runner: SourceRunner, outbound: Outbound): Promise<void> {
+export async function runSource(deps: RunDeps, settings: RunSettings, source: Source, runner: SourceRunner, outbound: Outbound): Promise<RunSummary> {
   const state = await deps.runs.state(source.id);
   let intervalS = settings.minIntervalS;
   try {
@@ -81,10 +89,12 @@ export async function runSource(deps: RunDeps, settings: RunSettings, source: So
     intervalS = effectiveIntervalS(runner.intervalS(config), settings);
     const admitted = await sourceAccess(deps.directory, source, 'post');
     const polled = await runner.poll({ source, config, cursor: state?.cursor ?? null, outbound });
-    const refused = await postNew(deps, admitted, polled.items, !state?.lastSuccessAt);
+    const { posted, refused } = await postNew(deps, admitted, polled.items, !state?.lastSuccessAt);
     await deps.runs.recordRun(source.id, { ok: true, error: refused, failures: 0, nextRunAt: new Date(Date.now() + intervalS * 1000), cursor: polled.cursor });
+    return { ok: true, posted };
   } catch (err) {
     const failures = (state?.failures ?? 0) + 1;
     await deps.runs.recordRun(source.id, { ok: false, error: messageOf(err), failures, nextRunAt: new Date(Date.now() + delayS(intervalS, failures, settings) * 1000) });
+    return { ok: false, posted: 0 };
   }
 }
