@@ -97,3 +97,14 @@ it('an item posted but not recorded (its worker died in between) is posted again
   await eventually(statusOf(id), (s) => s?.items_posted === 4, 'the items handled again');
   expect(await postedTitles(stack, id)).toEqual(['Item 1', 'Item 2']);
 });
+
+it('takes over the source of a worker that died without giving its lease back, once the lease lapses', async () => {
+  feeds.route('/orphan.xml', servingXml(() => rssDocument('Orphan', entries(1, 2))));
+  const id = await createRssSource(stack, 'Orphan', `${feeds.origin}/orphan.xml`);
+  // What a crashed worker leaves: its lease, still valid for a moment, and nobody renewing it.
+  await stack.db.pool.query("INSERT INTO source_leases (source_id, holder, expires_at) VALUES ($1, 'dead-host:1:00000000', now() + interval '1 second')", [id]);
+  await startWorker();
+  await eventually(() => holderOf(id), (h) => h !== null && h !== 'dead-host:1:00000000', 'the takeover');
+  await eventually(statusOf(id), (s) => s?.items_posted === 2, 'the items');
+  expect(await postedTitles(stack, id)).toEqual(['Item 1', 'Item 2']);
+});

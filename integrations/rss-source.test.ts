@@ -80,6 +80,13 @@ describe('polling a feed', () => {
     expect(metrics).toMatch(/^tributary_source_runs_total\{type="rss",outcome="ok"\} [1-9]/m);
   });
 
+  it('fetches a feed named by a host name, connecting to the address it resolved and allowed', async () => {
+    feeds.route('/by-name.xml', servingXml(() => rssDocument('By name', entries(1, 1))));
+    const id = await createRssSource(stack, 'By name', `${feeds.origin.replace('127.0.0.1', 'localhost')}/by-name.xml`);
+    const status = await eventually(statusOf(id), (s) => s !== null, 'the first run');
+    expect(status).toMatchObject({ items_posted: 1, last_error: null });
+  });
+
   it('reads Atom, and sends the ETag back: a 304 posts nothing and is no error', async () => {
     feeds.route('/atom.xml', servingXml(() => atomDocument('Atom News', entries(1, 2))));
     const id = await createRssSource(stack, 'Atom', `${feeds.origin}/atom.xml`);
