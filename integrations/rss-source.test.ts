@@ -100,6 +100,33 @@ describe('polling a feed', () => {
   });
 });
 
+describe('conditional GET and redirects', () => {
+  it('sends Last-Modified back as If-Modified-Since when the feed gives no ETag', async () => {
+    const stamp = 'Mon, 30 Nov 2026 10:00:00 GMT';
+    feeds.route('/dated.xml', (req, res) => {
+      if (req.headers['if-modified-since'] === stamp) return void res.writeHead(304).end();
+      res.writeHead(200, { 'content-type': 'application/rss+xml', 'last-modified': stamp }).end(rssDocument('Dated', entries(1, 1)));
+    });
+    const id = await createRssSource(stack, 'Dated', `${feeds.origin}/dated.xml`);
+    await eventually(async () => feeds.requests('/dated.xml').length, (n) => n >= 3, 'three polls');
+    expect(feeds.requests('/dated.xml').slice(1).every((h) => h['if-modified-since'] === stamp)).toBe(true);
+    expect(await sourceStatus(stack, id)).toMatchObject({ items_posted: 1, last_error: null });
+  });
+
+  it('follows up to 5 redirects, and refuses a sixth', async () => {
+    const hop = (path: string, to: string) => feeds.route(path, (_req, res) => void res.writeHead(301, { location: to }).end());
+    feeds.route('/moved/final.xml', servingXml(() => rssDocument('Moved', entries(1, 1))));
+    for (let i = 1; i <= 5; i++) hop(`/moved/${i}`, i === 5 ? '/moved/final.xml' : `/moved/${i + 1}`);
+    const five = await createRssSource(stack, 'Five hops', `${feeds.origin}/moved/1`);
+    expect(await eventually(statusOf(five), (s) => s !== null, 'the first run')).toMatchObject({ items_posted: 1, last_error: null });
+
+    hop('/moved/0', '/moved/1');
+    const six = await createRssSource(stack, 'Six hops', `${feeds.origin}/moved/0`);
+    const status = await eventually(statusOf(six), (s) => s !== null, 'the first run');
+    expect(status!.last_error).toMatch(/redirected more than 5 times/);
+  });
+});
+
 describe('a feed that goes wrong', () => {
   it('refuses a redirect to 169.254.169.254 and records it', async () => {
     feeds.route('/metadata.xml', (_req, res) => void res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end());
