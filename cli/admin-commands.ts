@@ -15,7 +15,7 @@ type Demo = typeof import('./demo');
  * Opens the database (DATABASE_URL, or the embedded one of DATA_DIR), runs `work` with the admin
  * operations (cli/admin.ts, cli/demo.ts), closes.
  */
-async function withDirectory(work: (directory: Directory, admin: Admin & Demo) => Promise<CommandResult>): Promise<CommandResult> {
+export async function withDirectory(work: (directory: Directory, admin: Admin & Demo) => Promise<CommandResult>): Promise<CommandResult> {
   const { cliConfig, cliLog } = require('./cli-config') as typeof import('./cli-config');
   const { openAdminDatabase } = require('./admin-database') as typeof import('./admin-database');
   const { PostgresDirectory } = require('../infra/postgres/directory/postgres-directory') as typeof import('../infra/postgres/directory/postgres-directory');
@@ -30,7 +30,7 @@ async function withDirectory(work: (directory: Directory, admin: Admin & Demo) =
 }
 
 /** A leaf command with --json. */
-const leaf = (parent: Command, name: string, description: string) => parent.command(name).description(description).option('--json', 'print the result (or the error) as JSON on stdout');
+export const leaf = (parent: Command, name: string, description: string) => parent.command(name).description(description).option('--json', 'print the result (or the error) as JSON on stdout');
 
 const org: CliCommand = {
   register(program) {

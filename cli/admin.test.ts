@@ -3,6 +3,7 @@ import { PostgresDirectory } from '../infra/postgres/directory/postgres-director
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../core/project-root';
+import { tributaryOn } from '../test/support/cli';
 import { createTestDatabase, type TestDatabase } from '../test/support/postgres';
 
 let db: TestDatabase;
@@ -13,13 +14,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-function tributary(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(projectRoot(), 'bin', 'tributary.js'), ...args], {
-    env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent' },
-    encoding: 'utf8',
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
-}
+const tributary = (...args: string[]) => tributaryOn(db.url, args);
 
 it('creates an organization, a user, a flow and a token that authenticates', async () => {
   expect(tributary('org', 'create', 'Big Co', '--json').json()).toMatchObject({ name: 'Big Co', parameterized_name: 'big-co' });

@@ -24,6 +24,7 @@ import { migrate } from '../infra/postgres/migrate';
 import { PostgresBlobStore } from '../infra/postgres/postgres-blob-store';
 import { PostgresMessageStore } from '../infra/postgres/postgres-message-store';
 import { PostgresShardLeases } from '../infra/postgres/postgres-shard-leases';
+import { PostgresSourceRuns } from '../infra/postgres/postgres-source-runs';
 import { discoverRedis } from '../infra/redis/discovered-redis';
 import { RedisBus } from '../infra/redis/redis-bus';
 import { connectByUrl, type RedisConnect } from '../infra/redis/redis-client';
@@ -98,6 +99,7 @@ async function assemble(config: Config, log: Log, { allowEmbedded, plan }: Infra
     // Full mode's nodes must all serve every file: the database they share. Embedded: files under DATA_DIR.
     if (wanted.has('blobs')) parts.blobs = config.DATABASE_URL ? new PostgresBlobStore(postgres.pool) : new DiskBlobStore(join(config.DATA_DIR, 'files'));
     if (wanted.has('directory')) parts.directory = new PostgresDirectory(postgres.pool, new PasswordHasher({ maxConcurrent: config.PASSWORD_CONCURRENCY }));
+    if (wanted.has('sourceRuns')) parts.sourceRuns = new PostgresSourceRuns(postgres.pool);
     if (wanted.has('leases')) {
       const leases = new PostgresShardLeases(postgres.url);
       closers.unshift(() => leases.close());

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../core/project-root';
 import type { ServiceDescriptor } from '../core/service-descriptor';
 import { failoverManagerService } from '../failover-manager/service';
+import { integrationsService } from '../integrations/service';
 import { messageBackendService } from '../message-backend/service';
 import { streamingApiService } from '../streaming-api/service';
 import { staticAssetsService } from '../infra/http/static-assets-service';
@@ -24,7 +25,7 @@ const appService = staticAssetsService({
 });
 
 // The app before the web-api: its redirect of `/` is mounted before the REST API, which would answer 401.
-export const SERVICE_REGISTRY = [messageBackendService, streamingApiService, appService, webApiService, failoverManagerService] as const;
+export const SERVICE_REGISTRY = [messageBackendService, streamingApiService, appService, webApiService, integrationsService, failoverManagerService] as const;
 
 /** The services a process can be started as: companions (the app) come along with theirs. */
 const SELECTABLE = SERVICE_REGISTRY.filter((d) => !d.runsWith);

@@ -7,15 +7,15 @@ const planOf = (which: string) => planInfrastructure(selectServices(which).flatM
 const sorted = (parts: ReadonlySet<Need>) => [...parts].sort();
 
 it('`all` runs every service but the failover manager, the queue consumer first and the edges after it', () => {
-  expect(selectServices('all').map((d) => d.name)).toEqual(['message-backend', 'streaming-api', 'app', 'web-api']);
-  expect(SERVICE_NAMES).toEqual(['all', 'message-backend', 'streaming-api', 'web-api', 'failover-manager']);
+  expect(selectServices('all').map((d) => d.name)).toEqual(['message-backend', 'streaming-api', 'app', 'web-api', 'integrations']);
+  expect(SERVICE_NAMES).toEqual(['all', 'message-backend', 'streaming-api', 'web-api', 'integrations', 'failover-manager']);
   expect(() => selectServices('everything')).toThrow('unknown service everything');
 });
 
 it('the app comes with the web-api (full mode serves it beside the REST API), is not started on its own, and needs nothing', () => {
   expect(selectServices('web-api').map((d) => d.name)).toEqual(['app', 'web-api']);
   expect(selectServices('streaming-api').map((d) => d.name)).toEqual(['streaming-api']);
-  expect(() => selectServices('app')).toThrow('unknown service app; known: message-backend, streaming-api, web-api, failover-manager');
+  expect(() => selectServices('app')).toThrow('unknown service app; known: message-backend, streaming-api, web-api, integrations, failover-manager');
   expect(selectServices('web-api')[0]).toMatchObject({ needs: [], http: 'shared', runsWith: 'web-api' });
 });
 
@@ -33,7 +33,14 @@ it.each(['web-api', 'streaming-api'])('%s gets the ingress, and the queue, bus a
 });
 
 it('`all` builds every part once', () => {
-  expect(sorted(planOf('all').parts)).toEqual(['blobs', 'bus', 'directory', 'ingress', 'leases', 'loginGuard', 'presence', 'queue', 'rateLimiter', 'store']);
+  expect(sorted(planOf('all').parts)).toEqual(['blobs', 'bus', 'directory', 'ingress', 'leases', 'loginGuard', 'presence', 'queue', 'rateLimiter', 'sourceRuns', 'store']);
+});
+
+it('the integration workers get the directory, the ingress (and what it is built from) and the source runs, on Postgres and Redis', () => {
+  const plan = planOf('integrations');
+  expect(sorted(plan.parts)).toEqual(['bus', 'directory', 'ingress', 'queue', 'sourceRuns', 'store']);
+  expect(plan).toMatchObject({ postgres: true, redis: true });
+  expect(selectServices('integrations')[0]).toMatchObject({ http: 'shared', inAll: true });
 });
 
 it('the failover manager needs no shared infrastructure: neither Postgres nor Redis is opened for it', () => {

@@ -24,7 +24,7 @@ it('prints help for --help and `help COMMAND`, exit 0', () => {
   expect(create.stdout).toContain('at least 8 and at most 1024 characters');
   const start = tributary(['start', '--help']);
   expect(start.status).toBe(0);
-  expect(start.stdout).toMatch(/Services, in start order:\n {2}message-backend +persists the queue.*\n {2}streaming-api .*\n {2}app +the single-page app at \/app\/ \(comes with web-api\)\n {2}web-api .*\n {2}failover-manager .*\(not in all\)/);
+  expect(start.stdout).toMatch(/Services, in start order:\n {2}message-backend +persists the queue.*\n {2}streaming-api .*\n {2}app +the single-page app at \/app\/ \(comes with web-api\)\n {2}web-api .*\n {2}integrations +runs the built-in sources.*\n {2}failover-manager .*\(not in all\)/);
 });
 
 /** One bad call per command: exit 2, the problem named, then that command's usage. */
@@ -32,8 +32,9 @@ const badCalls: [string[], string, string][] = [
   [[], 'Usage: tributary', 'Usage: tributary'],
   [['frobnicate'], "unknown command 'frobnicate'", 'Usage: tributary'],
   [['start'], "missing required argument 'service'", 'Usage: tributary start'],
-  [['start', 'everything'], 'Allowed choices are all, message-backend, streaming-api, web-api, failover-manager', 'Usage: tributary start'],
+  [['start', 'everything'], 'Allowed choices are all, message-backend, streaming-api, web-api, integrations, failover-manager', 'Usage: tributary start'],
   [['org', 'create'], "missing required argument 'name'", 'Usage: tributary org create'],
+  [['source', 'status', 'acme/main'], "missing required argument 'id'", 'Usage: tributary source status'],
   [['org', 'add-user', 'acme'], "missing required argument 'email'", 'Usage: tributary org add-user'],
   [['org', 'create', 'x', '--bogus'], "unknown option '--bogus'", 'Usage: tributary org create'],
   [['user', 'create', '--email', 'a@b.io'], "required option '--password <password>' not specified", 'Usage: tributary user create'],

@@ -4,6 +4,8 @@ import { parseInput } from './validation';
 
 const int = (def: number) => z.coerce.number().int().positive().default(def);
 /** An optional port: unset or empty means none (an empty string must not coerce to port 0). */
+/** Seconds, fractions allowed (the tests poll in fractions of a second). */
+const seconds = (def: number) => z.coerce.number().positive().default(def);
 const optionalPort = z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).optional());
 const optionalUrl = z.string().url().optional().or(z.literal('').transform(() => undefined));
 
@@ -51,6 +53,23 @@ export const configSchema = z.object({
   IRC_TLS_PORT: optionalPort,
   IRC_TLS_CERT: z.string().optional().transform((v) => v || undefined),
   IRC_TLS_KEY: z.string().optional().transform((v) => v || undefined),
+  /** Addresses or CIDR ranges (comma list) integrations may fetch although they are loopback, private or link-local. */
+  OUTBOUND_ALLOW: z.string().default(''),
+  /** The shortest poll interval of a built-in source (seconds; a source's `interval_s` below it is raised to it). */
+  SOURCE_MIN_INTERVAL_S: seconds(60),
+  /** How long an integration worker's claim on a source lasts unless renewed: a dead worker's sources are taken over after it. */
+  SOURCE_LEASE_S: seconds(30),
+  /** The longest wait before a failing source tries again (it backs off exponentially up to this; a longer interval wins). */
+  SOURCE_BACKOFF_MAX_S: seconds(3600),
+  /** Longest wait for one outbound fetch of an integration (connect to last byte). */
+  SOURCE_FETCH_TIMEOUT_MS: int(10_000),
+  /** Largest feed body an integration reads; past it the fetch is refused. */
+  SOURCE_MAX_FEED_BYTES: int(5 * 1024 * 1024),
+  /** How long a source's circuit breaker stays open (fetches refused at once) before it tries again. */
+  SOURCE_BREAKER_OPEN_S: seconds(60),
+  /** AES-256-GCM key (32 bytes, base64) for secrets in sources' configs; needed only when a source has one. */
+  SOURCE_SECRET_KEY: z.string().optional().transform((v) => v || undefined)
+    .refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)'),
   PUBLIC_URL: z.string().url().optional(),
   DEMO: z.enum(['auto', 'on', 'off']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

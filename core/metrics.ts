@@ -23,6 +23,9 @@ export function createMetrics() {
     catchUpReplayed: new Counter({ name: 'tributary_stream_catch_up_replayed_total', help: 'Events read from the store to fill gaps in live events (per shared read, before fan-out)', registers }),
     streamGaps: new Counter({ name: 'tributary_stream_gaps_total', help: 'Gaps in a connection\'s live events: filled from the store, or answered with resync', labelNames: ['outcome'], registers }),
     shardsOwned: new Gauge({ name: 'tributary_shards_owned', help: 'Queue shards this backend worker owns', registers }),
+    sourceRuns: new Counter({ name: 'tributary_source_runs_total', help: 'Runs of built-in sources by kind and outcome (ok, failed)', labelNames: ['type', 'outcome'], registers }),
+    sourceItemsPosted: new Counter({ name: 'tributary_source_items_posted_total', help: 'Items built-in sources posted, by kind', labelNames: ['type'], registers }),
+    sourcesHeld: new Gauge({ name: 'tributary_sources_held', help: 'Built-in sources this integration worker holds the lease of', registers }),
     rateLimited: new Counter({ name: 'tributary_rate_limited_total', help: 'Requests answered 429', registers }),
   };
 }

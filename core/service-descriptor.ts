@@ -17,6 +17,7 @@ import type { MessageStore } from './ports/message-store';
 import type { Presence } from './ports/presence';
 import type { RateLimiter } from './ports/rate-limiter';
 import type { ShardLeases } from './ports/shard-lease';
+import type { SourceRuns } from './ports/source-runs';
 import type { WorkQueue } from './ports/work-queue';
 
 /** Everything the composition can hand a service; each is built once per process, and only if a selected service needs it. */
@@ -35,6 +36,8 @@ export interface ServiceParts {
   ingress: MessageIngress;
   /** Uploaded files' bytes: on disk under DATA_DIR (embedded), in Postgres (DATABASE_URL; docs/adr/016-files.md). */
   blobs: BlobStore;
+  /** Built-in sources' leases, bookmarks and posted items: only integration workers use it. */
+  sourceRuns: SourceRuns;
 }
 
 /** The name of a part a service asks for. */

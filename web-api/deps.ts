@@ -34,5 +34,7 @@ export interface WebApiDeps {
     maxParams?: number;
     /** Public origin for absolute URLs; the request's own when unset. */
     publicUrl?: string;
+    /** SOURCE_SECRET_KEY, decoded: seals the secrets of built-in sources' configs (core/integrations/source-secrets.ts). */
+    sourceSecretKey?: Buffer;
   };
 }

@@ -32,14 +32,15 @@ export async function requireSourceToken(directory: Directory, token: unknown, a
   if (!looksLikeFlowToken(token)) throw unauthenticated('Invalid flow_token: use the token shown when the source was created');
   const found = await directory.sources.sourceByTokenHash(hashFlowToken(token));
   if (!found || !flowTokenMatches(token, found.tokenHash)) throw unauthenticated('Invalid flow_token: use the token shown when the source was created');
-  return admitSource(directory, found.source, action);
+  return sourceAccess(directory, found.source, action);
 }
 
 /**
- * The gate's second half, for a caller that already holds the source (a built-in integration's
- * worker, which has its row rather than its token): 410 when deleted, 404 / 403 for its flow.
+ * Whether `source` may do `action` in its flow, as for its token: 410 when deleted, 404 when its
+ * flow is gone, 403 when the flow is archived and it would post. Built-in sources' workers, which
+ * hold no token, ask here too.
  */
-export async function admitSource(directory: Directory, source: Source, action: TokenAction): Promise<SourceAccess> {
+export async function sourceAccess(directory: Directory, source: Source, action: TokenAction): Promise<SourceAccess> {
   if (source.deletedAt) throw sourceDeleted();
   const access = source.flowId === null ? null : await directory.flowAccess(NO_USER, { id: source.flowId });
   if (!access) throw notFound('flow');

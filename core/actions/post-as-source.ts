@@ -15,11 +15,11 @@ export const SOURCE_EVENTS = ['activity', 'discussion', 'message'] as const;
 
 /** Posts `raw` as the source of `token`: 401/410 for the token, 404/403 for its flow, 400 for the body. */
 export async function postAsSource(deps: PostDeps, token: unknown, raw: unknown): Promise<PostResult & { admitted: SourceAccess }> {
-  return postAsAdmittedSource(deps, await requireSourceToken(deps.directory, token, 'post'), raw);
+  return postAdmitted(deps, await requireSourceToken(deps.directory, token, 'post'), raw);
 }
 
-/** Posts `raw` as a source the gate already admitted (a token's, or a built-in integration's: `admitSource`). */
-export async function postAsAdmittedSource(deps: PostDeps, admitted: SourceAccess, raw: unknown): Promise<PostResult & { admitted: SourceAccess }> {
+/** Posts `raw` as a source the gate admitted (by its token, or a built-in source's worker: core/access/source-gate.ts `sourceAccess`). */
+export async function postAdmitted(deps: PostDeps, admitted: SourceAccess, raw: unknown): Promise<PostResult & { admitted: SourceAccess }> {
   const input = parseInput(postInput, raw);
   if (!(SOURCE_EVENTS as readonly string[]).includes(input.event)) throw validationError({ event: [`must be one of ${SOURCE_EVENTS.join(', ')} with a flow_token`] });
   const flowId = admitted.flow.id;

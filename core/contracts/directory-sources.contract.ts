@@ -74,4 +74,20 @@ export function sourceStoreContract(ctx: DirectoryContext): void {
     expect(found?.source.id).toBe(s.id);
     expect(found?.source.deletedAt).toBeInstanceOf(Date);
   });
+
+  it('keeps a built-in source\'s type and config, lists live built-in sources only, and has no status before its first run', async () => {
+    const { creator, target } = await world();
+    const config = { url: 'https://news.example.test/feed.xml', interval_s: 300 };
+    const rss = await d().sources.createSource({ flowId: target.id, creatorId: creator.id, name: 'News', externalUrl: null, type: 'rss', config }, hashFlowToken(newFlowToken()));
+    const push = await d().sources.createSource({ flowId: target.id, creatorId: creator.id, name: 'CI', externalUrl: null }, hashFlowToken(newFlowToken()));
+    const gone = await d().sources.createSource({ flowId: target.id, creatorId: creator.id, name: 'Old', externalUrl: null, type: 'rss', config }, hashFlowToken(newFlowToken()));
+    await d().sources.deleteSource(gone.id);
+    expect(rss).toMatchObject({ type: 'rss', config });
+    expect(push).toMatchObject({ type: null, config: null });
+    const builtIn = (await d().sources.builtInSources()).map((s) => s.id);
+    expect(builtIn).toContain(rss.id);
+    expect(builtIn).not.toContain(push.id);
+    expect(builtIn).not.toContain(gone.id);
+    expect(await d().sources.runStatus(rss.id)).toBeNull();
+  });
 }

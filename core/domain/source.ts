@@ -15,8 +15,9 @@ export interface Source {
   errorMessage: string | null;
   configurationUrl: string | null;
   /**
-   * The built-in integration it is (`rss`, `twitter`, `imap`: issue 12, points 3+, not built yet);
-   * null for a push source, the only kind so far. `config` is that integration's settings.
+   * The built-in integration it is (`rss`, …: core/integrations/source-kinds.ts); null for a push
+   * source. `config` is that integration's settings, its secret fields encrypted
+   * (core/integrations/source-secrets.ts).
    */
   type: string | null;
   config: Record<string, unknown> | null;
@@ -32,10 +33,26 @@ export interface NewSource {
   creatorId: number;
   name: string;
   externalUrl: string | null;
+  /** A built-in integration's kind and its validated config (secrets already encrypted); absent for a push source. */
+  type?: string | null;
+  config?: Record<string, unknown> | null;
 }
 
 /** The two fields a source's owner or the source itself may change (spec §2.8). */
 export interface SourceChanges {
   errorMessage?: string | null;
   configurationUrl?: string | null;
+}
+
+/** How a built-in source's worker is doing (issue 12, point 3): what `GET …/sources/:id` shows as `status`. */
+export interface SourceRunStatus {
+  lastRunAt: Date | null;
+  /** The last run that ended without an error. */
+  lastSuccessAt: Date | null;
+  /** Why the last run failed; null once a run succeeds. */
+  lastError: string | null;
+  nextRunAt: Date | null;
+  itemsPosted: number;
+  /** Runs failed in a row: the backoff grows with it. */
+  failures: number;
 }

@@ -1,5 +1,5 @@
 /** The in-process SourceStore the InProcessDirectory exposes: sources in a Map, tokens by hash. */
-import type { NewSource, Source, SourceChanges } from '../domain/source';
+import type { NewSource, Source, SourceChanges, SourceRunStatus } from '../domain/source';
 import { notFound } from '../errors';
 import type { SourceByToken, SourceStore } from '../ports/source-store';
 
@@ -18,7 +18,7 @@ export class InProcessSources implements SourceStore {
     const now = new Date();
     const source: Source = {
       id: this.nextId++, flowId: input.flowId, creatorId: input.creatorId, name: input.name, externalUrl: input.externalUrl,
-      errorMessage: null, configurationUrl: null, type: null, config: null, createdAt: now, updatedAt: now, deletedAt: null,
+      errorMessage: null, configurationUrl: null, type: input.type ?? null, config: input.config ? structuredClone(input.config) : null, createdAt: now, updatedAt: now, deletedAt: null,
     };
     this.byId.set(source.id, { source, tokenHash });
     return copy(source);
@@ -46,6 +46,15 @@ export class InProcessSources implements SourceStore {
     if ('configurationUrl' in changes) source.configurationUrl = changes.configurationUrl ?? null;
     source.updatedAt = new Date();
     return copy(source);
+  }
+
+  async builtInSources(): Promise<Source[]> {
+    return [...this.byId.values()].filter(({ source }) => !source.deletedAt && source.type !== null && source.flowId !== null).map(({ source }) => copy(source));
+  }
+
+  /** No integration worker runs on the in-process parts (they need Postgres' leases): never run. */
+  async runStatus(_id: number): Promise<SourceRunStatus | null> {
+    return null;
   }
 
   async deleteSource(id: number): Promise<boolean> {

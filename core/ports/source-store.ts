@@ -4,7 +4,7 @@
  * see a source: callers come through the access gate. Every implementation passes
  * core/contracts/directory-sources.contract.ts.
  */
-import type { NewSource, Source, SourceChanges } from '../domain/source';
+import type { NewSource, Source, SourceChanges, SourceRunStatus } from '../domain/source';
 
 /** A source found by its token's hash, deleted ones included (their token answers 410). */
 export interface SourceByToken {
@@ -22,6 +22,10 @@ export interface SourceStore {
   sourceByTokenHash(tokenHash: string): Promise<SourceByToken | null>;
   /** Changes the fields given (and `updated_at`); throws NOT_FOUND for a deleted or unknown source. */
   updateSource(id: number, changes: SourceChanges): Promise<Source>;
+  /** Every live built-in source (a `type`, a flow): what integration workers may claim. */
+  builtInSources(): Promise<Source[]>;
+  /** Its worker's status; null before its first run (and for push sources). */
+  runStatus(id: number): Promise<SourceRunStatus | null>;
   /** Marks it deleted (its token then answers 410); false when it already was, or never existed. */
   deleteSource(id: number): Promise<boolean>;
 }

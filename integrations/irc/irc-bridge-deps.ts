@@ -1,10 +1,10 @@
 /**
  * The bridge's narrow interface, built from the core ports: posts go through the source gate and
- * `postAsAdmittedSource` (the same validation, uuid retries and queue as a flow-token post), reads
+ * `postAdmitted` (the same validation, uuid retries and queue as a flow-token post), reads
  * go to the message store by id. The integrations worker calls this for each `irc` source it leases.
  */
-import { admitSource } from '../../core/access/source-gate';
-import { postAsAdmittedSource } from '../../core/actions/post-as-source';
+import { sourceAccess } from '../../core/access/source-gate';
+import { postAdmitted } from '../../core/actions/post-as-source';
 import type { PostDeps } from '../../core/actions/submit-post';
 import type { Source } from '../../core/domain/source';
 import { flowConversation } from '../../core/domain/types';
@@ -26,8 +26,8 @@ export function coreBridgeDeps(parts: PostDeps, source: Source, options: BridgeO
     ...options,
     async post(post) {
       // Admitted per post: a source deleted or a flow archived meanwhile refuses, as its token would.
-      const admitted = await admitSource(parts.directory, source, 'post');
-      await postAsAdmittedSource(parts, admitted, { event: 'message', ...post });
+      const admitted = await sourceAccess(parts.directory, source, 'post');
+      await postAdmitted(parts, admitted, { event: 'message', ...post });
     },
     messagesAfter: (cursor, limit) => parts.store.listAfter(conversation, cursor, limit),
     lastMessageId: () => parts.store.lastId(conversation),

@@ -5,6 +5,7 @@ import { createSource } from '../../core/actions/create-source';
 import { deleteSource } from '../../core/actions/delete-source';
 import { sourceOfFlowFor, updateSource } from '../../core/actions/update-source';
 import { validationError } from '../../core/errors';
+import { sourceStatusJson } from '../../core/integrations/source-status-json';
 import type { WebApiDeps } from '../deps';
 import { callerOf } from '../http/caller';
 import { param } from '../http/params';
@@ -34,12 +35,13 @@ export function sourceRoutes(deps: WebApiDeps): Router {
 
   r.get('/flows/:org/:flow/sources/:id', async (req, res) => {
     const { source, access } = await sourceOfFlowFor(deps, callerOf(res), at(req), param(req, 'id'), 'read');
-    res.json(sourceJson(source, access, await creatorOf(source.creatorId), urlBase(deps, req)));
+    const status = source.type === null ? {} : { status: sourceStatusJson(await deps.directory.sources.runStatus(source.id)) };
+    res.json({ ...sourceJson(source, access, await creatorOf(source.creatorId), urlBase(deps, req)), ...status });
   });
 
   r.post('/flows/:org/:flow/sources', async (req, res: Response) => {
     const caller = callerOf(res);
-    const { source, flowToken, access } = await createSource(deps, caller, at(req), req.body);
+    const { source, flowToken, access } = await createSource(deps, caller, at(req), req.body, deps.options.sourceSecretKey);
     res.status(201).json({ ...sourceJson(source, access, caller, urlBase(deps, req)), flow_token: flowToken });
   });
 

@@ -1,5 +1,7 @@
 /** The source JSON of spec §2.8; `flow_token` only in the create response (the caller adds it). */
 import type { Source } from '../../core/domain/source';
+import { sourceKind } from '../../core/integrations/source-kinds';
+import { publicConfig } from '../../core/integrations/source-secrets';
 import type { Organization, User } from '../../core/domain/types';
 import type { Directory } from '../../core/ports/directory';
 import { type UrlBase, userJson } from './json';
@@ -10,8 +12,15 @@ export interface SourcePlace {
   organization: Pick<Organization, 'parameterizedName'>;
 }
 
+/** `type` and `config` (Tributary's extension) only for a built-in source; its secrets are never shown. */
+function builtInJson(source: Source) {
+  if (source.type === null) return {};
+  return { type: source.type, ...publicConfig(sourceKind(source.type), source.config) };
+}
+
 export function sourceJson(source: Source, place: SourcePlace, creator: User | null, base: UrlBase) {
   return {
+    ...builtInJson(source),
     id: source.id,
     name: source.name,
     url: `${base.api}/flows/${place.organization.parameterizedName}/${place.flow.parameterizedName}/sources/${source.id}`,

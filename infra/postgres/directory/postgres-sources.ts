@@ -1,6 +1,6 @@
 /** The Postgres SourceStore the PostgresDirectory exposes: table `sources` (migration 019), tokens by hash. */
 import type { Pool } from 'pg';
-import type { NewSource, Source, SourceChanges } from '../../../core/domain/source';
+import type { NewSource, Source, SourceChanges, SourceRunStatus } from '../../../core/domain/source';
 import { notFound } from '../../../core/errors';
 import type { SourceByToken, SourceStore } from '../../../core/ports/source-store';
 
@@ -45,8 +45,8 @@ export class PostgresSources implements SourceStore {
   async createSource(input: NewSource, tokenHash: string): Promise<Source> {
     try {
       const { rows } = await this.pool.query<SourceRow>(
-        `INSERT INTO sources (flow_id, creator_id, name, external_url, token_hash) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
-        [input.flowId, input.creatorId, input.name, input.externalUrl, tokenHash],
+        `INSERT INTO sources (flow_id, creator_id, name, external_url, token_hash, type, config) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+        [input.flowId, input.creatorId, input.name, input.externalUrl, tokenHash, input.type ?? null, input.config ?? null],
       );
       return toSource(rows[0]!);
     } catch (err) {
@@ -86,6 +86,21 @@ export class PostgresSources implements SourceStore {
     );
     if (!rows[0]) throw notFound('source');
     return toSource(rows[0]);
+  }
+
+  async builtInSources(): Promise<Source[]> {
+    const { rows } = await this.pool.query<SourceRow>(`SELECT ${COLUMNS} FROM sources WHERE type IS NOT NULL AND flow_id IS NOT NULL AND deleted_at IS NULL ORDER BY id`);
+    return rows.map(toSource);
+  }
+
+  async runStatus(id: number): Promise<SourceRunStatus | null> {
+    // Written by the integration workers (infra/postgres/postgres-source-runs.ts, migration 010).
+    const { rows } = await this.pool.query<{ last_run_at: Date | null; last_success_at: Date | null; last_error: string | null; next_run_at: Date | null; items_posted: string; failures: number }>(
+      'SELECT last_run_at, last_success_at, last_error, next_run_at, items_posted, failures FROM source_runs WHERE source_id = $1',
+      [id],
+    );
+    const r = rows[0];
+    return r ? { lastRunAt: r.last_run_at, lastSuccessAt: r.last_success_at, lastError: r.last_error, nextRunAt: r.next_run_at, itemsPosted: Number(r.items_posted), failures: r.failures } : null;
   }
 
   async deleteSource(id: number): Promise<boolean> {

@@ -1,0 +1,47 @@
+/**
+ * A source's way out: guardedGet behind the source's own circuit breaker (cockatiel,
+ * docs/adr/021-integration-workers.md). After BREAKER_THRESHOLD failures in a row the breaker
+ * opens and calls fail at once, without touching the remote, for SOURCE_BREAKER_OPEN_S; then one
+ * call tries, and closes it on success.
+ */
+import { BrokenCircuitError, ConsecutiveBreaker, type CircuitBreakerPolicy, circuitBreaker, handleAll } from 'cockatiel';
+import type { AddressGuard } from './address-guard';
+import { type FetchedResponse, type FetchLimits, guardedGet, OutboundError } from './guarded-fetch';
+
+/** Failures in a row that open a source's breaker. */
+export const BREAKER_THRESHOLD = 3;
+
+export interface Outbound {
+  /** GETs `url`; a 5xx answer is a failure (it counts toward the breaker) and throws OutboundError. */
+  get(url: string, headers?: Record<string, string>): Promise<FetchedResponse>;
+}
+
+export interface OutboundSettings {
+  guard: AddressGuard;
+  limits: FetchLimits;
+  breakerOpenMs: number;
+}
+
+export function newBreaker(openMs: number): CircuitBreakerPolicy {
+  return circuitBreaker(handleAll, { halfOpenAfter: openMs, breaker: new ConsecutiveBreaker(BREAKER_THRESHOLD) });
+}
+
+/** The outbound of a source whose breaker is `breaker` (kept by the worker across runs). */
+export function sourceOutbound(settings: OutboundSettings, breaker: CircuitBreakerPolicy): Outbound {
+  return {
+    async get(url, headers = {}) {
+      try {
+        return await breaker.execute(async () => {
+          const res = await guardedGet(url, headers, settings.guard, settings.limits);
+          if (res.status >= 500) throw new OutboundError(`${res.url} answered ${res.status}`);
+          return res;
+        });
+      } catch (err) {
+        if (err instanceof BrokenCircuitError) {
+          throw new OutboundError(`circuit open after ${BREAKER_THRESHOLD} failures in a row: not calling ${url} for ${settings.breakerOpenMs / 1000} s`);
+        }
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * An integration worker: every tick it lists the built-in sources, claims (or renews) each one's
+ * lease, and runs each source it holds whose next run is due. Several workers share the sources —
+ * a lease is held by one at a time — and a source whose worker died is claimed by another once
+ * the lease lapses (SOURCE_LEASE_S). A clean stop finishes the runs in hand and gives its leases back.
+ */
+import type { CircuitBreakerPolicy } from 'cockatiel';
+import type { Log } from '../../core/log';
+import type { Metrics } from '../../core/metrics';
+import { newBreaker, type OutboundSettings, sourceOutbound } from '../outbound/source-outbound';
+import type { SourceRunner } from '../source-runner';
+import { type RunDeps, type RunSettings, runSource } from './run-source';
+
+export interface WorkerSettings extends RunSettings {
+  /** Names this worker in the leases: unique per worker (host, pid and a random part). */
+  holder: string;
+  leaseMs: number;
+  outbound: OutboundSettings;
+}
+
+export class IntegrationWorker {
+  private readonly held = new Set<number>();
+  private readonly inFlight = new Map<number, Promise<void>>();
+  /** Each source's breaker lives as long as this worker holds the source. */
+  private readonly breakers = new Map<number, CircuitBreakerPolicy>();
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: RunDeps & { log: Log; metrics: Pick<Metrics, 'sourceRuns' | 'sourceItemsPosted' | 'sourcesHeld'> },
+    private readonly runners: Readonly<Record<string, SourceRunner>>,
+    private readonly settings: WorkerSettings,
+  ) {}
+
+  /** Often enough to renew a lease several times before it lapses, and to start a due run within a second. */
+  private get tickMs(): number {
+    return Math.min(1000, this.settings.leaseMs / 3);
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** The sources this worker holds now (for tests and logs). */
+  holding(): number[] {
+    return [...this.held];
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick()
+        .catch((err: unknown) => this.deps.log.warn({ err }, 'integration worker tick failed; trying again'))
+        .finally(() => {
+          this.ticking = null;
+          this.schedule(this.tickMs);
+        });
+    }, ms);
+  }
+
+  private async tick(): Promise<void> {
+    const sources = (await this.deps.directory.sources.builtInSources()).filter((s) => Object.hasOwn(this.runners, s.type!));
+    const live = new Set(sources.map((s) => s.id));
+    for (const id of this.held) if (!live.has(id)) await this.letGo(id);
+    for (const source of sources) {
+      if (this.stopped) return;
+      if (!(await this.deps.runs.claim(source.id, this.settings.holder, this.settings.leaseMs))) {
+        if (this.held.has(source.id)) this.deps.log.warn({ source: source.id }, 'lost the lease of a source to another worker');
+        this.forget(source.id);
+        continue;
+      }
+      if (!this.held.has(source.id)) this.deps.log.info({ source: source.id, type: source.type }, 'claimed a source');
+      this.held.add(source.id);
+      this.deps.metrics.sourcesHeld.set(this.held.size);
+      if (this.inFlight.has(source.id)) continue;
+      const next = (await this.deps.runs.state(source.id))?.nextRunAt;
+      if (next && next.getTime() > Date.now()) continue;
+      let breaker = this.breakers.get(source.id);
+      if (!breaker) this.breakers.set(source.id, (breaker = newBreaker(this.settings.outbound.breakerOpenMs)));
+      const type = source.type!;
+      const run = runSource(this.deps, this.settings, source, this.runners[type]!, sourceOutbound(this.settings.outbound, breaker))
+        .then(({ ok, posted }) => {
+          this.deps.metrics.sourceRuns.inc({ type, outcome: ok ? 'ok' : 'failed' });
+          this.deps.metrics.sourceItemsPosted.inc({ type }, posted);
+        })
+        .catch((err: unknown) => this.deps.log.warn({ err, source: source.id }, 'could not record the run of a source'))
+        .finally(() => this.inFlight.delete(source.id));
+      this.inFlight.set(source.id, run);
+    }
+  }
+
+  private forget(id: number): void {
+    this.held.delete(id);
+    this.breakers.delete(id);
+    this.deps.metrics.sourcesHeld.set(this.held.size);
+  }
+
+  private async letGo(id: number): Promise<void> {
+    await this.inFlight.get(id);
+    this.forget(id);
+    await this.deps.runs.release(id, this.settings.holder);
+  }
+
+  /** Stops claiming, waits for the runs in hand, releases every lease so that another worker takes over at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.ticking;
+    for (const id of [...this.held]) await this.letGo(id);
+    await Promise.all(this.inFlight.values());
+  }
+}
