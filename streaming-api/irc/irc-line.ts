@@ -62,7 +62,10 @@ function escapeTag(value: string): string {
  * prefix) when there are several or it may hold spaces; tags are sent only when given (the caller decides by
  * the client's capabilities).
  */
-export function formatLine(source: string | null, command: string, params: readonly string[], tags?: Readonly<Record<string, string>>): string {
+export function formatLine(source: string | null, command: string, rawParams: readonly string[], tags?: Readonly<Record<string, string>>): string {
+  // Every param may carry text others chose (a flow renamed, a user's display name in WHO): CR, LF
+  // or NUL in one would end the line and start one of the sender's making in another client's stream.
+  const params = rawParams.map(lineSafe);
   const tagText = tags && Object.keys(tags).length ? `@${Object.entries(tags).map(([k, v]) => (v ? `${k}=${escapeTag(v)}` : k)).join(';')} ` : '';
   const head = source ? `:${source} ${command}` : command;
   const middle = params.slice(0, -1).map((p) => ` ${p}`).join('');

@@ -15,6 +15,14 @@ test('formatLine makes the last of several params trailing and escapes tag value
   expect(formatLine(null, 'JOIN', ['#c'])).toBe('JOIN #c\r\n');
 });
 
+test('formatLine never lets a param end the line: a flow name or display name with CR/LF/NUL stays one line', () => {
+  // A member renamed the flow (TOPIC), or a user set their name (WHO 352), to smuggle a line into other clients' streams.
+  const topic = formatLine('irc.test', 'TOPIC', ['#acme/main', 'Main\r\n:ann!u1@tributary PRIVMSG #acme/main :spoofed\r\nX (Acme)']);
+  expect(topic).toBe(':irc.test TOPIC #acme/main :Main :ann!u1@tributary PRIVMSG #acme/main :spoofed X (Acme)\r\n');
+  const who = formatLine('irc.test', '352', ['ann', '#acme/main', 'u2', 'tributary', 'irc.test', 'eve', 'G', '0 Eve\n:irc.test 001 ann :x\u0000']);
+  expect(who.split('\r\n')).toEqual([':irc.test 352 ann #acme/main u2 tributary irc.test eve G :0 Eve :irc.test 001 ann :x ', '']);
+});
+
 test('the reader splits CRLF and LF lines across chunks and refuses bad ones', () => {
   const reader = new IrcLineReader();
   expect(reader.push(Buffer.from('NICK a\r\nUSER a 0 * :A'))).toEqual([{ kind: 'line', text: 'NICK a' }]);
