@@ -260,4 +260,36 @@ describe('IRC bad input', () => {
     expect(bystander.has(/:(nul|bad |xxxx)/)).toBeUndefined();
     raw.socket.destroy();
   });
+  test('a client that sends PINGs before logging in and never reads is cut, not buffered without bound', async () => {
+    const socket = new RawClient(ircPort).socket;
+    socket.pause(); // never reads a reply
+    const chunk = Buffer.from(`PING ${'x'.repeat(500)}\r\n`.repeat(2000)); // about 1 MB of PINGs, as many bytes of PONG
+    const cap = 256 * 1024 * 1024;
+    let sent = 0;
+    let closed = false;
+    socket.once('close', () => void (closed = true));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    while (!closed && sent < cap) {
+      sent += chunk.length;
+      if (!socket.write(chunk)) await new Promise((r) => { socket.once('drain', r); socket.once('close', r); });
+    }
+    console.log(`pre-login PING flood: ${(sent / 1e6).toFixed(1)} MB written, link closed by the gateway: ${closed}`);
+    expect(closed).toBe(true);
+    expect(sent).toBeLessThan(cap);
+    socket.destroy();
+  });
+
+  test('a flow name or display name holding CRLF cannot put a line of its own into another client\'s stream', async () => {
+    const { users: [attacker, victim], channel, path } = await seedFlow('mallory', 'victim');
+    const client = await irc(victim!);
+    await client.line(/ 366 /);
+    const injected = `:${victim!.nick}!u${victim!.id}@tributary PRIVMSG ${channel} :spoofed`;
+    await api(stack, 'PUT', `/flows/${path}`, { auth: attacker!.auth, body: { name: `Room\r\n${injected}\r\nX` } });
+    await client.line(/ TOPIC /);
+    await api(stack, 'PUT', `/users/${attacker!.id}`, { auth: attacker!.auth, body: { name: `Mallory\r\n${injected}` } });
+    client.client.raw(`WHO ${channel}`);
+    await client.line(/ 315 /);
+    expect(client.has(/^:\S+ PRIVMSG \S+ :spoofed$/)).toBeUndefined();
+    expect(client.has(/ TOPIC \S+ :Room :\S+ PRIVMSG \S+ :spoofed X \(/)).toBeDefined();
+  });
 });

@@ -30,6 +30,9 @@ export interface LoggedIn {
 /** The logged-in part is also what renders events for this client. */
 export type LoggedInFactory = (session: IrcSession, user: User) => LoggedIn & SessionView;
 
+/** Before login a client only gets a few short replies: more than this unsent means it does not read them. */
+const MAX_UNSENT_BEFORE_LOGIN = 64 * 1024;
+
 export class IrcSession {
   readonly caps = new Set<Capability>();
   readonly nicks = new NickMap();
@@ -70,7 +73,15 @@ export class IrcSession {
   send(...lines: string[]): void {
     if (this.closed || lines.length === 0) return;
     if (this.connection) this.connection.sendControl({ type: 'irc', lines });
-    else for (const line of lines) this.socket.write(line);
+    else {
+      for (const line of lines) this.socket.write(line);
+      // No slow-consumer check guards a client yet to log in: one that sends (PINGs) and never reads
+      // would have its replies buffered here without bound, a gigabyte in seconds. Cut it instead.
+      if (this.socket.writableLength > MAX_UNSENT_BEFORE_LOGIN) {
+        this.closed = true;
+        this.socket.destroy();
+      }
+    }
   }
 
   /** A numeric reply to this client. */
