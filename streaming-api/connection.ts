@@ -120,7 +120,7 @@ export class Connection implements HubMember {
     const cut = flowIds.filter((id) => this.channels.has(flowChannel(id)));
     for (const id of cut) {
       this.cursors.forget(id);
-      void this.leave(flowChannel(id)).catch(() => undefined);
+      void this.leave(flowChannel(id));
     }
     if (cut.length) this.context.onRevoked?.(this, cut);
     return cut;

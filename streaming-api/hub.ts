@@ -52,14 +52,18 @@ export class Hub {
     }
   }
 
+  /**
+   * Never rejects, so that closing connections may leave without awaiting: an UNSUBSCRIBE that
+   * fails ran on a connection that is closed or dropping, and a dropped connection holds no
+   * subscription anyway (the bus re-subscribes only what its map still holds).
+   */
   async leave(channel: string, member: HubMember): Promise<void> {
     const entry = this.channels.get(channel);
     if (!entry?.members.delete(member) || entry.members.size > 0) return;
     this.channels.delete(channel);
     // A join racing with this leave makes a fresh entry (and subscription); this old one has no
     // members left, so it cannot deliver twice while it is being torn down.
-    const subscription = await entry.ready.catch(() => null);
-    await subscription?.unsubscribe();
+    await unsubscribeQuietly(entry);
   }
 
   /** Channels with a live bus subscription on this node. */
@@ -71,7 +75,7 @@ export class Hub {
   async close(): Promise<void> {
     const entries = [...this.channels.values()];
     this.channels.clear();
-    await Promise.all(entries.map(async (e) => (await e.ready.catch(() => null))?.unsubscribe()));
+    await Promise.all(entries.map(unsubscribeQuietly));
   }
 
   private busOnMessage(channel: string, members: Set<HubMember>, payload: Buffer): void {
@@ -83,4 +87,10 @@ export class Hub {
     for (const member of members) member.deliver(envelope);
     this.options.onEvent?.(envelope);
   }
+}
+
+/** Ends a channel's bus subscription; see {@link Hub.leave} for why a failure is dropped. */
+async function unsubscribeQuietly(entry: ChannelEntry): Promise<void> {
+  const subscription = await entry.ready.catch(() => null);
+  await subscription?.unsubscribe().catch(() => undefined);
 }

@@ -13,6 +13,9 @@ function reachable(host, port) {
 }
 
 module.exports = async () => {
+  // Every Redis command then carries its caller's stack (infra/redis/redis-client.ts): an unhandled
+  // "Connection is closed." names the code that left a command unawaited, whichever test it lands in.
+  process.env.TRIBUTARY_REDIS_CALLER_STACKS ??= '1';
   const pg = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
   const redis = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
   const missing = [];

@@ -28,6 +28,9 @@ export function clientDefaults(commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS): R
     retryStrategy: (times) => Math.min(times * 50, MAX_RETRY_DELAY_MS),
     maxRetriesPerRequest: MAX_RETRIES_PER_REQUEST,
     ...(commandTimeoutMs > 0 ? { commandTimeout: commandTimeoutMs } : {}),
+    // The tests set this (test/global-setup.js): a command that fails when its client closes then
+    // reports the code that sent it, not ioredis's close handler. It costs a stack trace per command.
+    ...(process.env.TRIBUTARY_REDIS_CALLER_STACKS === '1' ? { showFriendlyErrorStack: true } : {}),
   };
 }
 
