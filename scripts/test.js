@@ -14,8 +14,6 @@ function run(cmd, args) {
 }
 
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
-// The browser tests drive the built app: build it from these sources too (a second or two), never a stale one.
-run('npx', ['vite', 'build', 'client-spa', '--logLevel', 'warn']);
 // The browser tests load the app as served: build it from the sources under test.
 run('npx', ['vite', 'build', 'client-spa', '--logLevel', 'warn']);
 run(process.execPath, [join(__dirname, '..', 'bin', 'tributary.js'), 'provision', 'converge', '--role', 'test-services']);
