@@ -75,6 +75,11 @@ export class AppBrowser {
     return new AppBrowser(await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] }));
   }
 
+  /** The browser's version, for reports (bench:app prints it beside its figures). */
+  get version(): string {
+    return this.browser.version();
+  }
+
   /** What the pages logged as errors that were not expected, since launch or the last `clearErrors()`. */
   get errors(): readonly string[] {
     return [...this.logged];
