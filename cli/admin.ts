@@ -57,7 +57,7 @@ export async function setUserPassword(directory: Directory, address: string, opt
   const { password } = parseInput(passwordOption, { password: options.password });
   await directory.setPassword(user.id, password);
   // Whoever knew the old password may hold a session opened with it: a new password ends them all.
-  const revoked = await directory.revokeUserSessions(user.id);
+  const revoked = await directory.sessions.revokeUserSessions(user.id);
   return {
     json: { id: user.id, email: user.email, password: 'changed', sessions_revoked: revoked },
     text: `changed the password of ${user.email}; signed out ${revoked} app session${revoked === 1 ? '' : 's'}`,

@@ -50,7 +50,7 @@ export class Authenticator {
     const facts = { kind, origin, host, csrfToken, fetchSite, publicUrl: this.options.publicUrl };
     // The origin first: a foreign page learns nothing, not even whether the cookie is still valid.
     assertAppOrigin(facts);
-    const user = await this.directory.authenticateSession(token);
+    const user = await this.directory.sessions.authenticateSession(token);
     if (!user) throw unauthenticated('Session expired or signed out: log in again');
     assertCsrfToken(token, facts);
     return { user, rateKey: `user:${user.id}`, session: token };
