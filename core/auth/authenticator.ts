@@ -87,6 +87,14 @@ export class Authenticator {
     return caller;
   }
 
+  /**
+   * Forgets every cached login of the user: their password or tokens changed (the bus says so:
+   * core/access/revocation.ts), so the next request checks its credentials again.
+   */
+  forgetUser(userId: number): void {
+    for (const [key, entry] of this.cache) if (entry.caller.user.id === userId) this.cache.delete(key);
+  }
+
   private async check(credentials: Credentials, clientAddress: string | undefined): Promise<AuthenticatedCaller | null> {
     if (credentials.kind === 'password') {
       const guard = this.options.loginGuard;
