@@ -5,7 +5,7 @@
  * hour's worth of live traffic replayed quickly. Figures only, no pass/fail; docs/benchmarks.md.
  */
 import type { Page } from 'playwright-core';
-import { article, launchChromium, openPage, signInAt } from '../test/support/app-browser';
+import { AppBrowser, article, signInAt } from '../test/support/app-browser';
 import { api, type SeededUser, startTestStack, type TestStack } from '../test/support/stack';
 
 const FLOW_MESSAGES = 10_000;
@@ -98,15 +98,14 @@ function frameTimesScrollingUp(page: Page): Promise<{ steps: number[]; idle: num
 
 async function main(): Promise<void> {
   const s = await startTestStack({ env: { RATE_LIMIT: '100000000' } });
-  const browser = await launchChromium();
-  const errors: string[] = [];
+  const browser = await AppBrowser.launch();
   try {
     const big = await newFlow(s, 'Ten thousand', [s.alice, s.bob]);
     process.stdout.write(`seeding ${FLOW_MESSAGES} messages through the REST API… `);
     const seeded = await postMany(s, [big], FLOW_MESSAGES, 'history');
     process.stdout.write(`${(seeded / 1000).toFixed(1)} s\n`);
 
-    const page = await openPage(browser, [], (m) => errors.push(m));
+    const page = await browser.newPage();
     await signInAt(s.url, page, s.alice, `/app/${s.flow.path}`);
     const firstScreen: number[] = [];
     for (let i = 0; i < FIRST_SCREEN_RUNS; i++) {
@@ -123,7 +122,7 @@ async function main(): Promise<void> {
 
     // An hour of live traffic into the open flow and three others, replayed as fast as the write path takes it.
     const others = [await newFlow(s, 'Hour one', [s.alice, s.bob]), await newFlow(s, 'Hour two', [s.alice, s.bob]), await newFlow(s, 'Hour three', [s.alice, s.bob])];
-    const live = await openPage(browser, [], (m) => errors.push(m));
+    const live = await browser.newPage();
     await signInAt(s.url, live, s.alice, `/app/${big}`);
     await live.getByRole('status').waitFor({ state: 'detached' });
     const before = await heapOf(live);
@@ -146,8 +145,9 @@ async function main(): Promise<void> {
       ['DOM nodes: before → after the hour', `${before.nodes} → ${after.nodes}`],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
-    process.stdout.write(`\nbench:app (Chromium ${browser.version()}, ${new Date().toISOString()})\n`);
+    process.stdout.write(`\nbench:app (Chromium ${browser.version}, ${new Date().toISOString()})\n`);
     for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+    const { errors } = browser;
     if (errors.length) process.stdout.write(`\nthe pages logged ${errors.length} errors, the first: ${errors.slice(0, 5).join(' | ')}\n`);
   } finally {
     await browser.close();

@@ -29,6 +29,28 @@ export async function withDirectory(work: (directory: Directory, admin: Admin & 
   }
 }
 
+/**
+ * Runs `work` with a way to tell every running process that a user's credentials changed: on the
+ * services' bus (REDIS_URL or ZOOKEEPER_CONNECT). Embedded mode has no bus another process can
+ * reach: there the running server's cached logins of the user last their 60 s (docs/security.md).
+ */
+async function withCredentialAnnouncer(work: (announce: (userId: number) => Promise<void>) => Promise<CommandResult>): Promise<CommandResult> {
+  const { cliConfig } = require('./cli-config') as typeof import('./cli-config');
+  const { servicesRedis } = require('./services-redis') as typeof import('./services-redis');
+  const config = cliConfig();
+  const redis = await servicesRedis(config);
+  if (!redis) return work(async () => {});
+  const { RedisBus } = require('../infra/redis/redis-bus') as typeof import('../infra/redis/redis-bus');
+  const { announceCredentialsChanged } = require('../core/access/revocation') as typeof import('../core/access/revocation');
+  const bus = new RedisBus({ ...redis.options, prefix: config.REDIS_PREFIX });
+  try {
+    return await work((userId) => announceCredentialsChanged(bus, userId));
+  } finally {
+    await bus.close();
+    redis.close();
+  }
+}
+
 /** A leaf command with --json. */
 export const leaf = (parent: Command, name: string, description: string) => parent.command(name).description(description).option('--json', 'print the result (or the error) as JSON on stdout');
 
@@ -54,7 +76,7 @@ const user: CliCommand = {
       .action(action(async (o) => withDirectory((d, a) => a.createUser(d, o))));
     leaf(cmd, 'set-password', "replace a user's password").argument('<email>', "the user's email")
       .requiredOption('--password <password>', `the new password, ${PASSWORD_RULE}`)
-      .action(action(async (o, email: string) => withDirectory((d, a) => a.setUserPassword(d, email, o))));
+      .action(action(async (o, email: string) => withDirectory((d, a) => withCredentialAnnouncer((announce) => a.setUserPassword(d, email, o, announce)))));
     leaf(cmd, 'set-admin', 'make a user a site administrator (the failover page at /app/admin/failover), or with --off no longer')
       .argument('<email>', "the user's email")
       .option('--off', 'withdraw site administration')

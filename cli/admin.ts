@@ -51,13 +51,18 @@ export async function createUser(directory: Directory, options: Record<string, u
 
 const passwordOption = z.object({ password: userOptions.shape.password });
 
-/** Replaces a user's password (the demo login, for one, stops being printed once it changed). */
-export async function setUserPassword(directory: Directory, address: string, options: Record<string, unknown>): Promise<CommandResult> {
+/**
+ * Replaces a user's password (the demo login, for one, stops being printed once it changed), signs
+ * out every app session of the user, then `announce`s the change so that every process forgets the
+ * logins it cached with the old password (core/access/revocation.ts).
+ */
+export async function setUserPassword(directory: Directory, address: string, options: Record<string, unknown>, announce: (userId: number) => Promise<void>): Promise<CommandResult> {
   const user = await userByEmail(directory, address);
   const { password } = parseInput(passwordOption, { password: options.password });
   await directory.setPassword(user.id, password);
   // Whoever knew the old password may hold a session opened with it: a new password ends them all.
-  const revoked = await directory.revokeUserSessions(user.id);
+  const revoked = await directory.sessions.revokeUserSessions(user.id);
+  await announce(user.id);
   return {
     json: { id: user.id, email: user.email, password: 'changed', sessions_revoked: revoked },
     text: `changed the password of ${user.email}; signed out ${revoked} app session${revoked === 1 ? '' : 's'}`,

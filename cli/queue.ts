@@ -4,6 +4,7 @@ import type { Config } from '../core/config';
 import { AppError } from '../core/errors';
 import { CliFailure } from './cli-failure';
 import { action, type CliCommand } from './command';
+import { servicesRedis } from './services-redis';
 import type { DeadLetter, WorkQueue } from '../core/ports/work-queue';
 
 export const QUEUE_USAGE = ['queue dead-letters [--json] [--limit N]', 'queue requeue ID [--json]', 'queue drop ID [--json]'];
@@ -61,22 +62,15 @@ export async function runQueue(queue: WorkQueue, verb: string, args: string[], o
 
 /** The queue the services use: REDIS_URL, or the master the failover managers publish. */
 async function openQueue(config: Config): Promise<{ queue: WorkQueue; close(): Promise<void> }> {
-  // Loaded here, not at the top: every other command (and --help) would pay for ioredis and ZooKeeper.
-  const { discoverRedis } = require('../infra/redis/discovered-redis') as typeof import('../infra/redis/discovered-redis');
-  const { RedisWorkQueue } = require('../infra/redis/redis-work-queue') as typeof import('../infra/redis/redis-work-queue');
-  const { createLog } = require('../core/log') as typeof import('../core/log');
-  const prefix = config.REDIS_PREFIX;
-  if (config.ZOOKEEPER_CONNECT) {
-    const discovered = await discoverRedis(config.ZOOKEEPER_CONNECT, createLog('tributary-queue', 'warn'));
-    const queue = new RedisWorkQueue({ connect: discovered.connect, prefix });
-    return { queue, close: async () => { await queue.close(); discovered.close(); } };
-  }
-  if (!config.REDIS_URL) {
+  const redis = await servicesRedis(config);
+  if (!redis) {
     // Embedded mode keeps its queue, dead letters included, in the running process's memory.
     throw new AppError('VALIDATION_FAILED', 'dead letters are kept in Redis: set REDIS_URL (or ZOOKEEPER_CONNECT) as the services have it');
   }
-  const queue = new RedisWorkQueue({ url: config.REDIS_URL, prefix });
-  return { queue, close: () => queue.close() };
+  // Loaded here, not at the top: every other command (and --help) would pay for ioredis.
+  const { RedisWorkQueue } = require('../infra/redis/redis-work-queue') as typeof import('../infra/redis/redis-work-queue');
+  const queue = new RedisWorkQueue({ ...redis.options, prefix: config.REDIS_PREFIX });
+  return { queue, close: async () => { await queue.close(); redis.close(); } };
 }
 
 /** Opens the services' queue, runs one command on it, closes it. */

@@ -1,5 +1,5 @@
 /** The streaming-api service: HTTP streams (under /stream beside the REST API), the WebSocket at /ws and /stream/ws, and the IRC gateway on IRC_PORT. */
-import { Authenticator } from '../core/auth/authenticator';
+import { startAuthenticator } from '../core/auth/followed-authenticator';
 import { defineService } from '../core/service-descriptor';
 import { createStreamingService } from './create-streaming-service';
 import { ircListenOptions } from './irc/irc-config';
@@ -14,9 +14,10 @@ export const streamingApiService = defineService({
     const { directory, store } = parts;
     // Read first: a bad IRC setting stops the start before anything listens.
     const irc = ircListenOptions(config);
+    const auth = await startAuthenticator({ directory, bus: parts.bus, loginGuard: parts.loginGuard, log }, config.PUBLIC_URL);
     const streaming = createStreamingService({
       directory, store, bus: parts.bus, presence: parts.presence, rateLimiter: parts.rateLimiter, metrics, log,
-      authenticator: new Authenticator(directory, { loginGuard: parts.loginGuard, publicUrl: config.PUBLIC_URL }),
+      authenticator: auth.authenticator,
       postDeps: { directory, store, ingress: parts.ingress },
       options: {
         keepAliveMs: config.STREAM_KEEPALIVE_MS, sendBufferLimitBytes: config.STREAM_SEND_BUFFER,
@@ -28,6 +29,7 @@ export const streamingApiService = defineService({
     if (irc) {
       const gateway = await streaming.startIrc(irc).catch(async (error: unknown) => {
         await streaming.close();
+        await auth.stop();
         throw error;
       });
       log.info({ port: gateway.port, tlsPort: gateway.tlsPort }, 'irc gateway listening');
@@ -37,7 +39,10 @@ export const streamingApiService = defineService({
       routes: [{ path: alone ? '/' : '/stream', router: streaming.router }],
       // Both paths in either mode, so a client configured for one deployment works against the other.
       upgrades: [{ paths: ['/ws', '/stream/ws'], handle: streaming.handleUpgrade }],
-      stop: () => streaming.close(),
+      stop: async () => {
+        await streaming.close();
+        await auth.stop();
+      },
     };
   },
 });

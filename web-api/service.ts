@@ -1,5 +1,5 @@
 /** The web-api service: the Flowdock REST API at the root and under /v1. */
-import { Authenticator } from '../core/auth/authenticator';
+import { startAuthenticator } from '../core/auth/followed-authenticator';
 import { FileUploads } from '../core/files/file-uploads';
 import { secretKeyFrom } from '../core/integrations/source-secrets';
 import { defineService } from '../core/service-descriptor';
@@ -14,15 +14,16 @@ export const webApiService = defineService({
   needs: ['directory', 'store', 'ingress', 'bus', 'loginGuard', 'rateLimiter', 'presence', 'blobs'],
   http: 'shared',
   async start({ parts, config, metrics, log }) {
+    const auth = await startAuthenticator({ directory: parts.directory, bus: parts.bus, loginGuard: parts.loginGuard, log }, config.PUBLIC_URL);
     const router = createWebApi({
       directory: parts.directory, store: parts.store, ingress: parts.ingress, bus: parts.bus,
-      authenticator: new Authenticator(parts.directory, { loginGuard: parts.loginGuard, publicUrl: config.PUBLIC_URL }),
+      authenticator: auth.authenticator,
       rateLimiter: parts.rateLimiter, presence: parts.presence, metrics, log,
       ...(config.ZOOKEEPER_CONNECT ? { failover: zookeeperFailoverConsole(config.ZOOKEEPER_CONNECT) } : {}),
       files: new FileUploads({ blobs: parts.blobs, images: new SharpImages(), maxBytes: config.FILE_MAX_BYTES }),
       options: { bodyLimit: config.BODY_LIMIT, maxDepth: config.BODY_MAX_DEPTH, maxParams: config.BODY_MAX_PARAMS, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}), ...(config.SOURCE_SECRET_KEY ? { sourceSecretKey: secretKeyFrom(config.SOURCE_SECRET_KEY) } : {}) },
     });
-    // Nothing of its own to drain: its requests end when the server closes, its posts when the ingress stops.
-    return { routes: [{ path: '/', router }], stop: async () => {} };
+    // Nothing else of its own to drain: its requests end when the server closes, its posts when the ingress stops.
+    return { routes: [{ path: '/', router }], stop: () => auth.stop() };
   },
 });

@@ -1,4 +1,8 @@
 /** The API's JSON shapes the app reads (docs/api.md): only the fields it uses. */
+// Type-only, erased from the bundle: the server's own shape of a file as messages carry it (docs/api.md, "Files").
+import type { Attachment } from '../../core/files/attachment';
+
+export type { Attachment };
 
 export interface User {
   id: number;
@@ -53,16 +57,6 @@ export interface ChatMessage {
   failed?: string;
   /** An `event: "file"` message's attachment. */
   file?: Attachment;
-}
-
-/** A file as messages carry it (docs/api.md, "Files"): paths are on the app's own origin. */
-export interface Attachment {
-  path: string;
-  file_name: string;
-  file_size: number;
-  content_type: string;
-  image?: { width: number; height: number };
-  thumbnail?: { path: string; width: number; height: number };
 }
 
 /** `org/flow`, the path the API and the app's URLs name a flow by. */

@@ -21,7 +21,7 @@ export async function markRead(deps: Pick<ActionDeps, 'directory' | 'store'>, ca
   const { message_id } = parseInput(readInput, raw);
   // A marker past the newest message would hide the next ones as read.
   if (!(await deps.store.get(conversation, message_id))) throw validationError({ message_id: ['names no message of this conversation'] });
-  return { message_id: await deps.directory.markRead(caller.id, conversation, message_id) };
+  return { message_id: await deps.directory.readMarkers.markRead(caller.id, conversation, message_id) };
 }
 
 async function readableConversation(deps: Pick<ActionDeps, 'directory'>, caller: User, target: ReadTarget): Promise<ConversationKey> {

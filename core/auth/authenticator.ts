@@ -50,7 +50,7 @@ export class Authenticator {
     const facts = { kind, origin, host, csrfToken, fetchSite, publicUrl: this.options.publicUrl };
     // The origin first: a foreign page learns nothing, not even whether the cookie is still valid.
     assertAppOrigin(facts);
-    const user = await this.directory.authenticateSession(token);
+    const user = await this.directory.sessions.authenticateSession(token);
     if (!user) throw unauthenticated('Session expired or signed out: log in again');
     assertCsrfToken(token, facts);
     return { user, rateKey: `user:${user.id}`, session: token };
@@ -85,6 +85,14 @@ export class Authenticator {
     if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(key, { caller, expires: Date.now() + CACHE_TTL_MS });
     return caller;
+  }
+
+  /**
+   * Forgets every cached login of the user: their password or tokens changed (the bus says so:
+   * core/access/revocation.ts), so the next request checks its credentials again.
+   */
+  forgetUser(userId: number): void {
+    for (const [key, entry] of this.cache) if (entry.caller.user.id === userId) this.cache.delete(key);
   }
 
   private async check(credentials: Credentials, clientAddress: string | undefined): Promise<AuthenticatedCaller | null> {

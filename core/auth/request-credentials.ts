@@ -19,6 +19,11 @@ export interface RequestCredentials {
   clientAddress: string | undefined;
 }
 
+/** Whether the request presents a user's credentials at all (header, `access_token` or session cookie), valid or not. */
+export function presentsUserCredentials(c: RequestCredentials): boolean {
+  return !!(c.authorization || c.accessToken || c.sessionToken);
+}
+
 const one = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 export function requestCredentials(

@@ -11,48 +11,48 @@ export function sessionStoreContract(ctx: DirectoryContext): void {
 
   it('authenticates a new session as its user until it is revoked, and no made-up secret', async () => {
     const u = await user(d(), 'session');
-    const session = await d().createSession(u.id, HOUR_MS);
+    const session = await d().sessions.createSession(u.id, HOUR_MS);
     expect(session.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(session.expiresAt.getTime()).toBeGreaterThan(Date.now() + HOUR_MS / 2);
-    expect(await d().authenticateSession(session.token)).toEqual(u);
+    expect(await d().sessions.authenticateSession(session.token)).toEqual(u);
     // The store keys sessions by hash: the hash itself is no secret that opens one.
-    expect(await d().authenticateSession(hashSessionToken(session.token))).toBeNull();
-    expect(await d().authenticateSession(session.token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))).toBeNull();
-    await d().revokeSession(session.token);
-    expect(await d().authenticateSession(session.token)).toBeNull();
-    await expect(d().revokeSession(session.token)).resolves.toBeUndefined();
+    expect(await d().sessions.authenticateSession(hashSessionToken(session.token))).toBeNull();
+    expect(await d().sessions.authenticateSession(session.token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))).toBeNull();
+    await d().sessions.revokeSession(session.token);
+    expect(await d().sessions.authenticateSession(session.token)).toBeNull();
+    await expect(d().sessions.revokeSession(session.token)).resolves.toBeUndefined();
   });
 
   it('keeps each session of a user apart: revoking one leaves the others', async () => {
     const u = await user(d(), 'devices');
-    const [laptop, phone] = [await d().createSession(u.id, HOUR_MS), await d().createSession(u.id, HOUR_MS)];
+    const [laptop, phone] = [await d().sessions.createSession(u.id, HOUR_MS), await d().sessions.createSession(u.id, HOUR_MS)];
     expect(phone.token).not.toBe(laptop.token);
-    await d().revokeSession(laptop.token);
-    expect(await d().authenticateSession(laptop.token)).toBeNull();
-    expect(await d().authenticateSession(phone.token)).toEqual(u);
+    await d().sessions.revokeSession(laptop.token);
+    expect(await d().sessions.authenticateSession(laptop.token)).toBeNull();
+    expect(await d().sessions.authenticateSession(phone.token)).toEqual(u);
   });
 
   it('ends every live session of one user (a password change), not another user\'s', async () => {
     const [u, other] = [await user(d(), 'everywhere'), await user(d(), 'bystander')];
-    const mine = [await d().createSession(u.id, HOUR_MS), await d().createSession(u.id, HOUR_MS)];
-    const theirs = await d().createSession(other.id, HOUR_MS);
-    expect(await d().revokeUserSessions(u.id)).toBe(2);
-    for (const s of mine) expect(await d().authenticateSession(s.token)).toBeNull();
-    expect(await d().authenticateSession(theirs.token)).toEqual(other);
-    expect(await d().revokeUserSessions(u.id)).toBe(0);
+    const mine = [await d().sessions.createSession(u.id, HOUR_MS), await d().sessions.createSession(u.id, HOUR_MS)];
+    const theirs = await d().sessions.createSession(other.id, HOUR_MS);
+    expect(await d().sessions.revokeUserSessions(u.id)).toBe(2);
+    for (const s of mine) expect(await d().sessions.authenticateSession(s.token)).toBeNull();
+    expect(await d().sessions.authenticateSession(theirs.token)).toEqual(other);
+    expect(await d().sessions.revokeUserSessions(u.id)).toBe(0);
   });
 
   it('stops authenticating a session once it has expired', async () => {
     const u = await user(d(), 'expiry');
-    const session = await d().createSession(u.id, 200);
-    expect(await d().authenticateSession(session.token)).toEqual(u);
+    const session = await d().sessions.createSession(u.id, 200);
+    expect(await d().sessions.authenticateSession(session.token)).toEqual(u);
     await sleep(400);
-    expect(await d().authenticateSession(session.token)).toBeNull();
+    expect(await d().sessions.authenticateSession(session.token)).toBeNull();
   });
 
   it('refuses a session for an unknown user (NOT_FOUND) and a lifetime that is not positive (VALIDATION_FAILED)', async () => {
-    await expect(d().createSession(2 ** 30, HOUR_MS)).rejects.toMatchObject(appError('NOT_FOUND'));
+    await expect(d().sessions.createSession(2 ** 30, HOUR_MS)).rejects.toMatchObject(appError('NOT_FOUND'));
     const u = await user(d(), 'ttl');
-    await expect(d().createSession(u.id, 0)).rejects.toMatchObject(appError('VALIDATION_FAILED', 'ttl'));
+    await expect(d().sessions.createSession(u.id, 0)).rejects.toMatchObject(appError('VALIDATION_FAILED', 'ttl'));
   });
 }

@@ -15,7 +15,6 @@ import type {
 } from '../ports/directory';
 import { InProcessSessions } from './in-process-sessions';
 import { InProcessSources } from './in-process-sources';
-import { ReadMarkerDelegate } from '../read-marker-delegate';
 import { InProcessReadMarkers } from './in-process-read-markers';
 
 type Role = 'admin' | 'member';
@@ -27,7 +26,7 @@ const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const copy = <T extends { createdAt: Date }>(row: T): T => ({ ...row, createdAt: new Date(row.createdAt) });
 
 /** The state of one in-process directory: tables keyed as the Postgres ones are. */
-export class InProcessDirectory extends ReadMarkerDelegate implements Directory {
+export class InProcessDirectory implements Directory {
   private nextOrgId = 1;
   private nextUserId = 1;
   private readonly organizations = new Map<number, Organization>();
@@ -43,14 +42,12 @@ export class InProcessDirectory extends ReadMarkerDelegate implements Directory 
   private readonly privates = new Map<string, boolean>();
   private readonly siteAdmins = new Set<number>();
 
-  protected readonly sessions = new InProcessSessions((id) => this.userById(id));
+  readonly sessions = new InProcessSessions((id) => this.userById(id));
   readonly sources = new InProcessSources(async (flowId, userId) => this.flows.has(flowId) && this.users.has(userId));
-  protected readonly readMarkerStore = new InProcessReadMarkers((id) => this.users.has(id));
+  readonly readMarkers = new InProcessReadMarkers((id) => this.users.has(id));
 
   /** `hasher` bounds concurrent scrypt work; its default allows 2 at once. */
-  constructor(private readonly hasher: PasswordHasher = new PasswordHasher()) {
-    super();
-  }
+  constructor(private readonly hasher: PasswordHasher = new PasswordHasher()) {}
 
   async createOrganization(name: string): Promise<Organization> {
     const slug = requireParameterizedName(name);

@@ -1,4 +1,4 @@
-/** The in-process ReadMarkerStore the InProcessDirectory delegates to: markers in a Map keyed `user id␟conversation`. */
+/** The in-process ReadMarkerStore behind `InProcessDirectory.readMarkers`: markers in a Map keyed `user id␟conversation`. */
 import type { ConversationKey } from '../domain/types';
 import { notFound } from '../errors';
 import type { ReadMarkerStore } from '../ports/read-marker-store';

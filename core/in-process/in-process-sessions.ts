@@ -1,4 +1,4 @@
-/** The in-process SessionStore the InProcessDirectory delegates to: sessions by hashed secret, in a Map. */
+/** The in-process SessionStore behind `InProcessDirectory.sessions`: sessions by hashed secret, in a Map. */
 import type { User } from '../domain/types';
 import { hashSessionToken, newSessionToken, requirePositiveTtl } from '../auth/sessions';
 import { notFound } from '../errors';

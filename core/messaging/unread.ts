@@ -12,8 +12,8 @@ export interface Unread {
   lastReadId: number | null;
 }
 
-export async function unreadIn(deps: { directory: ReadMarkerStore; store: MessageStore }, userId: number, conversation: ConversationKey): Promise<Unread> {
-  const marker = (await deps.directory.readMarkers(userId, [conversation])).get(conversation);
+export async function unreadIn(deps: { directory: { readMarkers: ReadMarkerStore }; store: MessageStore }, userId: number, conversation: ConversationKey): Promise<Unread> {
+  const marker = (await deps.directory.readMarkers.readMarkers(userId, [conversation])).get(conversation);
   const after = await deps.store.list(conversation, { events: ['message'], limit: UNREAD_CAP, ...(marker ? { sinceId: marker } : {}) });
   const me = String(userId);
   return { count: after.filter((m) => m.user !== me).length, lastReadId: marker ?? null };

@@ -24,7 +24,11 @@ export type { ReadMarkerStore } from './read-marker-store';
 export type { NewUser, UserStore } from './user-store';
 export type { SourceByToken, SourceStore } from './source-store';
 
-export interface Directory extends OrganizationStore, UserStore, CredentialStore, SessionStore, SiteAdminStore, FlowStore, PrivateConversationStore, ReadMarkerStore {
+export interface Directory extends OrganizationStore, UserStore, CredentialStore, SiteAdminStore, FlowStore, PrivateConversationStore {
+  /** The app's login sessions (docs/adr/014-app-sessions.md): a store of its own, on the same database. */
+  readonly sessions: SessionStore;
+  /** How far each user has read in each conversation: a store of its own, on the same database. */
+  readonly readMarkers: ReadMarkerStore;
   /** Integration sources and their flow tokens: a store of its own, on the same database. */
   readonly sources: SourceStore;
   close(): Promise<void>;

@@ -6,34 +6,28 @@
  * installs it).
  */
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { waitFor } from '../../streaming-api/testing/stream-test-harness';
-import { article, DESKTOP, launchChromium, openPage, PHONE, readAllMessages, SCREENSHOTS, signInAt } from '../support/app-browser';
+import { AppBrowser, article, PHONE, readAllMessages, SCREENSHOTS, signInAt } from '../support/app-browser';
 import { api, type SeededUser, seedUser, startTestStack, type TestStack } from '../support/stack';
 
 let s: TestStack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-/** What the pages logged as errors (a CSP violation, an exception): the app must log none. */
-let pageErrors: string[] = [];
-beforeEach(() => {
-  pageErrors = [];
-});
+let browser: AppBrowser;
 
 beforeAll(async () => {
   s = await startTestStack();
-  browser = await launchChromium();
+  browser = await AppBrowser.launch();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
   await s?.stop();
 });
+beforeEach(() => browser.clearErrors());
 
-const newPage = (viewport = DESKTOP): Promise<Page> => openPage(browser, contexts, (m) => pageErrors.push(m), viewport);
 const signIn = (page: Page, user: SeededUser, path: string, screenshot?: string) => signInAt(s.url, page, user, path, screenshot);
 
 it('two people sign in on the flow\'s URL, see it in the flow list, and chat live (Enter sends, Shift+Enter is a new line, typing shows, @mentions complete)', async () => {
-  const [alice, bob] = [await newPage(), await newPage()];
+  const [alice, bob] = [await browser.newPage(), await browser.newPage()];
   await signIn(alice, s.alice, `/app/${s.flow.path}`, 'login.png');
   await signIn(bob, s.bob, `/app/${s.flow.path}`);
   // The page asked for, not a default one.
@@ -79,13 +73,13 @@ it('two people sign in on the flow\'s URL, see it in the flow list, and chat liv
   for (const page of [alice, bob]) {
     for (const text of ['Hello Bob, the deploy is done', 'first line', 'Thanks Alice!', 'Nice work @bob']) expect(await article(page, text).count()).toBe(1);
   }
-  expect(pageErrors).toEqual([]);
+  expect(browser.errors).toEqual([]);
 }, 60_000);
 
 it('counts what arrives in another flow as unread until it is opened; the keyboard moves between flows and to the composer', async () => {
   const ops = await s.directory.createFlow(s.org.id, 'Ops');
   for (const u of [s.alice, s.bob]) await s.directory.addFlowMember(ops.id, u.id);
-  const alice = await newPage();
+  const alice = await browser.newPage();
   await signIn(alice, s.alice, `/app/${s.flow.path}`);
   const opsItem = alice.getByRole('navigation', { name: 'Flows' }).getByRole('listitem').filter({ has: alice.getByRole('link', { name: 'Ops', exact: true }) });
   await opsItem.waitFor();
@@ -107,11 +101,12 @@ it('counts what arrives in another flow as unread until it is opened; the keyboa
   await alice.getByRole('button', { name: 'Log out' }).focus();
   await alice.keyboard.press('Alt+m');
   expect(await alice.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Message');
-  expect(pageErrors).toEqual([]);
+  expect(browser.errors).toEqual([]);
 }, 60_000);
 
 it('says when the connection drops, reconnects, and shows what it missed once, in order', async () => {
-  const alice = await newPage();
+  // The dropped and refused sockets are the story: the browser logs them itself.
+  const alice = await browser.newPage({ expected: [/WebSocket/] });
   let blocked = false;
   const open: { close(): Promise<void> }[] = [];
   // Between the page and the server: a drop closes the page's socket; while blocked, reconnects are refused.
@@ -134,11 +129,12 @@ it('says when the connection drops, reconnects, and shows what it missed once, i
   await alice.getByRole('status').waitFor({ state: 'detached' });
   const texts = await alice.getByRole('article').locator('.text').allTextContents();
   expect(texts.filter((t) => missed.includes(t))).toEqual(missed);
-  expect(pageErrors.filter((e) => !/WebSocket/.test(e))).toEqual([]);
+  expect(browser.errors).toEqual([]);
 }, 60_000);
 
 it('sends a post again when its answer was lost (same uuid), and it shows once on both screens, stored once', async () => {
-  const [alice, bob] = [await newPage(), await newPage()];
+  // The reset answer is the story: the browser logs it itself.
+  const [alice, bob] = [await browser.newPage({ expected: [/ERR_CONNECTION_RESET|Failed to fetch/] }), await browser.newPage()];
   await signIn(alice, s.alice, `/app/${s.flow.path}`);
   await signIn(bob, s.bob, `/app/${s.flow.path}`);
   let losing = true;
@@ -163,7 +159,7 @@ it('sends a post again when its answer was lost (same uuid), and it shows once o
   for (const page of [alice, bob]) expect(await article(page, 'the answer to this got lost').count()).toBe(1);
   const stored = await api(s, 'GET', `/flows/${s.flow.path}/messages?search=${encodeURIComponent('answer to this got lost')}`, { auth: s.alice.auth });
   expect(stored.body).toHaveLength(1);
-  expect(pageErrors.filter((e) => !/ERR_CONNECTION_RESET|Failed to fetch/.test(e))).toEqual([]);
+  expect(browser.errors).toEqual([]);
 }, 60_000);
 
 it('scrolls back: the newest 100 messages first, the earlier ones on demand, each once (the list holds only the rows in view)', async () => {
@@ -172,7 +168,7 @@ it('scrolls back: the newest 100 messages first, the earlier ones on demand, eac
   for (let i = 1; i <= 130; i++) {
     expect((await api(s, 'POST', `/flows/${s.org.name}/history/messages`, { auth: s.alice.auth, body: { event: 'message', content: `entry ${i}.` } })).status).toBe(201);
   }
-  const page = await newPage();
+  const page = await browser.newPage();
   await signIn(page, s.alice, `/app/${s.org.name}/history`);
   await article(page, 'entry 130.').waitFor();
   // The newest page is loaded (100 of them), but only the rows in view are in the DOM.
@@ -188,11 +184,11 @@ it('scrolls back: the newest 100 messages first, the earlier ones on demand, eac
   const texts = await readAllMessages(page);
   expect(texts).toEqual(Array.from({ length: 130 }, (_, i) => `entry ${i + 1}.`));
   expect(await page.getByRole('button', { name: 'Load earlier messages' }).count()).toBe(0);
-  expect(pageErrors).toEqual([]);
+  expect(browser.errors).toEqual([]);
 }, 60_000);
 
 it('edits and deletes one\'s own message, live on the other screen; nobody else\'s', async () => {
-  const [alice, bob] = [await newPage(), await newPage()];
+  const [alice, bob] = [await browser.newPage(), await browser.newPage()];
   await signIn(alice, s.alice, `/app/${s.flow.path}`);
   await signIn(bob, s.bob, `/app/${s.flow.path}`);
   const composer = alice.getByRole('textbox', { name: 'Message' });
@@ -218,14 +214,14 @@ it('edits and deletes one\'s own message, live on the other screen; nobody else\
   expect(await article(alice, 'a message to take back').count()).toBe(0);
   // Bob may not change Alice's words: no buttons on her messages.
   expect(await article(bob, 'the build is green').getByRole('button', { name: 'Edit' }).count()).toBe(0);
-  expect(pageErrors).toEqual([]);
+  expect(browser.errors).toEqual([]);
 }, 60_000);
 
 it('talks privately: a signed-out visit of /app/private/:id lands there, who is online shows, and both sides see the other live', async () => {
   const dave = await seedUser(s.directory, 'dave');
   await s.directory.addOrganizationMember(s.org.id, dave.id, false);
   await s.directory.addFlowMember(s.flow.id, dave.id);
-  const [alice, bob] = [await newPage(), await newPage()];
+  const [alice, bob] = [await browser.newPage(), await browser.newPage()];
   await signIn(alice, s.alice, `/app/${s.flow.path}`);
   await signIn(bob, s.bob, `/app/private/${s.alice.id}`);
   await bob.getByRole('heading', { name: 'alice' }).waitFor();
@@ -234,7 +230,7 @@ it('talks privately: a signed-out visit of /app/private/:id lands there, who is 
   await people.getByRole('listitem').filter({ hasText: 'bob' }).getByRole('img', { name: 'online' }).waitFor();
   const daveStatus = people.getByRole('listitem').filter({ hasText: 'dave' }).getByRole('img');
   expect(await daveStatus.getAttribute('aria-label')).toBe('offline');
-  await signIn(await newPage(), dave, `/app/${s.flow.path}`);
+  await signIn(await browser.newPage(), dave, `/app/${s.flow.path}`);
   await people.getByRole('listitem').filter({ hasText: 'dave' }).getByRole('img', { name: 'online' }).waitFor();
   await people.getByRole('link', { name: 'bob', exact: true }).click();
   await alice.getByRole('heading', { name: 'bob' }).waitFor();
@@ -250,11 +246,11 @@ it('talks privately: a signed-out visit of /app/private/:id lands there, who is 
   await alice.getByRole('navigation', { name: 'Flows' }).getByRole('link', { name: 'Main', exact: true }).click();
   await alice.getByRole('heading', { name: 'Main' }).waitFor();
   expect(await article(alice, 'psst, a private word').count()).toBe(0);
-  expect(pageErrors).toEqual([]);
+  expect(browser.errors).toEqual([]);
 }, 60_000);
 
 it('shows markup in a message as text: an <img onerror> and a <script> never run', async () => {
-  const [alice, bob] = [await newPage(PHONE), await newPage()];
+  const [alice, bob] = [await browser.newPage({ viewport: PHONE }), await browser.newPage()];
   await signIn(alice, s.alice, `/app/${s.flow.path}`);
   await signIn(bob, s.bob, `/app/${s.flow.path}`);
   const attacks = ['<img src=x onerror="window.__xss=1">', '<script>window.__xss=2</script>'];
@@ -270,11 +266,11 @@ it('shows markup in a message as text: an <img onerror> and a <script> never run
   // 375 px wide: the flow list above, the messages and the composer below, nothing cut off sideways.
   expect(await alice.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
   await alice.screenshot({ path: join(SCREENSHOTS, 'flow-phone.png') });
-  expect(pageErrors).toEqual([]);
+  expect(browser.errors).toEqual([]);
 }, 60_000);
 
 it('logging out revokes the session: a reload shows the login form again', async () => {
-  const page = await newPage();
+  const page = await browser.newPage();
   await signIn(page, s.bob, '/app/');
   // The home page opens the first flow.
   await page.waitForURL(`${s.url}/app/${s.flow.path}`);
@@ -290,7 +286,7 @@ it('renders markdown (bold, links, code) while script in a message, a name or a 
   const hostile = await s.directory.createFlow(s.org.id, '<script>window.__xss=4</script>');
   for (const u of [s.alice, s.bob]) await s.directory.addFlowMember(hostile.id, u.id);
   await s.directory.updateUser(s.bob.id, { name: '<img src=x onerror="window.__xss=3">' });
-  const alice = await newPage();
+  const alice = await browser.newPage();
   await signIn(alice, s.alice, `/app/${s.flow.path}`);
   const post = async (content: string) => expect((await api(s, 'POST', `/flows/${s.flow.path}/messages`, { auth: s.bob.auth, body: { event: 'message', content } })).status).toBe(201);
   await post('**Deploy** done: see [the log](https://ci.example/runs/7) and run `make check`');
@@ -322,6 +318,6 @@ it('renders markdown (bold, links, code) while script in a message, a name or a 
 
   expect(await alice.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
   expect(await alice.evaluate(() => document.querySelectorAll('script:not([src]), img, svg, [onerror], [onload], [onclick], a[href^="javascript:" i]').length)).toBe(0);
-  expect(pageErrors).toEqual([]);
+  expect(browser.errors).toEqual([]);
   await s.directory.updateUser(s.bob.id, { name: 'Bob' });
 }, 60_000);

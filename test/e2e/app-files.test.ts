@@ -5,27 +5,22 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { launchChromium, openPage, SCREENSHOTS, signInAt } from '../support/app-browser';
+import { AppBrowser, SCREENSHOTS, signInAt } from '../support/app-browser';
 import { startTestStack, type TestStack } from '../support/stack';
 
 let s: TestStack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
+let browser: AppBrowser;
 
 beforeAll(async () => {
-  browser = await launchChromium();
+  browser = await AppBrowser.launch();
   s = await startTestStack();
 }, 60_000);
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await s?.stop();
 });
-
-const newPage = (): Promise<Page> => openPage(browser, contexts, (text) => pageErrors.push(text));
 
 /** Drops a text file on the message list, as dragging it from the desktop would. */
 async function dropFile(page: Page, name: string, text: string): Promise<void> {
@@ -42,7 +37,7 @@ async function dropFile(page: Page, name: string, text: string): Promise<void> {
 }
 
 it('uploads by button, drop and paste; the other person sees the thumbnail live and downloads the file', async () => {
-  const [alice, bob] = [await newPage(), await newPage()];
+  const [alice, bob] = [await browser.newPage(), await browser.newPage()];
   await signInAt(s.url, alice, s.alice, `/app/${s.flow.path}`);
   await signInAt(s.url, bob, s.bob, `/app/${s.flow.path}`);
   // Bob's live connection is up before anything is posted (the "Connecting…" status is gone).
@@ -80,5 +75,5 @@ it('uploads by button, drop and paste; the other person sees the thumbnail live 
   await bob.getByRole('img', { name: /^Pasted image .+\.png$/ }).waitFor();
 
   await alice.screenshot({ path: join(SCREENSHOTS, 'files.png') });
-  expect(pageErrors).toEqual([]);
+  expect(browser.errors).toEqual([]);
 }, 60_000);

@@ -5,30 +5,24 @@
  * Chromium through playwright-core, as in app-browser.test.ts (test/support/app-browser.ts).
  */
 import { join } from 'node:path';
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { article, DESKTOP, launchChromium, openPage, readAllMessages, SCREENSHOTS, signInAt } from '../support/app-browser';
+import type { Page } from 'playwright-core';
+import { AppBrowser, article, readAllMessages, SCREENSHOTS, signInAt } from '../support/app-browser';
 import { api, type SeededUser, startTestStack, type TestStack } from '../support/stack';
 
 let s: TestStack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-let pageErrors: string[] = [];
-beforeEach(() => {
-  pageErrors = [];
-});
+let browser: AppBrowser;
 
 beforeAll(async () => {
   // Seeding posts 2 000 messages as one user within a minute: above the default per-user limit.
   s = await startTestStack({ env: { RATE_LIMIT: '100000' } });
-  browser = await launchChromium();
+  browser = await AppBrowser.launch();
 }, 60_000);
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await s?.stop();
 });
+beforeEach(() => browser.clearErrors());
 
-const newPage = (options: BrowserContextOptions = {}): Promise<Page> => openPage(browser, contexts, (m) => pageErrors.push(m), DESKTOP, options);
 const signIn = (page: Page, user: SeededUser, path: string) => signInAt(s.url, page, user, path);
 
 /** A new flow of the seeded organization with these members; its path. */
@@ -61,7 +55,7 @@ it('scrolls back through a 2 000-message flow, keeping far fewer articles in the
   }
   expect(stored).toHaveLength(2000);
 
-  const page = await newPage();
+  const page = await browser.newPage();
   await signIn(page, s.alice, `/app/${path}`);
   await article(page, stored[1999]!).waitFor();
   // Scrolling to the top loads the page before, and again, until the beginning of the flow.
@@ -94,13 +88,13 @@ it('scrolls back through a 2 000-message flow, keeping far fewer articles in the
   expect(await page.getByRole('article').first().textContent()).toBe(reading);
   await page.getByRole('button', { name: 'Jump to newest ↓' }).click();
   await article(page, 'a new one at the bottom').waitFor();
-  expect(pageErrors).toEqual([]);
+  expect(browser.errors).toEqual([]);
 }, 180_000);
 
 it('filters a flow by a clicked #tag or a typed one, searches it, and goes back to the flow', async () => {
   const path = await newFlow('Releases', [s.alice, s.bob]);
   for (const content of ['shipped 2.1 #release', 'coffee machine is broken #office', 'shipped 2.2 #release #hotfix', 'the needle is in this haystack']) await post(path, content);
-  const page = await newPage();
+  const page = await browser.newPage();
   await signIn(page, s.alice, `/app/${path}`);
   await article(page, 'the needle is in this haystack').waitFor();
 
@@ -130,13 +124,13 @@ it('filters a flow by a clicked #tag or a typed one, searches it, and goes back 
   await page.getByRole('log', { name: 'Messages in Releases' }).waitFor();
   expect(await article(page, 'coffee machine').count()).toBe(1);
   expect(await box.inputValue()).toBe('');
-  expect(pageErrors).toEqual([]);
+  expect(browser.errors).toEqual([]);
 }, 60_000);
 
 it('keeps what was read on the server: unread counts survive a reload and show on another device', async () => {
   const path = await newFlow('Updates', [s.alice, s.bob]);
   await post(path, 'read before');
-  const page = await newPage();
+  const page = await browser.newPage();
   await signIn(page, s.alice, `/app/${path}`);
   await article(page, 'read before').waitFor();
   await page.getByRole('link', { name: 'Main', exact: true }).click();
@@ -148,7 +142,7 @@ it('keeps what was read on the server: unread counts survive a reload and show o
   await page.reload();
   await flowItem(page, 'Updates').locator('.badge', { hasText: '3' }).waitFor();
   // Another device of the same person agrees.
-  const phone = await newPage();
+  const phone = await browser.newPage();
   await signIn(phone, s.alice, `/app/${s.flow.path}`);
   await flowItem(phone, 'Updates').locator('.badge', { hasText: '3' }).waitFor();
 
@@ -165,7 +159,7 @@ it('keeps what was read on the server: unread counts survive a reload and show o
   await phone.getByRole('heading', { name: 'Main' }).waitFor();
   await flowItem(phone, 'Updates').waitFor();
   expect(await flowItem(phone, 'Updates').locator('.badge').count()).toBe(0);
-  expect(pageErrors).toEqual([]);
+  expect(browser.errors).toEqual([]);
 }, 60_000);
 
 /**
@@ -197,7 +191,7 @@ const NOTIFICATION_SPY = () => {
 
 it('notifies a mention: a toast in the page, the browser\'s Notification while the tab is hidden', async () => {
   const path = await newFlow('Pager', [s.alice, s.bob]);
-  const page = await newPage({ permissions: ['notifications'] });
+  const page = await browser.newPage({ context: { permissions: ['notifications'] } });
   await page.addInitScript(NOTIFICATION_SPY);
   await signIn(page, s.alice, `/app/${s.flow.path}`);
   await page.getByRole('status').waitFor({ state: 'detached' });
@@ -221,5 +215,5 @@ it('notifies a mention: a toast in the page, the browser\'s Notification while t
     { title: 'bob mentioned you in Main', body: 'ping @alice, the deploy needs you' },
   ]);
   expect(await page.locator('.toast').count()).toBe(0);
-  expect(pageErrors).toEqual([]);
+  expect(browser.errors).toEqual([]);
 }, 60_000);

@@ -27,6 +27,7 @@ afterAll(async () => {
   await browser?.close();
   await f?.stop();
 });
+beforeEach(() => browser.clearErrors());
 
 /** The node row of the nodes table. */
 const nodeRow = (page: Page, address: string) => page.getByRole('table', { name: 'Redis nodes' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: address, exact: true }) });
@@ -73,7 +74,7 @@ it('shows the failover state live, and a promotion made with the page\'s button 
 
 it('is not there for a member who is not a site admin: the app says "Page not found"', async () => {
   // The browser logs the API's 404 itself; that one is expected.
-  const page = await browser.newPage([/status of 404 \(Not Found\)/]);
+  const page = await browser.newPage({ expected: [/status of 404 \(Not Found\)/] });
   await logInThroughForm(page, `${s.url}/app/admin/failover`, s.bob);
   await page.getByText('Page not found.').waitFor();
   expect(await page.getByRole('heading', { name: 'Redis failover' }).count()).toBe(0);

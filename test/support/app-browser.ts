@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page, type ViewportSize } from 'playwright-core';
 import { projectRoot } from '../../core/project-root';
 import type { SeededUser } from './stack';
 
@@ -18,28 +18,6 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(projectRoot(), 'docs', 'screenshots') : join(projectRoot(), 'test-results', 'screenshots');
 export const DESKTOP = { width: 1100, height: 700 };
 export const PHONE = { width: 375, height: 700 };
-
-export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: converge the test-services role (npm test does) or apt-get install chromium`);
-  // As root Chromium needs --no-sandbox; the pages are our own app on loopback.
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-}
-
-/**
- * A page in a new context (kept in `contexts` to close later). What it logs as an error goes to
- * `onError`: the app must log none. The one expected failure is the 401 of GET /session while
- * signed out, which the browser logs itself.
- */
-export async function openPage(browser: Browser, contexts: BrowserContext[], onError: (message: string) => void, viewport = DESKTOP, options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext({ viewport, colorScheme: 'light', ...options });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 401 \(Unauthorized\)/.test(m.text())) onError(m.text());
-  });
-  page.on('pageerror', (e) => onError(e.message));
-  return page;
-}
 
 /** Opens `url` signed out and logs in with the form (screenshot of the filled form if asked); the caller waits for what it expects. */
 export async function logInThroughForm(page: Page, url: string, user: { email: string; password: string }, screenshot?: string): Promise<void> {
@@ -56,26 +34,75 @@ export async function signInAt(baseUrl: string, page: Page, user: SeededUser, pa
   await page.getByRole('textbox', { name: 'Message' }).waitFor();
 }
 
+/** How `AppBrowser.newPage` opens a page; every field may be left out. */
+export interface PageOptions {
+  /** The window size: `DESKTOP` (the default) or `PHONE`. */
+  viewport?: ViewportSize;
+  /**
+   * Console errors that are part of the test's story, not faults of the app (the browser logs every
+   * 4xx answer and every dropped connection itself). The 401 of GET /session while signed out is
+   * always expected.
+   */
+  expected?: RegExp[];
+  /** More for the page's browser context, e.g. `{ permissions: ['notifications'] }`. */
+  context?: BrowserContextOptions;
+}
+
+/** What every page logs while signed out: the browser's own line for the 401 of GET /session. */
+const SIGNED_OUT = /status of 401 \(Unauthorized\)/;
+
 /**
- * One Chromium and the pages opened in it, closed together, with what the pages log as errors
- * collected in `errors` (for tests that keep one browser per file).
+ * One Chromium for a test file and the pages opened in it (each in its own context, so its own
+ * cookies: one person), closed together. What the pages log as errors (a CSP violation, an
+ * exception, a failed request) and was not expected goes to `errors`: the app must log none.
+ *
+ *   let browser: AppBrowser;
+ *   beforeAll(async () => { browser = await AppBrowser.launch(); });
+ *   beforeEach(() => browser.clearErrors());
+ *   afterAll(() => browser?.close());
+ *   it('…', async () => { const page = await browser.newPage(); …; expect(browser.errors).toEqual([]); });
  */
 export class AppBrowser {
   private readonly contexts: BrowserContext[] = [];
-  /** What the pages logged as errors that were not `expected`. */
-  errors: string[] = [];
+  private readonly logged: string[] = [];
 
-  private constructor(readonly browser: Browser) {}
+  private constructor(private readonly browser: Browser) {}
 
+  /** Debian's Chromium (never a downloaded browser); throws, saying how to install it, when it is missing. */
   static async launch(): Promise<AppBrowser> {
-    return new AppBrowser(await launchChromium());
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: converge the test-services role (npm test does) or apt-get install chromium`);
+    // As root Chromium needs --no-sandbox; the pages are our own app on loopback.
+    return new AppBrowser(await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] }));
   }
 
-  /** `expected`: console errors that are part of the story (the browser logs every 4xx answer itself). */
-  newPage(expected: RegExp[] = [], viewport = DESKTOP): Promise<Page> {
-    return openPage(this.browser, this.contexts, (message) => {
-      if (!expected.some((e) => e.test(message))) this.errors.push(message);
-    }, viewport);
+  /** The browser's version, for reports (bench:app prints it beside its figures). */
+  get version(): string {
+    return this.browser.version();
+  }
+
+  /** What the pages logged as errors that were not expected, since launch or the last `clearErrors()`. */
+  get errors(): readonly string[] {
+    return [...this.logged];
+  }
+
+  /** Forgets the errors logged so far (call it before each test, so one test's errors are not blamed on the next). */
+  clearErrors(): void {
+    this.logged.length = 0;
+  }
+
+  /** A page in a new browser context (light colour scheme). */
+  async newPage({ viewport = DESKTOP, expected = [], context: options = {} }: PageOptions = {}): Promise<Page> {
+    const context = await this.browser.newContext({ viewport, colorScheme: 'light', ...options });
+    this.contexts.push(context);
+    const page = await context.newPage();
+    const onError = (message: string) => {
+      if (![SIGNED_OUT, ...expected].some((e) => e.test(message))) this.logged.push(message);
+    };
+    page.on('console', (m) => {
+      if (m.type() === 'error') onError(m.text());
+    });
+    page.on('pageerror', (e) => onError(e.message));
+    return page;
   }
 
   async close(): Promise<void> {

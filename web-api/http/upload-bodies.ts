@@ -10,8 +10,9 @@ import bytes from 'bytes';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
 import multer, { MulterError } from 'multer';
 import { AppError, validationError } from '../../core/errors';
-import { readSessionCookie } from '../../core/auth/session-cookie';
+import { presentsUserCredentials } from '../../core/auth/request-credentials';
 import { fileTooLarge } from '../../core/files/upload-input';
+import { credentialsOf } from './authenticate';
 
 /** Every path a message (and so a file) is posted to, relative to the API's root. */
 const POST_PATHS = ['/messages', '/flows/:org/:flow/messages', '/flows/:org/:flow/threads/:thread/messages', '/private/:id/messages'];
@@ -44,17 +45,17 @@ export function uploadBodies(maxBytes: number, bodyLimit: string, authenticated:
     limits: { fileSize: maxBytes, files: 1, fields: 100, fieldSize: Math.min(64 * 1024, generalLimit), parts: 101 },
   }).single('content');
 
-  /**
+  /*
    * A request with no user credentials at all is left to the general parsers (BODY_LIMIT) and the
    * routes after them: a source posting with its flow token in the body (`POST /messages`) must reach
    * the flow-token routes, and anyone else gets the 401 of authentication there — without a file's
    * worth of body buffered.
    */
-  const presentsUserCredentials = (req: Request) => !!(req.headers.authorization || req.query.access_token || readSessionCookie(req.headers.cookie));
   const r = Router();
   r.post(
     POST_PATHS,
-    (req, _res, next) => next(presentsUserCredentials(req) ? undefined : 'router'),
+    // A request with no user credentials at all (see above) skips this router.
+    (req, _res, next) => next(presentsUserCredentials(credentialsOf(req)) ? undefined : 'router'),
     authenticated,
     mapErrors(json, (err) => ((err as { type?: string }).type === 'entity.too.large' ? fileTooLarge(maxBytes) : null)),
     (req, _res, next) => {

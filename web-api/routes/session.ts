@@ -30,7 +30,7 @@ export function loginRoute(deps: WebApiDeps): Router {
     assertAppOrigin({ kind: 'write', origin: req.get('origin'), host: req.get('host'), csrfToken: undefined, fetchSite: req.get('sec-fetch-site'), publicUrl: deps.options.publicUrl });
     const { email, password } = parseInput(loginBody, req.body);
     const user = await deps.authenticator.login(email, password, req.ip);
-    const session = await deps.directory.createSession(user.id, SESSION_TTL_MS);
+    const session = await deps.directory.sessions.createSession(user.id, SESSION_TTL_MS);
     res.set('Cache-Control', 'no-store');
     res.append('Set-Cookie', sessionSetCookie(session.token, SESSION_TTL_MS, cookieOptions(req, deps.options.publicUrl)));
     res.status(201).json({ user: userJson(user), csrf_token: csrfTokenOf(session.token), expires_at: session.expiresAt.toISOString() });
@@ -50,7 +50,7 @@ export function sessionRoutes(deps: WebApiDeps): Router {
   r.delete('/session', async (req, res) => {
     const caller = res.locals.caller as AuthenticatedCaller;
     if (!caller.session) throw new AppError('VALIDATION_FAILED', 'DELETE /session ends a cookie session; this request used an API token or a password, which have no session to end');
-    await deps.directory.revokeSession(caller.session);
+    await deps.directory.sessions.revokeSession(caller.session);
     res.append('Set-Cookie', clearedSessionCookie(cookieOptions(req, deps.options.publicUrl)));
     res.status(204).end();
   });

@@ -18,7 +18,6 @@ import {
 } from './rows';
 import { PostgresSessions } from './postgres-sessions';
 import { PostgresSources } from './postgres-sources';
-import { ReadMarkerDelegate } from '../../../core/read-marker-delegate';
 import { PostgresReadMarkers } from './postgres-read-markers';
 
 type OrgWithCounts = MemberOrganization;
@@ -45,20 +44,19 @@ function isUniqueViolation(err: unknown, constraint?: string): boolean {
 /** The unique index that keeps nicks unique per organization (migration 003). */
 const NICK_PER_ORG = 'organization_members_nick_key';
 
-export class PostgresDirectory extends ReadMarkerDelegate implements Directory {
-  protected readonly sessions: PostgresSessions;
+export class PostgresDirectory implements Directory {
+  readonly sessions: PostgresSessions;
   readonly sources: PostgresSources;
-  protected readonly readMarkerStore: PostgresReadMarkers;
+  readonly readMarkers: PostgresReadMarkers;
 
   /** `hasher` bounds concurrent scrypt work; its default allows 2 at once. */
   constructor(
     private readonly pool: Pool,
     private readonly hasher: PasswordHasher = new PasswordHasher(),
   ) {
-    super();
     this.sessions = new PostgresSessions(pool);
     this.sources = new PostgresSources(pool);
-    this.readMarkerStore = new PostgresReadMarkers(pool);
+    this.readMarkers = new PostgresReadMarkers(pool);
   }
 
   async createOrganization(name: string): Promise<Organization> {

@@ -1,4 +1,4 @@
-/** The Postgres ReadMarkerStore the PostgresDirectory delegates to: table `read_markers` (migration 001 made it; nothing used it before), one row per user and conversation. */
+/** The Postgres ReadMarkerStore behind `PostgresDirectory.readMarkers`: table `read_markers` (migration 001 made it; nothing used it before), one row per user and conversation. */
 import type { Pool } from 'pg';
 import type { ConversationKey } from '../../../core/domain/types';
 import { notFound } from '../../../core/errors';

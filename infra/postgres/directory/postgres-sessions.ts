@@ -1,4 +1,4 @@
-/** The Postgres SessionStore the PostgresDirectory delegates to: table `sessions` (migration 004), keyed by the secret's hash. */
+/** The Postgres SessionStore behind `PostgresDirectory.sessions`: table `sessions` (migration 004), keyed by the secret's hash. */
 import type { Pool } from 'pg';
 import { hashSessionToken, newSessionToken, requirePositiveTtl } from '../../../core/auth/sessions';
 import type { User } from '../../../core/domain/types';
