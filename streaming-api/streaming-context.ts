@@ -61,14 +61,14 @@ export class StreamingContext {
     readonly options: StreamingOptions,
   ) {
     const { metrics, log } = deps;
-    this.hub = new Hub(deps.bus, {
+    this.scheduler = new FlushScheduler(options.flushSliceSize, (error) => log.error({ err: error }, 'stream flush failed'));
+    this.hub = new Hub(deps.bus, this.scheduler, {
       // One sample per event per node, not per connection: the histogram costs nothing at fan-out.
       onEvent: (envelope) => {
         if (envelope.sent !== null) metrics.deliveryLatency.observe(Math.max(0, Date.now() - envelope.sent));
       },
       onBadPayload: (channel) => log.warn({ channel }, 'dropped a bus payload that is not a JSON object'),
     });
-    this.scheduler = new FlushScheduler(options.flushSliceSize, (error) => log.error({ err: error }, 'stream flush failed'));
     this.keepAlive = new KeepAlive(options.keepAliveMs);
     this.gapFiller = new GapFiller(deps.store, options.maxBackfill, (conversation, found) => {
       if (found) metrics.catchUpReplayed.inc(found);
