@@ -131,7 +131,12 @@ export class WorkerClient<C extends Commands> {
           reject(e);
         },
       });
-      this.child.send({ id, cmd, arg } satisfies Request);
+      // With a callback, a closed channel (the worker was killed on abort) rejects this call instead of an unhandled 'error' event.
+      this.child.send({ id, cmd, arg } satisfies Request, (error) => {
+        if (!error) return;
+        this.pending.get(id)?.reject(error);
+        this.pending.delete(id);
+      });
     });
   }
 }
