@@ -1,4 +1,8 @@
-/** Forked client process: holds many WebSocket (Tributary) or socket.io-client (Socket.IO) connections and records delivery latency per phase. */
+/**
+ * Forked client process: holds many WebSocket (Tributary, the ceiling peer) or socket.io-client (Socket.IO)
+ * connections and records delivery latency per phase. Event frames are not JSON-parsed: `sent` and
+ * `ph` are read off the raw bytes, so that the load generator costs little beside the servers.
+ */
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { type ClientCommands, type ConnectRequest, type ConnectResult, type PhaseStats, serveCommands } from './ipc';
@@ -42,12 +46,39 @@ function phaseState(name: string): PhaseState {
 /** An event arrived: count it for its phase (the `ph` field of synthetic events, else the current one). */
 function record(event: { sent?: unknown; ph?: unknown }): void {
   if (typeof event.sent !== 'number') return;
+  recordSent(event.sent, typeof event.ph === 'string' ? event.ph : current);
+}
+
+const SENT = Buffer.from('"sent":');
+const PH = Buffer.from('"ph":"');
+const QUOTE = 0x22;
+
+/**
+ * An event frame as bytes: reads the number after `"sent":` and the string after `"ph":"` without
+ * parsing the frame (the publisher writes both, plainly, and the servers pass its bytes on as they are).
+ */
+function recordFrame(data: Buffer): void {
+  const at = data.indexOf(SENT);
+  if (at < 0) return;
+  let end = at + SENT.length;
+  while (end < data.length && data[end] !== 0x2c && data[end] !== 0x7d) end++;
+  const sent = Number(data.toString('latin1', at + SENT.length, end));
+  if (!Number.isFinite(sent)) return;
+  const ph = data.indexOf(PH, end);
+  const phEnd = ph < 0 ? -1 : data.indexOf(QUOTE, ph + PH.length);
+  recordSent(sent, phEnd < 0 ? current : data.toString('latin1', ph + PH.length, phEnd));
+}
+
+/** Control frames (`{"type":...}`) are the only ones parsed. */
+const isControlFrame = (data: Buffer) => data.length > 8 && data.toString('latin1', 0, 8) === '{"type":';
+
+function recordSent(sent: number, phase: string): void {
   const now = nowMs();
-  const s = phaseState(typeof event.ph === 'string' ? event.ph : current);
+  const s = phaseState(phase);
   s.delivered++;
   if (!s.firstAt) s.firstAt = now;
   s.lastAt = now;
-  s.latency.record(now - event.sent);
+  s.latency.record(now - sent);
   delivered++;
   lastAt = now;
 }
@@ -76,9 +107,8 @@ function openTributary(spec: Client['spec']): Promise<Client> {
     ws.on('error', (e) => (client.open ? onDrop(client, `error ${e.message}`) : fail(e)));
     ws.on('close', (code) => (client.open ? onDrop(client, `close ${code}`) : fail(new Error(`closed ${code} before subscribed`))));
     ws.on('message', (data: Buffer) => {
-      // A real client parses every frame; so does this one.
-      const frame = JSON.parse(data.toString('utf8')) as { type?: string; sent?: unknown; ph?: unknown; message?: string };
-      if (frame.type === undefined) return record(frame);
+      if (!isControlFrame(data)) return recordFrame(data);
+      const frame = JSON.parse(data.toString('utf8')) as { type?: string; message?: string };
       if (frame.type === 'hello') ws.send(JSON.stringify({ type: 'subscribe', flows: spec.flows.map((flow) => ({ flow })) }));
       else if (frame.type === 'subscribed' && --waiting === 0) {
         clearTimeout(timer);
@@ -112,6 +142,31 @@ function openSocketIo(spec: Client['spec']): Promise<Client> {
   });
 }
 
+/** The ceiling peer: flows in the URL, subscribed when the `subscribed` frame comes. */
+function openCeiling(spec: Client['spec']): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${spec.url}/?flows=${spec.flows.join(',')}`, { perMessageDeflate: false });
+    const client: Client = { spec, open: false, close: () => ws.terminate() };
+    const timer = setTimeout(() => fail(new Error('connect timeout')), CONNECT_TIMEOUT_MS);
+    const fail = (e: Error) => {
+      clearTimeout(timer);
+      ws.terminate();
+      reject(e);
+    };
+    ws.on('error', (e) => (client.open ? onDrop(client, `error ${e.message}`) : fail(e)));
+    ws.on('close', (code) => (client.open ? onDrop(client, `close ${code}`) : fail(new Error(`closed ${code} before subscribed`))));
+    ws.on('message', (data: Buffer) => {
+      if (!isControlFrame(data)) return recordFrame(data);
+      clearTimeout(timer);
+      client.open = true;
+      clients.add(client);
+      resolve(client);
+    });
+  });
+}
+
+const openers = { tributary: openTributary, socketio: openSocketIo, ceiling: openCeiling };
+
 async function openAll(specs: Client['spec'][], concurrency: number): Promise<ConnectResult> {
   const started = Date.now();
   const errors: string[] = [];
@@ -122,7 +177,7 @@ async function openAll(specs: Client['spec'][], concurrency: number): Promise<Co
     while (next < specs.length) {
       const spec = specs[next++]!;
       try {
-        await (spec.kind === 'tributary' ? openTributary(spec) : openSocketIo(spec));
+        await openers[spec.kind](spec);
         ok++;
       } catch (error) {
         failed++;

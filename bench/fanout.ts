@@ -19,6 +19,7 @@ export interface FanoutTarget {
 export interface FanoutRow {
   system: System;
   subscribers: number;
+  flows: number;
   /** Connections that were open when the phase started. */
   open: number;
   rate: number;
@@ -51,6 +52,7 @@ export interface FanoutRow {
 export interface FanoutConnectRow {
   system: System;
   subscribers: number;
+  flows: number;
   ok: number;
   failed: number;
   ms: number;
@@ -79,70 +81,91 @@ export async function runFanout(
 ): Promise<{ rows: FanoutRow[]; connects: FanoutConnectRow[] }> {
   const rows: FanoutRow[] = [];
   const connects: FanoutConnectRow[] = [];
-  const pool = ClientPool.start(options.clientWorkers);
   const publisher = new WorkerClient<PublisherCommands>(forkWorker('publisher-worker.js'));
   try {
     await publisher.call('init', target.publisher);
+    // Each size from no connections: its flows get `perFlow` subscribers each, and its connect time is that of N from scratch.
     for (const n of options.fanoutSizes) {
-      const more = n - pool.size;
-      const connected = await pool.connect(target.kind, more, { urls: target.urls, tokens: target.tokens, flowSets: flowIds.map((f) => [f]) });
-      connects.push({ system: target.system, subscribers: n, ok: connected.ok, failed: connected.failed, ms: connected.ms });
-      log(`${target.system}: +${connected.ok} subscribers in ${connected.ms} ms (${connected.failed} failed${connected.errors.length ? `: ${connected.errors.join('; ')}` : ''}); ${pool.size} open`);
-      const perFlow = subscribersPerFlow(pool.size, flowIds.length);
-      for (const rate of options.rates) {
-        const phase = `${target.system}-n${n}-r${rate}`;
-        const before = await pool.progress();
-        if (before.open < pool.size) {
-          const healed = await pool.heal();
-          log(`${target.system}: re-opened ${healed.ok} dropped connections (${healed.failed} failed); drops so far by reason: ${JSON.stringify(before.dropReasons)}`);
-        }
-        const start = await pool.progress();
-        const cpu0 = sumCpu(target.serverPids);
-        const redis0 = target.redisPid ? cpuSeconds(target.redisPid) : Number.NaN;
-        const clients0 = sumCpu(pool.pids);
-        const machine0 = machineCpuTicks();
-        const pub = await publisher.call('publish', { phase, rate, seconds: options.phaseSeconds });
-        const expected = expectedDeliveries(pub.published, perFlow);
-        const drained = await pool.waitQuiet(1000, options.drainSeconds * 1000, { total: start.delivered + expected });
-        const cpu1 = sumCpu(target.serverPids);
-        const redis1 = target.redisPid ? cpuSeconds(target.redisPid) : Number.NaN;
-        const clients1 = sumCpu(pool.pids);
-        const machine1 = machineCpuTicks();
-        const stats = await pool.stats(phase);
-        const end = await pool.progress();
-        const seconds = Math.max(stats.lastAt - pub.startedAt, pub.endedAt - pub.startedAt) / 1000;
-        const row: FanoutRow = {
-          system: target.system,
-          subscribers: n,
-          open: start.open,
-          rate,
-          published: pub.published,
-          expected,
-          delivered: stats.delivered,
-          deliveredPerSec: stats.delivered / seconds,
-          offeredPerSec: expected / options.phaseSeconds,
-          p50: stats.latency.percentile(50),
-          p99: stats.latency.percentile(99),
-          max: stats.latency.max(),
-          serverCpuPct: ((cpu1 - cpu0) / seconds) * 100,
-          serverCpuUsPerDelivery: stats.delivered ? ((cpu1 - cpu0) * 1e6) / stats.delivered : Number.NaN,
-          redisCpuPct: ((redis1 - redis0) / seconds) * 100,
-          clientCpuPct: ((clients1 - clients0) / seconds) * 100,
-          machineBusyPct: machineBusyPct(machine0, machine1),
-          dropped: end.dropped - start.dropped,
-          drained,
-        };
-        rows.push(row);
-        log(
-          `${phase}: ${row.delivered}/${row.expected} delivered, ${Math.round(row.deliveredPerSec)}/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, server CPU ${Math.round(row.serverCpuPct)}%, clients ${Math.round(row.clientCpuPct)}%, machine ${Math.round(row.machineBusyPct)}% busy${row.dropped ? `, ${row.dropped} dropped` : ''}${drained ? '' : ' (still draining)'}`,
-        );
-        // A backlog left over would be counted against the next phase's CPU and latency.
-        if (!drained && !(await pool.waitQuiet(1000, 30_000))) log(`${phase}: deliveries still arriving 30 s after the drain window`);
+      const flows = Math.min(flowIds.length, Math.ceil(n / options.perFlow));
+      await publisher.call('resetIds', null);
+      const pool = ClientPool.start(options.clientWorkers);
+      try {
+        await runSize(target, flowIds.slice(0, flows), n, pool, publisher, options, log, rows, connects);
+      } finally {
+        await pool.close();
       }
     }
   } finally {
-    await Promise.allSettled([pool.close(), publisher.call('close', null, 10_000)]);
+    await publisher.call('close', null, 10_000).catch(() => undefined);
     publisher.child.kill('SIGTERM');
   }
   return { rows, connects };
+}
+
+async function runSize(
+  target: FanoutTarget,
+  flowIds: string[],
+  n: number,
+  pool: ClientPool,
+  publisher: WorkerClient<PublisherCommands>,
+  options: BenchOptions,
+  log: (line: string) => void,
+  rows: FanoutRow[],
+  connects: FanoutConnectRow[],
+): Promise<void> {
+  const connected = await pool.connect(target.kind, n, { urls: target.urls, tokens: target.tokens, flowSets: flowIds.map((f) => [f]) });
+  connects.push({ system: target.system, subscribers: n, flows: flowIds.length, ok: connected.ok, failed: connected.failed, ms: connected.ms });
+  log(`${target.system}: ${connected.ok} subscribers over ${flowIds.length} flows in ${connected.ms} ms (${connected.failed} failed${connected.errors.length ? `: ${connected.errors.join('; ')}` : ''})`);
+  const perFlow = subscribersPerFlow(pool.size, flowIds.length);
+  for (const rate of options.rates) {
+    const phase = `${target.system}-n${n}-r${rate}-${Date.now()}`;
+    const before = await pool.progress();
+    if (before.open < pool.size) {
+      const healed = await pool.heal();
+      log(`${target.system}: re-opened ${healed.ok} dropped connections (${healed.failed} failed); drops so far by reason: ${JSON.stringify(before.dropReasons)}`);
+    }
+    const start = await pool.progress();
+    const cpu0 = sumCpu(target.serverPids);
+    const redis0 = target.redisPid ? cpuSeconds(target.redisPid) : Number.NaN;
+    const clients0 = sumCpu(pool.pids);
+    const machine0 = machineCpuTicks();
+    const pub = await publisher.call('publish', { phase, rate, seconds: options.phaseSeconds, flows: flowIds.length });
+    const expected = expectedDeliveries(pub.published, perFlow);
+    const drained = await pool.waitQuiet(1000, options.drainSeconds * 1000, { total: start.delivered + expected });
+    const cpu1 = sumCpu(target.serverPids);
+    const redis1 = target.redisPid ? cpuSeconds(target.redisPid) : Number.NaN;
+    const clients1 = sumCpu(pool.pids);
+    const machine1 = machineCpuTicks();
+    const stats = await pool.stats(phase);
+    const end = await pool.progress();
+    const seconds = Math.max(stats.lastAt - pub.startedAt, pub.endedAt - pub.startedAt) / 1000;
+    const row: FanoutRow = {
+      system: target.system,
+      subscribers: n,
+      flows: flowIds.length,
+      open: start.open,
+      rate,
+      published: pub.published,
+      expected,
+      delivered: stats.delivered,
+      deliveredPerSec: stats.delivered / seconds,
+      offeredPerSec: expected / options.phaseSeconds,
+      p50: stats.latency.percentile(50),
+      p99: stats.latency.percentile(99),
+      max: stats.latency.max(),
+      serverCpuPct: ((cpu1 - cpu0) / seconds) * 100,
+      serverCpuUsPerDelivery: stats.delivered ? ((cpu1 - cpu0) * 1e6) / stats.delivered : Number.NaN,
+      redisCpuPct: ((redis1 - redis0) / seconds) * 100,
+      clientCpuPct: ((clients1 - clients0) / seconds) * 100,
+      machineBusyPct: machineBusyPct(machine0, machine1),
+      dropped: end.dropped - start.dropped,
+      drained,
+    };
+    rows.push(row);
+    log(
+      `${phase}: ${row.delivered}/${row.expected} delivered, ${Math.round(row.deliveredPerSec)}/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, server CPU ${Math.round(row.serverCpuPct)}% (${row.serverCpuUsPerDelivery.toFixed(2)} µs/dl), clients ${Math.round(row.clientCpuPct)}%, machine ${Math.round(row.machineBusyPct)}% busy${row.dropped ? `, ${row.dropped} dropped` : ''}${drained ? '' : ' (still draining)'}`,
+    );
+    // A backlog left over would be counted against the next phase's CPU and latency.
+    if (!drained && !(await pool.waitQuiet(1000, 30_000))) log(`${phase}: deliveries still arriving 30 s after the drain window`);
+  }
 }

@@ -2,8 +2,8 @@
 import type { ChildProcess } from 'node:child_process';
 import type { SparseHistogram } from './stats';
 
-/** Which server the clients talk to: Tributary's `/ws` or a Socket.IO node. */
-export type ClientKind = 'tributary' | 'socketio';
+/** Which server the clients talk to: Tributary's `/ws`, a Socket.IO node, or the ceiling peer. */
+export type ClientKind = 'tributary' | 'socketio' | 'ceiling';
 
 /**
  * Opens connections `first .. first+count-1`. Connection i goes to `urls[i % urls.length]` with
@@ -64,6 +64,8 @@ export interface PublishRequest {
   /** Events per second across all flows. */
   rate: number;
   seconds: number;
+  /** Publish over the first `flows` flows only (default: all). */
+  flows?: number;
 }
 
 export interface PublishResult {
@@ -76,6 +78,8 @@ export interface PublishResult {
 export type PublisherCommands = {
   init: [{ mode: 'redis'; redisUrl: string; channelPrefix: string; flowIds: string[] } | { mode: 'socketio'; redisUrl: string; adapterKey: string; flowIds: string[] }, null];
   publish: [PublishRequest, PublishResult];
+  /** Message ids start again at 1 (for fresh subscribers, whose cursors start at the store's last id, 0). */
+  resetIds: [null, null];
   close: [null, null];
 };
 
@@ -127,7 +131,12 @@ export class WorkerClient<C extends Commands> {
           reject(e);
         },
       });
-      this.child.send({ id, cmd, arg } satisfies Request);
+      // With a callback, a closed channel (the worker was killed on abort) rejects this call instead of an unhandled 'error' event.
+      this.child.send({ id, cmd, arg } satisfies Request, (error) => {
+        if (!error) return;
+        this.pending.get(id)?.reject(error);
+        this.pending.delete(id);
+      });
     });
   }
 }

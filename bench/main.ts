@@ -1,4 +1,4 @@
-/** `npm run bench`: starts Tributary in full mode (and Socket.IO for comparison), runs memory, fan-out and end-to-end, prints the tables, stops everything. */
+/** `npm run bench`: starts Tributary in full mode (and Socket.IO and the ceiling peer for comparison), runs memory, fan-out and end-to-end, prints the tables, stops everything. */
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
@@ -7,6 +7,7 @@ import { type FanoutTarget, runFanout } from './fanout';
 import { runMemory } from './memory';
 import { type BenchOptions, readOptions } from './options';
 import { killAllChildren, killAllChildrenNow, redisServerPid, type ServiceProcess, waitForQuietMachine } from './processes';
+import { startCeilingPeers } from './ceiling-peer';
 import { type BenchResults, type MachineInfo, renderReport } from './report';
 import { startSocketIoPeers } from './socketio-peer';
 import { startTributary, type TributaryStack } from './stack';
@@ -34,7 +35,8 @@ function machine(): MachineInfo {
 
 async function run(options: BenchOptions, results: BenchResults, cleanup: (() => Promise<void>)[]): Promise<void> {
   log(`options: ${JSON.stringify(results.options)}`);
-  const stack: TributaryStack = await startTributary(options, log);
+  // The bench's few users hold thousands of connections each; the per-user cap (20) is for real users.
+  const stack: TributaryStack = await startTributary(options, log, { STREAM_MAX_CONNECTIONS_PER_USER: '1000000' });
   cleanup.push(() => stack.stop());
   let peers: ServiceProcess[] = [];
   const adapterKey = `bench-sio-${randomBytes(4).toString('hex')}`;
@@ -42,6 +44,13 @@ async function run(options: BenchOptions, results: BenchResults, cleanup: (() =>
     peers = await startSocketIoPeers(options.fanoutNodes, options.redisUrl, adapterKey);
     cleanup.push(async () => void (await Promise.all(peers.map((p) => p.stop()))));
     log(`socket.io: ${peers.map((p) => `:${p.port}`).join(' ')} (adapter key ${adapterKey})`);
+  }
+  let ceilings: ServiceProcess[] = [];
+  const channelPrefix = `${stack.prefix}flow:`;
+  if (options.systems.includes('ceiling')) {
+    ceilings = await startCeilingPeers(options.fanoutNodes, options.redisUrl, channelPrefix);
+    cleanup.push(async () => void (await Promise.all(ceilings.map((p) => p.stop()))));
+    log(`ceiling: ${ceilings.map((p) => `:${p.port}`).join(' ')}`);
   }
   const fanoutNodes = stack.streaming.slice(0, options.fanoutNodes);
   const flowIds = stack.flows.map((f) => f.id);
@@ -55,7 +64,12 @@ async function run(options: BenchOptions, results: BenchResults, cleanup: (() =>
       results.memory.push(await runMemory({ system: 'tributary', kind: 'tributary', url: `ws://127.0.0.1:${node.port}/ws`, tokens: stack.tokens, pid: node.pid }, flowIds, options, log));
     }
     if (peers[0]) {
+      await settle();
       results.memory.push(await runMemory({ system: 'socketio', kind: 'socketio', url: `http://127.0.0.1:${peers[0].port}`, tokens: [''], pid: peers[0].pid }, flowIds, options, log));
+    }
+    if (ceilings[0]) {
+      await settle();
+      results.memory.push(await runMemory({ system: 'ceiling', kind: 'ceiling', url: `ws://127.0.0.1:${ceilings[0].port}`, tokens: [''], pid: ceilings[0].pid }, flowIds, options, log));
     }
   }
 
@@ -66,7 +80,7 @@ async function run(options: BenchOptions, results: BenchResults, cleanup: (() =>
       targets.push({
         system: 'tributary', kind: 'tributary', urls: fanoutNodes.map((s) => `ws://127.0.0.1:${s.port}/ws`), tokens: stack.tokens,
         serverPids: fanoutNodes.map((s) => s.pid), redisPid,
-        publisher: { mode: 'redis', redisUrl: options.redisUrl, channelPrefix: `${stack.prefix}flow:`, flowIds },
+        publisher: { mode: 'redis', redisUrl: options.redisUrl, channelPrefix, flowIds },
       });
     }
     if (peers.length) {
@@ -76,12 +90,22 @@ async function run(options: BenchOptions, results: BenchResults, cleanup: (() =>
         publisher: { mode: 'socketio', redisUrl: options.redisUrl, adapterKey, flowIds },
       });
     }
-    for (const target of targets) {
-      await settle();
-      log(`-- fan-out: ${target.system}, ${options.fanoutSizes.join(' then ')} subscribers over ${flowIds.length} flows, ${options.rates.join('/')} events/s for ${options.phaseSeconds} s each`);
-      const { rows, connects } = await runFanout(target, flowIds, options, log);
-      results.fanout.push(...rows);
-      results.fanoutConnects.push(...connects);
+    if (ceilings.length) {
+      targets.push({
+        system: 'ceiling', kind: 'ceiling', urls: ceilings.map((p) => `ws://127.0.0.1:${p.port}`), tokens: [''],
+        serverPids: ceilings.map((p) => p.pid), redisPid,
+        publisher: { mode: 'redis', redisUrl: options.redisUrl, channelPrefix, flowIds },
+      });
+    }
+    // Interleaved runs: a slow spell of the shared machine then hits every system, not one.
+    for (let run = 1; run <= options.repeat; run++) {
+      for (const target of targets) {
+        await settle();
+        log(`-- fan-out${options.repeat > 1 ? ` run ${run}/${options.repeat}` : ''}: ${target.system}, ${options.fanoutSizes.join(' then ')} subscribers, ${options.perFlow} per flow, ${options.rates.join('/')} events/s for ${options.phaseSeconds} s each`);
+        const { rows, connects } = await runFanout(target, flowIds, options, log);
+        results.fanout.push(...rows);
+        results.fanoutConnects.push(...connects);
+      }
     }
     // Socket.IO has no bound on what it buffers per socket: stop it, so that it cannot keep the CPU busy during the end-to-end run.
     await Promise.all(peers.map((p) => p.stop()));

@@ -1,7 +1,8 @@
 /** Benchmark options from BENCH_* environment variables or --flags (flags win); BENCH_QUICK=1 / --quick picks a ~1-minute smoke run. */
 
 export type Scenario = 'memory' | 'fanout' | 'e2e';
-export type System = 'tributary' | 'socketio';
+export type System = 'tributary' | 'socketio' | 'ceiling';
+const SYSTEMS: readonly System[] = ['tributary', 'socketio', 'ceiling'];
 
 export interface BenchOptions {
   quick: boolean;
@@ -9,8 +10,12 @@ export interface BenchOptions {
   systems: System[];
   /** Subscriber counts of the fan-out runs, ascending. */
   fanoutSizes: number[];
-  /** Flows the fan-out subscribers are spread over (one flow per subscriber). */
+  /** Flows seeded for the fan-out (each subscriber watches one). */
   flows: number;
+  /** Subscribers per flow: N subscribers watch the first N / perFlow flows (1 000 → 10 flows, 10 000 → 100). */
+  perFlow: number;
+  /** Fan-out runs per system, interleaved (tributary, socketio, ceiling, tributary, ...); the report gives median [min–max]. */
+  repeat: number;
   /** Publish rates (events/s across all flows), ascending. */
   rates: number[];
   phaseSeconds: number;
@@ -65,22 +70,26 @@ export function readOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
     ints(get(flag, envName) ?? (quick ? smoke : full), `--${flag}`).sort((a, b) => a - b);
   const scenarios = (get('only', 'BENCH_ONLY') ?? 'memory,fanout,e2e').split(',').map((s) => s.trim()) as Scenario[];
   for (const s of scenarios) if (!['memory', 'fanout', 'e2e'].includes(s)) throw new Error(`--only: unknown scenario ${s}`);
-  const systems = (get('systems', 'BENCH_SYSTEMS') ?? 'tributary,socketio').split(',').map((s) => s.trim()) as System[];
-  for (const s of systems) if (!['tributary', 'socketio'].includes(s)) throw new Error(`--systems: unknown system ${s}`);
+  const systems = (get('systems', 'BENCH_SYSTEMS') ?? SYSTEMS.join(',')).split(',').map((s) => s.trim()) as System[];
+  for (const s of systems) if (!SYSTEMS.includes(s)) throw new Error(`--systems: unknown system ${s}`);
+  const fanoutSizes = list('n', 'BENCH_N', '1000,10000', '200,1000');
+  const perFlow = num('per-flow', 'BENCH_PER_FLOW', 100, 20);
   const fanoutNodes = num('nodes', 'BENCH_NODES', 1, 1);
   return {
     quick,
     scenarios,
     systems,
-    fanoutSizes: list('n', 'BENCH_N', '1000,10000', '200,1000'),
-    flows: num('flows', 'BENCH_FLOWS', 100, 20),
-    rates: list('rates', 'BENCH_RATES', '200,1000,5000', '200,1000'),
+    fanoutSizes,
+    flows: num('flows', 'BENCH_FLOWS', Math.ceil(fanoutSizes.at(-1)! / perFlow), Math.ceil(fanoutSizes.at(-1)! / perFlow)),
+    perFlow,
+    repeat: num('repeat', 'BENCH_REPEAT', 1, 1),
+    rates: list('rates', 'BENCH_RATES', '1000,5000,10000,20000', '200,1000'),
     phaseSeconds: num('phase', 'BENCH_PHASE_S', 4, 2),
     drainSeconds: num('drain', 'BENCH_DRAIN_S', 15, 5),
     clientWorkers: num('clients', 'BENCH_CLIENTS', 2, 2),
     fanoutNodes,
     streamingNodes: Math.max(2, fanoutNodes),
-    memoryConnections: num('memory', 'BENCH_MEMORY_CONNS', 5000, 1000),
+    memoryConnections: num('memory', 'BENCH_MEMORY_CONNS', 10000, 1000),
     e2eSubscribers: num('e2e-subscribers', 'BENCH_E2E_SUBSCRIBERS', 200, 40),
     e2eFlows: num('e2e-flows', 'BENCH_E2E_FLOWS', 4, 2),
     e2eSeconds: num('e2e-seconds', 'BENCH_E2E_S', 5, 2),

@@ -52,11 +52,12 @@ function capture(child: ChildProcess): () => string {
   return () => out.slice(-5000);
 }
 
-function stopper(child: ChildProcess): () => Promise<void> {
+/** SIGTERM, then SIGKILL after `graceMs` (a profiled process needs longer: it writes its profile on the way out). */
+function stopper(child: ChildProcess, graceMs = 5000): () => Promise<void> {
   return () =>
     new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       child.once('exit', () => {
         clearTimeout(timer);
         resolve();
@@ -76,7 +77,8 @@ export async function spawnService(service: string, port: number, env: Record<st
   );
   const output = capture(child);
   await waitForHealth(port, child, output, 20_000);
-  return { name: service, port, child, pid: child.pid!, output, stop: stopper(child) };
+  const profiled = nodeArgs.some((arg) => arg.startsWith('--cpu-prof'));
+  return { name: service, port, child, pid: child.pid!, output, stop: stopper(child, profiled ? 60_000 : 5000) };
 }
 
 /** Forks a compiled bench module (a sibling .js of this file) as a worker with an IPC channel. */

@@ -31,13 +31,14 @@ function publish(req: PublishRequest): Promise<PublishResult> {
   const emit = send;
   if (!emit) throw new Error('publisher not initialised');
   const total = Math.round(req.rate * req.seconds);
+  const flows = Math.min(req.flows ?? flowIds.length, flowIds.length);
   return new Promise((resolve) => {
     const startedAt = nowMs();
     let published = 0;
     const timer = setInterval(() => {
       const due = Math.min(total, Math.floor((req.rate * (nowMs() - startedAt)) / 1000));
       while (published < due) {
-        const flowId = flowIds[published % flowIds.length]!;
+        const flowId = flowIds[published % flows]!;
         emit(flowId, eventFor(flowId, req.phase));
         published++;
       }
@@ -69,6 +70,10 @@ serveCommands<PublisherCommands>({
     return null;
   },
   publish,
+  resetIds: () => {
+    lastIds.clear();
+    return null;
+  },
   close: async () => {
     for (const close of closers.splice(0)) await close();
     return null;

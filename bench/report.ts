@@ -23,14 +23,84 @@ export interface BenchResults {
   e2e: E2eRow[];
 }
 
-const NAMES = { tributary: 'Tributary', socketio: 'Socket.IO' } as const;
+const NAMES = { tributary: 'Tributary', socketio: 'Socket.IO', ceiling: 'ceiling' } as const;
+
+/** "median [min–max]" of a figure over repeated runs (just the figure for one run). */
+function spread(values: number[], fmt: (n: number) => string): string {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return '—';
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return sorted.length === 1 ? fmt(median) : `${fmt(median)} [${fmt(sorted[0]!)}–${fmt(sorted.at(-1)!)}]`;
+}
+
+const medianOf = (values: number[]) => {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : Number.NaN;
+};
+
+const fmtFraction = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '—');
+const fmtUs = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '—');
+
+/** Rows of one system, size and rate (one per repeated run). */
+const runsOf = (rows: FanoutRow[], system: string, subscribers: number, rate: number) =>
+  rows.filter((r) => r.system === system && r.subscribers === subscribers && r.rate === rate);
+
+/**
+ * Tributary against the ceiling peer, per size and rate: each figure as median [min–max] over
+ * the runs, and Tributary's as a fraction of the ceiling's (the medians' ratio): delivered/s
+ * (higher is better), CPU per delivery and p99 (lower is better).
+ */
+function ceilingTable(rows: FanoutRow[]): string {
+  const out: string[][] = [['N subs / flows', 'rate ev/s', 'Tributary dl/s', 'ceiling dl/s', 'dl/s T÷C', 'T µs CPU/dl', 'C µs CPU/dl', 'CPU/dl T÷C', 'T p99 ms', 'C p99 ms', 'p99 T÷C']];
+  const keys = [...new Set(rows.filter((r) => r.system === 'tributary').map((r) => `${r.subscribers}/${r.rate}`))];
+  for (const key of keys) {
+    const [n, rate] = key.split('/').map(Number) as [number, number];
+    const ours = runsOf(rows, 'tributary', n, rate);
+    const theirs = runsOf(rows, 'ceiling', n, rate);
+    if (!theirs.length) continue;
+    const pick = (rs: FanoutRow[], f: (r: FanoutRow) => number) => rs.map(f);
+    const ratio = (f: (r: FanoutRow) => number) => fmtFraction(medianOf(pick(ours, f)) / medianOf(pick(theirs, f)));
+    out.push([
+      `${fmtInt(n)} / ${ours[0]!.flows}`,
+      fmtInt(rate),
+      spread(pick(ours, (r) => r.deliveredPerSec), fmtInt),
+      spread(pick(theirs, (r) => r.deliveredPerSec), fmtInt),
+      ratio((r) => r.deliveredPerSec),
+      spread(pick(ours, (r) => r.serverCpuUsPerDelivery), fmtUs),
+      spread(pick(theirs, (r) => r.serverCpuUsPerDelivery), fmtUs),
+      ratio((r) => r.serverCpuUsPerDelivery),
+      spread(pick(ours, (r) => r.p99), fmtMs),
+      spread(pick(theirs, (r) => r.p99), fmtMs),
+      ratio((r) => r.p99),
+    ]);
+  }
+  return out.length > 1 ? table(out) : '(run tributary and ceiling for this comparison)';
+}
+
+/** Subscribe time of N clients from scratch, median [min–max] per system, and Tributary's as a multiple of the ceiling's. */
+function connectTable(rows: FanoutConnectRow[]): string {
+  const sizes = [...new Set(rows.map((r) => r.subscribers))];
+  const systems = [...new Set(rows.map((r) => r.system))];
+  const out: string[][] = [['N subs', ...systems.map((s) => `${NAMES[s]} s`), 'Tributary ÷ ceiling', 'failed']];
+  for (const n of sizes) {
+    const ms = (system: string) => rows.filter((r) => r.system === system && r.subscribers === n).map((r) => r.ms / 1000);
+    out.push([
+      fmtInt(n),
+      ...systems.map((s) => spread(ms(s), (x) => x.toFixed(1))),
+      fmtFraction(medianOf(ms('tributary')) / medianOf(ms('ceiling'))),
+      fmtInt(rows.filter((r) => r.subscribers === n).reduce((a, r) => a + r.failed, 0)),
+    ]);
+  }
+  return table(out);
+}
 
 function fanoutTable(rows: FanoutRow[]): string {
-  const header = ['N subs', 'rate ev/s', 'system', 'offered dl/s', 'delivered/s', 'delivered', 'p50 ms', 'p99 ms', 'max ms', 'srv CPU%', 'µs CPU/dl', 'clients CPU%', 'redis CPU%', 'machine busy%', 'dropped'];
+  const header = ['N subs', 'flows', 'rate ev/s', 'system', 'offered dl/s', 'delivered/s', 'delivered', 'p50 ms', 'p99 ms', 'max ms', 'srv CPU%', 'µs CPU/dl', 'clients CPU%', 'redis CPU%', 'machine busy%', 'dropped'];
   return table([
     header,
     ...rows.map((r) => [
       fmtInt(r.subscribers),
+      fmtInt(r.flows),
       fmtInt(r.rate),
       NAMES[r.system],
       fmtInt(r.offeredPerSec),
@@ -130,6 +200,10 @@ export function renderReport(results: BenchResults): string {
       fanoutTable(results.fanout),
       'Fan-out, Tributary vs Socket.IO',
       comparisonTable(results.fanout),
+      'Fan-out, Tributary as a fraction of the ceiling peer (ws, one Redis channel per flow, each socket corked per tick); median [min–max] over runs',
+      ceilingTable(results.fanout),
+      'Subscribing N clients from scratch (connect, authenticate, subscribe one flow), seconds',
+      connectTable(results.fanoutConnects),
     );
   }
   if (results.e2e.length) {

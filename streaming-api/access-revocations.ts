@@ -33,6 +33,8 @@ export function cutConnection(connection: Connection, flowIds: readonly string[]
 /** Applies one revocation to every local connection of the user, then drops their presence here. */
 export function applyRevocation(ctx: StreamingContext, { userId, flowIds }: AccessRevocation): void {
   ctx.revocations.record(userId, flowIds);
+  // Before anything else: no subscription from here on is answered from a cached allow.
+  ctx.flowAccess.forgetUser(userId);
   for (const connection of ctx.connections) if (connection.user.id === userId && !connection.isClosed) cutConnection(connection, flowIds);
   // After the cut no presence timer of this node touches these flows again for the user.
   for (const flowId of flowIds) {
@@ -54,6 +56,7 @@ export function listenForRevocations(ctx: StreamingContext): Promise<Subscriptio
  * flow each connection watched before the check, and cuts what is no longer readable.
  */
 export async function revalidateConnections(ctx: StreamingContext): Promise<void> {
+  ctx.flowAccess.clear();
   const byUser = new Map<number, { connection: Connection; flows: string[] }[]>();
   for (const connection of ctx.connections) {
     if (connection.isClosed) continue;

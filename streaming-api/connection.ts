@@ -5,18 +5,31 @@ import { asStoredEvent } from '../core/events/stored-events';
 import { flowChannel, flowIdOfChannel } from '../core/messaging/channels';
 import { ConversationCursors, type CursorState } from './conversation-cursors';
 import type { Envelope } from './envelope';
+import type { EnvelopeBatch } from './envelope-batch';
 import type { FlushScheduler } from './flush-scheduler';
 import type { Hub, HubMember } from './hub';
 
-/** One queued write: an event (its shared bus bytes) or a control frame made for this connection. */
-export interface Outgoing {
-  readonly kind: 'event' | 'control';
-  readonly body: Buffer;
-  /** SSE only: the resume cursor as of this event (events with an id). */
-  readonly cursor?: string;
-  /** Control frames: their `type`, for transports that name events (SSE). */
-  readonly type?: string;
-}
+/**
+ * One queued write: an event (its shared bus bytes), a control frame made for this connection, or
+ * a channel's whole batch of one flush, written as the batch's shared bytes (ADR 023).
+ */
+export type Outgoing =
+  | {
+      readonly kind: 'event';
+      readonly body: Buffer;
+      /** SSE only: the resume cursor as of this event (events with an id). */
+      readonly cursor?: string;
+    }
+  | {
+      readonly kind: 'control';
+      readonly body: Buffer;
+      /** Their `type`, for transports that name events (SSE). */
+      readonly type: string;
+    }
+  | { readonly kind: 'batch'; readonly batch: EnvelopeBatch };
+
+/** Bytes an item adds to the send queue. */
+const sizeOf = (item: Outgoing) => (item.kind === 'batch' ? item.batch.byteLength : item.body.length);
 
 /** Why a connection is closed; transports map this to a WebSocket close code or to ending the response. */
 export type CloseReason = 'slow consumer' | 'too far behind' | 'server shutting down' | 'client gone' | 'keep-alive timeout' | 'unauthenticated' | 'access revoked';
@@ -26,7 +39,7 @@ export interface Sink {
   readonly transport: 'ws' | 'http' | 'irc';
   /** Bytes accepted for the socket but not yet sent to the peer. */
   bufferedBytes(): number;
-  /** Writes all items in order, with the socket corked so they leave in one writev. */
+  /** Writes all items in order, in one socket write (corked when they are several chunks). */
   write(items: readonly Outgoing[]): void;
   /** Idle keep-alive: lone "\n" (JSON), ":\n\n" (SSE) or a ping (WebSocket). */
   keepAlive(): void;
@@ -126,7 +139,19 @@ export class Connection implements HubMember {
     return cut;
   }
 
-  /** From the hub: a live event. One that skips ids holds its conversation until the gap is filled. */
+  /**
+   * From the hub: a channel's events of one flush. When they are exactly the next ids of their
+   * conversation (the steady state) they are queued as the shared batch, whose bytes every
+   * subscriber writes as they are; otherwise (a hold, a gap, duplicates, SSE cursors per event)
+   * each goes through {@link deliver}.
+   */
+  deliverBatch(batch: EnvelopeBatch): void {
+    if (this.closed) return;
+    if (!this.context.encodeCursor && this.cursors.admitBatch(batch)) this.push({ kind: 'batch', batch });
+    else for (const envelope of batch.envelopes) this.deliver(envelope);
+  }
+
+  /** A live event. One that skips ids holds its conversation until the gap is filled. */
   deliver(envelope: Envelope): void {
     if (this.closed) return;
     const admission = this.cursors.admit(envelope);
@@ -214,15 +239,15 @@ export class Connection implements HubMember {
     this.sink.keepAlive();
   }
 
-  flush(): void {
+  flush(now = Date.now()): void {
     if (this.closed || !this.ready || this.queue.length === 0) return;
     const items = this.queue;
     this.queue = [];
     this.queuedBytes = 0;
     this.sink.write(items);
-    this.lastWriteAt = Date.now();
+    this.lastWriteAt = now;
     let events = 0;
-    for (const item of items) if (item.kind === 'event') events++;
+    for (const item of items) events += item.kind === 'batch' ? item.batch.size : item.kind === 'event' ? 1 : 0;
     if (events) this.context.onDelivered(events);
   }
 
@@ -260,7 +285,7 @@ export class Connection implements HubMember {
   private push(item: Outgoing): void {
     if (this.closed) return;
     this.queue.push(item);
-    this.queuedBytes += item.body.length;
+    this.queuedBytes += sizeOf(item);
     if (this.overLimit()) {
       this.context.onSlowConsumer(this);
       this.close('slow consumer');

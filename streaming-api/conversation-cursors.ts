@@ -1,5 +1,6 @@
 /** ConversationCursors: per connection, the last message id sent in each conversation; holds live events during a backfill. */
 import type { Envelope } from './envelope';
+import type { EnvelopeBatch } from './envelope-batch';
 
 /** The resume state of one conversation on one connection. */
 export interface CursorState {
@@ -46,6 +47,25 @@ export class ConversationCursors {
     }
     state.last = id;
     return 'send';
+  }
+
+  /**
+   * The whole batch at once, when {@link admit} would answer 'send' to each of its events in turn:
+   * no ids, or ids that continue the conversation's position (or start it). Otherwise false and
+   * nothing changed: the caller admits the events one by one.
+   */
+  admitBatch(batch: EnvelopeBatch): boolean {
+    const run = batch.run;
+    if (run === null) return true;
+    if (run === undefined) return false;
+    const state = this.states.get(run.conversation);
+    if (!state) {
+      this.states.set(run.conversation, { last: run.last, pending: null });
+      return true;
+    }
+    if (state.pending || (state.last >= 0 && run.first !== state.last + 1)) return false;
+    state.last = run.last;
+    return true;
   }
 
   /** The resume state of a conversation, if it has one. */

@@ -61,12 +61,20 @@ export class HttpStreamSink implements Sink {
 
   private writeJson(item: Outgoing): void {
     // JSON clients treat every line as an event; control frames are for WebSocket/SSE only.
-    if (item.kind !== 'event') return;
-    this.res.write(item.body);
-    this.res.write(CRLF);
+    if (item.kind === 'batch') {
+      this.res.write(item.batch.jsonLines());
+    } else if (item.kind === 'event') {
+      this.res.write(item.body);
+      this.res.write(CRLF);
+    }
   }
 
   private writeSse(item: Outgoing): void {
+    // SSE connections carry a cursor per event, so the connection never queues them a shared batch.
+    if (item.kind === 'batch') {
+      for (const envelope of item.batch.envelopes) this.writeSse({ kind: 'event', body: envelope.bytes });
+      return;
+    }
     // Control frames get an event name, so that browsers' onmessage (events only) never sees them.
     if (item.kind === 'control') this.res.write(`event: ${item.type}\n`);
     else if (item.cursor) this.res.write(`id: ${item.cursor}\n`);

@@ -1,15 +1,20 @@
-/** Hub: the single owner of this node's bus subscriptions; fans each bus payload out to the local connections. */
+/** Hub: the single owner of this node's bus subscriptions; fans each channel's events out to the local connections, once per flush. */
 import type { Bus, Subscription } from '../core/ports/bus';
 import { type Envelope, envelopeOf } from './envelope';
+import { EnvelopeBatch } from './envelope-batch';
+import type { FlushScheduler, FlushSource } from './flush-scheduler';
 
-/** A local receiver of events (a connection). `deliver` must not throw and must not block. */
+/** A local receiver of events (a connection). `deliverBatch` must not throw and must not block. */
 export interface HubMember {
-  deliver(envelope: Envelope): void;
+  deliverBatch(batch: EnvelopeBatch): void;
 }
 
-interface ChannelEntry {
-  readonly members: Set<HubMember>;
-  readonly ready: Promise<Subscription>;
+/** One channel's local state; `ready` is set right after construction (the bus callback needs the entry first). */
+class ChannelEntry {
+  readonly members = new Set<HubMember>();
+  ready!: Promise<Subscription>;
+  /** Events received since the last flush, in arrival order. */
+  pending: Envelope[] = [];
 }
 
 export interface HubOptions {
@@ -22,23 +27,30 @@ export interface HubOptions {
 /**
  * One bus subscription per channel, shared by every local member: subscribed when the first member
  * joins, unsubscribed when the last leaves. A node thus subscribes only to what its clients watch,
- * and each payload is parsed once and handed, as the same Buffer, to every member.
+ * and each payload is parsed once. Events are not handed out as they arrive: each channel gathers
+ * them until the scheduler's next flush, then every member gets the same {@link EnvelopeBatch}
+ * (ADR 023), so the per-subscriber work is one call per flush, not one per event.
  */
-export class Hub {
+export class Hub implements FlushSource {
   private readonly channels = new Map<string, ChannelEntry>();
+  /** Channels with pending events. */
+  private dirty: ChannelEntry[] = [];
 
   constructor(
     private readonly bus: Bus,
+    private readonly scheduler: FlushScheduler,
     private readonly options: HubOptions = {},
-  ) {}
+  ) {
+    scheduler.addSource(this);
+  }
 
   /** Resolves once the bus subscription is active: nothing published afterwards is missed. */
   async join(channel: string, member: HubMember): Promise<void> {
     let entry = this.channels.get(channel);
     if (!entry) {
-      const members = new Set<HubMember>();
-      const ready = this.bus.subscribe(channel, (payload) => this.busOnMessage(channel, members, payload));
-      entry = { members, ready };
+      const created = new ChannelEntry();
+      created.ready = this.bus.subscribe(channel, (payload) => this.busOnMessage(channel, created, payload));
+      entry = created;
       this.channels.set(channel, entry);
     }
     entry.members.add(member);
@@ -56,6 +68,8 @@ export class Hub {
    * Never rejects, so that closing connections may leave without awaiting: an UNSUBSCRIBE that
    * fails ran on a connection that is closed or dropping, and a dropped connection holds no
    * subscription anyway (the bus re-subscribes only what its map still holds).
+   * Synchronous up to the member's removal: nothing of the channel reaches it afterwards, not even
+   * what is pending.
    */
   async leave(channel: string, member: HubMember): Promise<void> {
     const entry = this.channels.get(channel);
@@ -78,14 +92,28 @@ export class Hub {
     await Promise.all(entries.map(unsubscribeQuietly));
   }
 
-  private busOnMessage(channel: string, members: Set<HubMember>, payload: Buffer): void {
+  /** Called by the scheduler at a flush: every channel's pending events go, as one batch, to each of its members. */
+  drain(): void {
+    const dirty = this.dirty;
+    this.dirty = [];
+    for (const entry of dirty) {
+      const batch = new EnvelopeBatch(entry.pending);
+      entry.pending = [];
+      for (const member of entry.members) member.deliverBatch(batch);
+      if (this.options.onEvent) for (const envelope of batch.envelopes) this.options.onEvent(envelope);
+    }
+  }
+
+  private busOnMessage(channel: string, entry: ChannelEntry, payload: Buffer): void {
     const envelope = envelopeOf(payload);
     if (!envelope) {
       this.options.onBadPayload?.(channel);
       return;
     }
-    for (const member of members) member.deliver(envelope);
-    this.options.onEvent?.(envelope);
+    if (entry.pending.push(envelope) === 1) {
+      this.dirty.push(entry);
+      this.scheduler.wake();
+    }
   }
 }
 

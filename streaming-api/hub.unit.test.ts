@@ -5,6 +5,7 @@ import type { Bus } from '../core/ports/bus';
 import { Connection, type Outgoing, type Sink } from './connection';
 import { ConversationCursors } from './conversation-cursors';
 import type { Envelope } from './envelope';
+import { EnvelopeBatch } from './envelope-batch';
 import { FlushScheduler } from './flush-scheduler';
 import { Hub } from './hub';
 
@@ -23,14 +24,22 @@ class RecordingSink implements Sink {
   close = (reason: string) => void (this.closedWith = reason);
 }
 
+const throwing = (e: unknown) => {
+  throw e;
+};
+/** A hub on `bus` with a scheduler of its own (slices of 2, so that slicing is exercised). */
+const hubOn = (bus: Bus = {} as Bus) => new Hub(bus, new FlushScheduler(2, throwing));
+/** The event bodies a sink was asked to write, batches expanded, in order. */
+const bodiesOf = (items: readonly Outgoing[]) => items.flatMap((o) => (o.kind === 'batch' ? o.batch.envelopes.map((e) => e.bytes) : [o.body]));
+/** A member that records the batches it is handed. */
+const recordingMember = (seen: EnvelopeBatch[]) => ({ deliverBatch: (b: EnvelopeBatch) => void seen.push(b) });
+
 /** What a store would answer to a gap fill: the stored envelopes after `after`, or null (too many / failed). */
 type Stored = (conversation: string, after: number) => Promise<readonly Envelope[] | null>;
 const nothingStored: Stored = async () => [];
 
 function connectionOn(hub: Hub, sink: Sink, limit = 1 << 20, stored = nothingStored) {
-  const scheduler = new FlushScheduler(2, (e) => {
-    throw e;
-  });
+  const scheduler = new FlushScheduler(2, throwing);
   const slow: Connection[] = [];
   const gaps: (number | null)[] = [];
   const c = new Connection(user, sink, {
@@ -45,10 +54,10 @@ describe('Hub', () => {
   test('hands the very same Buffer to every member, through one bus subscription', async () => {
     const bus = new InProcessBus();
     const subscribe = jest.spyOn(bus, 'subscribe');
-    const hub = new Hub(bus);
+    const hub = hubOn(bus);
     const seen: Buffer[] = [];
-    const member = { deliver: (e: Envelope) => void seen.push(e.bytes) };
-    const other = { deliver: (e: Envelope) => void seen.push(e.bytes) };
+    const member = { deliverBatch: (b: EnvelopeBatch) => void seen.push(...b.envelopes.map((e) => e.bytes)) };
+    const other = { deliverBatch: (b: EnvelopeBatch) => void seen.push(...b.envelopes.map((e) => e.bytes)) };
     await hub.join('flow:a', member);
     await hub.join('flow:a', other);
     expect(subscribe).toHaveBeenCalledTimes(1);
@@ -66,19 +75,19 @@ describe('Hub', () => {
 
   test('the same Buffer reaches the sinks of two connections', async () => {
     const bus = new InProcessBus();
-    const hub = new Hub(bus);
+    const hub = hubOn(bus);
     const sinks = [new RecordingSink(), new RecordingSink()];
     for (const sink of sinks) await connectionOn(hub, sink).c.join('flow:a');
     const payload = Buffer.from(JSON.stringify({ id: 1, flow: 'a' }));
     await bus.publish('flow:a', payload);
     await tick();
     await tick();
-    expect(sinks[0]!.writes[0]![0]!.body).toBe(payload);
-    expect(sinks[1]!.writes[0]![0]!.body).toBe(payload);
+    expect(bodiesOf(sinks[0]!.writes[0]!)[0]).toBe(payload);
+    expect(bodiesOf(sinks[1]!.writes[0]!)[0]).toBe(payload);
   });
 
   test('coalesces the deliveries of one turn into one write, and drops duplicates', async () => {
-    const hub = new Hub({} as Bus);
+    const hub = hubOn();
     const sink = new RecordingSink();
     const { c } = connectionOn(hub, sink);
     c.deliver(envelope(1));
@@ -87,11 +96,11 @@ describe('Hub', () => {
     c.deliver(envelope(null));
     await tick();
     expect(sink.writes).toHaveLength(1);
-    expect(sink.writes[0]!.map((o) => o.body.toString())).toEqual(['{"id":1}', '{"id":2}', '{"id":null}']);
+    expect(bodiesOf(sink.writes[0]!).map(String)).toEqual(['{"id":1}', '{"id":2}', '{"id":null}']);
   });
 
   test('closes a slow consumer without delaying the others', async () => {
-    const hub = new Hub({} as Bus);
+    const hub = hubOn();
     const slowSink = new RecordingSink();
     slowSink.buffered = 900;
     const fastSink = new RecordingSink();
@@ -148,12 +157,12 @@ describe('ConversationCursors', () => {
 });
 
 describe('Connection gap filling', () => {
-  const bodies = (sink: RecordingSink) => sink.writes.flat().map((o) => o.body.toString());
+  const bodies = (sink: RecordingSink) => bodiesOf(sink.writes.flat()).map(String);
 
   test('fills a gap from the store before the event that revealed it, once, in order', async () => {
     const sink = new RecordingSink();
     const stored: Stored = async (_conversation, after) => [2, 3, 4].filter((id) => id > after).map((id) => envelope(id));
-    const { c, gaps } = connectionOn(new Hub({} as Bus), sink, 1 << 20, stored);
+    const { c, gaps } = connectionOn(hubOn(), sink, 1 << 20, stored);
     c.deliver(envelope(1));
     c.deliver(envelope(4));
     c.deliver(envelope(5));
@@ -165,7 +174,7 @@ describe('Connection gap filling', () => {
 
   test('a gap the store cannot fill is answered with resync, then the held events', async () => {
     const sink = new RecordingSink();
-    const { c, gaps } = connectionOn(new Hub({} as Bus), sink, 1 << 20, async () => null);
+    const { c, gaps } = connectionOn(hubOn(), sink, 1 << 20, async () => null);
     c.deliver(envelope(1));
     c.deliver(envelope(9));
     for (let i = 0; i < 5; i++) await tick();
@@ -176,7 +185,7 @@ describe('Connection gap filling', () => {
   test('a store that never holds the missing ids cannot make the connection ask forever', async () => {
     const sink = new RecordingSink();
     let reads = 0;
-    const { c } = connectionOn(new Hub({} as Bus), sink, 1 << 20, async () => {
+    const { c } = connectionOn(hubOn(), sink, 1 << 20, async () => {
       reads++;
       return [];
     });
@@ -189,7 +198,7 @@ describe('Connection gap filling', () => {
 
   test('catch-up after a bus gap sends what the store holds beyond the cursor', async () => {
     const sink = new RecordingSink();
-    const { c } = connectionOn(new Hub({} as Bus), sink, 1 << 20, async (_conversation, after) => (after === 1 ? [envelope(2), envelope(3)] : []));
+    const { c } = connectionOn(hubOn(), sink, 1 << 20, async (_conversation, after) => (after === 1 ? [envelope(2), envelope(3)] : []));
     c.deliver(envelope(1));
     c.catchUp('f1');
     for (let i = 0; i < 5; i++) await tick();
@@ -197,5 +206,93 @@ describe('Connection gap filling', () => {
     c.deliver(envelope(4));
     await tick();
     expect(bodies(sink)).toEqual([1, 2, 3, 4].map((id) => `{"id":${id}}`));
+  });
+});
+
+describe('Hub batches (ADR 023)', () => {
+  const flowEvent = (id: number) => Buffer.from(JSON.stringify({ id, flow: 'a', event: 'message' }));
+
+  test("a channel's events of one turn reach every member as the same batch, framed once; a slow member is cut alone", async () => {
+    const bus = new InProcessBus();
+    const hub = hubOn(bus);
+    const sinks = [new RecordingSink(), new RecordingSink(), new RecordingSink()];
+    sinks[2]!.buffered = 90;
+    const connections = sinks.map((sink) => connectionOn(hub, sink, 100));
+    for (const { c } of connections) await c.join('flow:a');
+    const payloads = [flowEvent(1), flowEvent(2)];
+    for (const p of payloads) await bus.publish('flow:a', p);
+    for (let i = 0; i < 3; i++) await tick();
+    expect(sinks[2]!.closedWith).toBe('slow consumer');
+    expect(sinks[2]!.writes).toHaveLength(0);
+    const [first, second] = sinks.slice(0, 2).map((sink) => {
+      expect(sink.writes).toHaveLength(1);
+      expect(sink.writes[0]).toHaveLength(1);
+      const item = sink.writes[0]![0]!;
+      if (item.kind !== 'batch') throw new Error(`expected a batch, got ${item.kind}`);
+      return item.batch;
+    });
+    expect(second).toBe(first);
+    expect(bodiesOf(sinks[0]!.writes[0]!)).toEqual(payloads);
+    // Built on first use, then the very same bytes for every subscriber.
+    expect(first!.wsFrames()).toBe(second!.wsFrames());
+    expect(first!.wsFrames()).toEqual(Buffer.concat(payloads.flatMap((p) => [Buffer.from([0x81, p.length]), p])));
+    expect(first!.jsonLines().toString()).toBe(payloads.map((p) => `${p}\r\n`).join(''));
+  });
+
+  test('a member that leaves before the flush gets nothing of what was pending', async () => {
+    const bus = new InProcessBus();
+    const hub = hubOn(bus);
+    const kept: EnvelopeBatch[] = [];
+    const gone: EnvelopeBatch[] = [];
+    const stays = recordingMember(kept);
+    const leaves = recordingMember(gone);
+    await hub.join('flow:a', stays);
+    await hub.join('flow:a', leaves);
+    await bus.publish('flow:a', flowEvent(1));
+    void hub.leave('flow:a', leaves);
+    for (let i = 0; i < 3; i++) await tick();
+    expect(gone).toEqual([]);
+    expect(kept.map((b) => b.size)).toEqual([1]);
+  });
+
+  test('a member whose cursor the batch does not continue takes its events one by one: gap filled first, no duplicates', async () => {
+    const hub = hubOn();
+    const behind = new RecordingSink();
+    const current = new RecordingSink();
+    const stored: Stored = async (_conversation, after) => [2].filter((id) => id > after).map((id) => envelope(id));
+    const a = connectionOn(hub, behind, 1 << 20, stored).c;
+    const b = connectionOn(hub, current, 1 << 20).c;
+    a.deliver(envelope(1));
+    b.deliverBatch(new EnvelopeBatch([envelope(1), envelope(2)]));
+    const batch = new EnvelopeBatch([envelope(2), envelope(3), envelope(4)]);
+    a.deliverBatch(batch);
+    b.deliverBatch(batch);
+    for (let i = 0; i < 5; i++) await tick();
+    expect(bodiesOf(behind.writes.flat()).map(String)).toEqual([1, 2, 3, 4].map((id) => `{"id":${id}}`));
+    // b was at 2: the batch's 2 is a duplicate, so it too goes event by event and drops it.
+    expect(bodiesOf(current.writes.flat()).map(String)).toEqual([1, 2, 3, 4].map((id) => `{"id":${id}}`));
+    expect(current.writes.flat().map((o) => o.kind)).toEqual(['batch', 'event', 'event']);
+  });
+});
+
+describe('EnvelopeBatch', () => {
+  test('an id run only when the ids follow one another in one conversation', () => {
+    expect(new EnvelopeBatch([envelope(3), envelope(null), envelope(4)]).run).toEqual({ conversation: 'f1', first: 3, last: 4 });
+    expect(new EnvelopeBatch([envelope(null), envelope(null)]).run).toBeNull();
+    expect(new EnvelopeBatch([envelope(3), envelope(5)]).run).toBeUndefined();
+    expect(new EnvelopeBatch([envelope(3), envelope(4, 'f2')]).run).toBeUndefined();
+  });
+
+  test('frames bodies of every length class as unmasked final text frames', () => {
+    const body = (n: number): Envelope => ({ bytes: Buffer.alloc(n, 120), id: null, conversation: null, sent: null });
+    const frames = new EnvelopeBatch([body(125), body(126), body(70_000)]).wsFrames();
+    expect([...frames.subarray(0, 2)]).toEqual([0x81, 125]);
+    const second = 2 + 125;
+    expect([...frames.subarray(second, second + 2)]).toEqual([0x81, 126]);
+    expect(frames.readUInt16BE(second + 2)).toBe(126);
+    const third = second + 4 + 126;
+    expect([...frames.subarray(third, third + 2)]).toEqual([0x81, 127]);
+    expect(frames.readBigUInt64BE(third + 2)).toBe(70_000n);
+    expect(frames.length).toBe(third + 10 + 70_000);
   });
 });

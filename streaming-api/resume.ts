@@ -25,6 +25,8 @@ export interface ResumeOutcome {
 export interface ResumeDeps {
   store: MessageStore;
   maxBackfill: number;
+  /** The store's last id of a conversation, read after the call (concurrent callers may share one read). */
+  lastId(conversation: string): Promise<number>;
 }
 
 export interface ResumeOptions {
@@ -63,9 +65,9 @@ export async function resumeChannel(
         messages = await deps.store.listAfter(conversation, since, deps.maxBackfill + 1);
         resync = messages.length > deps.maxBackfill;
         if (resync) messages = [];
-        lastId = resync ? await deps.store.lastId(conversation) : (messages.at(-1)?.id ?? since);
+        lastId = resync ? await deps.lastId(conversation) : (messages.at(-1)?.id ?? since);
       } else {
-        lastId = options.needLastId ? await deps.store.lastId(conversation) : -1;
+        lastId = options.needLastId ? await deps.lastId(conversation) : -1;
       }
       // Synchronous from here on: backfill, announce and held events are queued in that order.
       if (!connection.cursors.isCurrent(conversation, state)) continue;

@@ -12,11 +12,14 @@ import type { MessageStore } from '../core/ports/message-store';
 import type { RateLimiter } from '../core/ports/rate-limiter';
 import type { Presence } from '../core/ports/presence';
 import { Connection, type Sink } from './connection';
+import { FlowAccessCache } from './flow-access-cache';
 import { FlushScheduler } from './flush-scheduler';
+import { FreshReads } from './fresh-reads';
 import { GapFiller } from './gap-filler';
 import { Hub } from './hub';
 import { KeepAlive } from './keep-alive';
 import type { StreamingOptions, StreamingOptionsInput } from './options';
+import type { ResumeDeps } from './resume';
 import { RevocationLog } from './revocation-log';
 
 /** What the streaming service is built from; every part is an interface, so tests pass in-process ones. */
@@ -53,6 +56,10 @@ export class StreamingContext {
   private readonly perUser = new Map<number, number>();
   /** Revocations applied here lately, for subscriptions racing with one. */
   readonly revocations = new RevocationLog();
+  /** Recent "may read" answers for subscriptions; dropped per user on a revocation (ADR 023). */
+  readonly flowAccess: FlowAccessCache;
+  /** Last ids of conversations for resumes: concurrent asks share a query that starts after them. */
+  private readonly lastIds: FreshReads<number>;
   /** Set by close(): new requests and upgrades are refused. */
   closing = false;
 
@@ -61,15 +68,17 @@ export class StreamingContext {
     readonly options: StreamingOptions,
   ) {
     const { metrics, log } = deps;
-    this.hub = new Hub(deps.bus, {
+    this.scheduler = new FlushScheduler(options.flushSliceSize, (error) => log.error({ err: error }, 'stream flush failed'));
+    this.hub = new Hub(deps.bus, this.scheduler, {
       // One sample per event per node, not per connection: the histogram costs nothing at fan-out.
       onEvent: (envelope) => {
         if (envelope.sent !== null) metrics.deliveryLatency.observe(Math.max(0, Date.now() - envelope.sent));
       },
       onBadPayload: (channel) => log.warn({ channel }, 'dropped a bus payload that is not a JSON object'),
     });
-    this.scheduler = new FlushScheduler(options.flushSliceSize, (error) => log.error({ err: error }, 'stream flush failed'));
     this.keepAlive = new KeepAlive(options.keepAliveMs);
+    this.flowAccess = new FlowAccessCache(deps.directory, this.revocations);
+    this.lastIds = new FreshReads((conversation) => deps.store.lastId(conversation));
     this.gapFiller = new GapFiller(deps.store, options.maxBackfill, (conversation, found) => {
       if (found) metrics.catchUpReplayed.inc(found);
       if (found !== 0) log.info({ conversation, replayed: found ?? 'too many' }, 'filling a gap in live events from the store');
@@ -83,8 +92,8 @@ export class StreamingContext {
   }
 
   /** Dependencies of resumeChannel. */
-  get resumeDeps() {
-    return { store: this.deps.store, maxBackfill: this.options.maxBackfill };
+  get resumeDeps(): ResumeDeps {
+    return { store: this.deps.store, maxBackfill: this.options.maxBackfill, lastId: (conversation) => this.lastIds.read(conversation) };
   }
 
   /**

@@ -20,8 +20,9 @@ export const TOO_MANY_CONNECTIONS = 4029;
 /**
  * `ws` has no cork API. Its Sender writes every frame straight to this net.Socket (with
  * perMessageDeflate off, synchronously and in order), so corking the socket around a batch of
- * `send` calls turns N frames into one writev syscall: the main cost of fan-out. `_socket` is
- * internal to ws, hence this one typed access in one place.
+ * `send` calls turns N frames into one writev syscall, and a batch's frames, built once for all
+ * subscribers, can be written to it directly between them (ADR 023). `_socket` is internal to ws,
+ * hence this one typed access in one place.
  */
 function rawSocketOf(ws: WebSocket): Socket | undefined {
   return (ws as unknown as { _socket?: Socket })._socket;
@@ -45,11 +46,18 @@ export class WsSink implements Sink {
   write(items: readonly Outgoing[]): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     const socket = rawSocketOf(this.ws);
+    // The steady state: one flow's batch, already framed: one write, no cork needed.
+    if (items.length === 1 && items[0]!.kind === 'batch' && socket) {
+      socket.write(items[0]!.batch.wsFrames());
+      return;
+    }
     socket?.cork();
     try {
-      // The payload Buffer is framed without copying (servers do not mask), so every
-      // subscriber sends the very bytes the bus delivered.
-      for (const item of items) this.ws.send(item.body, { binary: false });
+      for (const item of items) {
+        if (item.kind !== 'batch') this.ws.send(item.body, { binary: false });
+        else if (socket) socket.write(item.batch.wsFrames());
+        else for (const envelope of item.batch.envelopes) this.ws.send(envelope.bytes, { binary: false });
+      }
     } finally {
       socket?.uncork();
     }

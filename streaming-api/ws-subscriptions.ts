@@ -1,5 +1,4 @@
 /** The WebSocket `subscribe` and `unsubscribe` frames: flows (through the access gate, with resume) and the user channel. */
-import { allowedFlowRefs } from '../core/access/flow-gate';
 import type { FlowAccess } from '../core/ports/directory';
 import { notFound } from '../core/errors';
 import { flowChannel, userChannel } from '../core/messaging/channels';
@@ -13,7 +12,7 @@ type Frame<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;
 export async function subscribe(session: CommandSession, frame: Frame<'subscribe'>): Promise<void> {
   // Taken before the access check: a revocation applied after it cuts these subscriptions too (see below).
   const revocationMark = session.ctx.revocations.mark();
-  const views = await allowedFlowRefs(session.ctx.deps.directory, session.user.id, frame.flows.map((entry) => entry.flow), 'read');
+  const views = await session.ctx.flowAccess.readable(session.user.id, frame.flows.map((entry) => entry.flow));
   const jobs = frame.flows.map((entry, i) => subscribeFlow(session, entry.flow, views[i]!, entry.since, frame.ref, revocationMark));
   if (frame.user && !session.userSubscribed) {
     session.userSubscribed = true;

@@ -58,6 +58,7 @@ export class IrcSink implements Sink {
   }
 
   private linesOf(item: Outgoing): string[] {
+    if (item.kind === 'batch') return item.batch.envelopes.flatMap((envelope) => this.linesOf({ kind: 'event', body: envelope.bytes }));
     let parsed: Record<string, unknown>;
     try {
       parsed = JSON.parse(item.body.toString('utf8')) as Record<string, unknown>;
