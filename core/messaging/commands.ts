@@ -49,5 +49,7 @@ export interface PersistReply {
   /** The command's actor: two senders' commands with one uuid get one reply each. */
   actor: string;
   message?: MessageJson;
+  /** The message was stored before this command (a retry of its uuid): REST answers `Idempotent-Replayed: true`. */
+  replayed?: boolean;
   error?: { code: PersistErrorCode; message: string };
 }
