@@ -19,7 +19,7 @@ export class Publisher {
       sends.push(publishEvent(this.bus, stored, text));
     }
     for (const { channel, reply } of replies) {
-      const head = JSON.stringify({ uuid: reply.uuid, conversation: reply.conversation, actor: reply.actor });
+      const head = JSON.stringify({ uuid: reply.uuid, conversation: reply.conversation, actor: reply.actor, ...(reply.replayed ? { replayed: true } : {}) });
       const body = reply.message
         ? `${head.slice(0, -1)},"message":${json.get(reply.message) ?? JSON.stringify(reply.message)}}`
         : JSON.stringify(reply);
