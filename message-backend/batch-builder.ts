@@ -5,7 +5,7 @@
  * is its sender's own, so the same uuid from another sender is answered CONFLICT.
  */
 import { type ConversationKey, type MessageJson, type ThreadState, isPrivateConversation, privateParticipants } from '../core/domain/types';
-import type { DeleteCommand, EditCommand, PersistReply, PostCommand, QueueCommand } from '../core/messaging/commands';
+import { type DeleteCommand, type EditCommand, type PersistReply, type PostCommand, type QueueCommand, replyHead } from '../core/messaging/commands';
 import { sameSender, uuidTakenMessage } from '../core/messaging/uuid-owner';
 import { messageDeleteEvent, messageEditEvent, postedMessage, type StoredEventHead, tagChangeEvent } from '../core/events/stored-events';
 import type { MessageBatch, MessageStore } from '../core/ports/message-store';
@@ -62,7 +62,7 @@ export class BatchBuilder {
         command.kind === 'post' ? await this.post(conversation, command)
         : command.kind === 'edit' ? await this.edit(conversation, command)
         : await this.remove(conversation, command);
-      const head = { uuid: command.uuid, conversation: command.conversation, actor: command.actor };
+      const head = replyHead(command);
       this.outcome.replies.push({
         channel: command.replyTo,
         reply:

@@ -38,8 +38,8 @@ interface Pending {
 type WithoutReplyTo<C> = C extends unknown ? Omit<C, 'replyTo'> : never;
 export type SubmitCommand = WithoutReplyTo<QueueCommand>;
 
-/** Waiters are keyed by conversation, uuid and actor: another sender's command with the same uuid has its own reply. */
-const pendingKey = (c: { conversation: string; uuid: string; actor: string }): string => `${c.conversation}\u0000${c.uuid}\u0000${c.actor}`;
+/** Waiters are keyed by conversation, uuid, actor and the submission's ref: every command has its own reply. */
+const pendingKey = (c: { conversation: string; uuid: string; actor: string; ref?: string }): string => `${c.conversation}\u0000${c.uuid}\u0000${c.actor}\u0000${c.ref ?? ''}`;
 
 export class MessageIngress {
   /** Unique per process: the backend replies to this node's channel only. */
@@ -66,7 +66,8 @@ export class MessageIngress {
   }
 
   /** Like {@link submit}, telling too whether the message was stored before (a retry). */
-  async persist(command: SubmitCommand): Promise<Persisted> {
+  async persist(submitted: SubmitCommand): Promise<Persisted> {
+    const command = { ...submitted, ref: randomUUID() };
     const key = pendingKey(command);
     const started = Date.now();
     const outcome = new Promise<Persisted>((resolve, reject) => {
