@@ -35,13 +35,13 @@ export interface Composition {
   stop(): Promise<void>;
 }
 
-/** Builds the ingress over the queue, bus and store when a service posts, and starts it. */
+/** Builds the ingress over the queue and bus when a service posts, and starts it. */
 export async function openIngress(plan: InfrastructurePlan, infra: Infrastructure, config: Config, metrics: Metrics): Promise<MessageIngress | null> {
   if (!plan.parts.has('ingress')) return null;
-  const { queue, bus, store } = infra.parts;
-  if (!queue || !bus || !store) throw new Error('the ingress needs the queue, the bus and the store');
+  const { queue, bus } = infra.parts;
+  if (!queue || !bus) throw new Error('the ingress needs the queue and the bus');
   const ingress = new MessageIngress({
-    queue, bus, store, shardCount: config.SHARDS, persistTimeoutMs: config.PERSIST_TIMEOUT_MS,
+    queue, bus, shardCount: config.SHARDS, persistTimeoutMs: config.PERSIST_TIMEOUT_MS,
     observeAckLatency: (ms) => metrics.ackLatency.observe(ms),
   });
   await ingress.start();

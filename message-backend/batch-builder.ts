@@ -5,7 +5,7 @@
  * is its sender's own, so the same uuid from another sender is answered CONFLICT.
  */
 import { type ConversationKey, type MessageJson, type ThreadState, isPrivateConversation, privateParticipants } from '../core/domain/types';
-import type { DeleteCommand, EditCommand, PersistReply, PostCommand, QueueCommand } from '../core/messaging/commands';
+import { type DeleteCommand, type EditCommand, type PersistReply, type PostCommand, type QueueCommand, replyHead } from '../core/messaging/commands';
 import { sameSender, uuidTakenMessage } from '../core/messaging/uuid-owner';
 import { messageDeleteEvent, messageEditEvent, postedMessage, type StoredEventHead, tagChangeEvent } from '../core/events/stored-events';
 import type { MessageBatch, MessageStore } from '../core/ports/message-store';
@@ -57,17 +57,19 @@ export class BatchBuilder {
     await this.loadExisting(commands);
     for (const command of commands) {
       const conversation = await this.conversation(command.conversation);
+      const inserted = this.outcome.batch.inserts.length;
       const result =
         command.kind === 'post' ? await this.post(conversation, command)
         : command.kind === 'edit' ? await this.edit(conversation, command)
         : await this.remove(conversation, command);
-      const head = { uuid: command.uuid, conversation: command.conversation, actor: command.actor };
+      const head = replyHead(command);
       this.outcome.replies.push({
         channel: command.replyTo,
         reply:
           result === null ? { ...head, error: { code: 'NOT_FOUND', message: `message ${'target' in command ? command.target : ''} not found` } }
           : 'code' in result ? { ...head, error: result }
-          : { ...head, message: result },
+          // A post that inserted nothing was answered with the message its uuid already names.
+          : { ...head, message: result, ...(command.kind === 'post' && this.outcome.batch.inserts.length === inserted ? { replayed: true } : {}) },
       });
     }
     for (const c of this.conversations.values()) {
@@ -78,7 +80,7 @@ export class BatchBuilder {
     return this.outcome;
   }
 
-  /** One store round trip per conversation finds the uuids of this batch that are already stored. */
+  /** One store query per conversation, all at once, finds the uuids of this batch that are already stored. */
   private async loadExisting(commands: QueueCommand[]): Promise<void> {
     const uuids = new Map<ConversationKey, string[]>();
     for (const c of commands) {
@@ -86,9 +88,10 @@ export class BatchBuilder {
       // An edit of text and tags made a second event, under `<uuid>:tags`.
       list.push(c.uuid, ...(c.kind === 'edit' ? [`${c.uuid}:tags`] : []));
     }
-    for (const [key, list] of uuids) {
-      const conversation = await this.conversation(key);
-      for (const m of await this.store.findByUuids(key, list)) {
+    // The conversations' look-ups go out together: one round trip's wait, not one per conversation.
+    const found = await Promise.all([...uuids].map(([key, list]) => Promise.all([this.conversation(key), this.store.findByUuids(key, list)])));
+    for (const [conversation, stored] of found) {
+      for (const m of stored) {
         conversation.byUuid.set(m.uuid, m);
         // A stored retry is published again: its first publication may have been lost in a crash
         // between store and publish; subscribers drop ids they have already seen.

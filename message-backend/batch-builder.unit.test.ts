@@ -65,12 +65,15 @@ describe('posts', () => {
     expect(o.batch.inserts.map((i) => i.message.uuid)).toEqual(['b']);
     expect(o.replies[0]!.reply.message).toEqual(first.replies[0]!.reply.message);
     expect(eventIds(o)).toEqual([1, 2]);
+    // The edge answers the retry `Idempotent-Replayed: true` from this flag; it no longer looks the uuid up itself.
+    expect([first.replies[0]!.reply.replayed, ...o.replies.map((r) => r.reply.replayed)]).toEqual([undefined, true, undefined]);
   });
 
   it('stores a uuid sent twice in one batch once, and answers both with it', async () => {
     const o = await run([post('a', 'hello'), post('a', 'hello again')]);
     expect(o.batch.inserts).toHaveLength(1);
     expect(replied(o)).toEqual([o.batch.inserts[0]!.message, o.batch.inserts[0]!.message]);
+    expect(o.replies.map((r) => r.reply.replayed)).toEqual([undefined, true]);
   });
 
   it("answers CONFLICT when another sender's message has the uuid, in the store or in the batch, and never hands it over", async () => {

@@ -1,6 +1,6 @@
 /** Sets aside a queue entry the store cannot take: keeps it as a dead letter, counts it, logs it, and tells its poster. */
 import type { Log } from '../core/log';
-import type { QueueCommand } from '../core/messaging/commands';
+import { type QueueCommand, replyHead } from '../core/messaging/commands';
 import type { Metrics } from '../core/metrics';
 import type { QueueEntry, WorkQueue } from '../core/ports/work-queue';
 import type { Publisher } from './publisher';
@@ -28,9 +28,7 @@ export class DeadLetterSink {
     await this.deps.publisher.publish([], [{
       channel: command.replyTo,
       reply: {
-        uuid: command.uuid,
-        conversation: command.conversation,
-        actor: command.actor,
+        ...replyHead(command),
         error: { code: 'MESSAGE_NOT_SAVED', message: 'The message could not be saved and will not be retried; it was set aside for an operator' },
       },
     }]);

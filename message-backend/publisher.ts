@@ -19,10 +19,8 @@ export class Publisher {
       sends.push(publishEvent(this.bus, stored, text));
     }
     for (const { channel, reply } of replies) {
-      const head = JSON.stringify({ uuid: reply.uuid, conversation: reply.conversation, actor: reply.actor });
-      const body = reply.message
-        ? `${head.slice(0, -1)},"message":${json.get(reply.message) ?? JSON.stringify(reply.message)}}`
-        : JSON.stringify(reply);
+      const { message, ...head } = reply;
+      const body = message ? `${JSON.stringify(head).slice(0, -1)},"message":${json.get(message) ?? JSON.stringify(message)}}` : JSON.stringify(reply);
       sends.push(this.bus.publish(channel, body));
     }
     await Promise.all(sends);

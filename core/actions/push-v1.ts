@@ -12,7 +12,7 @@ import { validationError } from '../errors';
 import { deriveTags } from '../messaging/tags';
 import { parseInput } from '../validation';
 import { teamInboxInput } from './source-inputs';
-import { mentionableMembers, type PostDeps, type PostResult, queueDraft, replayOf, senderOf, submitPost } from './submit-post';
+import { mentionableMembers, type PostDeps, type PostResult, queueDraft, senderOf, submitPost } from './submit-post';
 import { postInput } from '../messaging/post-input';
 
 /** At most this many flows per push: a longer list is a 400, not a fan-out. */
@@ -38,11 +38,6 @@ export async function pushToTeamInbox(deps: PostDeps, admitted: SourceAccess[], 
   for (const { flow, source } of admitted) {
     const conversation = flowConversation(flow.id);
     const sender = senderOf({ senderId: null, source }, undefined);
-    const replay = await replayOf(deps, conversation, input.uuid, sender);
-    if (replay) {
-      results.push(replay);
-      continue;
-    }
     const members = await mentionableMembers(deps.directory, flow.id, { tags: input.tags });
     results.push(await queueDraft(deps, conversation, {
       uuid: input.uuid ?? randomUUID(),

@@ -1,17 +1,17 @@
 /**
  * The half of posting every poster shares once the gate has admitted it — a member (postMessage),
- * a source with its flow token (postAsSource) or a v1 push: idempotent retries, comment parents,
+ * a source with its flow token (postAsSource) or a v1 push: comment parents,
  * threads (an `external_thread_id` scoped to its source), tags, and the ingress.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Source } from '../domain/source';
 import type { ConversationKey, MessageJson, ThreadSource } from '../domain/types';
-import { notFound, validationError } from '../errors';
+import { AppError, notFound, validationError } from '../errors';
 import { FileUploads } from '../files/file-uploads';
 import type { MessageDraft } from '../messaging/commands';
 import type { PostInput } from '../messaging/post-input';
 import { deriveTags, type Member } from '../messaging/tags';
-import { ownRetry } from '../messaging/uuid-owner';
+import { uuidTakenError } from '../messaging/uuid-owner';
 import type { Directory } from '../ports/directory';
 import type { ActionDeps } from './deps';
 
@@ -83,26 +83,23 @@ export function senderOf(ctx: Pick<PostContext, 'senderId' | 'source'>, external
   };
 }
 
-/** The stored message of this sender under `uuid`, when the post is a retry. */
-export async function replayOf(deps: PostDeps, conversation: ConversationKey, uuid: string | undefined, sender: Pick<MessageJson, 'user' | 'external_user_name' | 'source_id'>): Promise<PostResult | null> {
-  if (!uuid) return null;
-  const earlier = await deps.ingress.existing(conversation, uuid);
-  return earlier ? { message: ownRetry(earlier, sender), replayed: true } : null;
-}
-
-/** Queues a draft and waits until it is stored (201), or NOT_PERSISTED_YET (503, retry with the uuid). */
+/**
+ * Queues a draft and waits until it is stored (201), or NOT_PERSISTED_YET (503, retry with the uuid).
+ * A retry is not looked up here: the backend deduplicates by uuid anyway, so it answers with the
+ * stored message (`replayed`), or CONFLICT when the uuid is another sender's (ADR 024).
+ */
 export async function queueDraft(deps: PostDeps, conversation: ConversationKey, draft: MessageDraft): Promise<PostResult> {
-  const message = await deps.ingress.submit({ kind: 'post', conversation, uuid: draft.uuid, actor: draft.user, draft });
-  return { message, replayed: false };
+  try {
+    return await deps.ingress.persist({ kind: 'post', conversation, uuid: draft.uuid, actor: draft.user, draft });
+  } catch (err) {
+    throw err instanceof AppError && err.code === 'CONFLICT' ? uuidTakenError(draft.uuid) : err;
+  }
 }
 
 /** Resolves the parent, the thread and the tags of a parsed post, and queues it. */
 export async function submitPost(deps: PostDeps, ctx: PostContext, input: PostInput): Promise<PostResult> {
   const { conversation, source } = ctx;
   const sender = senderOf(ctx, input.external_user_name);
-  const replay = await replayOf(deps, conversation, input.uuid, sender);
-  if (replay) return replay;
-
   const uuid = input.uuid ?? randomUUID();
   let content = input.content ?? null;
   let attachments = input.attachments ?? [];

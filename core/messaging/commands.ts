@@ -11,6 +11,12 @@ interface CommandBase {
   conversation: ConversationKey;
   /** Bus channel of the edge node waiting for the outcome. */
   replyTo: string;
+  /**
+   * This submission's own id at its edge, echoed in the reply: each waiter gets its own command's
+   * answer, never that of an earlier command with the same uuid and actor (two sources both post
+   * as user "0"; retries reach the backend since the edge no longer looks uuids up: ADR 024).
+   */
+  ref?: string;
   /** Idempotency key: the message's uuid, or the uuid of the event an edit/delete produces. */
   uuid: string;
   /** Who asked (string user id), for the event's `user`. */
@@ -48,6 +54,15 @@ export interface PersistReply {
   conversation: ConversationKey;
   /** The command's actor: two senders' commands with one uuid get one reply each. */
   actor: string;
+  /** The command's `ref`, when it had one. */
+  ref?: string;
   message?: MessageJson;
+  /** The message was stored before this command (a retry of its uuid): REST answers `Idempotent-Replayed: true`. */
+  replayed?: boolean;
   error?: { code: PersistErrorCode; message: string };
+}
+
+/** The head of the reply to `command`: what the edge matches it to its waiter by. */
+export function replyHead(command: QueueCommand): Pick<PersistReply, 'uuid' | 'conversation' | 'actor' | 'ref'> {
+  return { uuid: command.uuid, conversation: command.conversation, actor: command.actor, ...(command.ref ? { ref: command.ref } : {}) };
 }

@@ -1,13 +1,13 @@
 /**
  * The edge's half of the write path: put a command on its conversation's queue shard and wait
  * for the backend's reply that it is persisted. A timeout is a 503 with Retry-After; the client's
- * retry with the same uuid is answered from the store.
+ * retry with the same uuid goes through the queue again and the backend, which deduplicates by
+ * uuid, answers it with the stored message (no store look-up here: ADR 024).
  */
 import { randomUUID } from 'node:crypto';
-import type { ConversationKey, MessageJson } from '../domain/types';
+import type { MessageJson } from '../domain/types';
 import { AppError } from '../errors';
 import type { Bus, Subscription } from '../ports/bus';
-import type { MessageStore } from '../ports/message-store';
 import type { WorkQueue } from '../ports/work-queue';
 import { replyChannel } from './channels';
 import type { PersistReply, QueueCommand } from './commands';
@@ -16,7 +16,6 @@ import { shardOf } from './shards';
 export interface IngressOptions {
   queue: WorkQueue;
   bus: Bus;
-  store: MessageStore;
   shardCount: number;
   /** How long to wait for the persisted reply before answering 503. */
   persistTimeoutMs: number;
@@ -24,8 +23,14 @@ export interface IngressOptions {
   observeAckLatency?: (ms: number) => void;
 }
 
+/** A command's stored outcome: the message, and whether it was stored before (a retry of its uuid). */
+export interface Persisted {
+  message: MessageJson;
+  replayed: boolean;
+}
+
 interface Pending {
-  resolve(message: MessageJson): void;
+  resolve(persisted: Persisted): void;
   reject(err: Error): void;
 }
 
@@ -33,8 +38,8 @@ interface Pending {
 type WithoutReplyTo<C> = C extends unknown ? Omit<C, 'replyTo'> : never;
 export type SubmitCommand = WithoutReplyTo<QueueCommand>;
 
-/** Waiters are keyed by conversation, uuid and actor: another sender's command with the same uuid has its own reply. */
-const pendingKey = (c: { conversation: string; uuid: string; actor: string }): string => `${c.conversation}\u0000${c.uuid}\u0000${c.actor}`;
+/** Waiters are keyed by conversation, uuid, actor and the submission's ref: every command has its own reply. */
+const pendingKey = (c: { conversation: string; uuid: string; actor: string; ref?: string }): string => `${c.conversation}\u0000${c.uuid}\u0000${c.actor}\u0000${c.ref ?? ''}`;
 
 export class MessageIngress {
   /** Unique per process: the backend replies to this node's channel only. */
@@ -55,17 +60,17 @@ export class MessageIngress {
     this.pending.clear();
   }
 
-  /** A message already stored under this uuid (a retry), or null. */
-  async existing(conversation: ConversationKey, uuid: string): Promise<MessageJson | null> {
-    const [found] = await this.options.store.findByUuids(conversation, [uuid]);
-    return found ?? null;
-  }
-
   /** Appends the command and resolves with the stored message once the backend persisted it. */
   async submit(command: SubmitCommand): Promise<MessageJson> {
+    return (await this.persist(command)).message;
+  }
+
+  /** Like {@link submit}, telling too whether the message was stored before (a retry). */
+  async persist(submitted: SubmitCommand): Promise<Persisted> {
+    const command = { ...submitted, ref: randomUUID() };
     const key = pendingKey(command);
     const started = Date.now();
-    const outcome = new Promise<MessageJson>((resolve, reject) => {
+    const outcome = new Promise<Persisted>((resolve, reject) => {
       const waiters = this.pending.get(key) ?? [];
       waiters.push({ resolve, reject });
       this.pending.set(key, waiters);
@@ -85,9 +90,9 @@ export class MessageIngress {
       this.settle(key, (w) => w.reject(new AppError('UNAVAILABLE', `queue unavailable: ${(err as Error).message}`, undefined, 1)));
     }
     try {
-      const message = await outcome;
+      const persisted = await outcome;
       this.options.observeAckLatency?.(Date.now() - started);
-      return message;
+      return persisted;
     } finally {
       clearTimeout(timer);
     }
@@ -97,8 +102,8 @@ export class MessageIngress {
     const reply = JSON.parse(payload.toString('utf8')) as PersistReply;
     const key = pendingKey(reply);
     if (reply.message) {
-      const message = reply.message;
-      this.settle(key, (w) => w.resolve(message));
+      const persisted = { message: reply.message, replayed: reply.replayed === true };
+      this.settle(key, (w) => w.resolve(persisted));
     } else {
       const code = reply.error?.code ?? 'INTERNAL';
       this.settle(key, (w) => w.reject(new AppError(code, reply.error?.message ?? 'write failed')));

@@ -1,7 +1,6 @@
 /** MessageIngress when the queue append outlasts the persist timeout (a Redis failover holds it): a 503, never a crash. */
 import { AppError } from '../errors';
 import { InProcessBus } from '../in-process/in-process-bus';
-import { InProcessMessageStore } from '../in-process/in-process-message-store';
 import { InProcessWorkQueue } from '../in-process/in-process-work-queue';
 import { MessageIngress } from './message-ingress';
 
@@ -33,7 +32,7 @@ afterEach(() => jest.useRealTimers());
 it('answers NOT_PERSISTED_YET after the append returns, and the timeout meanwhile rejects nothing unobserved', async () => {
   jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
   const queue = new HeldQueue();
-  const ingress = new MessageIngress({ queue, bus: new InProcessBus(), store: new InProcessMessageStore(), shardCount: 4, persistTimeoutMs: 100 });
+  const ingress = new MessageIngress({ queue, bus: new InProcessBus(), shardCount: 4, persistTimeoutMs: 100 });
   await ingress.start();
   const draft = { event: 'message', content: 'hi', tags: [], flow: 'f', user: '1', sent: 0, app: 'chat', attachments: [], uuid: 'u1' };
   const submitted = ingress.submit({ kind: 'post', conversation: 'f', uuid: 'u1', actor: '1', draft } as Parameters<MessageIngress['submit']>[0]);

@@ -20,11 +20,7 @@ export function sameSender(a: Sender, b: Sender): boolean {
   return a.user === b.user && (a.external_user_name ?? null) === (b.external_user_name ?? null) && (a.source_id ?? null) === (b.source_id ?? null);
 }
 
-/**
- * The stored message when it is the sender's own (an idempotent retry); throws CONFLICT when the
- * uuid is another sender's. `sender` is what the new message would carry.
- */
-export function ownRetry(stored: MessageJson, sender: Sender): MessageJson {
-  if (!sameSender(stored, sender)) throw new AppError('CONFLICT', uuidTakenMessage(stored.uuid), { uuid: ['is already used by another sender in this conversation'] });
-  return stored;
+/** The 409 a poster gets when the backend found the uuid already another sender's (the backend decides: ADR 024). */
+export function uuidTakenError(uuid: string): AppError {
+  return new AppError('CONFLICT', uuidTakenMessage(uuid), { uuid: ['is already used by another sender in this conversation'] });
 }

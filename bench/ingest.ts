@@ -1,0 +1,143 @@
+/**
+ * `npm run bench:ingest`: the write path beside its ceiling, in one run. Starts Tributary in full
+ * mode and an express-hello peer (express 5, the same JSON body parser, 201 and nothing behind it),
+ * then, in `--rounds` interleaved rounds: REST and WebSocket posts paced at `--rate` posts/s (ack
+ * p50/p99 on a calm system), and at saturation (`--outstanding` posts always in flight) beside the
+ * peer's REST ceiling. Prints median [min–max] over the rounds. Flags: see {@link ingestOptions}.
+ */
+import { readOptions } from './options';
+import { startExpressHello } from './express-hello-peer';
+import { type Load, type LoadOutcome, restLoad, type Target, webSocketLoad } from './ingest-load';
+import { cpuSeconds, killAllChildren, killAllChildrenNow, machineBusyPct, machineCpuTicks, waitForQuietMachine } from './processes';
+import { startTributary } from './stack';
+import { fmtInt, fmtMs, table } from './stats';
+
+const started = Date.now();
+const log = (line: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${line}\n`);
+
+function ingestOptions(argv: string[]) {
+  const base = readOptions(argv);
+  const flag = (name: string, fallback: number) => {
+    const arg = argv.find((a) => a.startsWith(`--${name}=`));
+    const n = arg ? Number(arg.slice(name.length + 3)) : fallback;
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name}: not a positive integer`);
+    return n;
+  };
+  return {
+    // 16 flows and 16 posting users, as the issue measured; no fan-out flows, one streaming node.
+    stack: { ...base, flows: 1, e2eFlows: flag('flows', 16), users: flag('users', 16), streamingNodes: 1 },
+    rounds: flag('rounds', base.quick ? 1 : 3),
+    seconds: flag('seconds', base.quick ? 3 : 6),
+    rate: flag('rate', 100),
+    outstanding: flag('outstanding', 64),
+    /** WebSocket connections the outstanding posts are spread over. */
+    wsConnections: flag('ws-connections', 4),
+  };
+}
+
+type Phase = 'hello-rest-paced' | 'rest-paced' | 'ws-paced' | 'hello-rest-saturated' | 'rest-saturated' | 'ws-saturated';
+
+interface Sample {
+  postsPerSec: number;
+  p50: number;
+  p99: number;
+  failed: number;
+  /** % of one core over the phase: the system under test (web-api + backend + streaming, or the peer), the load generator, the machine. */
+  serverCpu: number;
+  loadCpu: number;
+  machineBusy: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+const spread = (xs: number[], fmt: (n: number) => string) => (xs.length === 1 ? fmt(xs[0]!) : `${fmt(median(xs))} [${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}]`);
+
+async function measure(pids: number[], run: () => Promise<LoadOutcome>): Promise<Sample & { errors: string[] }> {
+  const busy = await waitForQuietMachine(25, 10_000);
+  if (busy > 25) log(`machine ${Math.round(busy)}% busy before the phase (shared machine); measuring anyway`);
+  const cpu = () => pids.reduce((a, pid) => a + cpuSeconds(pid), 0);
+  const server0 = cpu();
+  const load0 = process.cpuUsage();
+  const machine0 = machineCpuTicks();
+  const out = await run();
+  const load = process.cpuUsage(load0);
+  return {
+    postsPerSec: out.acked / out.seconds,
+    p50: out.ack.percentile(50),
+    p99: out.ack.percentile(99),
+    failed: out.failed,
+    serverCpu: (100 * (cpu() - server0)) / out.seconds,
+    loadCpu: (100 * (load.user + load.system)) / 1e6 / out.seconds,
+    machineBusy: machineBusyPct(machine0, machineCpuTicks()),
+    errors: out.errors,
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const options = ingestOptions(argv);
+  log(`options: rounds ${options.rounds}, ${options.seconds} s per phase, paced ${options.rate} posts/s, saturated ${options.outstanding} in flight (WebSocket over ${options.wsConnections} connections), ${options.stack.e2eFlows} flows, ${options.stack.users} users`);
+  const stack = await startTributary(options.stack, log);
+  const hello = await startExpressHello();
+  log(`express-hello :${hello.port}`);
+  const samples = new Map<Phase, Sample[]>();
+  try {
+    const target: Target = { port: stack.webApi.port, flows: stack.e2eFlows, tokens: stack.tokens };
+    const helloTarget: Target = { ...target, port: hello.port };
+    const wsUrl = `ws://127.0.0.1:${stack.streaming[0]!.port}/ws`;
+    const tributaryPids = [stack.webApi.pid, stack.backend.pid, ...stack.streaming.map((s) => s.pid)];
+    const paced: Load = { kind: 'paced', rate: options.rate, seconds: options.seconds };
+    const saturated: Load = { kind: 'saturate', outstanding: options.outstanding, seconds: options.seconds };
+    const phases: [Phase, number[], () => Promise<LoadOutcome>][] = [
+      ['hello-rest-paced', [hello.pid], () => restLoad(helloTarget, options.outstanding, paced)],
+      ['rest-paced', tributaryPids, () => restLoad(target, options.outstanding, paced)],
+      ['ws-paced', tributaryPids, () => webSocketLoad(wsUrl, target, options.wsConnections, paced)],
+      ['hello-rest-saturated', [hello.pid], () => restLoad(helloTarget, options.outstanding, saturated)],
+      ['rest-saturated', tributaryPids, () => restLoad(target, options.outstanding, saturated)],
+      ['ws-saturated', tributaryPids, () => webSocketLoad(wsUrl, target, options.wsConnections, saturated)],
+    ];
+    // Warm-up: connections, prepared plans, the backend's id cache; not measured.
+    await restLoad(target, 8, { kind: 'paced', rate: 200, seconds: 1 });
+    await webSocketLoad(wsUrl, target, 1, { kind: 'paced', rate: 200, seconds: 1 });
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const [phase, pids, run] of phases) {
+        const s = await measure(pids, run);
+        samples.set(phase, [...(samples.get(phase) ?? []), s]);
+        log(
+          `round ${round} ${phase}: ${fmtInt(s.postsPerSec)} posts/s, ack p50 ${fmtMs(s.p50)} / p99 ${fmtMs(s.p99)} ms, ${s.failed} failed; CPU server ${Math.round(s.serverCpu)}% load ${Math.round(s.loadCpu)}% machine ${Math.round(s.machineBusy)}%${s.errors.length ? `; errors: ${s.errors.join(' | ')}` : ''}`,
+        );
+      }
+    }
+  } finally {
+    await Promise.all([stack.stop(), hello.stop()]);
+  }
+  const of = (phase: Phase, pick: (s: Sample) => number) => (samples.get(phase) ?? []).map(pick);
+  const rows: string[][] = [['phase', 'posts/s', 'ack p50 ms', 'ack p99 ms', 'failed', 'server CPU %', 'load CPU %', 'machine %']];
+  for (const phase of samples.keys()) {
+    rows.push([
+      phase,
+      spread(of(phase, (s) => s.postsPerSec), fmtInt),
+      spread(of(phase, (s) => s.p50), fmtMs),
+      spread(of(phase, (s) => s.p99), fmtMs),
+      String(of(phase, (s) => s.failed).reduce((a, b) => a + b, 0)),
+      spread(of(phase, (s) => s.serverCpu), fmtInt),
+      spread(of(phase, (s) => s.loadCpu), fmtInt),
+      spread(of(phase, (s) => s.machineBusy), fmtInt),
+    ]);
+  }
+  const ceiling = of('hello-rest-saturated', (s) => s.postsPerSec);
+  const ratio = (phase: Phase) => of(phase, (s) => s.postsPerSec).map((v, i) => v / ceiling[i]!);
+  const pct = (n: number) => `${Math.round(100 * n)}%`;
+  process.stdout.write(`\nWrite path, median [min–max] of ${options.rounds} interleaved rounds (paced: ${options.rate} posts/s; saturated: ${options.outstanding} in flight)\n${table(rows)}\n`);
+  process.stdout.write(`REST saturated / express-hello ceiling: ${spread(ratio('rest-saturated'), pct)}; WebSocket saturated / ceiling: ${spread(ratio('ws-saturated'), pct)}\n`);
+  return 0;
+}
+
+if (require.main === module) {
+  process.once('exit', killAllChildrenNow);
+  main(process.argv.slice(2))
+    .then((code) => process.exit(code))
+    .catch(async (err: unknown) => {
+      process.stderr.write(`bench:ingest: ${err instanceof Error ? err.stack : String(err)}\n`);
+      await killAllChildren();
+      process.exit(1);
+    });
+}
