@@ -38,7 +38,8 @@ export async function spawnService(service: string, port: number, env: Record<st
     output,
     allOutput: () => out,
     kill(signal) {
-      if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+      // A process ended by a signal has no exit code, only a signalCode: it will not exit again.
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
       return new Promise((resolve) => {
         child.once('exit', (code) => resolve(code));
         child.kill(signal);
