@@ -89,7 +89,7 @@ const relayed = (user: FrameworkClient): string[] =>
 const bridgeJoins = (user: FrameworkClient): string[] => user.all(new RegExp(`^:tributary\\S*!\\S+ JOIN :?${CHANNEL}$`));
 
 test('one of two workers runs the bridge; SIGKILLed, the other takes over from the stored cursor, and nothing is doubled or lost either way', async () => {
-  for (let i = 0; i < 2; i++) workers.push(await spawnService('integrations', await freePort(), env));
+  workers.push(...(await Promise.all([1, 2].map(async () => spawnService('integrations', await freePort(), env, 60_000)))));
   const carl = await ircUser('carl');
   const id = await createIrcSource('IRC #team');
   await carl.line(new RegExp(`^:tributary!\\S+ JOIN :?${CHANNEL}$`), 15_000);
