@@ -260,6 +260,49 @@ describe('IRC bad input', () => {
     expect(bystander.has(/:(nul|bad |xxxx)/)).toBeUndefined();
     raw.socket.destroy();
   });
+  test('malformed and unknown lines, a thousand JOINs and a nick flood are each answered or refused, and the link and the others carry on', async () => {
+    const { users: [u, v], channel, path } = await seedFlow('joiner', 'watcher');
+    const watcher = await irc(v!);
+    await watcher.line(/ 366 /);
+    const raw = new RawClient(ircPort);
+    raw.send(`PASS ${u!.email} ${u!.password}\r\nNICK ${u!.nick}\r\nUSER ${u!.nick} 0 * :Raw\r\n`);
+    await raw.line(/ 366 /);
+    raw.send(`\r\n   \r\n:only.a.prefix\r\nFROBNICATE now\r\nPRIVMSG\r\nPRIVMSG ${channel}\r\nJOIN\r\nPART\r\n`);
+    await raw.line(/ 421 \S+ FROBNICATE :/);
+    await raw.line(/ 411 /);
+    await raw.line(/ 412 /);
+    await raw.line(/ 461 \S+ JOIN :/);
+    await raw.line(/ 461 \S+ PART :/);
+
+    // A thousand JOINs of flows that do not exist, in one write: each is refused or dropped, none joins anything.
+    raw.send(Array.from({ length: 1000 }, (_, i) => `JOIN #nowhere/flow-${i}\r\n`).join(''));
+    raw.send('PING :after-joins\r\n');
+    await raw.line(/PONG \S+ :?after-joins$/, 60_000);
+    const refused = raw.all(/ 403 \S+ #nowhere\//).length;
+    const dropped = raw.all(/ FAIL JOIN (FLOOD|RATE_LIMITED) /).length;
+    console.log(`1000 JOINs: ${refused} answered 403, ${dropped} dropped (flood or rate limit)`);
+    expect(refused + dropped).toBe(1000);
+    expect(raw.has(/ JOIN :?#nowhere/)).toBeUndefined();
+
+    // A nick flood: a Tributary nick is the profile's, so every NICK is refused, or dropped unread.
+    raw.send(Array.from({ length: 1000 }, (_, i) => `NICK flood${i}\r\n`).join(''));
+    raw.send('PING :after-nicks\r\n');
+    await raw.line(/PONG \S+ :?after-nicks$/, 60_000).catch((err: Error) => {
+      throw new Error(`${err.message}; closed ${raw.closed}, ${raw.lines.length} lines, NICK fails ${raw.all(/ FAIL NICK /).length}`);
+    });
+    expect(raw.all(/ FAIL NICK (NOT_SUPPORTED|FLOOD) /)).toHaveLength(1000);
+    expect(raw.has(/ NICK :?flood/)).toBeUndefined();
+    expect(watcher.has(/ NICK :?flood/)).toBeUndefined();
+
+    // Still logged in as itself, and the others were not held up.
+    raw.send(`PRIVMSG ${channel} :still here\r\n`);
+    await watcher.line(new RegExp(`:${u!.nick}!\\S+ PRIVMSG ${escapeRegex(channel)} :still here$`));
+    await api(stack, 'POST', `/flows/${path}/messages`, { auth: stack.alice.auth, body: { event: 'message', content: 'after the floods' } });
+    await raw.line(/:after the floods$/);
+    expect(raw.closed).toBe(false);
+    raw.socket.destroy();
+  }, 120_000);
+
   test('a client that sends PINGs before logging in and never reads is cut, not buffered without bound', async () => {
     const socket = new RawClient(ircPort).socket;
     socket.pause(); // never reads a reply
