@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { hashFlowToken } from '../../core/auth/flow-tokens';
 import { type RunningServices, startServices } from '../../cli/start';
 import { silentLog } from '../../core/log';
+import { eventually } from '../../test/support/feed-server';
 import { waitFor } from '../../test/support/irc-clients';
 import { ScriptedIrcServer } from '../../test/support/scripted-irc-server';
 import { api, startTestStack, type TestStack } from '../../test/support/stack';
@@ -78,12 +79,7 @@ test('invalid UTF-8 and a line far past 512 bytes from the server are posted (ba
   const long = `${'y'.repeat(3000)}`;
   link.write(`:dave!d@irc PRIVMSG ${CHANNEL} :${long}\r\n`);
   link.write(`:dave!d@irc PRIVMSG ${CHANNEL} :after the bad lines\r\n`);
-  const until = Date.now() + 15_000;
-  let posted = await postedFromIrc();
-  while (!posted.some((m) => m.content === 'after the bad lines') && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 50));
-    posted = await postedFromIrc();
-  }
+  const posted = await eventually(postedFromIrc, (p) => p.some((m) => m.content === 'after the bad lines'), 'the line after the bad ones in the flow');
   expect(posted.map((m) => m.external_user_name)).toEqual(['dave', 'dave', 'dave']);
   expect(posted[0]!.content).toMatch(/^bad \uFFFD.*\uFFFD bytes$/);
   expect(posted[1]!.content).toBe(long);

@@ -6,6 +6,7 @@
  */
 import { silentLog } from '../../core/log';
 import { type RunningServices, startServices } from '../../cli/start';
+import { eventually } from '../../test/support/feed-server';
 import { FrameworkClient, waitFor } from '../../test/support/irc-clients';
 import { startNgircd, type TestNgircd } from '../../test/support/ngircd';
 import { freePort, type ServiceProcess, spawnService } from '../../test/support/processes';
@@ -65,16 +66,6 @@ async function postToFlow(content: string): Promise<number> {
 async function postedBy(sourceId: number): Promise<{ content: string; external_user_name: string }[]> {
   const res = await api(stack, 'GET', `/flows/${stack.flow.path}/messages?event=message&limit=100&sort=asc`, { auth: stack.alice.auth });
   return (res.body as { content: string; external_user_name: string; source_id?: number }[]).filter((m) => m.source_id === sourceId);
-}
-
-async function eventually<T>(check: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (done(value)) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const holderOf = async (id: number): Promise<string | null> =>
