@@ -1,4 +1,4 @@
-/** The integrations service: workers that run the built-in sources (RSS, …) under leases (docs/subsystems/integrations.md). */
+/** The integrations service: workers that run the built-in sources (RSS, IRC, …) under leases (docs/subsystems/integrations.md). */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { secretKeyFrom } from '../core/integrations/source-secrets';
@@ -9,7 +9,7 @@ import { IntegrationWorker } from './worker/integration-worker';
 
 export const integrationsService = defineService({
   name: 'integrations',
-  summary: 'runs the built-in sources (RSS feeds) under leases',
+  summary: 'runs the built-in sources (RSS feeds, IRC bridges) under leases',
   inAll: true,
   needs: ['directory', 'store', 'ingress', 'sourceRuns'],
   http: 'shared',

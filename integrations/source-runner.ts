@@ -1,10 +1,14 @@
 /**
- * What a built-in integration kind runs: one poll of one source. A kind is a small module (RSS
- * here; IRC, Twitter, IMAP beside it) registered in source-runners.ts; the worker around it
- * (worker/) does the rest the same way for every kind: leases, scheduling, backoff, the first-run
- * rule, deduplication and posting.
+ * What a built-in integration kind runs, in one of two shapes. A poll kind (RSS) fetches now and
+ * then: the worker around it (worker/) does the rest the same way for every such kind — scheduling,
+ * backoff, the first-run rule, deduplication and posting. A session kind (the IRC bridge) holds a
+ * connection open for as long as its worker holds the source's lease, and reports its progress and
+ * bookmark as it goes (worker/source-sessions.ts). Both are registered in source-runners.ts; leases
+ * are the same for both.
  */
+import type { PostDeps } from '../core/actions/submit-post';
 import type { Source } from '../core/domain/source';
+import type { Log } from '../core/log';
 import type { Outbound } from './outbound/source-outbound';
 
 /** One item a source found, ready to post. */
@@ -34,8 +38,48 @@ export interface PollResult {
   cursor: Record<string, unknown> | null;
 }
 
+/** A poll kind. */
 export interface SourceRunner {
   /** Seconds between polls as the config asks (the worker raises it to SOURCE_MIN_INTERVAL_S). */
   intervalS(config: Record<string, unknown>): number;
   poll(input: PollInput): Promise<PollResult>;
 }
+
+/** What a session reports as it goes (the worker stores it as the source's status and bookmark). */
+export interface SessionReport {
+  /** Connected and doing its job. */
+  ok: boolean;
+  error: string | null;
+  /** Failed attempts (connections) since it was last ok. */
+  failures: number;
+  /** Where a worker taking the source over must resume; null keeps the stored one. */
+  cursor: Record<string, unknown> | null;
+  /** Items posted into the flow since the session started. */
+  posted: number;
+}
+
+export interface SessionInput {
+  source: Source;
+  /** The source's config, its secrets opened. */
+  config: Record<string, unknown>;
+  /** The bookmark the last session of this source reported (on any worker); null for a new source. */
+  cursor: Record<string, unknown> | null;
+  /** The parts to post and read the flow through. */
+  parts: PostDeps;
+  log: Log;
+  report(report: SessionReport): void;
+}
+
+export interface SourceSession {
+  /** Ends the session (its lease is gone, the source changed or the worker stops) and waits for what it has in hand. */
+  stop(): Promise<void>;
+}
+
+/** A session kind: started when a worker wins the source's lease, stopped when it loses it. */
+export interface SessionRunner {
+  start(input: SessionInput): Promise<SourceSession>;
+}
+
+export type KindRunner = SourceRunner | SessionRunner;
+
+export const isSessionRunner = (runner: KindRunner): runner is SessionRunner => 'start' in runner;

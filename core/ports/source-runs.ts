@@ -26,6 +26,19 @@ export interface RunOutcome {
   cursor?: Record<string, unknown> | null;
 }
 
+/** Where a long-running source (a session kind: the IRC bridge) stands, written as it changes. */
+export interface SessionProgress {
+  /** Connected and relaying (counts as a success in the status). */
+  ok: boolean;
+  error: string | null;
+  /** Failed attempts since it was last ok. */
+  failures: number;
+  /** The kind's bookmark, what a worker taking the source over resumes from; null keeps the stored one. */
+  cursor: Record<string, unknown> | null;
+  /** Items posted into the flow since the last write. */
+  postedDelta: number;
+}
+
 export interface SourceRuns {
   /** Takes or renews the source for `holder` for `ttlMs`; false while another holder's lease is unexpired. */
   claim(sourceId: number, holder: string, ttlMs: number): Promise<boolean>;
@@ -39,4 +52,9 @@ export interface SourceRuns {
   /** Records one posted item and counts it, once however often it is called. */
   recordPosted(sourceId: number, externalId: string): Promise<void>;
   recordRun(sourceId: number, outcome: RunOutcome): Promise<void>;
+  /**
+   * Records a session's progress, only while `holder` holds the source's lease: a worker that lost
+   * the source (stalled past its lease) cannot move the cursor back under the new holder. False when fenced off.
+   */
+  recordSession(sourceId: number, holder: string, progress: SessionProgress): Promise<boolean>;
 }

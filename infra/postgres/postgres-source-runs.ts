@@ -4,7 +4,7 @@
  * lapses by itself, so a worker that hangs (not only one that dies) loses its sources.
  */
 import type { Pool } from 'pg';
-import type { RunOutcome, SourceRunState, SourceRuns } from '../../core/ports/source-runs';
+import type { RunOutcome, SessionProgress, SourceRunState, SourceRuns } from '../../core/ports/source-runs';
 
 export class PostgresSourceRuns implements SourceRuns {
   constructor(private readonly pool: Pool) {}
@@ -75,5 +75,20 @@ export class PostgresSourceRuns implements SourceRuns {
          cursor = CASE WHEN $6 THEN source_runs.cursor ELSE $5 END`,
       [sourceId, outcome.error, outcome.nextRunAt, outcome.failures, keepCursor ? null : outcome.cursor, keepCursor, outcome.ok],
     );
+  }
+
+  async recordSession(sourceId: number, holder: string, p: SessionProgress): Promise<boolean> {
+    // One statement, fenced by the lease row: nothing is written unless `holder` holds it now.
+    const { rowCount } = await this.pool.query(
+      `INSERT INTO source_runs (source_id, last_run_at, last_success_at, last_error, failures, items_posted, cursor, next_run_at)
+       SELECT $1, now(), CASE WHEN $3 THEN now() END, $4, $5, $6, $7, NULL
+       FROM source_leases WHERE source_id = $1 AND holder = $2
+       ON CONFLICT (source_id) DO UPDATE SET
+         last_run_at = now(),
+         last_success_at = CASE WHEN $3 THEN now() ELSE source_runs.last_success_at END,
+         last_error = $4, failures = $5, items_posted = source_runs.items_posted + $6, cursor = COALESCE($7, source_runs.cursor), next_run_at = NULL`,
+      [sourceId, holder, p.ok, p.error, p.failures, p.postedDelta, p.cursor],
+    );
+    return rowCount === 1;
   }
 }

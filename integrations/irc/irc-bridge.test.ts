@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashFlowToken } from '../../core/auth/flow-tokens';
 import type { Source } from '../../core/domain/source';
+import { type RunningServices, startServices } from '../../cli/start';
 import { silentLog } from '../../core/log';
 import { FrameworkClient, waitFor } from '../../test/support/irc-clients';
 import { startNgircd, type TestNgircd } from '../../test/support/ngircd';
@@ -15,6 +16,7 @@ import { openBridgeParts, runIrcBridge } from './irc-runner';
 
 const CHANNEL = '#team';
 let stack: TestStack;
+let backend: RunningServices;
 let ngircd: TestNgircd;
 let bridgeParts: Awaited<ReturnType<typeof openBridgeParts>>;
 let bridge: IrcBridge;
@@ -64,7 +66,9 @@ const relayed = (user: FrameworkClient): string[] =>
 
 beforeAll(async () => {
   ngircd = await startNgircd();
-  stack = await startTestStack();
+  // Without the integrations service: it would run this irc source too, beside the bridge under test.
+  stack = await startTestStack({ service: 'web-api' });
+  backend = await startServices('message-backend', stack.config, silentLog());
   bridgeParts = await openBridgeParts(stack.config, silentLog());
   const created = await stack.directory.sources.createSource({ flowId: stack.flow.id, creatorId: stack.alice.id, name: 'IRC #team', externalUrl: null }, hashFlowToken(randomBytes(32).toString('hex')));
   const config = { server: '127.0.0.1', port: ngircd.port, tls: false, channel: CHANNEL, nick: 'tributary', flood: { burst: 4, interval_ms: 500 } };
@@ -78,6 +82,7 @@ afterAll(async () => {
   for (const c of open) c.quit();
   await bridge?.stop();
   await bridgeParts?.close();
+  await backend?.stop();
   await stack?.stop();
   await ngircd?.remove();
 }, 30_000);

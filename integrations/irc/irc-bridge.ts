@@ -12,7 +12,7 @@ import { AppError } from '../../core/errors';
 import type { MessageJson } from '../../core/domain/types';
 import type { Log } from '../../core/log';
 import { FloodQueue } from './flood-queue';
-import { parseIrcSourceConfig } from './irc-source-config';
+import { parseIrcSourceConfig } from '../../core/integrations/irc-config';
 import { ircLinesOf, ircMentionsToFlow, ircTextBudget, stripIrcFormatting } from './irc-text';
 
 /** What the bridge reports as it goes (the integrations worker stores it as the source's status). */

@@ -1,6 +1,7 @@
 /**
  * An integration worker: every tick it lists the built-in sources, claims (or renews) each one's
- * lease, and runs each source it holds whose next run is due. Several workers share the sources —
+ * lease, runs each poll source it holds whose next run is due, and keeps a session open for each
+ * session source it holds (source-sessions.ts). Several workers share the sources —
  * a lease is held by one at a time — and a source whose worker died is claimed by another once
  * the lease lapses (SOURCE_LEASE_S). A clean stop finishes the runs in hand and gives its leases back.
  */
@@ -8,8 +9,9 @@ import type { CircuitBreakerPolicy } from 'cockatiel';
 import type { Log } from '../../core/log';
 import type { Metrics } from '../../core/metrics';
 import { newBreaker, type OutboundSettings, sourceOutbound } from '../outbound/source-outbound';
-import type { SourceRunner } from '../source-runner';
+import { isSessionRunner, type KindRunner } from '../source-runner';
 import { type RunDeps, type RunSettings, runSource } from './run-source';
+import { SourceSessions } from './source-sessions';
 
 export interface WorkerSettings extends RunSettings {
   /** Names this worker in the leases: unique per worker (host, pid and a random part). */
@@ -26,12 +28,15 @@ export class IntegrationWorker {
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   private stopped = false;
+  private readonly sessions: SourceSessions;
 
   constructor(
     private readonly deps: RunDeps & { log: Log; metrics: Pick<Metrics, 'sourceRuns' | 'sourceItemsPosted' | 'sourcesHeld'> },
-    private readonly runners: Readonly<Record<string, SourceRunner>>,
+    private readonly runners: Readonly<Record<string, KindRunner>>,
     private readonly settings: WorkerSettings,
-  ) {}
+  ) {
+    this.sessions = new SourceSessions({ parts: deps, runs: deps.runs, log: deps.log }, settings);
+  }
 
   /** Often enough to renew a lease several times before it lapses, and to start a due run within a second. */
   private get tickMs(): number {
@@ -67,19 +72,25 @@ export class IntegrationWorker {
       if (this.stopped) return;
       if (!(await this.deps.runs.claim(source.id, this.settings.holder, this.settings.leaseMs))) {
         if (this.held.has(source.id)) this.deps.log.warn({ source: source.id }, 'lost the lease of a source to another worker');
+        await this.sessions.end(source.id);
         this.forget(source.id);
         continue;
       }
       if (!this.held.has(source.id)) this.deps.log.info({ source: source.id, type: source.type }, 'claimed a source');
       this.held.add(source.id);
       this.deps.metrics.sourcesHeld.set(this.held.size);
+      const runner = this.runners[source.type!]!;
+      if (isSessionRunner(runner)) {
+        await this.sessions.keep(source, runner);
+        continue;
+      }
       if (this.inFlight.has(source.id)) continue;
       const next = (await this.deps.runs.state(source.id))?.nextRunAt;
       if (next && next.getTime() > Date.now()) continue;
       let breaker = this.breakers.get(source.id);
       if (!breaker) this.breakers.set(source.id, (breaker = newBreaker(this.settings.outbound.breakerOpenMs)));
       const type = source.type!;
-      const run = runSource(this.deps, this.settings, source, this.runners[type]!, sourceOutbound(this.settings.outbound, breaker))
+      const run = runSource(this.deps, this.settings, source, runner, sourceOutbound(this.settings.outbound, breaker))
         .then(({ ok, posted }) => {
           this.deps.metrics.sourceRuns.inc({ type, outcome: ok ? 'ok' : 'failed' });
           this.deps.metrics.sourceItemsPosted.inc({ type }, posted);
@@ -97,17 +108,19 @@ export class IntegrationWorker {
   }
 
   private async letGo(id: number): Promise<void> {
+    await this.sessions.end(id);
     await this.inFlight.get(id);
     this.forget(id);
     await this.deps.runs.release(id, this.settings.holder);
   }
 
-  /** Stops claiming, waits for the runs in hand, releases every lease so that another worker takes over at once. */
+  /** Stops claiming, waits for the runs in hand, ends the sessions, releases every lease so that another worker takes over at once. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.ticking;
     for (const id of [...this.held]) await this.letGo(id);
+    await this.sessions.endAll();
     await Promise.all(this.inFlight.values());
   }
 }

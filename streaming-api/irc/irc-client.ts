@@ -111,10 +111,12 @@ export class IrcClient implements LoggedIn, SessionView {
         // RFC 2812: a NOTICE is never answered; Tributary has nothing to post it as.
         return;
       case 'JOIN':
+        if (!params[0]) return this.session.reply('461', 'JOIN', 'Not enough parameters');
         await this.spend();
         for (const name of (params[0] ?? '').split(',').filter(Boolean)) await this.join(name);
         return;
       case 'PART':
+        if (!params[0]) return this.session.reply('461', 'PART', 'Not enough parameters');
         await this.spend();
         for (const name of (params[0] ?? '').split(',').filter(Boolean)) await this.part(name);
         return;

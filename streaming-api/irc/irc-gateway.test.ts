@@ -260,6 +260,47 @@ describe('IRC bad input', () => {
     expect(bystander.has(/:(nul|bad |xxxx)/)).toBeUndefined();
     raw.socket.destroy();
   });
+  test('malformed and unknown lines, a thousand JOINs and a nick flood are each answered or refused, and the link and the others carry on', async () => {
+    const { users: [u, v], channel, path } = await seedFlow('joiner', 'watcher');
+    const watcher = await irc(v!);
+    await watcher.line(/ 366 /);
+    const raw = new RawClient(ircPort);
+    raw.send(`PASS ${u!.email} ${u!.password}\r\nNICK ${u!.nick}\r\nUSER ${u!.nick} 0 * :Raw\r\n`);
+    await raw.line(/ 366 /);
+    raw.send(`\r\n   \r\n:only.a.prefix\r\nFROBNICATE now\r\nPRIVMSG\r\nPRIVMSG ${channel}\r\nJOIN\r\nPART\r\n`);
+    await raw.line(/ 421 \S+ FROBNICATE :/);
+    await raw.line(/ 411 /);
+    await raw.line(/ 412 /);
+    await raw.line(/ 461 \S+ JOIN :/);
+    await raw.line(/ 461 \S+ PART :/);
+
+    // A thousand JOINs of flows that do not exist, a hundred per write (as many as may wait), each
+    // write once the last was answered: every one is refused, none joins anything.
+    for (let round = 0; round < 10; round++) {
+      raw.send(Array.from({ length: 100 }, (_, i) => `JOIN #nowhere/flow-${round * 100 + i}\r\n`).join(''));
+      await raw.line(new RegExp(` 403 \\S+ #nowhere/flow-${round * 100 + 99} `), 30_000);
+    }
+    expect(raw.all(/ 403 \S+ #nowhere\//)).toHaveLength(1000);
+    expect(raw.has(/ JOIN :?#nowhere/)).toBeUndefined();
+
+    // A nick flood, the same way: a Tributary nick is the profile's, so every NICK is refused.
+    for (let round = 0; round < 10; round++) {
+      raw.send(Array.from({ length: 100 }, (_, i) => `NICK flood${round * 100 + i}\r\n`).join(''));
+      await waitFor(() => raw.all(/ FAIL NICK NOT_SUPPORTED /).length >= (round + 1) * 100, `the refusals of NICK round ${round}`, 30_000);
+    }
+    expect(raw.all(/ FAIL NICK NOT_SUPPORTED /)).toHaveLength(1000);
+    expect(raw.has(/ NICK :?flood/)).toBeUndefined();
+    expect(watcher.has(/ NICK :?flood/)).toBeUndefined();
+
+    // Still logged in as itself, and the others were not held up.
+    raw.send(`PRIVMSG ${channel} :still here\r\n`);
+    await watcher.line(new RegExp(`:${u!.nick}!\\S+ PRIVMSG ${escapeRegex(channel)} :still here$`));
+    await api(stack, 'POST', `/flows/${path}/messages`, { auth: stack.alice.auth, body: { event: 'message', content: 'after the floods' } });
+    await raw.line(/:after the floods$/);
+    expect(raw.closed).toBe(false);
+    raw.socket.destroy();
+  }, 120_000);
+
   test('a client that sends PINGs before logging in and never reads is cut, not buffered without bound', async () => {
     const socket = new RawClient(ircPort).socket;
     socket.pause(); // never reads a reply

@@ -16,7 +16,8 @@ export interface ServiceProcess {
 }
 
 
-export async function spawnService(service: string, port: number, env: Record<string, string>): Promise<ServiceProcess> {
+/** `readyMs`: how long it may take to answer /health (longer where a test starts several at once on a busy machine). */
+export async function spawnService(service: string, port: number, env: Record<string, string>, readyMs = 15_000): Promise<ServiceProcess> {
   const bin = join(projectRoot(), 'bin', 'tributary.js');
   const child = spawn(process.execPath, [bin, 'start', service], {
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
@@ -27,7 +28,7 @@ export async function spawnService(service: string, port: number, env: Record<st
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const output = () => out.slice(-5000);
   // A service that never became healthy must not outlive the test that started it.
-  await waitForHealth(port, child, output, 15_000).catch((error: unknown) => {
+  await waitForHealth(port, child, output, readyMs).catch((error: unknown) => {
     child.kill('SIGKILL');
     throw error;
   });
@@ -38,7 +39,8 @@ export async function spawnService(service: string, port: number, env: Record<st
     output,
     allOutput: () => out,
     kill(signal) {
-      if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+      // A process ended by a signal has no exit code, only a signalCode: it will not exit again.
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
       return new Promise((resolve) => {
         child.once('exit', (code) => resolve(code));
         child.kill(signal);

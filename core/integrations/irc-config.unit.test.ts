@@ -1,4 +1,4 @@
-import { parseIrcSourceConfig } from './irc-source-config';
+import { parseIrcSourceConfig } from './irc-config';
 
 test('the issue example parses, with the flood limits defaulted', () => {
   expect(parseIrcSourceConfig({ server: '127.0.0.1', port: 6667, tls: false, channel: '#team', nick: 'tributary' })).toEqual({

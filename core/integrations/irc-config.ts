@@ -1,6 +1,7 @@
 /**
  * The `config` of a source of type `irc` (issue 13 point 4): where the bridge connects, which
- * channel it relays, under which nick, and how fast it may talk (IRC servers kill floods).
+ * channel it relays, under which nick, and how fast it may talk (IRC servers kill floods). The
+ * sources API validates with it (source-kinds.ts); the bridge parses its opened config again.
  */
 import { z } from 'zod';
 
