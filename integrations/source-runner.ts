@@ -4,6 +4,7 @@
  * (worker/) does the rest the same way for every kind: leases, scheduling, backoff, the first-run
  * rule, deduplication and posting.
  */
+import type { FilePart } from '../core/actions/attach-files';
 import type { Source } from '../core/domain/source';
 import type { Outbound } from './outbound/source-outbound';
 
@@ -15,6 +16,10 @@ export interface SourceItem {
   publishedAt: Date | null;
   /** A flow-token post body (`activity` or `discussion`, with `thread`), without `uuid`: the worker derives it. */
   post: Record<string, unknown>;
+  /** What the post's uuid derives from, when not `externalId`: a mail's Message-ID, so the same mail seen under a new UIDVALIDITY is the same post. */
+  uuidKey?: string;
+  /** Files to store through the blob store and attach to the post (a mail's attachments). */
+  files?: FilePart[];
 }
 
 export interface PollInput {
@@ -32,6 +37,8 @@ export interface PollResult {
   items: SourceItem[];
   /** Kept for the next poll. */
   cursor: Record<string, unknown> | null;
+  /** What the poll had to leave out (a mail too large, one that would not parse): shown as the status's `last_error`, the run still a success. */
+  problems?: string[];
 }
 
 export interface SourceRunner {
