@@ -22,6 +22,16 @@ describe('an inbound mail as a post', () => {
     expect(parsed.text).not.toMatch(/<|alert\(1\)|onerror/);
   });
 
+  it('turns an HTML part beside attachments into text too', async () => {
+    const raw = mail(
+      ['From: a@x.test', 'Subject: mixed', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary=XX'],
+      ['--XX', 'Content-Type: text/html', '', '<p>Build <i>red</i></p><style>p{}</style><script>alert(1)</script>', '--XX', 'Content-Type: text/plain; name=a.txt', 'Content-Disposition: attachment; filename=a.txt', '', 'A', '--XX--', ''].join('\r\n'),
+    );
+    const parsed = await parseMail(raw, limits);
+    expect(parsed.text).toBe('Build red');
+    expect(parsed.files.map((f) => f.fileName)).toEqual(['a.txt']);
+  });
+
   it('makes broken charsets, invalid UTF-8 and NUL storable', async () => {
     const raw = Buffer.concat([
       Buffer.from('From: a@x.test\r\nSubject: =?x-unknown?B?AAAA?=\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nok '),

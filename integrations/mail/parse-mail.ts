@@ -5,6 +5,7 @@
  * every string storable. Shared by the SMTP receiver and IMAP sources.
  */
 import { createHash } from 'node:crypto';
+import { convert } from 'html-to-text';
 import { type AddressObject, simpleParser } from 'mailparser';
 import { toStorable } from '../../core/storable-text';
 
@@ -40,6 +41,8 @@ const MAX_NAME = 200;
 const MAX_ADDRESS = 320;
 const MAX_ID = 998; // RFC 5322's longest line
 const MAX_FILES = 20;
+const MAX_HTML = 2_000_000;
+const MAX_HTML_DEPTH = 500;
 const MAX_FILE_NAME = 255;
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
 
@@ -67,6 +70,21 @@ function contentTypeOf(type: string | undefined): string {
   return MEDIA_TYPE.test(t) ? t : 'application/octet-stream';
 }
 
+/**
+ * The text of an HTML part, for a mail with no text part that mailparser did not render (it renders
+ * only an HTML root or alternative): markup, scripts and styles never reach a flow. Bounded as
+ * mailparser bounds it: html-to-text's recursive walk must not meet hostile nesting.
+ */
+function htmlAsText(html: string | false, notes: string[]): string {
+  if (!html) return '';
+  try {
+    return convert(html, { wordwrap: false, limits: { maxDepth: MAX_HTML_DEPTH, maxInputLength: MAX_HTML }, selectors: [{ selector: 'img', format: 'skip' }] });
+  } catch {
+    notes.push('The HTML body could not be turned into text.');
+    return '';
+  }
+}
+
 /** Parses `raw`; never throws for what a mail contains (mailparser copes with broken MIME and unknown charsets). */
 export async function parseMail(raw: Buffer, limits: MailLimits): Promise<InboundMail> {
   const parsed = await simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true });
@@ -82,8 +100,7 @@ export async function parseMail(raw: Buffer, limits: MailLimits): Promise<Inboun
     else if (files.length >= MAX_FILES) notes.push(`${fileName} was left out: more than ${MAX_FILES} attachments.`);
     else files.push({ fileName, contentType: contentTypeOf(a.contentType), data: a.content });
   });
-  // `text` is the text part, or mailparser's text rendering of the HTML part (html-to-text): markup never reaches a flow.
-  const text = storable(parsed.text ?? '', MAX_TEXT).trim();
+  const text = storable(parsed.text || htmlAsText(parsed.html, notes), MAX_TEXT).trim();
   return {
     messageId,
     threadKey,
