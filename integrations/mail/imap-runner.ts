@@ -58,21 +58,23 @@ async function readNew(client: ImapFlow, config: ImapConfig, cursor: ImapCursor 
   const all = [...sizes.keys()].sort((a, b) => a - b);
   const reading = toRead(all, fresh);
   const lastUid = Math.max(fresh ? (all.at(-1) ?? 0) : cursor!.lastUid, reading.at(-1) ?? 0);
-  const items: SourceItem[] = [];
   const problems: string[] = [];
-  for (const uid of reading) {
+  const wanted = reading.filter((uid) => {
     const size = sizes.get(uid)!;
-    if (size > limits.maxBytes) {
-      problems.push(`mail UID ${uid} (${size} bytes) was skipped: larger than ${limits.maxBytes} bytes (MAIL_MAX_BYTES)`);
-      continue;
-    }
-    const fetched = await client.fetchOne(String(uid), { uid: true, source: true, internalDate: true }, { uid: true });
-    if (!fetched || !fetched.source) continue; // expunged since the listing
+    if (size <= limits.maxBytes) return true;
+    problems.push(`mail UID ${uid} (${size} bytes) was skipped: larger than ${limits.maxBytes} bytes (MAIL_MAX_BYTES)`);
+    return false;
+  });
+  const items: SourceItem[] = [];
+  // One FETCH for the batch (a mail expunged since the listing is simply not in the answer).
+  const fetched = wanted.length ? await client.fetchAll(wanted.join(','), { uid: true, source: true, internalDate: true }, { uid: true }) : [];
+  for (const m of fetched.sort((a, b) => a.uid - b.uid)) {
+    if (!m.source) continue;
     try {
-      const mail = await parseMail(fetched.source, limits);
-      items.push({ externalId: `${uidValidity}:${uid}`, uuidKey: mail.messageId, publishedAt: fetched.internalDate ? new Date(fetched.internalDate) : null, post: mailPost(mail), files: mail.files });
+      const mail = await parseMail(m.source, limits);
+      items.push({ externalId: `${uidValidity}:${m.uid}`, uuidKey: mail.messageId, publishedAt: m.internalDate ? new Date(m.internalDate) : null, post: mailPost(mail), files: mail.files });
     } catch (err) {
-      problems.push(`mail UID ${uid} was skipped: it could not be parsed (${(err as Error).message})`);
+      problems.push(`mail UID ${m.uid} was skipped: it could not be parsed (${(err as Error).message})`);
     }
   }
   // Newest first, by UID: the mailbox's own order of arrival.
