@@ -41,8 +41,28 @@ export interface PollResult {
   problems?: string[];
 }
 
+export interface WatchInput {
+  source: Source;
+  /** The source's config, its secrets opened. */
+  config: Record<string, unknown>;
+  outbound: Outbound;
+  /** Asks the worker to poll the source now rather than at its next run time. */
+  wake(): void;
+  /** Why the watch is down (it keeps trying; polling goes on meanwhile). */
+  onTrouble(err: unknown): void;
+}
+
+export interface SourceWatch {
+  stop(): Promise<void>;
+}
+
 export interface SourceRunner {
   /** Seconds between polls as the config asks (the worker raises it to SOURCE_MIN_INTERVAL_S). */
   intervalS(config: Record<string, unknown>): number;
   poll(input: PollInput): Promise<PollResult>;
+  /**
+   * For a kind the remote can tell about news (IMAP IDLE): kept running while the worker holds the
+   * source, it calls `wake` on news, so the poll comes at once; polling on schedule stays the fallback.
+   */
+  watch?(input: WatchInput): SourceWatch;
 }

@@ -6,12 +6,15 @@
  * recreated: every UID is new), only the newest FIRST_RUN_ITEMS are read — the first-run rule. The
  * post's uuid derives from the Message-ID, so a mail seen again under a new UIDVALIDITY is the same post.
  */
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow, MessageEnvelopeObject } from 'imapflow';
+import { toStorable } from '../../core/storable-text';
 import { DEFAULT_IMAP_INTERVAL_S, type ImapConfig } from '../../core/integrations/imap-config';
 import type { PollInput, PollResult, SourceItem, SourceRunner } from '../source-runner';
 import { FIRST_RUN_ITEMS } from '../worker/run-source';
+import { imapClient } from './imap-client';
+import { watchMailbox } from './imap-idle';
 import { mailPost } from './mail-post';
-import { type MailLimits, parseMail } from './parse-mail';
+import { type InboundMail, type MailLimits, parseMail } from './parse-mail';
 
 /** Mails read in one poll at most; the rest wait for the next poll (which comes at once when IDLE says more arrived). */
 export const MAX_PER_POLL = 100;
@@ -24,20 +27,21 @@ export interface ImapLimits extends MailLimits {
   maxBytes: number;
 }
 
-/** A client connected to `address` (checked by the guard), named `host` for TLS. */
-export function imapClient(config: ImapConfig, address: string, timeoutMs: number): ImapFlow {
-  return new ImapFlow({
-    host: address,
-    servername: config.host,
-    port: config.port ?? (config.secure === false ? 143 : 993),
-    secure: config.secure ?? true,
-    auth: { user: config.user, pass: config.password },
-    logger: false,
-    disableAutoIdle: true,
-    connectionTimeout: timeoutMs,
-    greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs * 6,
-  });
+const uidOf = (item: SourceItem): number => Number(item.externalId.split(':')[1]);
+
+/** What is posted for a mail too large to fetch: its sender and subject, and where to read it. */
+function tooLargeItem(externalId: string, envelope: MessageEnvelopeObject | undefined, size: number, maxBytes: number): SourceItem {
+  const from = envelope?.from?.[0];
+  const mail: InboundMail = {
+    messageId: envelope?.messageId || externalId,
+    threadKey: envelope?.inReplyTo || envelope?.messageId || externalId,
+    from: { address: toStorable(from?.address || 'unknown@invalid').slice(0, 320), name: from?.name ? toStorable(from.name).slice(0, 200) : null },
+    subject: toStorable(envelope?.subject?.trim() || '(no subject)').slice(0, 1000),
+    text: '',
+    files: [],
+    notes: [`This mail (${size} bytes) is larger than ${maxBytes} bytes (MAIL_MAX_BYTES): it was not fetched. Read it in the mailbox.`],
+  };
+  return { externalId, uuidKey: mail.messageId, publishedAt: envelope?.date ? new Date(envelope.date) : null, post: mailPost(mail) };
 }
 
 /** Which UIDs to read now, of those in the mailbox from the cursor on (ascending). */
@@ -59,13 +63,19 @@ async function readNew(client: ImapFlow, config: ImapConfig, cursor: ImapCursor 
   const reading = toRead(all, fresh);
   const lastUid = Math.max(fresh ? (all.at(-1) ?? 0) : cursor!.lastUid, reading.at(-1) ?? 0);
   const problems: string[] = [];
-  const wanted = reading.filter((uid) => {
-    const size = sizes.get(uid)!;
-    if (size <= limits.maxBytes) return true;
-    problems.push(`mail UID ${uid} (${size} bytes) was skipped: larger than ${limits.maxBytes} bytes (MAIL_MAX_BYTES)`);
-    return false;
-  });
   const items: SourceItem[] = [];
+  const wanted: number[] = [];
+  for (const uid of reading) {
+    const size = sizes.get(uid)!;
+    if (size <= limits.maxBytes) {
+      wanted.push(uid);
+      continue;
+    }
+    problems.push(`mail UID ${uid} (${size} bytes) was not fetched: larger than ${limits.maxBytes} bytes (MAIL_MAX_BYTES)`);
+    // The flow still learns that it came, from its envelope alone.
+    const head = await client.fetchOne(String(uid), { uid: true, envelope: true }, { uid: true });
+    if (head) items.push(tooLargeItem(`${uidValidity}:${uid}`, head.envelope, size, limits.maxBytes));
+  }
   // One FETCH for the batch (a mail expunged since the listing is simply not in the answer).
   const fetched = wanted.length ? await client.fetchAll(wanted.join(','), { uid: true, source: true, internalDate: true }, { uid: true }) : [];
   for (const m of fetched.sort((a, b) => a.uid - b.uid)) {
@@ -78,12 +88,14 @@ async function readNew(client: ImapFlow, config: ImapConfig, cursor: ImapCursor 
     }
   }
   // Newest first, by UID: the mailbox's own order of arrival.
-  return { items: items.reverse(), cursor: { uidValidity, lastUid }, problems };
+  items.sort((a, b) => uidOf(b) - uidOf(a));
+  return { items, cursor: { uidValidity, lastUid }, problems };
 }
 
 export function imapRunner(limits: ImapLimits): SourceRunner {
   return {
     intervalS: (config) => (config as ImapConfig).interval_s ?? DEFAULT_IMAP_INTERVAL_S,
+    watch: watchMailbox,
 
     poll({ config, cursor, outbound }: PollInput): Promise<PollResult> {
       const imap = config as ImapConfig;

@@ -2,7 +2,8 @@
  * IMAP sources against a real Dovecot (the project's dovecot cookbook, on a free port), run by
  * `tributary start integrations`: the first-run rule, new mail posted once in order with its thread,
  * attachments stored, bad mail recorded on the status without stopping the source, a bomb of 1 000
- * mails read in batches with none lost or doubled, and a recreated mailbox (new UIDVALIDITY) doubling nothing.
+ * mails read in batches with none lost or doubled, a recreated mailbox (new UIDVALIDITY) doubling
+ * nothing, and new mail brought at once by IDLE.
  */
 import { randomBytes } from 'node:crypto';
 import { type RunningServices, startServices } from '../../cli/start';
@@ -12,7 +13,7 @@ import { eventually } from '../../test/support/feed-server';
 import { FAST_SOURCES_ENV, sourceStatus } from '../../test/support/rss-sources';
 import { api, startTestStack, type TestStack } from '../../test/support/stack';
 
-const USERS = ['first@test.local', 'bad@test.local', 'bomb@test.local', 'moved@test.local'];
+const USERS = ['first@test.local', 'bad@test.local', 'bomb@test.local', 'moved@test.local', 'idle@test.local'];
 const MAIL_MAX_BYTES = 64 * 1024;
 let dovecot: TestDovecot;
 let stack: TestStack;
@@ -31,8 +32,8 @@ afterAll(async () => {
   await dovecot?.remove();
 });
 
-async function createImapSource(user: string, mailbox?: string): Promise<number> {
-  const config = { host: '127.0.0.1', port: dovecot.port, secure: false, user, password: MAILBOX_PASSWORD, interval_s: 0.2, ...(mailbox ? { mailbox } : {}) };
+async function createImapSource(user: string, mailbox?: string, intervalS = 0.2): Promise<number> {
+  const config = { host: '127.0.0.1', port: dovecot.port, secure: false, user, password: MAILBOX_PASSWORD, interval_s: intervalS, ...(mailbox ? { mailbox } : {}) };
   const res = await api(stack, 'POST', `/flows/${stack.flow.path}/sources`, { auth: stack.alice.auth, body: { name: `Mail ${user}`, type: 'imap', config } });
   if (res.status !== 201) throw new Error(`creating the source answered ${res.status}: ${JSON.stringify(res.body)}`);
   expect(res.body.config.password).toBeUndefined();
@@ -78,17 +79,17 @@ it('posts only the newest 3 mails on its first run, then every new mail once, in
   expect((await sourceStatus(stack, id))?.last_error).toBeNull();
 });
 
-it('records a mail too large on the status, posts malformed mail as storable text, and keeps going', async () => {
+it('posts a notice for a mail too large to fetch, malformed mail as storable text, and keeps going', async () => {
   const id = await createImapSource(USERS[1]!);
   await eventually(statusOf(id), (s) => s?.last_success_at !== null && s?.last_success_at !== undefined, 'the first (empty) run');
   const broken = Buffer.concat([Buffer.from('From: \xff\xfe <x@outside.test>\r\nSubject: broken\r\nMessage-ID: <broken@outside.test>\r\nContent-Type: text/plain; charset=x-no-such-charset\r\n\r\nbad ', 'latin1'), Buffer.from([0xc3, 0x28, 0x00, 0xff]), Buffer.from('\r\n')]);
   await dovecot.deliver(USERS[1]!, [rawMail(20, { body: 'x'.repeat(MAIL_MAX_BYTES) }), broken, rawMail(21)]);
-  const status = await eventually(statusOf(id), (s) => s?.items_posted === 2, 'the mails after the bad one');
-  expect(status?.last_error).toMatch(/mail UID 1 \(\d+ bytes\) was skipped: larger than 65536 bytes \(MAIL_MAX_BYTES\)/);
+  const status = await eventually(statusOf(id), (s) => s?.items_posted === 3, 'the mails after the bad one');
   expect(status?.failures).toBe(0);
   const posted = await items(id);
-  expect(posted.map((m) => m.title)).toEqual(['broken', 'mail 21']);
-  expect(posted[0]!.body).toMatch(/^bad /);
+  expect(posted.map((m) => m.title)).toEqual(['mail 20', 'broken', 'mail 21']);
+  expect(posted[0]!.body).toMatch(/^This mail \(\d+ bytes\) is larger than 65536 bytes \(MAIL_MAX_BYTES\): it was not fetched/);
+  expect(posted[1]!.body).toMatch(/^bad /);
 });
 
 it('reads a bomb of 1 000 mails in batches: every one posted once, in order', async () => {
@@ -116,12 +117,26 @@ it('doubles nothing when the mailbox is recreated with a new UIDVALIDITY', async
     return status ? status.uidValidity : null;
   };
   const before = await uidValidity();
-  await again.mailboxDelete('Flow');
-  await again.mailboxCreate('Flow');
+  const said = (step: string) => (err: { responseText?: string; message: string }) => {
+    throw new Error(`${step}: ${err.responseText ?? err.message}`);
+  };
+  await again.mailboxDelete('Flow').catch(said('DELETE'));
+  await again.mailboxCreate('Flow').catch(said('CREATE'));
   expect(await uidValidity()).not.toBe(before);
   await again.logout();
   await dovecot.deliver(user, [rawMail(31), rawMail(32), rawMail(33)], 'Flow');
   await eventually(statusOf(id), (s) => s?.items_posted === 5, 'the run after the change');
   // items_posted counts handled items; the two replays are the stored messages, not new ones.
   expect((await items(id)).map((m) => m.title)).toEqual(['mail 31', 'mail 32', 'mail 33']);
+});
+
+it('posts new mail as IDLE reports it, long before the next poll is due', async () => {
+  const user = USERS[4]!;
+  // Polled once an hour: only IDLE can bring the mail within the test.
+  const id = await createImapSource(user, undefined, 3600);
+  const first = await eventually(statusOf(id), (s) => !!s?.last_success_at, 'the first (empty) run');
+  await dovecot.deliver(user, [rawMail(41)]);
+  const after = await eventually(statusOf(id), (s) => s?.items_posted === 1, 'the mail, through IDLE');
+  expect(new Date(after!.next_run_at!).getTime()).toBeGreaterThan(new Date(first!.last_run_at!).getTime() + 3000 * 1000);
+  expect((await items(id)).map((m) => m.title)).toEqual(['mail 41']);
 });

@@ -8,8 +8,9 @@ import type { CircuitBreakerPolicy } from 'cockatiel';
 import type { Log } from '../../core/log';
 import type { Metrics } from '../../core/metrics';
 import { newBreaker, type OutboundSettings, sourceOutbound } from '../outbound/source-outbound';
-import type { SourceRunner } from '../source-runner';
-import { type RunDeps, type RunSettings, runSource } from './run-source';
+import type { Source } from '../../core/domain/source';
+import type { SourceRunner, SourceWatch } from '../source-runner';
+import { openedConfig, type RunDeps, type RunSettings, runSource } from './run-source';
 
 export interface WorkerSettings extends RunSettings {
   /** Names this worker in the leases: unique per worker (host, pid and a random part). */
@@ -23,6 +24,9 @@ export class IntegrationWorker {
   private readonly inFlight = new Map<number, Promise<void>>();
   /** Each source's breaker lives as long as this worker holds the source. */
   private readonly breakers = new Map<number, CircuitBreakerPolicy>();
+  /** Watches of held sources whose kind has one (IMAP IDLE), and the sources they woke. */
+  private readonly watches = new Map<number, SourceWatch>();
+  private readonly woken = new Set<number>();
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   private stopped = false;
@@ -73,11 +77,12 @@ export class IntegrationWorker {
       if (!this.held.has(source.id)) this.deps.log.info({ source: source.id, type: source.type }, 'claimed a source');
       this.held.add(source.id);
       this.deps.metrics.sourcesHeld.set(this.held.size);
+      const breaker = this.breakerOf(source.id);
+      this.startWatch(source, breaker);
       if (this.inFlight.has(source.id)) continue;
       const next = (await this.deps.runs.state(source.id))?.nextRunAt;
-      if (next && next.getTime() > Date.now()) continue;
-      let breaker = this.breakers.get(source.id);
-      if (!breaker) this.breakers.set(source.id, (breaker = newBreaker(this.settings.outbound.breakerOpenMs)));
+      if (next && next.getTime() > Date.now() && !this.woken.has(source.id)) continue;
+      this.woken.delete(source.id);
       const type = source.type!;
       const run = runSource(this.deps, this.settings, source, this.runners[type]!, sourceOutbound(this.settings.outbound, breaker))
         .then(({ ok, posted }) => {
@@ -90,9 +95,36 @@ export class IntegrationWorker {
     }
   }
 
+  private breakerOf(id: number): CircuitBreakerPolicy {
+    let breaker = this.breakers.get(id);
+    if (!breaker) this.breakers.set(id, (breaker = newBreaker(this.settings.outbound.breakerOpenMs)));
+    return breaker;
+  }
+
+  /** Starts the watch of a held source whose kind has one, once; a watch that cannot start leaves polling alone. */
+  private startWatch(source: Source, breaker: CircuitBreakerPolicy): void {
+    const runner = this.runners[source.type!]!;
+    if (!runner.watch || this.watches.has(source.id) || this.stopped) return;
+    try {
+      this.watches.set(source.id, runner.watch({
+        source,
+        config: openedConfig(source, this.settings),
+        outbound: sourceOutbound(this.settings.outbound, breaker),
+        wake: () => this.woken.add(source.id),
+        onTrouble: (err) => this.deps.log.info({ err, source: source.id }, 'the watch of a source is down; polling meanwhile'),
+      }));
+    } catch (err) {
+      this.deps.log.warn({ err, source: source.id }, 'could not watch a source; polling it');
+    }
+  }
+
   private forget(id: number): void {
     this.held.delete(id);
     this.breakers.delete(id);
+    this.woken.delete(id);
+    const watch = this.watches.get(id);
+    this.watches.delete(id);
+    watch?.stop().catch((err: unknown) => this.deps.log.warn({ err, source: id }, 'could not stop the watch of a source'));
     this.deps.metrics.sourcesHeld.set(this.held.size);
   }
 

@@ -78,6 +78,11 @@ async function postNew(deps: RunDeps, admitted: SourceAccess, items: readonly So
   return { posted, refused };
 }
 
+/** The source's config with its secrets opened; throws when they cannot be (no key, or another key). */
+export function openedConfig(source: Source, settings: RunSettings): Record<string, unknown> {
+  return openSecrets(sourceKind(source.type)!, source.config ?? {}, settings.secretKey);
+}
+
 /** What a run did, for the worker's metrics. */
 export interface RunSummary {
   ok: boolean;
@@ -89,7 +94,7 @@ export async function runSource(deps: RunDeps, settings: RunSettings, source: So
   const state = await deps.runs.state(source.id);
   let intervalS = settings.minIntervalS;
   try {
-    const config = openSecrets(sourceKind(source.type)!, source.config ?? {}, settings.secretKey);
+    const config = openedConfig(source, settings);
     intervalS = effectiveIntervalS(runner.intervalS(config), settings);
     const admitted = await sourceAccess(deps.directory, source, 'post');
     const polled = await runner.poll({ source, config, cursor: state?.cursor ?? null, outbound });
