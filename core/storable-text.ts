@@ -14,7 +14,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 /** `text` made storable instead of refused (for text we did not write and cannot send back: mail): NUL dropped, lone surrogates as U+FFFD. */
 export function toStorable(text: string): string {
-  return text.replace(/\u0000/g, '').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd');
+  return text.replaceAll('\u0000', '').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd');
 }
 
 /** Why a string cannot be stored, or null when it can. */

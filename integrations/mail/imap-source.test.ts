@@ -96,7 +96,8 @@ it('reads a bomb of 1 000 mails in batches: every one posted once, in order', as
   const id = await createImapSource(USERS[2]!);
   await eventually(statusOf(id), (s) => !!s?.last_success_at, 'the first (empty) run');
   await dovecot.deliver(USERS[2]!, Array.from({ length: 1000 }, (_, i) => rawMail(1000 + i)));
-  await eventually(statusOf(id), (s) => s?.items_posted === 1000, 'all 1 000 mails', 120_000);
+  // Posted one by one, each stored before the next: minutes on a loaded machine, hence the long wait.
+  await eventually(statusOf(id), (s) => s?.items_posted === 1000, 'all 1 000 mails', 360_000);
   const posted = await items(id);
   expect(posted.map((m) => m.title)).toEqual(Array.from({ length: 1000 }, (_, i) => `mail ${1000 + i}`));
 }, 180_000);

@@ -61,6 +61,7 @@ function firstAddress(from: AddressObject | AddressObject[] | undefined): { addr
 const ids = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v ? v.split(/\s+/) : []).map((s) => s.trim()).filter(Boolean);
 
 function fileNameOf(name: string | undefined, index: number): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what a file name may not hold (core/files/upload-input.ts)
   const cleaned = storable(name ?? '', MAX_FILE_NAME).replace(/[\u0000-\u001f\u007f/\\]/g, '_').trim();
   return cleaned || `attachment-${index + 1}`;
 }
