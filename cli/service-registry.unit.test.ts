@@ -36,9 +36,9 @@ it('`all` builds every part once', () => {
   expect(sorted(planOf('all').parts)).toEqual(['blobs', 'bus', 'directory', 'ingress', 'leases', 'loginGuard', 'presence', 'queue', 'rateLimiter', 'sourceRuns', 'store']);
 });
 
-it('the integration workers get the directory, the ingress (and what it is built from) and the source runs, on Postgres and Redis', () => {
+it('the integration workers get the directory, the ingress (and what it is built from), the source runs and the blob store (mail attachments), on Postgres and Redis', () => {
   const plan = planOf('integrations');
-  expect(sorted(plan.parts)).toEqual(['bus', 'directory', 'ingress', 'queue', 'sourceRuns', 'store']);
+  expect(sorted(plan.parts)).toEqual(['blobs', 'bus', 'directory', 'ingress', 'queue', 'sourceRuns', 'store']);
   expect(plan).toMatchObject({ postgres: true, redis: true });
   expect(selectServices('integrations')[0]).toMatchObject({ http: 'shared', inAll: true });
 });

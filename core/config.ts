@@ -70,6 +70,12 @@ export const configSchema = z.object({
   /** AES-256-GCM key (32 bytes, base64) for secrets in sources' configs; needed only when a source has one. */
   SOURCE_SECRET_KEY: z.string().optional().transform((v) => v || undefined)
     .refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)'),
+  /** The port of the SMTP receiver for flows' addresses (docs/integrations.md, "Mail in"); unset: no receiver. 0 picks a free port. */
+  SMTP_PORT: optionalPort,
+  /** The domain of flows' addresses, `<flow>@<org>.<MAIL_DOMAIN>`; unset: flows have no address (`email` null). */
+  MAIL_DOMAIN: z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+$/, 'must be a domain name').optional().or(z.literal('').transform(() => undefined)),
+  /** The largest mail accepted (SMTP and IMAP), headers and attachments included; larger is refused (552) or skipped. */
+  MAIL_MAX_BYTES: int(25 * 1024 * 1024),
   PUBLIC_URL: z.string().url().optional(),
   DEMO: z.enum(['auto', 'on', 'off']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

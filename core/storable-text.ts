@@ -12,6 +12,11 @@ export const DEPTH_PROBLEM = `is nested more than ${MAX_INPUT_DEPTH} levels deep
 // (Postgres refuses its JSON escape; Redis and MongoDB would store U+FFFD instead).
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** `text` made storable instead of refused (for text we did not write and cannot send back: mail): NUL dropped, lone surrogates as U+FFFD. */
+export function toStorable(text: string): string {
+  return text.replaceAll('\u0000', '').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd');
+}
+
 /** Why a string cannot be stored, or null when it can. */
 export function textProblem(text: string): string | null {
   if (text.includes('\u0000')) return NUL_PROBLEM;

@@ -1,20 +1,28 @@
-/** The integrations service: workers that run the built-in sources (RSS, IRC, …) under leases (docs/subsystems/integrations.md). */
+/** The integrations service: workers that run the built-in sources (RSS, IMAP, IRC, …) under leases, and the SMTP receiver of flows' addresses when SMTP_PORT is set (docs/subsystems/integrations.md). */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { FileUploads } from '../core/files/file-uploads';
 import { secretKeyFrom } from '../core/integrations/source-secrets';
 import { defineService } from '../core/service-descriptor';
+import { SharpImages } from '../infra/images/sharp-images';
+import { type SmtpReceiver, startSmtpReceiver } from './mail/smtp-receiver';
 import { AddressGuard } from './outbound/address-guard';
-import { SOURCE_RUNNERS } from './source-runners';
+import { sourceRunners } from './source-runners';
 import { IntegrationWorker } from './worker/integration-worker';
 
 export const integrationsService = defineService({
   name: 'integrations',
-  summary: 'runs the built-in sources (RSS feeds, IRC bridges) under leases',
+  summary: 'runs the built-in sources (RSS feeds, IMAP mailboxes, IRC bridges) under leases, and receives mail for flows (SMTP_PORT)',
   inAll: true,
-  needs: ['directory', 'store', 'ingress', 'sourceRuns'],
+  needs: ['directory', 'store', 'ingress', 'sourceRuns', 'blobs'],
   http: 'shared',
   async start({ parts, config, log, metrics }) {
-    const worker = new IntegrationWorker({ ...parts, runs: parts.sourceRuns, log, metrics }, SOURCE_RUNNERS, {
+    if (config.SMTP_PORT !== undefined && !config.MAIL_DOMAIN) throw new Error('SMTP_PORT is set but MAIL_DOMAIN is not: set MAIL_DOMAIN to the domain of flows\' addresses (<flow>@<org>.<MAIL_DOMAIN>)');
+    // Mail attachments are stored like uploads (docs/adr/016-files.md).
+    const files = new FileUploads({ blobs: parts.blobs, images: new SharpImages(), maxBytes: config.FILE_MAX_BYTES });
+    const postDeps = { directory: parts.directory, store: parts.store, ingress: parts.ingress, files };
+    const runners = sourceRunners({ mail: { maxBytes: config.MAIL_MAX_BYTES, maxFileBytes: config.FILE_MAX_BYTES } });
+    const worker = new IntegrationWorker({ ...postDeps, runs: parts.sourceRuns, log, metrics }, runners, {
       holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseMs: config.SOURCE_LEASE_S * 1000,
       minIntervalS: config.SOURCE_MIN_INTERVAL_S,
@@ -26,8 +34,16 @@ export const integrationsService = defineService({
         breakerOpenMs: config.SOURCE_BREAKER_OPEN_S * 1000,
       },
     });
+    const smtp: SmtpReceiver | null = config.SMTP_PORT === undefined ? null : await startSmtpReceiver(postDeps, {
+      host: config.HOST, port: config.SMTP_PORT, mailDomain: config.MAIL_DOMAIN!, maxBytes: config.MAIL_MAX_BYTES, maxFileBytes: config.FILE_MAX_BYTES,
+    }, log);
     worker.start();
-    // Finishes the runs in hand and releases its leases, so another worker takes over at once.
-    return { stop: () => worker.stop() };
+    return {
+      // Finishes the mails and runs in hand and releases its leases, so another worker takes over at once.
+      async stop() {
+        await smtp?.stop();
+        await worker.stop();
+      },
+    };
   },
 });

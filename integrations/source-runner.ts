@@ -6,6 +6,7 @@
  * bookmark as it goes (worker/source-sessions.ts). Both are registered in source-runners.ts; leases
  * are the same for both.
  */
+import type { FilePart } from '../core/actions/attach-files';
 import type { PostDeps } from '../core/actions/submit-post';
 import type { Source } from '../core/domain/source';
 import type { Log } from '../core/log';
@@ -19,6 +20,10 @@ export interface SourceItem {
   publishedAt: Date | null;
   /** A flow-token post body (`activity` or `discussion`, with `thread`), without `uuid`: the worker derives it. */
   post: Record<string, unknown>;
+  /** What the post's uuid derives from, when not `externalId`: a mail's Message-ID, so the same mail seen under a new UIDVALIDITY is the same post. */
+  uuidKey?: string;
+  /** Files to store through the blob store and attach to the post (a mail's attachments). */
+  files?: FilePart[];
 }
 
 export interface PollInput {
@@ -36,6 +41,23 @@ export interface PollResult {
   items: SourceItem[];
   /** Kept for the next poll. */
   cursor: Record<string, unknown> | null;
+  /** What the poll had to leave out (a mail too large, one that would not parse): shown as the status's `last_error`, the run still a success. */
+  problems?: string[];
+}
+
+export interface WatchInput {
+  source: Source;
+  /** The source's config, its secrets opened. */
+  config: Record<string, unknown>;
+  outbound: Outbound;
+  /** Asks the worker to poll the source now rather than at its next run time. */
+  wake(): void;
+  /** Why the watch is down (it keeps trying; polling goes on meanwhile). */
+  onTrouble(err: unknown): void;
+}
+
+export interface SourceWatch {
+  stop(): Promise<void>;
 }
 
 /** A poll kind. */
@@ -43,6 +65,11 @@ export interface SourceRunner {
   /** Seconds between polls as the config asks (the worker raises it to SOURCE_MIN_INTERVAL_S). */
   intervalS(config: Record<string, unknown>): number;
   poll(input: PollInput): Promise<PollResult>;
+  /**
+   * For a kind the remote can tell about news (IMAP IDLE): kept running while the worker holds the
+   * source, it calls `wake` on news, so the poll comes at once; polling on schedule stays the fallback.
+   */
+  watch?(input: WatchInput): SourceWatch;
 }
 
 /** What a session reports as it goes (the worker stores it as the source's status and bookmark). */

@@ -34,6 +34,8 @@ export interface WebApiDeps {
     maxParams?: number;
     /** Public origin for absolute URLs; the request's own when unset. */
     publicUrl?: string;
+    /** MAIL_DOMAIN: flows' addresses are `<flow>@<org>.<domain>`. */
+    mailDomain?: string;
     /** SOURCE_SECRET_KEY, decoded: seals the secrets of built-in sources' configs (core/integrations/source-secrets.ts). */
     sourceSecretKey?: Buffer;
   };

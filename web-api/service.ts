@@ -21,7 +21,7 @@ export const webApiService = defineService({
       rateLimiter: parts.rateLimiter, presence: parts.presence, metrics, log,
       ...(config.ZOOKEEPER_CONNECT ? { failover: zookeeperFailoverConsole(config.ZOOKEEPER_CONNECT) } : {}),
       files: new FileUploads({ blobs: parts.blobs, images: new SharpImages(), maxBytes: config.FILE_MAX_BYTES }),
-      options: { bodyLimit: config.BODY_LIMIT, maxDepth: config.BODY_MAX_DEPTH, maxParams: config.BODY_MAX_PARAMS, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}), ...(config.SOURCE_SECRET_KEY ? { sourceSecretKey: secretKeyFrom(config.SOURCE_SECRET_KEY) } : {}) },
+      options: { bodyLimit: config.BODY_LIMIT, maxDepth: config.BODY_MAX_DEPTH, maxParams: config.BODY_MAX_PARAMS, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}), ...(config.MAIL_DOMAIN ? { mailDomain: config.MAIL_DOMAIN } : {}), ...(config.SOURCE_SECRET_KEY ? { sourceSecretKey: secretKeyFrom(config.SOURCE_SECRET_KEY) } : {}) },
     });
     // Nothing else of its own to drain: its requests end when the server closes, its posts when the ingress stops.
     return { routes: [{ path: '/', router }], stop: () => auth.stop() };

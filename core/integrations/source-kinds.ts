@@ -5,6 +5,7 @@
  * (integrations/source-runners.ts), so the web-api never loads a feed parser.
  */
 import type { z } from 'zod';
+import { imapConfig } from './imap-config';
 import { ircSourceConfig } from './irc-config';
 import { rssConfig } from './rss-config';
 
@@ -19,6 +20,7 @@ export interface SourceKind {
 export const SOURCE_KINDS: Readonly<Record<string, SourceKind>> = {
   rss: { type: 'rss', config: rssConfig, secrets: [] },
   irc: { type: 'irc', config: ircSourceConfig, secrets: ['password'] },
+  imap: { type: 'imap', config: imapConfig, secrets: ['password'] },
 };
 
 export const SOURCE_TYPES = Object.keys(SOURCE_KINDS);

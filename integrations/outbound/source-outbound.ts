@@ -5,6 +5,8 @@
  * call tries, and closes it on success.
  */
 import { BrokenCircuitError, ConsecutiveBreaker, type CircuitBreakerPolicy, circuitBreaker, handleAll } from 'cockatiel';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import type { AddressGuard } from './address-guard';
 import { type FetchedResponse, type FetchLimits, guardedGet, OutboundError } from './guarded-fetch';
 
@@ -14,6 +16,11 @@ export const BREAKER_THRESHOLD = 3;
 export interface Outbound {
   /** GETs `url`; a 5xx answer is a failure (it counts toward the breaker) and throws OutboundError. */
   get(url: string, headers?: Record<string, string>): Promise<FetchedResponse>;
+  /**
+   * For a protocol other than HTTP (IMAP): resolves `host`, refuses an address the guard refuses,
+   * and runs `use` with the checked address (connect to exactly it) and the timeout, behind the breaker.
+   */
+  connect<T>(host: string, use: (address: string, timeoutMs: number) => Promise<T>): Promise<T>;
 }
 
 export interface OutboundSettings {
@@ -28,20 +35,29 @@ export function newBreaker(openMs: number): CircuitBreakerPolicy {
 
 /** The outbound of a source whose breaker is `breaker` (kept by the worker across runs). */
 export function sourceOutbound(settings: OutboundSettings, breaker: CircuitBreakerPolicy): Outbound {
-  return {
-    async get(url, headers = {}) {
-      try {
-        return await breaker.execute(async () => {
-          const res = await guardedGet(url, headers, settings.guard, settings.limits);
-          if (res.status >= 500) throw new OutboundError(`${res.url} answered ${res.status}`);
-          return res;
-        });
-      } catch (err) {
-        if (err instanceof BrokenCircuitError) {
-          throw new OutboundError(`circuit open after ${BREAKER_THRESHOLD} failures in a row: not calling ${url} for ${settings.breakerOpenMs / 1000} s`);
-        }
-        throw err;
+  async function guarded<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await breaker.execute(call);
+    } catch (err) {
+      if (err instanceof BrokenCircuitError) {
+        throw new OutboundError(`circuit open after ${BREAKER_THRESHOLD} failures in a row: not calling ${what} for ${settings.breakerOpenMs / 1000} s`);
       }
-    },
+      throw err;
+    }
+  }
+  return {
+    get: (url, headers = {}) =>
+      guarded(url, async () => {
+        const res = await guardedGet(url, headers, settings.guard, settings.limits);
+        if (res.status >= 500) throw new OutboundError(`${res.url} answered ${res.status}`);
+        return res;
+      }),
+    connect: (host, use) =>
+      guarded(host, async () => {
+        const address = isIP(host) ? host : (await lookup(host)).address;
+        const refusal = settings.guard.refusal(address);
+        if (refusal) throw new OutboundError(refusal);
+        return use(address, settings.limits.timeoutMs);
+      }),
   };
 }

@@ -9,8 +9,9 @@ import type { CircuitBreakerPolicy } from 'cockatiel';
 import type { Log } from '../../core/log';
 import type { Metrics } from '../../core/metrics';
 import { newBreaker, type OutboundSettings, sourceOutbound } from '../outbound/source-outbound';
-import { isSessionRunner, type KindRunner } from '../source-runner';
-import { type RunDeps, type RunSettings, runSource } from './run-source';
+import type { Source } from '../../core/domain/source';
+import { isSessionRunner, type KindRunner, type SourceRunner, type SourceWatch } from '../source-runner';
+import { openedConfig, type RunDeps, type RunSettings, runSource } from './run-source';
 import { SourceSessions } from './source-sessions';
 
 export interface WorkerSettings extends RunSettings {
@@ -25,6 +26,9 @@ export class IntegrationWorker {
   private readonly inFlight = new Map<number, Promise<void>>();
   /** Each source's breaker lives as long as this worker holds the source. */
   private readonly breakers = new Map<number, CircuitBreakerPolicy>();
+  /** Watches of held sources whose kind has one (IMAP IDLE), and the sources they woke. */
+  private readonly watches = new Map<number, SourceWatch>();
+  private readonly woken = new Set<number>();
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   private stopped = false;
@@ -84,11 +88,12 @@ export class IntegrationWorker {
         await this.sessions.keep(source, runner);
         continue;
       }
+      const breaker = this.breakerOf(source.id);
+      this.startWatch(source, runner, breaker);
       if (this.inFlight.has(source.id)) continue;
       const next = (await this.deps.runs.state(source.id))?.nextRunAt;
-      if (next && next.getTime() > Date.now()) continue;
-      let breaker = this.breakers.get(source.id);
-      if (!breaker) this.breakers.set(source.id, (breaker = newBreaker(this.settings.outbound.breakerOpenMs)));
+      if (next && next.getTime() > Date.now() && !this.woken.has(source.id)) continue;
+      this.woken.delete(source.id);
       const type = source.type!;
       const run = runSource(this.deps, this.settings, source, runner, sourceOutbound(this.settings.outbound, breaker))
         .then(({ ok, posted }) => {
@@ -101,9 +106,35 @@ export class IntegrationWorker {
     }
   }
 
+  private breakerOf(id: number): CircuitBreakerPolicy {
+    let breaker = this.breakers.get(id);
+    if (!breaker) this.breakers.set(id, (breaker = newBreaker(this.settings.outbound.breakerOpenMs)));
+    return breaker;
+  }
+
+  /** Starts the watch of a held source whose kind has one, once; a watch that cannot start leaves polling alone. */
+  private startWatch(source: Source, runner: SourceRunner, breaker: CircuitBreakerPolicy): void {
+    if (!runner.watch || this.watches.has(source.id) || this.stopped) return;
+    try {
+      this.watches.set(source.id, runner.watch({
+        source,
+        config: openedConfig(source, this.settings),
+        outbound: sourceOutbound(this.settings.outbound, breaker),
+        wake: () => this.woken.add(source.id),
+        onTrouble: (err) => this.deps.log.info({ err, source: source.id }, 'the watch of a source is down; polling meanwhile'),
+      }));
+    } catch (err) {
+      this.deps.log.warn({ err, source: source.id }, 'could not watch a source; polling it');
+    }
+  }
+
   private forget(id: number): void {
     this.held.delete(id);
     this.breakers.delete(id);
+    this.woken.delete(id);
+    const watch = this.watches.get(id);
+    this.watches.delete(id);
+    watch?.stop().catch((err: unknown) => this.deps.log.warn({ err, source: id }, 'could not stop the watch of a source'));
     this.deps.metrics.sourcesHeld.set(this.held.size);
   }
 

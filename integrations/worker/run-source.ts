@@ -5,9 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { type SourceAccess, sourceAccess } from '../../core/access/source-gate';
+import { attachFiles } from '../../core/actions/attach-files';
 import { postAdmitted } from '../../core/actions/post-as-source';
-import type { PostDeps } from '../../core/actions/submit-post';
+import { type PostDeps, senderOf } from '../../core/actions/submit-post';
 import type { Source } from '../../core/domain/source';
+import { flowConversation } from '../../core/domain/types';
 import { AppError } from '../../core/errors';
 import { sourceKind } from '../../core/integrations/source-kinds';
 import { openSecrets } from '../../core/integrations/source-secrets';
@@ -59,11 +61,13 @@ async function postNew(deps: RunDeps, admitted: SourceAccess, items: readonly So
   let posted = 0;
   for (const item of fresh.reverse()) {
     try {
-      await postAdmitted(deps, admitted, { ...item.post, uuid: itemUuid(id, item.externalId) });
+      const uuid = itemUuid(id, item.uuidKey ?? item.externalId);
+      const conversation = flowConversation(admitted.flow.id);
+      await postAdmitted(deps, admitted, await attachFiles(deps, conversation, senderOf({ senderId: null, source: admitted.source }, undefined).user, { ...item.post, uuid }, item.files ?? []));
     } catch (err) {
       // An item our API refuses would be refused on every run: note it and move on. Anything else
       // (the queue down) fails the run, and the item is tried again next time.
-      if (!(err instanceof AppError) || err.code !== 'VALIDATION_FAILED') throw err;
+      if (!(err instanceof AppError) || (err.code !== 'VALIDATION_FAILED' && err.code !== 'PAYLOAD_TOO_LARGE')) throw err;
       refused = `item ${item.externalId} was refused: ${messageOf(err)} ${JSON.stringify(err.fields ?? {})}`;
       await deps.runs.markSeen(id, [item.externalId]);
       continue;
@@ -72,6 +76,11 @@ async function postNew(deps: RunDeps, admitted: SourceAccess, items: readonly So
     posted++;
   }
   return { posted, refused };
+}
+
+/** The source's config with its secrets opened; throws when they cannot be (no key, or another key). */
+export function openedConfig(source: Source, settings: RunSettings): Record<string, unknown> {
+  return openSecrets(sourceKind(source.type)!, source.config ?? {}, settings.secretKey);
 }
 
 /** What a run did, for the worker's metrics. */
@@ -85,12 +94,13 @@ export async function runSource(deps: RunDeps, settings: RunSettings, source: So
   const state = await deps.runs.state(source.id);
   let intervalS = settings.minIntervalS;
   try {
-    const config = openSecrets(sourceKind(source.type)!, source.config ?? {}, settings.secretKey);
+    const config = openedConfig(source, settings);
     intervalS = effectiveIntervalS(runner.intervalS(config), settings);
     const admitted = await sourceAccess(deps.directory, source, 'post');
     const polled = await runner.poll({ source, config, cursor: state?.cursor ?? null, outbound });
     const { posted, refused } = await postNew(deps, admitted, polled.items, !state?.lastSuccessAt);
-    await deps.runs.recordRun(source.id, { ok: true, error: refused, failures: 0, nextRunAt: new Date(Date.now() + intervalS * 1000), cursor: polled.cursor });
+    const problems = [...(polled.problems ?? []), ...(refused ? [refused] : [])];
+    await deps.runs.recordRun(source.id, { ok: true, error: problems.length ? messageOf(problems.join('; ')) : null, failures: 0, nextRunAt: new Date(Date.now() + intervalS * 1000), cursor: polled.cursor });
     return { ok: true, posted };
   } catch (err) {
     const failures = (state?.failures ?? 0) + 1;

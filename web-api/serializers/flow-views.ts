@@ -9,7 +9,7 @@ import type { WebApiDeps } from '../deps';
 import { flowJson, flowUserJson, type UrlBase } from './json';
 
 export function urlBase(deps: WebApiDeps, req: Request): UrlBase {
-  return { api: deps.options.publicUrl ?? `${req.protocol}://${req.get('host')}` };
+  return { api: deps.options.publicUrl ?? `${req.protocol}://${req.get('host')}`, mailDomain: deps.options.mailDomain ?? null };
 }
 
 /** The flow at /flows/:org/:flow if the caller may do `action` on it; else 404 (cannot see it) or 403 (the gate decides). */

@@ -1,11 +1,14 @@
 /** The API's JSON shapes (spec §2.1): flows, users, organizations, as clients expect them. */
 import type { Organization, User } from '../../core/domain/types';
 import type { Unread } from '../../core/messaging/unread';
+import { flowAddress } from '../../core/integrations/mail-address';
 import type { FlowUser, FlowView } from '../../core/ports/directory';
 
 /** Absolute URLs need the public origin: PUBLIC_URL, or the request's own. */
 export interface UrlBase {
   api: string;
+  /** MAIL_DOMAIN, for flows' addresses; null when the server has none. */
+  mailDomain?: string | null;
 }
 
 export function userJson(user: User) {
@@ -60,6 +63,7 @@ export function flowJson(view: FlowView, extras: FlowExtras, base: UrlBase) {
     // The app is served beside the REST API (same origin); join_url is left out until invitations exist.
     web_url: `${base.api}/app/${path}`,
     access_mode: flow.accessMode,
+    email: base.mailDomain ? flowAddress(organization.parameterizedName, flow.parameterizedName, base.mailDomain) : null,
     disabled: flow.disabled,
     ...(extras.users ? { users: extras.users } : {}),
   };
