@@ -70,6 +70,10 @@ export const configSchema = z.object({
   /** AES-256-GCM key (32 bytes, base64) for secrets in sources' configs; needed only when a source has one. */
   SOURCE_SECRET_KEY: z.string().optional().transform((v) => v || undefined)
     .refine((v) => v === undefined || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes in base64 (openssl rand -base64 32)'),
+  /** A PEM file of extra certificate authorities that integrations' outbound HTTPS trusts besides Node's (a private CA, a test stand-in). */
+  OUTBOUND_CA_FILE: z.string().optional().transform((v) => v || undefined),
+  /** Where Twitter sources call the v2 API (Twitter's own, or a server that answers like it). */
+  TWITTER_API_URL: z.string().url().refine((u) => u.startsWith('https://'), 'must be an https:// URL (the bearer token travels in it)').default('https://api.x.com'),
   PUBLIC_URL: z.string().url().optional(),
   DEMO: z.enum(['auto', 'on', 'off']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -32,6 +32,15 @@ export interface PollResult {
   items: SourceItem[];
   /** Kept for the next poll. */
   cursor: Record<string, unknown> | null;
+  /** The remote asks not to be called again before this (a rate limit used up): the next run waits for it. */
+  notBefore?: Date;
+}
+
+/** A poll the remote refused for now (HTTP 429): a failure on the status, and no run before `until`. */
+export class RetryLaterError extends Error {
+  constructor(message: string, readonly until: Date) {
+    super(message);
+  }
 }
 
 export interface SourceRunner {

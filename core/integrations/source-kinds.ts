@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { rssConfig } from './rss-config';
+import { twitterConfig } from './twitter-config';
 
 export interface SourceKind {
   type: string;
@@ -17,6 +18,7 @@ export interface SourceKind {
 
 export const SOURCE_KINDS: Readonly<Record<string, SourceKind>> = {
   rss: { type: 'rss', config: rssConfig, secrets: [] },
+  twitter: { type: 'twitter', config: twitterConfig, secrets: ['bearer_token'] },
 };
 
 export const SOURCE_TYPES = Object.keys(SOURCE_KINDS);

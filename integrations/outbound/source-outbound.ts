@@ -4,9 +4,10 @@
  * opens and calls fail at once, without touching the remote, for SOURCE_BREAKER_OPEN_S; then one
  * call tries, and closes it on success.
  */
+import type { Agent } from 'node:https';
 import { BrokenCircuitError, ConsecutiveBreaker, type CircuitBreakerPolicy, circuitBreaker, handleAll } from 'cockatiel';
 import type { AddressGuard } from './address-guard';
-import { type FetchedResponse, type FetchLimits, guardedGet, OutboundError } from './guarded-fetch';
+import { type FetchedResponse, type FetchLimits, guardedAgent, guardedGet, literalRefusal, OutboundError } from './guarded-fetch';
 
 /** Failures in a row that open a source's breaker. */
 export const BREAKER_THRESHOLD = 3;
@@ -14,6 +15,12 @@ export const BREAKER_THRESHOLD = 3;
 export interface Outbound {
   /** GETs `url`; a 5xx answer is a failure (it counts toward the breaker) and throws OutboundError. */
   get(url: string, headers?: Record<string, string>): Promise<FetchedResponse>;
+  /**
+   * Runs a client library's call behind the breaker, its HTTPS through `agent` (the address guard,
+   * the extra CAs); `url` is where it will connect, checked first when it names an address. Whatever
+   * `call` throws counts toward the breaker: a kind returns, not throws, what is not the remote's fault.
+   */
+  call<T>(url: string, call: (agent: Agent, timeoutMs: number) => Promise<T>): Promise<T>;
 }
 
 export interface OutboundSettings {
@@ -28,20 +35,30 @@ export function newBreaker(openMs: number): CircuitBreakerPolicy {
 
 /** The outbound of a source whose breaker is `breaker` (kept by the worker across runs). */
 export function sourceOutbound(settings: OutboundSettings, breaker: CircuitBreakerPolicy): Outbound {
-  return {
-    async get(url, headers = {}) {
-      try {
-        return await breaker.execute(async () => {
-          const res = await guardedGet(url, headers, settings.guard, settings.limits);
-          if (res.status >= 500) throw new OutboundError(`${res.url} answered ${res.status}`);
-          return res;
-        });
-      } catch (err) {
-        if (err instanceof BrokenCircuitError) {
-          throw new OutboundError(`circuit open after ${BREAKER_THRESHOLD} failures in a row: not calling ${url} for ${settings.breakerOpenMs / 1000} s`);
-        }
-        throw err;
+  async function guarded<T>(url: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await breaker.execute(fn);
+    } catch (err) {
+      if (err instanceof BrokenCircuitError) {
+        throw new OutboundError(`circuit open after ${BREAKER_THRESHOLD} failures in a row: not calling ${url} for ${settings.breakerOpenMs / 1000} s`);
       }
-    },
+      throw err;
+    }
+  }
+  let agent: Agent | undefined;
+  return {
+    get: (url, headers = {}) =>
+      guarded(url, async () => {
+        const res = await guardedGet(url, headers, settings.guard, settings.limits);
+        if (res.status >= 500) throw new OutboundError(`${res.url} answered ${res.status}`);
+        return res;
+      }),
+    call: (url, call) =>
+      guarded(url, () => {
+        const refused = literalRefusal(new URL(url), settings.guard);
+        if (refused) throw new OutboundError(refused);
+        agent ??= guardedAgent(settings.guard, settings.limits);
+        return call(agent, settings.limits.timeoutMs);
+      }),
   };
 }
