@@ -17,6 +17,7 @@ import {
   type FlowAccessRow, type FlowRow, type FlowViewRow, type OrgRow, type UserRow,
 } from './rows';
 import { PostgresSessions } from './postgres-sessions';
+import { PostgresInvitations } from './postgres-invitations';
 import { PostgresSources } from './postgres-sources';
 import { ReadMarkerDelegate } from '../../../core/read-marker-delegate';
 import { PostgresReadMarkers } from './postgres-read-markers';
@@ -48,6 +49,7 @@ const NICK_PER_ORG = 'organization_members_nick_key';
 export class PostgresDirectory extends ReadMarkerDelegate implements Directory {
   protected readonly sessions: PostgresSessions;
   readonly sources: PostgresSources;
+  readonly invitations: PostgresInvitations;
   protected readonly readMarkerStore: PostgresReadMarkers;
 
   /** `hasher` bounds concurrent scrypt work; its default allows 2 at once. */
@@ -58,6 +60,7 @@ export class PostgresDirectory extends ReadMarkerDelegate implements Directory {
     super();
     this.sessions = new PostgresSessions(pool);
     this.sources = new PostgresSources(pool);
+    this.invitations = new PostgresInvitations(pool);
     this.readMarkerStore = new PostgresReadMarkers(pool);
   }
 
