@@ -74,6 +74,11 @@ export const configSchema = z.object({
   OUTBOUND_CA_FILE: z.string().optional().transform((v) => v || undefined),
   /** Where Twitter sources call the v2 API (Twitter's own, or a server that answers like it). */
   TWITTER_API_URL: z.string().url().refine((u) => u.startsWith('https://'), 'must be an https:// URL (the bearer token travels in it)').default('https://api.x.com'),
+  /** The SMTP relay that mail out goes through (invitations, mention notifications): `smtp://[user:pass@]host:port` or `smtps://…`; unset: mails are logged, not sent. */
+  SMTP_RELAY_URL: z.string().optional().transform((v) => v || undefined)
+    .refine((v) => v === undefined || /^smtps?:\/\/[^/]+/.test(v), 'must be an smtp:// or smtps:// URL'),
+  /** The From of mail out. */
+  MAIL_FROM: z.string().default('Tributary <tributary@localhost>'),
   PUBLIC_URL: z.string().url().optional(),
   DEMO: z.enum(['auto', 'on', 'off']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
