@@ -13,7 +13,10 @@ import { tweetItems } from './tweet-items';
 
 /** The API's largest page. */
 const PAGE_SIZE = 100;
-/** Pages read in one poll when more than a page is new; the rest waits for the next poll (since_id stays behind it). */
+/**
+ * Pages read in one poll. More than MAX_PAGES × PAGE_SIZE new tweets between two polls and the
+ * oldest are skipped (the API answers newest first, and since_id moves to the newest).
+ */
 const MAX_PAGES = 5;
 
 /** A type, not an interface: it must fit the worker's Record<string, unknown> cursor. */
@@ -81,7 +84,7 @@ export function twitterRunner(apiUrl: string): SourceRunner {
         if (!newest || (answer.body.meta?.newest_id && BigInt(answer.body.meta.newest_id) > BigInt(newest))) newest = answer.body.meta?.newest_id ?? newest;
         if (answer.rateLimit?.remaining === 0) resetAt = resetDate(answer.rateLimit);
         nextToken = answer.body.meta?.next_token;
-        if (!nextToken || !sinceId || resetAt) break; // The first poll reads one page: the first-run rule keeps only the newest few anyway.
+        if (!nextToken || resetAt) break;
       }
       return { items, cursor: newest ? { since_id: newest } : null, ...(resetAt ? { notBefore: resetAt } : {}) };
     },
