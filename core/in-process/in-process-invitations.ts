@@ -39,7 +39,7 @@ export class InProcessInvitations implements InvitationStore {
 
   async accept(id: number): Promise<boolean> {
     const row = this.byId.get(id);
-    if (!row || row.invitation.state !== 'pending') return false;
+    if (row?.invitation.state !== 'pending') return false;
     Object.assign(row.invitation, { state: 'accepted', acceptedAt: new Date() });
     return true;
   }
