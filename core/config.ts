@@ -76,6 +76,15 @@ export const configSchema = z.object({
   MAIL_DOMAIN: z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+$/, 'must be a domain name').optional().or(z.literal('').transform(() => undefined)),
   /** The largest mail accepted (SMTP and IMAP), headers and attachments included; larger is refused (552) or skipped. */
   MAIL_MAX_BYTES: int(25 * 1024 * 1024),
+  /** A PEM file of extra certificate authorities that integrations' outbound HTTPS trusts besides Node's (a private CA, a test stand-in). */
+  OUTBOUND_CA_FILE: z.string().optional().transform((v) => v || undefined),
+  /** Where Twitter sources call the v2 API (Twitter's own, or a server that answers like it). */
+  TWITTER_API_URL: z.string().url().refine((u) => u.startsWith('https://'), 'must be an https:// URL (the bearer token travels in it)').default('https://api.x.com'),
+  /** The SMTP relay that mail out goes through (invitations, mention notifications): `smtp://[user:pass@]host:port` or `smtps://…`; unset: mails are logged, not sent. */
+  SMTP_RELAY_URL: z.string().optional().transform((v) => v || undefined)
+    .refine((v) => v === undefined || /^smtps?:\/\/[^/]+/.test(v), 'must be an smtp:// or smtps:// URL'),
+  /** The From of mail out. */
+  MAIL_FROM: z.string().default('Tributary <tributary@localhost>'),
   PUBLIC_URL: z.string().url().optional(),
   DEMO: z.enum(['auto', 'on', 'off']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

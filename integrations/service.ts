@@ -1,5 +1,6 @@
 /** The integrations service: workers that run the built-in sources (RSS, IMAP, IRC, …) under leases, and the SMTP receiver of flows' addresses when SMTP_PORT is set (docs/subsystems/integrations.md). */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { FileUploads } from '../core/files/file-uploads';
 import { secretKeyFrom } from '../core/integrations/source-secrets';
@@ -12,7 +13,7 @@ import { IntegrationWorker } from './worker/integration-worker';
 
 export const integrationsService = defineService({
   name: 'integrations',
-  summary: 'runs the built-in sources (RSS feeds, IMAP mailboxes, IRC bridges) under leases, and receives mail for flows (SMTP_PORT)',
+  summary: 'runs the built-in sources (RSS feeds, IMAP mailboxes, Twitter searches, IRC bridges) under leases, and receives mail for flows (SMTP_PORT)',
   inAll: true,
   needs: ['directory', 'store', 'ingress', 'sourceRuns', 'blobs'],
   http: 'shared',
@@ -21,7 +22,7 @@ export const integrationsService = defineService({
     // Mail attachments are stored like uploads (docs/adr/016-files.md).
     const files = new FileUploads({ blobs: parts.blobs, images: new SharpImages(), maxBytes: config.FILE_MAX_BYTES });
     const postDeps = { directory: parts.directory, store: parts.store, ingress: parts.ingress, files };
-    const runners = sourceRunners({ mail: { maxBytes: config.MAIL_MAX_BYTES, maxFileBytes: config.FILE_MAX_BYTES } });
+    const runners = sourceRunners({ mail: { maxBytes: config.MAIL_MAX_BYTES, maxFileBytes: config.FILE_MAX_BYTES }, twitterApiUrl: config.TWITTER_API_URL });
     const worker = new IntegrationWorker({ ...postDeps, runs: parts.sourceRuns, log, metrics }, runners, {
       holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       leaseMs: config.SOURCE_LEASE_S * 1000,
@@ -30,7 +31,11 @@ export const integrationsService = defineService({
       ...(config.SOURCE_SECRET_KEY ? { secretKey: secretKeyFrom(config.SOURCE_SECRET_KEY) } : {}),
       outbound: {
         guard: new AddressGuard(config.OUTBOUND_ALLOW),
-        limits: { timeoutMs: config.SOURCE_FETCH_TIMEOUT_MS, maxBytes: config.SOURCE_MAX_FEED_BYTES },
+        limits: {
+          timeoutMs: config.SOURCE_FETCH_TIMEOUT_MS,
+          maxBytes: config.SOURCE_MAX_FEED_BYTES,
+          ...(config.OUTBOUND_CA_FILE ? { ca: readFileSync(config.OUTBOUND_CA_FILE, 'utf8') } : {}),
+        },
         breakerOpenMs: config.SOURCE_BREAKER_OPEN_S * 1000,
       },
     });

@@ -43,6 +43,15 @@ export interface PollResult {
   cursor: Record<string, unknown> | null;
   /** What the poll had to leave out (a mail too large, one that would not parse): shown as the status's `last_error`, the run still a success. */
   problems?: string[];
+  /** The remote asks not to be called again before this (a rate limit used up): the next run waits for it. */
+  notBefore?: Date;
+}
+
+/** A poll the remote refused for now (HTTP 429): a failure on the status, and no run before `until`. */
+export class RetryLaterError extends Error {
+  constructor(message: string, readonly until: Date) {
+    super(message);
+  }
 }
 
 export interface WatchInput {

@@ -16,6 +16,8 @@ import { messageRoutes } from './routes/messages';
 import { organizationRoutes } from './routes/organizations';
 import { privateRoutes } from './routes/private';
 import { loginRoute, sessionRoutes } from './routes/session';
+import { invitationRoutes } from './routes/invitations';
+import { joinRoutes } from './routes/join';
 import { sourceRoutes } from './routes/sources';
 import { userRoutes } from './routes/users';
 
@@ -36,8 +38,10 @@ export function createWebApi(deps: WebApiDeps): Router {
   api.use(loginRoute(deps));
   // A source's flow token authenticates these instead of a user (spec §1); without one they fall through.
   api.use(flowTokenRoutes(deps));
+  // An invitation's link: its token is the credential (the invitee has no account yet).
+  api.use(joinRoutes(deps));
   api.use(authenticated);
-  api.use(sessionRoutes(deps), flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps), sourceRoutes(deps), adminFailoverRoutes(deps), fileRoutes(deps));
+  api.use(sessionRoutes(deps), flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps), sourceRoutes(deps), invitationRoutes(deps), adminFailoverRoutes(deps), fileRoutes(deps));
 
   const root = express.Router();
   root.use('/v1', api);

@@ -7,6 +7,7 @@ import type { Metrics } from '../core/metrics';
 import type { Bus } from '../core/ports/bus';
 import type { FailoverConsole } from '../failover-manager/failover-console';
 import type { Directory } from '../core/ports/directory';
+import type { Mailer } from '../core/ports/mailer';
 import type { MessageStore } from '../core/ports/message-store';
 import type { Presence } from '../core/ports/presence';
 import type { RateLimiter } from '../core/ports/rate-limiter';
@@ -22,6 +23,8 @@ export interface WebApiDeps {
   presence: Presence;
   /** `event: "file"` uploads and the files they stored. */
   files: FileUploads;
+  /** Mail out: invitations (SMTP_RELAY_URL, else logged). */
+  mailer: Mailer;
   metrics: Metrics;
   log: Log;
   /** The failover managers' state for the site admins' page; absent without ZOOKEEPER_CONNECT (no managers to read). */

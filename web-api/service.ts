@@ -5,6 +5,7 @@ import { secretKeyFrom } from '../core/integrations/source-secrets';
 import { defineService } from '../core/service-descriptor';
 import { zookeeperFailoverConsole } from '../failover-manager/failover-console';
 import { SharpImages } from '../infra/images/sharp-images';
+import { mailerFrom } from '../infra/mail-out/smtp-mailer';
 import { createWebApi } from './create-web-api';
 
 export const webApiService = defineService({
@@ -20,6 +21,7 @@ export const webApiService = defineService({
       authenticator: auth.authenticator,
       rateLimiter: parts.rateLimiter, presence: parts.presence, metrics, log,
       ...(config.ZOOKEEPER_CONNECT ? { failover: zookeeperFailoverConsole(config.ZOOKEEPER_CONNECT) } : {}),
+      mailer: mailerFrom(config, log),
       files: new FileUploads({ blobs: parts.blobs, images: new SharpImages(), maxBytes: config.FILE_MAX_BYTES }),
       options: { bodyLimit: config.BODY_LIMIT, maxDepth: config.BODY_MAX_DEPTH, maxParams: config.BODY_MAX_PARAMS, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}), ...(config.MAIL_DOMAIN ? { mailDomain: config.MAIL_DOMAIN } : {}), ...(config.SOURCE_SECRET_KEY ? { sourceSecretKey: secretKeyFrom(config.SOURCE_SECRET_KEY) } : {}) },
     });

@@ -19,7 +19,7 @@ export interface SourceAccess {
 }
 
 /** No user: the flow's facts as somebody without a membership sees them (user ids start at 1). */
-const NO_USER = 0;
+export const NO_USER = 0;
 
 export const sourceDeleted = (): AppError => new AppError('GONE', 'The source of this flow_token was deleted; create a new source to get a new token');
 

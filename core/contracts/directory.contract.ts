@@ -11,6 +11,7 @@ import { privateConversationStoreContract } from './directory-private.contract';
 import { readMarkerStoreContract } from './directory-read-markers.contract';
 import { sessionStoreContract } from './directory-sessions.contract';
 import { siteAdminStoreContract } from './directory-site-admins.contract';
+import { invitationStoreContract } from './directory-invitations.contract';
 import { sourceStoreContract } from './directory-sources.contract';
 import { userStoreContract } from './directory-users.contract';
 
@@ -51,6 +52,7 @@ export function directoryContract(name: string, make: (hasher: PasswordHasher) =
     describe('flows', () => flowStoreContract(context));
     describe('private conversations', () => privateConversationStoreContract(context));
     describe('sources', () => sourceStoreContract(context));
+    describe('invitations', () => invitationStoreContract(context));
     describe('read markers', () => readMarkerStoreContract(context));
   });
 }

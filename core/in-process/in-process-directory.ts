@@ -14,6 +14,7 @@ import type {
   Directory, FlowAccess, FlowLocator, FlowUser, MemberOrganization, NewUser, OrgMember, PrivateConversationState,
 } from '../ports/directory';
 import { InProcessSessions } from './in-process-sessions';
+import { InProcessInvitations } from './in-process-invitations';
 import { InProcessSources } from './in-process-sources';
 import { InProcessReadMarkers } from './in-process-read-markers';
 
@@ -45,6 +46,7 @@ export class InProcessDirectory implements Directory {
   readonly sessions = new InProcessSessions((id) => this.userById(id));
   readonly sources = new InProcessSources(async (flowId, userId) => this.flows.has(flowId) && this.users.has(userId));
   readonly readMarkers = new InProcessReadMarkers((id) => this.users.has(id));
+  readonly invitations = new InProcessInvitations(async (flowId, userId) => this.flows.has(flowId) && this.users.has(userId));
 
   /** `hasher` bounds concurrent scrypt work; its default allows 2 at once. */
   constructor(private readonly hasher: PasswordHasher = new PasswordHasher()) {}

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { imapConfig } from './imap-config';
 import { ircSourceConfig } from './irc-config';
 import { rssConfig } from './rss-config';
+import { twitterConfig } from './twitter-config';
 
 export interface SourceKind {
   type: string;
@@ -21,6 +22,7 @@ export const SOURCE_KINDS: Readonly<Record<string, SourceKind>> = {
   rss: { type: 'rss', config: rssConfig, secrets: [] },
   irc: { type: 'irc', config: ircSourceConfig, secrets: ['password'] },
   imap: { type: 'imap', config: imapConfig, secrets: ['password'] },
+  twitter: { type: 'twitter', config: twitterConfig, secrets: ['bearer_token'] },
 };
 
 export const SOURCE_TYPES = Object.keys(SOURCE_KINDS);

@@ -6,6 +6,7 @@
  */
 import type { CredentialStore } from './credential-store';
 import type { FlowStore } from './flow-store';
+import type { InvitationStore } from './invitation-store';
 import type { OrganizationStore } from './organization-store';
 import type { PrivateConversationStore } from './private-conversation-store';
 import type { ReadMarkerStore } from './read-marker-store';
@@ -31,5 +32,7 @@ export interface Directory extends OrganizationStore, UserStore, CredentialStore
   readonly readMarkers: ReadMarkerStore;
   /** Integration sources and their flow tokens: a store of its own, on the same database. */
   readonly sources: SourceStore;
+  /** Invitations to flows and the hashes of their link tokens. */
+  readonly invitations: InvitationStore;
   close(): Promise<void>;
 }

@@ -18,6 +18,8 @@ export class OutboundError extends Error {}
 export interface FetchLimits {
   timeoutMs: number;
   maxBytes: number;
+  /** Extra certificate authorities (PEM) trusted for HTTPS besides Node's own: OUTBOUND_CA_FILE. */
+  ca?: string;
 }
 
 export interface FetchedResponse {
@@ -29,7 +31,7 @@ export interface FetchedResponse {
 }
 
 /** A lookup that answers only with an address the guard admits: the socket connects to exactly what was checked. */
-function guardedLookup(guard: AddressGuard): LookupFunction {
+export function guardedLookup(guard: AddressGuard): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
@@ -43,7 +45,7 @@ function guardedLookup(guard: AddressGuard): LookupFunction {
 }
 
 /** A URL naming an address itself: Node connects to it without any lookup, so it is checked here. */
-function literalRefusal(url: URL, guard: AddressGuard): string | null {
+export function literalRefusal(url: URL, guard: AddressGuard): string | null {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   return isIP(host) ? guard.refusal(host) : null;
 }
@@ -53,7 +55,8 @@ function oneRequest(url: URL, headers: Record<string, string>, guard: AddressGua
   if (refused) return Promise.reject(new OutboundError(refused));
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
-    const req = client.get(url, { headers, lookup: guardedLookup(guard), signal, agent: false }, (res) => {
+    const tls = url.protocol === 'https:' && limits.ca ? { ca: limits.ca } : {};
+    const req = client.get(url, { headers, lookup: guardedLookup(guard), signal, agent: false, ...tls }, (res) => {
       const declared = Number(res.headers['content-length'] ?? 0);
       if (declared > limits.maxBytes) {
         res.destroy();
@@ -95,4 +98,13 @@ export async function guardedGet(start: string, headers: Record<string, string>,
     if (hop === MAX_REDIRECTS) throw new OutboundError(`${start} redirected more than ${MAX_REDIRECTS} times`);
     url = new URL(location, url);
   }
+}
+
+/**
+ * An HTTPS agent for a library that makes its own requests (twitter-api-v2): the same address guard
+ * on every connection and the same extra CAs. The caller checks a URL written as an address itself
+ * (literalRefusal), and gives the library the timeout.
+ */
+export function guardedAgent(guard: AddressGuard, limits: FetchLimits): https.Agent {
+  return new https.Agent({ lookup: guardedLookup(guard), ...(limits.ca ? { ca: limits.ca } : {}) });
 }

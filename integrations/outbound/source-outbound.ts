@@ -4,11 +4,12 @@
  * opens and calls fail at once, without touching the remote, for SOURCE_BREAKER_OPEN_S; then one
  * call tries, and closes it on success.
  */
+import type { Agent } from 'node:https';
 import { BrokenCircuitError, ConsecutiveBreaker, type CircuitBreakerPolicy, circuitBreaker, handleAll } from 'cockatiel';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { AddressGuard } from './address-guard';
-import { type FetchedResponse, type FetchLimits, guardedGet, OutboundError } from './guarded-fetch';
+import { type FetchedResponse, type FetchLimits, guardedAgent, guardedGet, literalRefusal, OutboundError } from './guarded-fetch';
 
 /** Failures in a row that open a source's breaker. */
 export const BREAKER_THRESHOLD = 3;
@@ -21,6 +22,12 @@ export interface Outbound {
    * and runs `use` with the checked address (connect to exactly it) and the timeout, behind the breaker.
    */
   connect<T>(host: string, use: (address: string, timeoutMs: number) => Promise<T>): Promise<T>;
+  /**
+   * Runs a client library's call behind the breaker, its HTTPS through `agent` (the address guard,
+   * the extra CAs); `url` is where it will connect, checked first when it names an address. Whatever
+   * `call` throws counts toward the breaker: a kind returns, not throws, what is not the remote's fault.
+   */
+  call<T>(url: string, call: (agent: Agent, timeoutMs: number) => Promise<T>): Promise<T>;
 }
 
 export interface OutboundSettings {
@@ -45,6 +52,7 @@ export function sourceOutbound(settings: OutboundSettings, breaker: CircuitBreak
       throw err;
     }
   }
+  let agent: Agent | undefined;
   return {
     get: (url, headers = {}) =>
       guarded(url, async () => {
@@ -58,6 +66,13 @@ export function sourceOutbound(settings: OutboundSettings, breaker: CircuitBreak
         const refusal = settings.guard.refusal(address);
         if (refusal) throw new OutboundError(refusal);
         return use(address, settings.limits.timeoutMs);
+      }),
+    call: (url, call) =>
+      guarded(url, () => {
+        const refused = literalRefusal(new URL(url), settings.guard);
+        if (refused) throw new OutboundError(refused);
+        agent ??= guardedAgent(settings.guard, settings.limits);
+        return call(agent, settings.limits.timeoutMs);
       }),
   };
 }

@@ -15,7 +15,7 @@ import { sourceKind } from '../../core/integrations/source-kinds';
 import { openSecrets } from '../../core/integrations/source-secrets';
 import type { SourceRuns } from '../../core/ports/source-runs';
 import type { Outbound } from '../outbound/source-outbound';
-import type { SourceItem, SourceRunner } from '../source-runner';
+import { RetryLaterError, type SourceItem, type SourceRunner } from '../source-runner';
 import { delayS, effectiveIntervalS, type ScheduleSettings } from './schedule';
 
 /**
@@ -83,6 +83,9 @@ export function openedConfig(source: Source, settings: RunSettings): Record<stri
   return openSecrets(sourceKind(source.type)!, source.config ?? {}, settings.secretKey);
 }
 
+/** The later of the schedule's time and the remote's own (a rate limit's reset), which may be absent. */
+const later = (scheduled: Date, remote: Date | undefined): Date => (remote && remote > scheduled ? remote : scheduled);
+
 /** What a run did, for the worker's metrics. */
 export interface RunSummary {
   ok: boolean;
@@ -100,11 +103,14 @@ export async function runSource(deps: RunDeps, settings: RunSettings, source: So
     const polled = await runner.poll({ source, config, cursor: state?.cursor ?? null, outbound });
     const { posted, refused } = await postNew(deps, admitted, polled.items, !state?.lastSuccessAt);
     const problems = [...(polled.problems ?? []), ...(refused ? [refused] : [])];
-    await deps.runs.recordRun(source.id, { ok: true, error: problems.length ? messageOf(problems.join('; ')) : null, failures: 0, nextRunAt: new Date(Date.now() + intervalS * 1000), cursor: polled.cursor });
+    const nextRunAt = later(new Date(Date.now() + intervalS * 1000), polled.notBefore);
+    await deps.runs.recordRun(source.id, { ok: true, error: problems.length ? messageOf(problems.join('; ')) : null, failures: 0, nextRunAt, cursor: polled.cursor });
     return { ok: true, posted };
   } catch (err) {
     const failures = (state?.failures ?? 0) + 1;
-    await deps.runs.recordRun(source.id, { ok: false, error: messageOf(err), failures, nextRunAt: new Date(Date.now() + delayS(intervalS, failures, settings) * 1000) });
+    const backoff = new Date(Date.now() + delayS(intervalS, failures, settings) * 1000);
+    const nextRunAt = later(backoff, err instanceof RetryLaterError ? err.until : undefined);
+    await deps.runs.recordRun(source.id, { ok: false, error: messageOf(err), failures, nextRunAt });
     return { ok: false, posted: 0 };
   }
 }

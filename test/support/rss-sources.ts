@@ -11,8 +11,13 @@ export const FAST_SOURCES_ENV = {
   SOURCE_BACKOFF_MAX_S: '0.4',
 };
 
-export async function createRssSource(stack: TestStack, name: string, url: string, intervalS = 0.2): Promise<number> {
-  const res = await api(stack, 'POST', `/flows/${stack.flow.path}/sources`, { auth: stack.alice.auth, body: { name, type: 'rss', config: { url, interval_s: intervalS } } });
+export function createRssSource(stack: TestStack, name: string, url: string, intervalS = 0.2): Promise<number> {
+  return createBuiltInSource(stack, name, 'rss', { url, interval_s: intervalS });
+}
+
+/** Creates a source of `type` in the stack's flow as alice; its id. */
+export async function createBuiltInSource(stack: TestStack, name: string, type: string, config: Record<string, unknown>): Promise<number> {
+  const res = await api(stack, 'POST', `/flows/${stack.flow.path}/sources`, { auth: stack.alice.auth, body: { name, type, config } });
   if (res.status !== 201) throw new Error(`creating the source answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.id as number;
 }

@@ -17,6 +17,7 @@ import {
   type FlowAccessRow, type FlowRow, type FlowViewRow, type OrgRow, type UserRow,
 } from './rows';
 import { PostgresSessions } from './postgres-sessions';
+import { PostgresInvitations } from './postgres-invitations';
 import { PostgresSources } from './postgres-sources';
 import { PostgresReadMarkers } from './postgres-read-markers';
 
@@ -48,6 +49,7 @@ export class PostgresDirectory implements Directory {
   readonly sessions: PostgresSessions;
   readonly sources: PostgresSources;
   readonly readMarkers: PostgresReadMarkers;
+  readonly invitations: PostgresInvitations;
 
   /** `hasher` bounds concurrent scrypt work; its default allows 2 at once. */
   constructor(
@@ -57,6 +59,7 @@ export class PostgresDirectory implements Directory {
     this.sessions = new PostgresSessions(pool);
     this.sources = new PostgresSources(pool);
     this.readMarkers = new PostgresReadMarkers(pool);
+    this.invitations = new PostgresInvitations(pool);
   }
 
   async createOrganization(name: string): Promise<Organization> {
