@@ -37,7 +37,16 @@ const textOf = (content: unknown): string => (typeof content === 'string' ? cont
 export const chatMessageOf = (e: FlowEvent): ChatMessage => ({
   id: e.id, uuid: e.uuid ?? `id-${e.id}`, user: e.user, text: textOf(e.content), sent: e.sent, ...(e.tags ? { tags: e.tags } : {}),
   ...(e.event === 'file' ? { file: e.content as Attachment } : {}),
+  ...(e.thread_id ? { threadId: e.thread_id } : {}),
+  ...(e.thread && e.thread.initial_message !== e.id ? { replyIn: e.thread.title } : {}),
 });
+
+/** How many replies each thread has among the loaded messages, by thread id. */
+export function replyCounts(messages: readonly ChatMessage[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const m of messages) if (m.replyIn !== undefined && m.threadId) counts.set(m.threadId, (counts.get(m.threadId) ?? 0) + 1);
+  return counts;
+}
 
 /** Applies stored events (history or live); unknown kinds only move `lastId`. */
 export function applyEvents(log: MessageLog, events: readonly FlowEvent[]): MessageLog {
