@@ -5,13 +5,11 @@
  * Everything an integration sends is shown as text: a title or a body holding markup never runs.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { htmlText } from '../html-text';
 import { flowUrl } from '../route';
 import type { FlowEvent } from '../types';
 import { AppLink } from './AppLink';
 import { ThreadDetails } from './ThreadDetails';
-
-/** An HTML body's text: parsed inert (a DOMParser document runs no script and loads nothing), never inserted as HTML. */
-const textOfHtml = (html: string): string => new DOMParser().parseFromString(html, 'text/html').body.textContent ?? '';
 
 interface Props {
   /** `org/flow`: threads open under it. */
@@ -41,7 +39,7 @@ export function InboxView({ flowPath, items, onOpen }: Props) {
             <span class="item-title"> {item.title ?? ''}</span>
             <time dateTime={new Date(item.sent).toISOString()}>{new Date(item.sent).toLocaleString()}</time>
           </header>
-          {item.body && <p class="item-body">{textOfHtml(item.body)}</p>}
+          {item.body && <p class="item-body">{htmlText(item.body)}</p>}
           {item.thread && (
             <div class="item-thread">
               <AppLink href={flowUrl(`${flowPath}/threads/${encodeURIComponent(item.thread.id)}`)}>{item.thread.title}</AppLink>
