@@ -69,6 +69,16 @@ export function applyEvents(log: MessageLog, events: readonly FlowEvent[]): Mess
   return { ...log, byId, pending, lastId };
 }
 
+/**
+ * The user's own post as the REST API answered it: shown in place of its pending self, but `lastId`
+ * stays where the live stream left it. A post stored while the stream was down has a higher id than
+ * what others posted meanwhile; resuming after it would skip those. The stream delivers the post
+ * again in its turn, and it is kept once.
+ */
+export function applyStoredPost(log: MessageLog, stored: FlowEvent): MessageLog {
+  return { ...applyEvents(log, [stored]), lastId: log.lastId };
+}
+
 /** Shows a post at once, before the server has stored it. */
 export function addPending(log: MessageLog, message: ChatMessage): MessageLog {
   return { ...log, pending: [...log.pending, { ...message, pending: true }] };

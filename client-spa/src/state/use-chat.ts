@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, currentSession, deleteMessage, editMessage, HISTORY_PAGE, INBOX_EVENTS, inboxItems, listFlows, listUsers, logOut, messageHistory, postMessage, threadMessages, threadOf } from '../api';
 import { conversationAt, conversationKeyOf } from '../conversations';
 import { LiveConnection, type LiveStatus } from '../live';
-import { addPending, applyEvents, applyHistoryPage, emptyLog, failPending, type MessageLog, queuePending } from '../message-log';
+import { addPending, applyEvents, applyHistoryPage, applyStoredPost, emptyLog, failPending, type MessageLog, queuePending } from '../message-log';
 import { Outbox, type OutgoingPost } from '../outbox';
 import { loadOutbox, saveOutbox } from '../outbox-store';
 import { availability, type PresenceSeen, seen } from '../presence';
@@ -75,7 +75,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
         post: (item) => postMessage(item.base, item.text, item.uuid, item.threadId),
         // No answer at all (offline), or the server could not take it now: worth sending again.
         retryable: (err) => !(err instanceof ApiError) || err.status >= 500 || err.status === 429,
-        onStored: (item, stored) => updateLog(item.key, (log) => applyEvents(log, [stored])),
+        onStored: (item, stored) => updateLog(item.key, (log) => applyStoredPost(log, stored)),
         onQueued: (item) => updateLog(item.key, (log) => queuePending(log, item.uuid)),
         onFailed: (item, reason) => updateLog(item.key, (log) => failPending(log, item.uuid, reason)),
         onChange: (waiting) => saveOutbox(sessionStorage, me, waiting),
