@@ -10,6 +10,7 @@ import { type RunningServices, startServices } from '../../cli/start';
 import { AppBrowser, signInAt } from '../support/app-browser';
 import { startOneOriginProxy, type OneOriginProxy } from '../support/one-origin-proxy';
 import { freePort, type ServiceProcess, spawnService } from '../support/processes';
+import { TEST_REDIS_URL } from '../support/redis';
 import { api, startTestStack, type TestStack } from '../support/stack';
 
 let s: TestStack;
@@ -23,7 +24,7 @@ let streamingEnv: Record<string, string>;
 beforeAll(async () => {
   s = await startTestStack({ service: 'web-api' });
   backend = await startServices('message-backend', s.config, silentLog());
-  streamingEnv = { DATABASE_URL: s.db.url, REDIS_URL: s.config.REDIS_URL, REDIS_PREFIX: s.config.REDIS_PREFIX, SHARDS: String(s.config.SHARDS) };
+  streamingEnv = { DATABASE_URL: s.db.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: s.config.REDIS_PREFIX, SHARDS: String(s.config.SHARDS) };
   streamingPort = await freePort();
   streaming = await spawnService('streaming-api', streamingPort, streamingEnv);
   proxy = await startOneOriginProxy(Number(new URL(s.url).port), streamingPort);

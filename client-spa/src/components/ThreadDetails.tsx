@@ -13,7 +13,8 @@ export function ThreadDetails({ thread }: { thread: Thread }) {
   return (
     <div class="thread-details">
       {thread.status && (
-        <span class={`status-badge ${/^[a-z]+$/.test(thread.status.color) ? thread.status.color : 'grey'}`} aria-label={`Status: ${thread.status.value}`}>
+        <span class={`status-badge ${/^[a-z]+$/.test(thread.status.color) ? thread.status.color : 'grey'}`}>
+          <span class="visually-hidden">Status: </span>
           {thread.status.value}
         </span>
       )}
