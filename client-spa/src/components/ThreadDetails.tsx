@@ -10,6 +10,8 @@ const SAFE_URL = /^https?:\/\//i;
 
 export function ThreadDetails({ thread }: { thread: Thread }) {
   const actions = thread.actions ?? [];
+  // A chat message's thread has none of these: no empty box beside it.
+  if (!thread.status && !thread.source && !thread.fields?.length && !actions.length) return null;
   return (
     <div class="thread-details">
       {thread.status && (
