@@ -4,7 +4,7 @@
  */
 import { chatMessageOf } from './message-log';
 import { type MessageQuery, queryParams } from './message-query';
-import type { ChatMessage, Flow, FlowEvent, User } from './types';
+import type { ChatMessage, Flow, FlowEvent, Thread, User } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -80,8 +80,21 @@ export const listUsers = (): Promise<User[]> => request('GET', '/users');
 export const messageHistory = (base: string, untilId = 0): Promise<FlowEvent[]> =>
   request('GET', `${base}/messages?event=message,file,message-edit&limit=${HISTORY_PAGE}${untilId ? `&until_id=${untilId}` : ''}`);
 
-export const postMessage = (base: string, content: string, uuid: string): Promise<FlowEvent> =>
-  request('POST', `${base}/messages`, { event: 'message', content, uuid });
+/** A chat message; with `threadId`, a reply in that thread (every chat message starts one: docs/api.md, "Threads"). */
+export const postMessage = (base: string, content: string, uuid: string, threadId?: string): Promise<FlowEvent> =>
+  request('POST', `${base}/messages`, { event: 'message', content, uuid, ...(threadId ? { thread_id: threadId } : {}) });
+
+export const threadOf = (base: string, threadId: string): Promise<Thread> => request('GET', `${base}/threads/${encodeURIComponent(threadId)}`);
+
+/** A thread's messages (the one that started it and the replies, integration items too), oldest first. */
+export const threadMessages = (base: string, threadId: string): Promise<FlowEvent[]> =>
+  request('GET', `${base}/threads/${encodeURIComponent(threadId)}/messages?limit=${HISTORY_PAGE}`);
+
+/** The kinds of event the team inbox shows: integration items. */
+export const INBOX_EVENTS = ['activity', 'discussion'];
+
+/** The flow's newest integration items, oldest first. */
+export const inboxItems = (base: string): Promise<FlowEvent[]> => request('GET', `${base}/messages?event=${INBOX_EVENTS.join(',')}&limit=${HISTORY_PAGE}`);
 
 /** Replaces the content of one's own message; subscribers (this page too) get the `message-edit`. */
 export const editMessage = (base: string, id: number, content: string): Promise<unknown> => request('PUT', `${base}/messages/${id}`, { content });
@@ -89,9 +102,9 @@ export const editMessage = (base: string, id: number, content: string): Promise<
 /** Empties one's own message; subscribers get a `message-edit` with `deleted: true`. */
 export const deleteMessage = (base: string, id: number): Promise<unknown> => request('DELETE', `${base}/messages/${id}`);
 
-/** The newest `HISTORY_PAGE` chat messages matching a tag filter or a search, oldest first. */
-export const searchMessages = async (base: string, query: MessageQuery): Promise<ChatMessage[]> =>
-  (await request<FlowEvent[]>('GET', `${base}/messages?${queryParams(query, HISTORY_PAGE)}`)).map(chatMessageOf);
+/** `HISTORY_PAGE` chat messages matching a tag filter or a search, oldest first: the newest ones, or those past the newest `skip`. */
+export const searchMessages = async (base: string, query: MessageQuery, skip = 0): Promise<ChatMessage[]> =>
+  (await request<FlowEvent[]>('GET', `${base}/messages?${queryParams(query, HISTORY_PAGE, skip)}`)).map(chatMessageOf);
 
 /** Moves the caller's read marker in a conversation to `messageId` (never back: the server keeps the highest). */
 export const markRead = (base: string, messageId: number): Promise<unknown> => request('PUT', `${base}/read`, { message_id: messageId });

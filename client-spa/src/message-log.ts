@@ -37,7 +37,16 @@ const textOf = (content: unknown): string => (typeof content === 'string' ? cont
 export const chatMessageOf = (e: FlowEvent): ChatMessage => ({
   id: e.id, uuid: e.uuid ?? `id-${e.id}`, user: e.user, text: textOf(e.content), sent: e.sent, ...(e.tags ? { tags: e.tags } : {}),
   ...(e.event === 'file' ? { file: e.content as Attachment } : {}),
+  ...(e.thread_id ? { threadId: e.thread_id } : {}),
+  ...(e.thread && e.thread.initial_message !== e.id ? { replyIn: e.thread.title } : {}),
 });
+
+/** How many replies each thread has among the loaded messages, by thread id. */
+export function replyCounts(messages: readonly ChatMessage[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const m of messages) if (m.replyIn !== undefined && m.threadId) counts.set(m.threadId, (counts.get(m.threadId) ?? 0) + 1);
+  return counts;
+}
 
 /** Applies stored events (history or live); unknown kinds only move `lastId`. */
 export function applyEvents(log: MessageLog, events: readonly FlowEvent[]): MessageLog {
@@ -58,6 +67,16 @@ export function applyEvents(log: MessageLog, events: readonly FlowEvent[]): Mess
     }
   }
   return { ...log, byId, pending, lastId };
+}
+
+/**
+ * The user's own post as the REST API answered it: shown in place of its pending self, but `lastId`
+ * stays where the live stream left it. A post stored while the stream was down has a higher id than
+ * what others posted meanwhile; resuming after it would skip those. The stream delivers the post
+ * again in its turn, and it is kept once.
+ */
+export function applyStoredPost(log: MessageLog, stored: FlowEvent): MessageLog {
+  return { ...applyEvents(log, [stored]), lastId: log.lastId };
 }
 
 /** Shows a post at once, before the server has stored it. */

@@ -1,5 +1,5 @@
 /** The app's message log: stored messages once each, in id order, however history, live events and own posts interleave. */
-import { addPending, applyEvents, applyHistoryPage, emptyLog, failPending, visibleMessages } from './message-log';
+import { addPending, applyEvents, applyHistoryPage, applyStoredPost, emptyLog, failPending, visibleMessages } from './message-log';
 import type { FlowEvent } from './types';
 
 const message = (id: number, content: string, uuid: string | null = null): FlowEvent => ({ id, event: 'message', content, flow: 'f', user: '1', uuid, sent: id * 1000 });
@@ -45,4 +45,16 @@ it('pages back through history: each page lowers oldestId, and a short page says
   log = applyHistoryPage(log, page(1, 50), 100);
   expect([log.oldestId, log.hasEarlier]).toEqual([1, false]);
   expect(visibleMessages(log).map((m) => m.id)).toEqual(Array.from({ length: 251 }, (_, i) => i + 1));
+});
+
+it('shows one\'s own stored post without moving the resume point past what the stream has not delivered', () => {
+  let log = applyEvents(emptyLog(), [message(1, 'a')]);
+  log = addPending(log, { uuid: 'u9', user: '1', text: 'mine', sent: 0 });
+  log = applyStoredPost(log, message(9, 'mine', 'u9'));
+  expect(texts(log)).toEqual(['a', 'mine']);
+  expect(log.lastId).toBe(1);
+  // The stream then resumes from 1: what others posted meanwhile, and the post again, each once.
+  log = applyEvents(log, [message(5, 'theirs'), message(9, 'mine', 'u9')]);
+  expect(texts(log)).toEqual(['a', 'theirs', 'mine']);
+  expect(log.lastId).toBe(9);
 });

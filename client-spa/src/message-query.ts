@@ -24,9 +24,10 @@ export function parseFilter(text: string): MessageQuery | null {
 /** The filter box's text for a query (a clicked tag fills the box with `#tag`). */
 export const filterText = (q: MessageQuery): string => [...(q.tags ?? []).map((t) => `#${t}`), q.search ?? ''].filter(Boolean).join(' ');
 
-/** The REST list parameters for a query: the newest `limit` matches, chat messages only. */
-export function queryParams(q: MessageQuery, limit: number): string {
+/** The REST list parameters for a query: the newest `limit` matches past the newest `skip`, chat messages only. */
+export function queryParams(q: MessageQuery, limit: number, skip = 0): string {
   const p = new URLSearchParams({ event: 'message', limit: String(limit) });
+  if (skip) p.set('skip', String(skip));
   if (q.tags?.length) p.set('tags', q.tags.join(','));
   if (q.search) p.set('search', q.search);
   return p.toString();

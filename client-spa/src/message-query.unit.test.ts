@@ -13,6 +13,7 @@ it('takes #words as tags and the other words as a search, and nothing as no quer
 it('asks the API for chat messages with tags= and search=, encoded', () => {
   expect(queryParams({ tags: ['deploy', 'db'] }, 100)).toBe('event=message&limit=100&tags=deploy%2Cdb');
   expect(queryParams({ search: 'disk & full' }, 50)).toBe('event=message&limit=50&search=disk+%26+full');
+  expect(queryParams({ search: 'disk' }, 100, 200)).toBe('event=message&limit=100&skip=200&search=disk');
 });
 
 it('names what is shown and writes the box text back', () => {

@@ -13,6 +13,10 @@ export interface OutgoingPost {
   /** The conversation's REST collection (`/flows/org/flow`, `/private/9`). */
   base: string;
   text: string;
+  /** When it was written (ms): where it shows while pending, after a reload too. */
+  sent: number;
+  /** A reply in this thread of the flow. */
+  threadId?: string;
 }
 
 export interface OutboxDeps {
@@ -22,6 +26,8 @@ export interface OutboxDeps {
   onStored(item: OutgoingPost, stored: FlowEvent): void;
   onQueued(item: OutgoingPost): void;
   onFailed(item: OutgoingPost, reason: string): void;
+  /** The posts not yet stored changed (one was added or settled): the app keeps them across a reload. */
+  onChange?(waiting: OutgoingPost[]): void;
   /** setTimeout, replaceable in tests. */
   schedule?(run: () => void, ms: number): void;
 }
@@ -38,6 +44,7 @@ export class Outbox {
   /** Sends a new post (or a retried one, by the same uuid). */
   add(item: OutgoingPost): void {
     this.waiting.set(item.uuid, { item, inFlight: false, failures: 0 });
+    this.changed();
     this.send(item.uuid);
   }
 
@@ -51,6 +58,10 @@ export class Outbox {
     return this.waiting.size;
   }
 
+  private changed(): void {
+    this.deps.onChange?.([...this.waiting.values()].map((w) => w.item));
+  }
+
   private send(uuid: string): void {
     const entry = this.waiting.get(uuid);
     if (!entry || entry.inFlight) return;
@@ -58,12 +69,14 @@ export class Outbox {
     this.deps.post(entry.item).then(
       (stored) => {
         this.waiting.delete(uuid);
+        this.changed();
         this.deps.onStored(entry.item, stored);
       },
       (error: unknown) => {
         entry.inFlight = false;
         if (!this.deps.retryable(error)) {
           this.waiting.delete(uuid);
+          this.changed();
           this.deps.onFailed(entry.item, error instanceof Error ? error.message : String(error));
           return;
         }

@@ -23,7 +23,7 @@ function harness(answers: (() => Promise<FlowEvent>)[]) {
   return { outbox, log, timers, sent };
 }
 
-const post: OutgoingPost = { uuid: 'u1', key: 'f', base: '/flows/acme/main', text: 'hi' };
+const post: OutgoingPost = { uuid: 'u1', key: 'f', base: '/flows/acme/main', text: 'hi', sent: 1 };
 const stored = (id: number): FlowEvent => ({ id, event: 'message', content: 'hi', flow: 'f', user: '1', uuid: 'u1', sent: 0 });
 const settle = () => new Promise((r) => setTimeout(r, 0));
 

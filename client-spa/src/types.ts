@@ -39,6 +39,39 @@ export interface FlowEvent {
   sent: number;
   /** Hashtags without `#`, and system tags (`:user:<id>`, `:url`…). */
   tags?: string[];
+  /** The thread it belongs to: every chat message starts its own, a reply joins its parent's (docs/api.md, "Threads"). */
+  thread_id?: string;
+  /** The thread's state as of this event. */
+  thread?: Thread;
+  /** An integration item's (`activity`, `discussion`) headline: text, never markup. */
+  title?: string;
+  /** An integration item's HTML body: the app shows its text only. */
+  body?: string;
+  author?: { name: string };
+}
+
+/** A thread's state (docs/api.md, "Threads"): integrations set the status, fields, actions and source. */
+export interface Thread {
+  id: string;
+  title: string;
+  body?: string;
+  external_url?: string;
+  status?: { value: string; color: string } | null;
+  fields?: { label: string; value: string }[];
+  actions?: ThreadAction[];
+  source?: { name: string; external_url?: string | null } | null;
+  /** The id of the message that started it. */
+  initial_message: number;
+  internal_comments?: number;
+  activities?: number;
+  external_comments?: number;
+}
+
+/** A thread's action: a `ViewAction` is a link, an `UpdateAction` a request the server makes. */
+export interface ThreadAction {
+  '@type': string;
+  name: string;
+  url?: string;
 }
 
 /** What the message list shows: a chat message, stored or still on its way (`pending`). */
@@ -57,6 +90,10 @@ export interface ChatMessage {
   failed?: string;
   /** An `event: "file"` message's attachment. */
   file?: Attachment;
+  /** Its thread (stored messages: every chat message has one). */
+  threadId?: string;
+  /** Set when it is a reply in another message's thread: that thread's title. */
+  replyIn?: string;
 }
 
 /** `org/flow`, the path the API and the app's URLs name a flow by. */

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { currentSession } from '../api';
 import { noticeOf } from '../notifications';
 import { flowUrl, navigate, parseRoute, urlOfConversation } from '../route';
-import { useChat } from '../state/use-chat';
+import { threadKey, useChat } from '../state/use-chat';
 import { useNotifications } from '../state/use-notifications';
 import { useShortcuts } from '../state/use-shortcuts';
 import { flowPath, type User } from '../types';
@@ -14,6 +14,7 @@ import { ConversationView } from './ConversationView';
 import { FailoverPage } from './FailoverPage';
 import { FlowList, PeopleList } from './FlowList';
 import { LoginForm } from './LoginForm';
+import { ThreadPanel } from './ThreadPanel';
 import { Toasts } from './Toasts';
 
 function useLocationPath(): string {
@@ -66,6 +67,8 @@ function SignedIn({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
   }, [flows, pathname]);
 
   const page = route.page;
+  const flowPathOpen = route.page === 'flow' && current?.flowId ? route.path : undefined;
+  const threadId = route.page === 'flow' ? route.thread : undefined;
   return (
     <div class="shell">
       <header class="topbar">
@@ -93,19 +96,40 @@ function SignedIn({ user, onSignedOut }: { user: User; onSignedOut(): void }) {
       {page === 'failover' ? (
         <FailoverPage />
       ) : current ? (
-        <ConversationView
-          conversation={current}
-          log={chat.logs.get(current.key)}
-          thread={route.page === 'flow' ? route.thread : undefined}
-          me={String(user.id)}
-          typing={chat.typingIn(current.key)}
-          onSend={(text) => chat.send(current, text)}
-          onRetry={(m) => chat.retry(current, m)}
-          onEdit={(m, text) => chat.edit(current, m, text)}
-          onDelete={(m) => chat.remove(current, m)}
-          onLoadEarlier={() => chat.loadEarlier(current)}
-          onTyping={() => chat.typing(current)}
-        />
+        <div class={`conversation${threadId ? ' with-thread' : ''}`}>
+          <ConversationView
+            conversation={current}
+            log={chat.logs.get(current.key)}
+            flowPath={flowPathOpen}
+            inbox={chat.inboxes.get(current.key)}
+            onOpenInbox={() => chat.openInbox(current)}
+            me={String(user.id)}
+            typing={chat.typingIn(current.key)}
+            onSend={(text) => chat.send(current, text)}
+            onRetry={(m) => chat.retry(current, m)}
+            onEdit={(m, text) => chat.edit(current, m, text)}
+            onDelete={(m) => chat.remove(current, m)}
+            onLoadEarlier={() => chat.loadEarlier(current)}
+            onTyping={() => chat.typing(current)}
+          />
+          {threadId && flowPathOpen && (
+            <ThreadPanel
+              key={threadId}
+              conversation={current}
+              flowPath={flowPathOpen}
+              threadId={threadId}
+              thread={chat.threads.get(threadId)}
+              log={chat.logs.get(threadKey(threadId))}
+              me={String(user.id)}
+              onOpen={() => chat.openThread(current, threadId)}
+              onSend={(text) => chat.send(current, text, undefined, threadId)}
+              onRetry={(m) => chat.retry(current, m, threadId)}
+              onEdit={(m, text) => chat.edit(current, m, text)}
+              onDelete={(m) => chat.remove(current, m)}
+              onTyping={() => chat.typing(current)}
+            />
+          )}
+        </div>
       ) : (
         <main class="flow empty">
           <p class="muted center">

@@ -12,13 +12,17 @@ const TYPING_EVERY_MS = 2000;
 
 interface Props {
   flowName: string;
+  /** The textbox's name: "Message" in a flow, "Reply" in a thread. */
+  label?: string;
   members: readonly User[];
   onSend(text: string): void;
   /** False when it could not be told (not connected yet). */
   onTyping(): boolean;
 }
 
-export function Composer({ flowName, members, onSend, onTyping }: Props) {
+export function Composer({ flowName, label = 'Message', members, onSend, onTyping }: Props) {
+  // Two composers can be on screen (the flow's and a thread's): their listboxes' ids must differ.
+  const ids = label.toLowerCase();
   const [text, setText] = useState('');
   const [caret, setCaret] = useState(0);
   const [chosen, setChosen] = useState(0);
@@ -70,11 +74,11 @@ export function Composer({ flowName, members, onSend, onTyping }: Props) {
       }}
     >
       {open && (
-        <div class="mentions" id="mention-options" role="listbox" aria-label="People to mention">
+        <div class="mentions" id={`${ids}-mention-options`} role="listbox" aria-label="People to mention">
           {options.map((u, i) => (
             <div
               key={u.id}
-              id={`mention-${u.id}`}
+              id={`${ids}-mention-${u.id}`}
               role="option"
               tabIndex={-1}
               aria-selected={i === active}
@@ -90,12 +94,12 @@ export function Composer({ flowName, members, onSend, onTyping }: Props) {
       )}
       <textarea
         ref={box}
-        aria-label="Message"
-        aria-keyshortcuts="Alt+M"
+        aria-label={label}
+        aria-keyshortcuts={label === 'Message' ? 'Alt+M' : undefined}
         aria-autocomplete="list"
-        aria-controls={open ? 'mention-options' : undefined}
-        aria-activedescendant={open ? `mention-${options[active]!.id}` : undefined}
-        placeholder={`Message ${flowName}`}
+        aria-controls={open ? `${ids}-mention-options` : undefined}
+        aria-activedescendant={open ? `${ids}-mention-${options[active]!.id}` : undefined}
+        placeholder={`${label} ${label === 'Message' ? flowName : `in “${flowName}”`}`}
         rows={1}
         value={text}
         onInput={(e) => {

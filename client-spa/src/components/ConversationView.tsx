@@ -1,16 +1,19 @@
 /**
  * A flow or a private conversation: its history in a virtualized list (newest at the bottom, kept in
  * view while you are at the bottom), a filter by #tag or a search (shown instead of the history until
- * you go back), and the composer.
+ * you go back), and the composer. A flow has two tabs: its chat and its team inbox (InboxView.tsx);
+ * each chat message links to its thread, which opens beside the flow (ThreadPanel.tsx).
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { filterText, type MessageQuery } from '../message-query';
-import { type MessageLog, visibleMessages } from '../message-log';
+import { type MessageLog, replyCounts, visibleMessages } from '../message-log';
+import { flowUrl } from '../route';
 import { typingSentence } from '../typing';
-import type { ChatMessage, Conversation } from '../types';
+import type { ChatMessage, Conversation, FlowEvent } from '../types';
 import { Composer } from './Composer';
 import { FileUploadBar, useFileUploads } from './FileUploads';
 import { FilterBox } from './FilterBox';
+import { InboxView } from './InboxView';
 import { MessageItem } from './MessageItem';
 import { ResultsView } from './ResultsView';
 import { VirtualList } from './VirtualList';
@@ -18,7 +21,11 @@ import { VirtualList } from './VirtualList';
 interface Props {
   conversation: Conversation;
   log: MessageLog | undefined;
-  thread?: string | undefined;
+  /** A flow's `org/flow` (threads and the inbox are the flows'); absent for a private conversation. */
+  flowPath?: string | undefined;
+  /** The flow's team inbox, once opened. */
+  inbox?: readonly FlowEvent[] | undefined;
+  onOpenInbox?(): Promise<void>;
   onSend(text: string): void;
   onRetry(message: ChatMessage): void;
   /** The signed-in user's id, as messages name their author. */
@@ -33,11 +40,13 @@ interface Props {
   onTyping(): boolean;
 }
 
-export function ConversationView({ conversation: c, log, thread, onSend, onRetry, me, onEdit, onDelete, onLoadEarlier, typing, onTyping }: Props) {
+export function ConversationView({ conversation: c, log, flowPath, inbox, onOpenInbox, onSend, onRetry, me, onEdit, onDelete, onLoadEarlier, typing, onTyping }: Props) {
   const [loadingEarlier, setLoadingEarlier] = useState(false);
   const loading = useRef(false);
   const [query, setQuery] = useState<MessageQuery | null>(null);
+  const [tab, setTab] = useState<'chat' | 'inbox'>('chat');
   const messages = useMemo(() => (log ? visibleMessages(log) : []), [log]);
+  const replies = useMemo(() => replyCounts(messages), [messages]);
   const users = c.members;
   const files = useFileUploads(c.base);
 
@@ -55,6 +64,7 @@ export function ConversationView({ conversation: c, log, thread, onSend, onRetry
 
   useEffect(() => {
     setQuery(null);
+    setTab('chat');
     document.title = `${c.title} · Tributary`;
     // Opening a flow is for writing in it; on a touch screen a focused box would cover it with the keyboard.
     if (matchMedia('(pointer: fine)').matches) document.querySelector<HTMLTextAreaElement>('.composer textarea')?.focus();
@@ -70,6 +80,7 @@ export function ConversationView({ conversation: c, log, thread, onSend, onRetry
       onRetry={() => onRetry(m)}
       onEdit={(text) => onEdit(m, text)}
       onDelete={() => onDelete(m)}
+      {...(flowPath && m.threadId ? { thread: { href: flowUrl(`${flowPath}/threads/${encodeURIComponent(m.threadId)}`), replies: replies.get(m.threadId) ?? 0 } } : {})}
     />
   );
 
@@ -78,10 +89,20 @@ export function ConversationView({ conversation: c, log, thread, onSend, onRetry
       <header class="flow-header">
         <h1>{c.title}</h1>
         <span class="muted">{c.subtitle}</span>
-        {thread && <span class="muted"> · thread view is not built yet: showing the flow</span>}
-        <FilterBox query={query} onQuery={setQuery} />
+        {flowPath && (
+          <div role="tablist" aria-label="Views" class="tabs">
+            {(['chat', 'inbox'] as const).map((t) => (
+              <button key={t} type="button" role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
+                {t === 'chat' ? 'Chat' : 'Inbox'}
+              </button>
+            ))}
+          </div>
+        )}
+        {tab === 'chat' && <FilterBox query={query} onQuery={setQuery} />}
       </header>
-      {query ? (
+      {tab === 'inbox' && flowPath && onOpenInbox ? (
+        <InboxView flowPath={flowPath} items={inbox} onOpen={onOpenInbox} />
+      ) : query ? (
         <ResultsView key={`${c.key} ${filterText(query)}`} base={c.base} query={query} members={users} onTag={(tag) => setQuery({ tags: [tag] })} onBack={() => setQuery(null)} />
       ) : !log ? (
         <p class="muted center messages">Loading…</p>
@@ -107,11 +128,15 @@ export function ConversationView({ conversation: c, log, thread, onSend, onRetry
           }
         />
       )}
+      {tab === 'chat' && (
+        <>
       <p class="typing muted" aria-live="polite">
         {typingSentence(typing.map((id) => users.get(id)?.nick ?? `user ${id}`))}
       </p>
       <FileUploadBar {...files} />
       <Composer flowName={c.title} members={[...c.members.values()].filter((u) => String(u.id) !== me)} onSend={onSend} onTyping={onTyping} />
+        </>
+      )}
     </main>
   );
 }

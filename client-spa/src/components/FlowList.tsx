@@ -3,7 +3,8 @@
  * organization) and people to talk to privately ("People", links named by nick), with unread and
  * mention badges.
  */
-import { flowUrl, navigate } from '../route';
+import { flowUrl } from '../route';
+import { AppLink } from './AppLink';
 import type { Availability } from '../presence';
 import { type Flow, flowPath, privateKey, type User } from '../types';
 
@@ -23,19 +24,12 @@ function SidebarItem({ href, name, current, unread, mentions = 0, sigil, availab
   return (
     <li class={current ? 'current' : unread > 0 ? 'unread' : undefined}>
       {availability && <span class={`presence ${availability}`} role="img" aria-label={availability} title={availability} />}
-      <a
-        href={href}
-        aria-current={current ? 'page' : undefined}
-        onClick={(e) => {
-          e.preventDefault();
-          navigate(href);
-        }}
-      >
+      <AppLink href={href} {...(current ? { 'aria-current': 'page' as const } : {})}>
         <span class="hash" aria-hidden="true">
           {sigil}{' '}
         </span>
         {name}
-      </a>
+      </AppLink>
       {mentions > 0 && (
         <span class="badge mention" title={`${mentions} mentions`}>
           @{mentions}

@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks';
 import { hashtagsOf } from '../message-query';
 import type { ChatMessage, User } from '../types';
+import { AppLink } from './AppLink';
 import { FileAttachment } from './FileAttachment';
 import { MessageText } from './MessageText';
 
@@ -30,9 +31,11 @@ interface Props {
   onRetry(): void;
   onEdit(text: string): Promise<void>;
   onDelete(): Promise<void>;
+  /** In a flow: the URL of the message's thread beside the flow, and how many replies it has among the loaded messages. */
+  thread?: { href: string; replies: number };
 }
 
-export function MessageItem({ message, author, mine, position, onTag, onRetry, onEdit, onDelete }: Props) {
+export function MessageItem({ message, author, mine, position, onTag, onRetry, onEdit, onDelete, thread }: Props) {
   const name = author?.nick ?? (message.user === '0' ? 'integration' : `user ${message.user}`);
   const [draft, setDraft] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -105,6 +108,7 @@ export function MessageItem({ message, author, mine, position, onTag, onRetry, o
             </button>
           </form>
         )}
+        {thread && <ThreadLine message={message} thread={thread} />}
         {onTag && <TagList tags={hashtagsOf(message.tags)} onTag={onTag} />}
         {error && <p class="error">{error}</p>}
         {message.failed && (
@@ -117,6 +121,29 @@ export function MessageItem({ message, author, mine, position, onTag, onRetry, o
         )}
       </div>
     </article>
+  );
+}
+
+/** Under a message in a flow: a reply says which thread it is in; a message that started one offers "Reply" and counts its replies. */
+function ThreadLine({ message, thread }: { message: ChatMessage; thread: { href: string; replies: number } }) {
+  if (message.replyIn !== undefined) {
+    return (
+      <p class="thread-line muted">
+        in thread <AppLink href={thread.href}>{message.replyIn}</AppLink>
+      </p>
+    );
+  }
+  return (
+    <p class="thread-line">
+      <AppLink class="link" href={thread.href}>
+        Reply
+      </AppLink>
+      {thread.replies > 0 && (
+        <AppLink class="link replies" href={thread.href}>
+          {thread.replies === 1 ? '1 reply' : `${thread.replies} replies`}
+        </AppLink>
+      )}
+    </p>
   );
 }
 

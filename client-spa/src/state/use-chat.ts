@@ -4,15 +4,16 @@
  * connection's handlers read the newest state through refs, never a stale closure.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, currentSession, deleteMessage, editMessage, HISTORY_PAGE, listFlows, listUsers, logOut, messageHistory, postMessage } from '../api';
+import { ApiError, currentSession, deleteMessage, editMessage, HISTORY_PAGE, INBOX_EVENTS, inboxItems, listFlows, listUsers, logOut, messageHistory, postMessage, threadMessages, threadOf } from '../api';
 import { conversationAt, conversationKeyOf } from '../conversations';
 import { LiveConnection, type LiveStatus } from '../live';
-import { addPending, applyEvents, applyHistoryPage, emptyLog, failPending, type MessageLog, queuePending } from '../message-log';
-import { Outbox } from '../outbox';
+import { addPending, applyEvents, applyHistoryPage, applyStoredPost, emptyLog, failPending, type MessageLog, queuePending } from '../message-log';
+import { Outbox, type OutgoingPost } from '../outbox';
+import { loadOutbox, saveOutbox } from '../outbox-store';
 import { availability, type PresenceSeen, seen } from '../presence';
 import type { Route } from '../route';
 import { startedTyping, stoppedTyping, TYPING_SHOWN_MS, type TypingState, typingIn } from '../typing';
-import type { ChatMessage, Conversation, Flow, FlowEvent, User } from '../types';
+import type { ChatMessage, Conversation, Flow, FlowEvent, Thread, User } from '../types';
 import { notifies } from '../notifications';
 import { newUuid } from '../uuid';
 import { useReadMarker } from './use-read-marker';
@@ -23,6 +24,13 @@ function useLatest<T>(value: T): { readonly current: T } {
   ref.current = value;
   return ref;
 }
+
+/** The log key of a thread's messages, beside its flow's. */
+export const threadKey = (threadId: string): string => `thread:${threadId}`;
+
+/** Adds events to a list by id, once each, in id order. */
+const mergeById = (list: readonly FlowEvent[], events: readonly FlowEvent[]): FlowEvent[] =>
+  [...new Map([...list, ...events].map((e) => [e.id, e])).values()].sort((a, b) => a.id - b.id);
 
 /** A live message that notifies the user (a mention, a private message): `key` is its conversation's. */
 export type MentionHandler = (event: FlowEvent, key: string, inView: boolean) => void;
@@ -36,6 +44,12 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const [typing, setTyping] = useState<TypingState>(new Map());
   const [presence, setPresence] = useState<ReadonlyMap<string, PresenceSeen>>(new Map());
+  /** Threads opened beside their flow, by thread id: their state (their messages are logs under `threadKey`). */
+  const [threads, setThreads] = useState<ReadonlyMap<string, Thread>>(new Map());
+  /** Team inboxes opened, by flow id: integration items, oldest first. */
+  const [inboxes, setInboxes] = useState<ReadonlyMap<string, FlowEvent[]>>(new Map());
+  const threadsRef = useLatest(threads);
+  const inboxesRef = useLatest(inboxes);
   // Re-renders once a typing indicator has run its time.
   const [, setTick] = useState(0);
   const current = useMemo(() => (flows ? conversationAt(route, flows, people, user) : null), [flows, people, route]);
@@ -58,12 +72,13 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
   const outbox = useMemo(
     () =>
       new Outbox({
-        post: (item) => postMessage(item.base, item.text, item.uuid),
+        post: (item) => postMessage(item.base, item.text, item.uuid, item.threadId),
         // No answer at all (offline), or the server could not take it now: worth sending again.
         retryable: (err) => !(err instanceof ApiError) || err.status >= 500 || err.status === 429,
-        onStored: (item, stored) => updateLog(item.key, (log) => applyEvents(log, [stored])),
+        onStored: (item, stored) => updateLog(item.key, (log) => applyStoredPost(log, stored)),
         onQueued: (item) => updateLog(item.key, (log) => queuePending(log, item.uuid)),
         onFailed: (item, reason) => updateLog(item.key, (log) => failPending(log, item.uuid, reason)),
+        onChange: (waiting) => saveOutbox(sessionStorage, me, waiting),
       }),
     [],
   );
@@ -76,6 +91,12 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
           const key = conversationKeyOf(event, me);
           if (!key) return;
           updateLog(key, (log) => applyEvents(log, [event]));
+          if (event.thread_id && threadsRef.current.has(event.thread_id)) {
+            const id = event.thread_id;
+            updateLog(threadKey(id), (log) => applyEvents(log, [event]));
+            if (event.thread) setThreads((all) => new Map(all).set(id, event.thread!));
+          }
+          if (INBOX_EVENTS.includes(event.event) && inboxesRef.current.has(key)) setInboxes((all) => new Map(all).set(key, mergeById(all.get(key) ?? [], [event])));
           if (event.event !== 'message') return;
           setTyping((t) => stoppedTyping(t, key, event.user));
           // In the open conversation of a hidden tab it is unread too, until the tab is seen (use-read-marker).
@@ -116,6 +137,8 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
   }
 
   useEffect(() => {
+    // Posts a previous page of this tab left unsent (a reload while offline): shown as waiting and sent again with their uuids.
+    for (const item of loadOutbox(sessionStorage, me)) enqueue(item);
     live.start();
     listFlows().then((list) => {
       setFlows(list);
@@ -153,17 +176,34 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
     loadHistory(current).catch(() => loaded.current.delete(current.key));
   }, [current?.key]);
 
-  const send = (c: Conversation, text: string, uuid = newUuid()) => {
-    updateLog(c.key, (log) => addPending({ ...log, pending: log.pending.filter((p) => p.uuid !== uuid) }, { uuid, user: me, text, sent: Date.now() }));
-    outbox.add({ uuid, key: c.key, base: c.base, text });
-  };
+  function enqueue(item: OutgoingPost) {
+    updateLog(item.key, (log) => addPending({ ...log, pending: log.pending.filter((p) => p.uuid !== item.uuid) }, { uuid: item.uuid, user: me, text: item.text, sent: item.sent }));
+    outbox.add(item);
+  }
+
+  /** A post in a conversation or, with `threadId`, a reply in that thread of the flow (shown in the thread's log until stored). */
+  const send = (c: Conversation, text: string, uuid = newUuid(), threadId?: string) =>
+    enqueue({ uuid, key: threadId ? threadKey(threadId) : c.key, base: c.base, text, sent: Date.now(), ...(threadId ? { threadId } : {}) });
+
+  /** Opens a thread of the flow: its state and messages, then kept live. */
+  async function openThread(c: Conversation, threadId: string) {
+    const [thread, events] = await Promise.all([threadOf(c.base, threadId), threadMessages(c.base, threadId)]);
+    setThreads((all) => new Map(all).set(threadId, thread));
+    updateLog(threadKey(threadId), (log) => applyEvents(log, events));
+  }
+
+  async function openInbox(c: Conversation) {
+    const items = await inboxItems(c.base);
+    setInboxes((all) => new Map(all).set(c.key, mergeById(all.get(c.key) ?? [], items)));
+  }
 
   return {
     flows, flowsRef, people, logs, unread, status, current,
     typingIn: (key: string) => typingIn(typing, key, Date.now()),
     availabilityOf: (userId: number) => availability(presence.get(String(userId)), Date.now()),
     send,
-    retry: (c: Conversation, m: ChatMessage) => send(c, m.text, m.uuid),
+    retry: (c: Conversation, m: ChatMessage, threadId?: string) => send(c, m.text, m.uuid, threadId),
+    threads, openThread, inboxes, openInbox,
     loadEarlier: (c: Conversation) => loadHistory(c, true),
     // The change comes back as a live `message-edit`, like everyone else's.
     edit: async (c: Conversation, m: ChatMessage, text: string) => void (await editMessage(c.base, m.id!, text)),
