@@ -41,7 +41,7 @@ afterAll(async () => {
 it('shows every message once after the streaming service is killed and restarted, and says it is offline meanwhile', async () => {
   // The socket's drop and the refused reconnects are the story: the browser logs them itself.
   const expected = [/WebSocket/, /status of 502/];
-  const [alice, bob] = [await chromium.newPage(expected), await chromium.newPage(expected)];
+  const [alice, bob] = [await chromium.newPage({ expected }), await chromium.newPage({ expected })];
   await signInAt(proxy.url, alice, s.alice, `/app/${s.flow.path}`);
   await signInAt(proxy.url, bob, s.bob, `/app/${s.flow.path}`);
   for (const page of [alice, bob]) await page.getByRole('status').waitFor({ state: 'detached' });

@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 afterEach(() => {
   expect(chromium.errors).toEqual([]);
-  chromium.errors = [];
+  chromium.clearErrors();
 });
 
 const signIn = (page: Page, user: SeededUser, path: string) => signInAt(s.url, page, user, path);
@@ -128,7 +128,7 @@ it('shows integration items in the team inbox, apart from chat, live, with marku
 }, 60_000);
 
 it('keeps a post written offline across a reload and sends it once back online, with its uuid, never doubled', async () => {
-  const alice = await chromium.newPage([/ERR_INTERNET_DISCONNECTED|Failed to fetch/]);
+  const alice = await chromium.newPage({ expected: [/ERR_INTERNET_DISCONNECTED|Failed to fetch/] });
   await signIn(alice, s.alice, `/app/${s.flow.path}`);
   await alice.getByRole('status').waitFor({ state: 'detached' });
   let offline = true;
