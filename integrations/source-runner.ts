@@ -102,6 +102,8 @@ export interface SessionInput {
   cursor: Record<string, unknown> | null;
   /** The parts to post and read the flow through. */
   parts: PostDeps;
+  /** Every connection goes through this (its `address`: the guard on the server's address). */
+  outbound: Outbound;
   log: Log;
   report(report: SessionReport): void;
 }

@@ -11,6 +11,8 @@ import type { Source } from '../../core/domain/source';
 import { AppError } from '../../core/errors';
 import type { MessageJson } from '../../core/domain/types';
 import type { Log } from '../../core/log';
+import type { CheckedAddress } from '../outbound/source-outbound';
+import { CheckedAddressTransport } from './checked-address-transport';
 import { FloodQueue } from './flood-queue';
 import { parseIrcSourceConfig } from '../../core/integrations/irc-config';
 import { ircLinesOf, ircMentionsToFlow, ircTextBudget, stripIrcFormatting } from './irc-text';
@@ -46,19 +48,23 @@ export interface IrcBridgeDeps {
   lastMessageId(): Promise<number>;
   /** The name a flow message is shown under on IRC (the poster's nick, or its `external_user_name`). */
   authorOf(message: MessageJson): Promise<string>;
+  /** The address to connect to for the server's name, checked by the outbound address guard (refused: throws). */
+  address(host: string): Promise<CheckedAddress>;
   status(status: IrcBridgeStatus): void;
   log: Log;
   /** A cursor persisted by an earlier run; absent: start after the flow's newest message. */
   cursor?: number;
   /** How often the flow is read when the queue is idle (default 250 ms). */
   pollMs?: number;
+  /** The first wait before a reconnect or a re-join, doubling from there (default 1 s; tests shorten it). */
+  reconnectMinMs?: number;
 }
 
 export interface IrcBridge {
   stop(): Promise<void>;
 }
 
-const RECONNECT_MIN_MS = 1000;
+const DEFAULT_RECONNECT_MIN_MS = 1000;
 const RECONNECT_MAX_MS = 60_000;
 const READ_BATCH = 50;
 /** Attempts per post (same uuid each time) before the line is reported lost; a refusal (4xx) is not retried. */
@@ -69,8 +75,8 @@ const sameChannel = (a: string, b: string): boolean => a.toLowerCase() === b.toL
 /** irc-framework's names for the numerics that refuse a JOIN (471, 473, 474, 475): retried later, as after a kick. */
 const JOIN_REFUSALS = new Set(['channel_is_full', 'invite_only_channel', 'banned_from_channel', 'bad_channel_key']);
 
-/** The wait before attempt `n` (0-based) of something retried: doubling from the minimum, capped, ±25 %. */
-const backoff = (n: number): number => Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** n) * (0.75 + Math.random() / 2);
+/** The wait before attempt `n` (0-based) of something retried: doubling from `minMs`, capped, ±25 %. */
+const backoffFrom = (minMs: number, n: number): number => Math.min(RECONNECT_MAX_MS, minMs * 2 ** n) * (0.75 + Math.random() / 2);
 
 /** A uuid stable for one IRC line: the server's msgid when it gives one, else one drawn once. */
 function uuidOf(sourceId: number, event: MessageEvent): string {
@@ -81,6 +87,7 @@ function uuidOf(sourceId: number, event: MessageEvent): string {
 export async function startIrcBridge(source: Source, deps: IrcBridgeDeps): Promise<IrcBridge> {
   const config = parseIrcSourceConfig(source.config);
   const pollMs = deps.pollMs ?? 250;
+  const backoff = (n: number): number => backoffFrom(deps.reconnectMinMs ?? DEFAULT_RECONNECT_MIN_MS, n);
   const status: IrcBridgeStatus = { state: 'connecting', error: null, cursor: deps.cursor ?? (await deps.lastMessageId()), posted: 0, relayed: 0, nextAttemptAt: null };
   const report = (changes: Partial<IrcBridgeStatus>): void => {
     Object.assign(status, changes);
@@ -150,9 +157,25 @@ export async function startIrcBridge(source: Source, deps: IrcBridgeDeps): Promi
   }
   const poller = setInterval(() => void pump(), pollMs);
 
-  function connect(): void {
+  /** The next attempt, backing off; `error` says why this one failed. */
+  function reconnectLater(error: string): void {
+    const delay = backoff(attempts++);
+    report({ state: 'reconnecting', error, nextAttemptAt: new Date(Date.now() + delay) });
+    reconnectTimer = setTimeout(() => void connect(), delay);
+  }
+
+  async function connect(): Promise<void> {
     reconnectTimer = null;
     report({ state: 'connecting', nextAttemptAt: null });
+    let checked: CheckedAddress;
+    try {
+      checked = await deps.address(config.server);
+    } catch (err) {
+      // A refused address (the guard) or a name that does not resolve: shown on the status, tried again later.
+      if (!stopped) reconnectLater(`${config.server}: ${(err as Error).message}`);
+      return;
+    }
+    if (stopped) return;
     const irc = new Client();
     client = irc;
     let joinAttempts = 0;
@@ -189,17 +212,18 @@ export async function startIrcBridge(source: Source, deps: IrcBridgeDeps): Promi
       queue.clear();
       client = null;
       if (stopped) return;
-      const delay = backoff(attempts++);
-      report({ state: 'reconnecting', error: status.error ?? `lost the link to ${config.server}:${config.port}`, nextAttemptAt: new Date(Date.now() + delay) });
-      reconnectTimer = setTimeout(connect, delay);
+      reconnectLater(status.error ?? `lost the link to ${config.server}:${config.port}`);
     });
     irc.connect({
-      host: config.server, port: config.port, tls: config.tls, nick: config.nick, username: config.nick,
+      // The checked address, never the name again (no second lookup can differ); the name for TLS.
+      host: checked.address, port: config.port, tls: config.tls, servername: config.server, ...(checked.ca ? { ca: checked.ca } : {}),
+      transport: CheckedAddressTransport,
+      nick: config.nick, username: config.nick,
       gecos: `Tributary bridge (source ${source.id})`, password: config.password,
       auto_reconnect: false, enable_echomessage: false,
     });
   }
-  connect();
+  void connect();
 
   return {
     async stop() {

@@ -16,12 +16,13 @@ function storedCursor(cursor: Record<string, unknown> | null): number | undefine
 }
 
 export const ircRunner: SessionRunner = {
-  async start({ source, config, cursor, parts, log, report }) {
+  async start({ source, config, cursor, parts, outbound, log, report }) {
     let failures = 0;
     const opened = { ...source, config };
     const cursorFrom = storedCursor(cursor);
     return startIrcBridge(opened, coreBridgeDeps(parts, opened, {
       log,
+      outbound,
       ...(cursorFrom === undefined ? {} : { cursor: cursorFrom }),
       status(status) {
         if (status.state === 'joined') failures = 0;
