@@ -17,39 +17,54 @@ export function ircResumePointsContract(name: string, make: (options: IrcResumeP
     });
 
     it('has nothing for a user never saved', async () => {
-      expect(await (await open()).of(user())).toEqual({});
+      expect(await (await open()).of(user(), 'irssi')).toEqual({});
     });
 
     it('merges saves: a conversation saved again takes the new position, the others keep theirs', async () => {
       const points = await open();
       const u = user();
-      await points.save(u, { f1: 5, f2: 7 });
-      await points.save(u, { f2: 9, '1-2': 3 });
-      expect(await points.of(u)).toEqual({ f1: 5, f2: 9, '1-2': 3 });
-      expect(await points.of(u + 1)).toEqual({});
+      await points.save(u, 'irssi', { f1: 5, f2: 7 });
+      await points.save(u, 'irssi', { f2: 9, '1-2': 3 });
+      expect(await points.of(u, 'irssi')).toEqual({ f1: 5, f2: 9, '1-2': 3 });
+      expect(await points.of(u + 1, 'irssi')).toEqual({});
+    });
+
+    it('keeps each client of a user apart (a client name that prefixes another included)', async () => {
+      const points = await open();
+      const u = user();
+      await points.save(u, 'irssi', { f1: 5 });
+      await points.save(u, 'irssi2', { f1: 8 });
+      await points.save(u, 'phone', { f2: 1 });
+      expect(await points.of(u, 'irssi')).toEqual({ f1: 5 });
+      expect(await points.of(u, 'irssi2')).toEqual({ f1: 8 });
+      expect(await points.of(u, 'phone')).toEqual({ f2: 1 });
     });
 
     it('is shared: what one instance saved, another reads (another streaming node)', async () => {
       const [a, b] = [await open(), await open()];
       const u = user();
-      await a.save(u, { f1: 42 });
-      expect(await b.of(u)).toEqual({ f1: 42 });
+      await a.save(u, 'irssi', { f1: 42 });
+      expect(await b.of(u, 'irssi')).toEqual({ f1: 42 });
     });
 
-    it('keeps at most maxConversations per user: a save past it keeps only what it saved', async () => {
+    it('keeps at most maxConversations positions per user, over all clients: a save past it keeps only what it saved', async () => {
       const points = await open({ maxConversations: 3 });
       const u = user();
-      await points.save(u, { a: 1, b: 2, c: 3 });
-      await points.save(u, { d: 4 });
-      expect(await points.of(u)).toEqual({ d: 4 });
+      await points.save(u, 'irssi', { a: 1, b: 2 });
+      await points.save(u, 'phone', { c: 3 });
+      expect(await points.of(u, 'irssi')).toEqual({ a: 1, b: 2 });
+      await points.save(u, 'weechat', { d: 4 });
+      expect(await points.of(u, 'weechat')).toEqual({ d: 4 });
+      expect(await points.of(u, 'irssi')).toEqual({});
+      expect(await points.of(u, 'phone')).toEqual({});
     });
 
     it('forgets a user once the ttl has passed since the last save', async () => {
       const points = await open({ ttlMs: 50 });
       const u = user();
-      await points.save(u, { f1: 1 });
-      await waitUntil(async () => Object.keys(await points.of(u)).length === 0);
-      expect(await points.of(u)).toEqual({});
+      await points.save(u, 'irssi', { f1: 1 });
+      expect(await points.of(u, 'irssi')).toEqual({ f1: 1 });
+      await waitUntil(async () => Object.keys(await points.of(u, 'irssi')).length === 0);
     });
   });
 }

@@ -5,8 +5,8 @@ import { IRC_RESUME_MAX_CONVERSATIONS, IRC_RESUME_TTL_MS, type IrcResumePoints, 
 const MAX_USERS = 100_000;
 
 export class InProcessIrcResumePoints implements IrcResumePoints {
-  /** In order of the last save (a Map keeps insertion order): the first is the oldest. */
-  private readonly points = new Map<number, { positions: Record<string, number>; expiresAt: number }>();
+  /** Per user, client → conversation → id, in order of the last save (a Map keeps insertion order): the first is the oldest. */
+  private readonly points = new Map<number, { clients: Map<string, Record<string, number>>; expiresAt: number }>();
   private readonly ttlMs: number;
   private readonly maxConversations: number;
 
@@ -15,19 +15,24 @@ export class InProcessIrcResumePoints implements IrcResumePoints {
     this.maxConversations = options.maxConversations ?? IRC_RESUME_MAX_CONVERSATIONS;
   }
 
-  async save(userId: number, positions: Record<string, number>): Promise<void> {
+  async save(userId: number, client: string, positions: Record<string, number>): Promise<void> {
     if (Object.keys(positions).length === 0) return;
-    let merged = { ...(await this.of(userId)), ...positions };
-    if (Object.keys(merged).length > this.maxConversations) merged = { ...positions };
+    let clients = this.live(userId) ?? new Map<string, Record<string, number>>();
+    clients.set(client, { ...clients.get(client), ...positions });
+    const count = [...clients.values()].reduce((n, p) => n + Object.keys(p).length, 0);
+    if (count > this.maxConversations) clients = new Map([[client, { ...positions }]]);
     this.points.delete(userId);
     if (this.points.size >= MAX_USERS) this.points.delete(this.points.keys().next().value as number);
-    this.points.set(userId, { positions: merged, expiresAt: Date.now() + this.ttlMs });
+    this.points.set(userId, { clients, expiresAt: Date.now() + this.ttlMs });
   }
 
-  async of(userId: number): Promise<Record<string, number>> {
+  async of(userId: number, client: string): Promise<Record<string, number>> {
+    return { ...this.live(userId)?.get(client) };
+  }
+
+  private live(userId: number): Map<string, Record<string, number>> | undefined {
     const kept = this.points.get(userId);
-    if (!kept || kept.expiresAt <= Date.now()) return {};
-    return { ...kept.positions };
+    return kept && kept.expiresAt > Date.now() ? kept.clients : undefined;
   }
 
   async close(): Promise<void> {}

@@ -1,4 +1,7 @@
-/** RedisIrcResumePoints: where each user's IRC client left off, in a hash per user that every streaming node reads. */
+/**
+ * RedisIrcResumePoints: where each user's IRC clients left off, in a hash per user that every
+ * streaming node reads, field `<client> <conversation>` (neither holds a space), value the id.
+ */
 import type { Redis } from 'ioredis';
 import { IRC_RESUME_MAX_CONVERSATIONS, IRC_RESUME_TTL_MS, type IrcResumePoints, type IrcResumePointsOptions } from '../../core/ports/irc-resume-points';
 import { closeClient, connectByUrl, type RedisConnect } from './redis-client';
@@ -38,16 +41,19 @@ export class RedisIrcResumePoints implements IrcResumePoints {
     this.maxConversations = options.maxConversations ?? IRC_RESUME_MAX_CONVERSATIONS;
   }
 
-  async save(userId: number, positions: Record<string, number>): Promise<void> {
-    const pairs = Object.entries(positions).flatMap(([conversation, id]) => [conversation, String(id)]);
+  async save(userId: number, client: string, positions: Record<string, number>): Promise<void> {
+    const pairs = Object.entries(positions).flatMap(([conversation, id]) => [`${client} ${conversation}`, String(id)]);
     if (pairs.length === 0) return;
     await onRedis(this.redis.eval(SAVE, 1, this.key(userId), String(this.ttlMs), String(this.maxConversations), ...pairs));
   }
 
-  async of(userId: number): Promise<Record<string, number>> {
+  async of(userId: number, client: string): Promise<Record<string, number>> {
+    // The whole hash: at most maxConversations fields, and one round trip.
     const fields = await onRedis(this.redis.hgetall(this.key(userId)));
     const positions: Record<string, number> = {};
-    for (const [conversation, id] of Object.entries(fields)) positions[conversation] = Number(id);
+    for (const [field, id] of Object.entries(fields)) {
+      if (field.startsWith(`${client} `)) positions[field.slice(client.length + 1)] = Number(id);
+    }
     return positions;
   }
 
