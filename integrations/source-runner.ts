@@ -105,7 +105,8 @@ export interface SessionInput {
   /** Every connection goes through this (its `address`: the guard on the server's address). */
   outbound: Outbound;
   log: Log;
-  report(report: SessionReport): void;
+  /** Settles once this report (or a newer one) is written, or failed to be: the IRC bridge stores its cursor before sending on. */
+  report(report: SessionReport): Promise<void>;
 }
 
 export interface SourceSession {

@@ -34,7 +34,7 @@ beforeAll(async () => {
   const config = { server: '127.0.0.1', port: server.port, tls: false, channel: CHANNEL, nick: 'tributary', flood: { burst: 1, interval_ms: 300 } };
   const created = await stack.directory.sources.createSource({ flowId: stack.flow.id, creatorId: stack.alice.id, name: 'IRC', externalUrl: null, type: 'irc', config }, hashFlowToken(randomBytes(32).toString('hex')));
   sourceId = created.id;
-  bridge = await runIrcBridge(bridgeParts.parts, created, { log: silentLog(), outbound: loopbackOutbound, status: (s) => statuses.push(s), pollMs: 50 });
+  bridge = await runIrcBridge(bridgeParts.parts, created, { log: silentLog(), outbound: loopbackOutbound, status: (s) => void statuses.push(s), pollMs: 50 });
   await waitFor(() => statuses.at(-1)?.state === 'joined', 'the bridge to join');
 }, 60_000);
 

@@ -14,7 +14,8 @@ import type { IrcBridgeDeps, IrcBridgeStatus } from './irc-bridge';
 
 export interface BridgeOptions {
   log: Log;
-  status(status: IrcBridgeStatus): void;
+  /** Settles once the status (its cursor) is stored, when it can tell (IrcBridgeDeps.status). */
+  status(status: IrcBridgeStatus): void | Promise<void>;
   /** The source's way out: the IRC server's address goes through its guard. */
   outbound: Pick<Outbound, 'address'>;
   cursor?: number;

@@ -76,7 +76,7 @@ beforeAll(async () => {
   const config = { server: '127.0.0.1', port: ngircd.port, tls: false, channel: CHANNEL, nick: 'tributary', flood: { burst: 4, interval_ms: 300 } };
   await stack.db.pool.query('UPDATE sources SET type = $1, config = $2 WHERE id = $3', ['irc', JSON.stringify(config), created.id]);
   source = (await stack.directory.sources.sourceOfFlow(stack.flow.id, created.id))!;
-  bridge = await runIrcBridge(bridgeParts.parts, source, { log: silentLog(), outbound: loopbackOutbound, status: (s) => statuses.push(s), pollMs: 100, reconnectMinMs: RECONNECT_MIN_MS });
+  bridge = await runIrcBridge(bridgeParts.parts, source, { log: silentLog(), outbound: loopbackOutbound, status: (s) => void statuses.push(s), pollMs: 100, reconnectMinMs: RECONNECT_MIN_MS });
   await waitFor(() => latest()?.state === 'joined', 'the bridge to join');
 }, 60_000);
 

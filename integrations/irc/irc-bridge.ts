@@ -50,7 +50,12 @@ export interface IrcBridgeDeps {
   authorOf(message: MessageJson): Promise<string>;
   /** The address to connect to for the server's name, checked by the outbound address guard (refused: throws). */
   address(host: string): Promise<CheckedAddress>;
-  status(status: IrcBridgeStatus): void;
+  /**
+   * Takes each status as it changes; what it returns for a cursor move should settle once that
+   * cursor is stored: the bridge sends the next flow message only then, so a bridge killed at any
+   * moment has at most one message on IRC beyond its stored cursor.
+   */
+  status(status: IrcBridgeStatus): void | Promise<void>;
   log: Log;
   /** A cursor persisted by an earlier run; absent: start after the flow's newest message. */
   cursor?: number;
@@ -89,9 +94,12 @@ export async function startIrcBridge(source: Source, deps: IrcBridgeDeps): Promi
   const pollMs = deps.pollMs ?? 250;
   const backoff = (n: number): number => backoffFrom(deps.reconnectMinMs ?? DEFAULT_RECONNECT_MIN_MS, n);
   const status: IrcBridgeStatus = { state: 'connecting', error: null, cursor: deps.cursor ?? (await deps.lastMessageId()), posted: 0, relayed: 0, nextAttemptAt: null };
-  const report = (changes: Partial<IrcBridgeStatus>): void => {
+  const report = (changes: Partial<IrcBridgeStatus>): Promise<void> => {
     Object.assign(status, changes);
-    deps.status({ ...status });
+    return Promise.resolve(deps.status({ ...status })).catch((err: unknown) => {
+      // The next report writes a newer cursor anyway; meanwhile a takeover may resend what follows the stored one.
+      deps.log.warn({ err, source: source.id }, 'irc bridge: storing the status failed');
+    });
   };
 
   let client: Client | null = null;
@@ -147,7 +155,12 @@ export async function startIrcBridge(source: Source, deps: IrcBridgeDeps): Promi
           const lines = ircLinesOf(await deps.authorOf(message), message.content as string, (prefix) => ircTextBudget(nick, config.channel, prefix));
           for (const line of lines) queue.push(line);
         }
-        queue.mark(() => report({ cursor: message.id, relayed: status.relayed + (relayable ? 1 : 0) }));
+        // The next message waits until this cursor is stored (FloodQueue.mark): the resend window is one message.
+        queue.mark(() => {
+          const stored = report({ cursor: message.id, relayed: status.relayed + (relayable ? 1 : 0) });
+          // Past a message that sent nothing (not relayed) there is nothing to resend: no need to wait.
+          return relayable ? stored : Promise.resolve();
+        });
       }
     } catch (err) {
       deps.log.warn({ err, source: source.id }, 'irc bridge: reading the flow failed');

@@ -39,9 +39,11 @@ class ReportWriter {
     private readonly onFenced: () => void,
   ) {}
 
-  push(report: SessionReport): void {
+  /** Settles once `report`, or a newer one pushed meanwhile, is written (or the write failed, logged). */
+  push(report: SessionReport): Promise<void> {
     this.pending = report;
     this.writing ??= this.drain();
+    return this.writing;
   }
 
   private async drain(): Promise<void> {
@@ -141,7 +143,7 @@ export class SourceSessions {
       const error = (err instanceof Error ? err.message : String(err)).slice(0, 2000);
       const retryS = delayS(this.settings.minIntervalS, failures + 1, this.settings);
       this.failedStarts.set(source.id, { at: Date.now() + retryS * 1000, failures: failures + 1 });
-      writer.push({ ok: false, error, failures: failures + 1, cursor: null, posted: 0 });
+      void writer.push({ ok: false, error, failures: failures + 1, cursor: null, posted: 0 });
       return null;
     }
   }
