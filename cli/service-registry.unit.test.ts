@@ -27,13 +27,14 @@ it('the message backend gets the queue, store, bus and leases, and no directory,
 
 it.each(['web-api', 'streaming-api'])('%s gets the ingress, and the queue, bus and store it is built from, but no leases', (which) => {
   const plan = planOf(which);
-  // Only the REST API takes and serves files.
-  expect(sorted(plan.parts)).toEqual([...(which === 'web-api' ? ['blobs'] : []), 'bus', 'directory', 'ingress', 'loginGuard', 'presence', 'queue', 'rateLimiter', 'store']);
+  // Only the REST API takes and serves files; only the streaming API (its IRC gateway) resumes IRC clients.
+  const own = which === 'web-api' ? { blobs: ['blobs'], irc: [] } : { blobs: [], irc: ['ircResumePoints'] };
+  expect(sorted(plan.parts)).toEqual([...own.blobs, 'bus', 'directory', 'ingress', ...own.irc, 'loginGuard', 'presence', 'queue', 'rateLimiter', 'store']);
   expect(plan).toMatchObject({ postgres: true, redis: true });
 });
 
 it('`all` builds every part once', () => {
-  expect(sorted(planOf('all').parts)).toEqual(['blobs', 'bus', 'directory', 'ingress', 'leases', 'loginGuard', 'presence', 'queue', 'rateLimiter', 'sourceRuns', 'store']);
+  expect(sorted(planOf('all').parts)).toEqual(['blobs', 'bus', 'directory', 'ingress', 'ircResumePoints', 'leases', 'loginGuard', 'presence', 'queue', 'rateLimiter', 'sourceRuns', 'store']);
 });
 
 it('the integration workers get the directory, the ingress (and what it is built from), the source runs and the blob store (mail attachments), on Postgres and Redis', () => {

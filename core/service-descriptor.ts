@@ -14,6 +14,7 @@ import type { BlobStore } from './ports/blob-store';
 import type { Bus } from './ports/bus';
 import type { Directory } from './ports/directory';
 import type { MessageStore } from './ports/message-store';
+import type { IrcResumePoints } from './ports/irc-resume-points';
 import type { Presence } from './ports/presence';
 import type { RateLimiter } from './ports/rate-limiter';
 import type { ShardLeases } from './ports/shard-lease';
@@ -27,6 +28,8 @@ export interface ServiceParts {
   bus: Bus;
   queue: WorkQueue;
   presence: Presence;
+  /** Where IRC clients left off, for a reconnect to any streaming node (the IRC gateway). */
+  ircResumePoints: IrcResumePoints;
   rateLimiter: RateLimiter;
   /** Failed-login limits, shared by every service that authenticates. */
   loginGuard: LoginGuard;
