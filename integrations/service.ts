@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { rootCertificates } from 'node:tls';
 import { FileUploads } from '../core/files/file-uploads';
 import { secretKeyFrom } from '../core/integrations/source-secrets';
 import { defineService } from '../core/service-descriptor';
@@ -34,7 +35,7 @@ export const integrationsService = defineService({
         limits: {
           timeoutMs: config.SOURCE_FETCH_TIMEOUT_MS,
           maxBytes: config.SOURCE_MAX_FEED_BYTES,
-          ...(config.OUTBOUND_CA_FILE ? { ca: readFileSync(config.OUTBOUND_CA_FILE, 'utf8') } : {}),
+          ...(config.OUTBOUND_CA_FILE ? { ca: [...rootCertificates, readFileSync(config.OUTBOUND_CA_FILE, 'utf8')] } : {}),
         },
         breakerOpenMs: config.SOURCE_BREAKER_OPEN_S * 1000,
       },

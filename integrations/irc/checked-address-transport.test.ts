@@ -41,7 +41,7 @@ afterAll(async () => {
 
 /** Connects; resolves with the lines received and the socket error, once the link closes. */
 async function attempt(options: Partial<CheckedConnectOptions>): Promise<{ lines: string[]; error: Error | false }> {
-  const transport = new CheckedAddressTransport({ host: '127.0.0.1', port, tls: true, servername: NAME, ca: cert, ...options } as unknown as Record<string, unknown>);
+  const transport = new CheckedAddressTransport({ host: '127.0.0.1', port, tls: true, servername: NAME, ca: [cert], ...options } as unknown as Record<string, unknown>);
   const lines: string[] = [];
   transport.on('line', (line: string) => lines.push(line.trim()));
   const closed = once(transport, 'close') as Promise<[Error | false]>;

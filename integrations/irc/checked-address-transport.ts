@@ -2,7 +2,7 @@
  * The bridge's way onto the network: irc-framework's TCP/TLS transport, but connecting to the
  * address the outbound guard checked (integrations/outbound), never re-resolving the server's name,
  * and for TLS sending that name for SNI and verifying the certificate against it, trusting the
- * extra CAs of OUTBOUND_CA_FILE beside Node's own. irc-framework's transport resolves the host
+ * CAs of OUTBOUND_CA_FILE beside Node's own. irc-framework's transport resolves the host
  * itself and has no CA option, hence this one (irc-framework takes a `transport` class).
  */
 import net from 'node:net';
@@ -16,8 +16,8 @@ export interface CheckedConnectOptions {
   tls: boolean;
   /** The server's name as configured: SNI and the certificate's name (an address: neither, the certificate must name it). */
   servername: string;
-  /** Extra CAs (PEM), trusted beside Node's own. */
-  ca?: string;
+  /** Every CA to trust (PEM) when OUTBOUND_CA_FILE extends Node's own (FetchLimits.ca); unset: Node's. */
+  ca?: string[];
 }
 
 /** irc-framework's state while a socket is opening (transports/net.js, SOCK_CONNECTING). */
@@ -38,7 +38,7 @@ export class CheckedAddressTransport extends NetTransport {
           port: options.port,
           // RFC 6066 forbids an address as SNI; Node then checks the certificate against `host`.
           ...(net.isIP(options.servername) ? {} : { servername: options.servername }),
-          ...(options.ca ? { ca: [...tls.rootCertificates, options.ca] } : {}),
+          ...(options.ca ? { ca: options.ca } : {}),
         })
       : net.connect({ host: options.host, port: options.port });
     this.socket = socket;

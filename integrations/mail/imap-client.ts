@@ -1,11 +1,13 @@
 /** The one way Tributary opens an IMAP connection (imapflow): polls (imap-runner.ts) and the IDLE watch (imap-idle.ts). */
 import { ImapFlow } from 'imapflow';
 import type { ImapConfig } from '../../core/integrations/imap-config';
+import type { CheckedAddress } from '../outbound/source-outbound';
 
-/** A client of `address` (checked by the guard), named `host` for TLS; `idle` for the watch (imap-idle.ts), none for polls. */
-export function imapClient(config: ImapConfig, address: string, timeoutMs: number, idle?: { maxIdleTime: number }): ImapFlow {
+/** A client of the address the guard checked, named `host` for TLS (trusting OUTBOUND_CA_FILE's CAs too); `idle` for the watch (imap-idle.ts), none for polls. */
+export function imapClient(config: ImapConfig, target: CheckedAddress, timeoutMs: number, idle?: { maxIdleTime: number }): ImapFlow {
   return new ImapFlow({
-    host: address,
+    host: target.address,
+    ...(target.ca ? { tls: { ca: target.ca } } : {}),
     servername: config.host,
     port: config.port ?? (config.secure === false ? 143 : 993),
     secure: config.secure ?? true,

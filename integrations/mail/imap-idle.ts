@@ -30,8 +30,8 @@ export function watchMailbox({ config, outbound, wake, onTrouble }: WatchInput):
 
   async function open(): Promise<void> {
     try {
-      const c = await outbound.connect(imap.host, async (address, timeoutMs) => {
-        const fresh = imapClient(imap, address, timeoutMs, { maxIdleTime: IDLE_RESTART_MS });
+      const c = await outbound.connect(imap.host, async (target, timeoutMs) => {
+        const fresh = imapClient(imap, target, timeoutMs, { maxIdleTime: IDLE_RESTART_MS });
         fresh.on('error', () => {}); // the close that follows is what counts
         await fresh.connect();
         return fresh;

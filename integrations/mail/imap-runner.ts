@@ -99,8 +99,8 @@ export function imapRunner(limits: ImapLimits): SourceRunner {
 
     poll({ config, cursor, outbound }: PollInput): Promise<PollResult> {
       const imap = config as ImapConfig;
-      return outbound.connect(imap.host, async (address, timeoutMs) => {
-        const client = imapClient(imap, address, timeoutMs);
+      return outbound.connect(imap.host, async (target, timeoutMs) => {
+        const client = imapClient(imap, target, timeoutMs);
         // A connection dropped mid-poll fails the poll; the error event must not go unhandled.
         client.on('error', () => {});
         await client.connect();

@@ -18,8 +18,12 @@ export class OutboundError extends Error {}
 export interface FetchLimits {
   timeoutMs: number;
   maxBytes: number;
-  /** Extra certificate authorities (PEM) trusted for HTTPS besides Node's own: OUTBOUND_CA_FILE. */
-  ca?: string;
+  /**
+   * Every certificate authority (PEM) trusted for TLS when OUTBOUND_CA_FILE adds some: Node's own
+   * plus the file's (Node's `ca` option replaces its defaults, so the list carries both). Unset:
+   * Node's defaults.
+   */
+  ca?: string[];
 }
 
 export interface FetchedResponse {

@@ -21,7 +21,7 @@ export interface Outbound {
    * For a protocol other than HTTP (IMAP): resolves `host`, refuses an address the guard refuses,
    * and runs `use` with the checked address (connect to exactly it) and the timeout, behind the breaker.
    */
-  connect<T>(host: string, use: (address: string, timeoutMs: number) => Promise<T>): Promise<T>;
+  connect<T>(host: string, use: (target: CheckedAddress, timeoutMs: number) => Promise<T>): Promise<T>;
   /**
    * For a session kind that keeps its connection open and retries with its own backoff (the IRC
    * bridge): resolves `host` and returns the address the guard admits, with the extra CAs to trust
@@ -40,7 +40,8 @@ export interface Outbound {
 /** Where a connection may go: the address the guard checked (connect to exactly it), and the extra CAs (OUTBOUND_CA_FILE). */
 export interface CheckedAddress {
   address: string;
-  ca?: string;
+  /** As FetchLimits.ca: the whole trust list when OUTBOUND_CA_FILE extends it. */
+  ca?: string[];
 }
 
 /** Resolves `host` (or takes it as it is, an address) and refuses what `guard` refuses. */
@@ -74,6 +75,8 @@ export function sourceOutbound(settings: OutboundSettings, breaker: CircuitBreak
     }
   }
   let agent: Agent | undefined;
+  const checkedTarget = async (host: string): Promise<CheckedAddress> =>
+    ({ address: await checkedAddress(host, settings.guard), ...(settings.limits.ca ? { ca: settings.limits.ca } : {}) });
   return {
     get: (url, headers = {}) =>
       guarded(url, async () => {
@@ -82,8 +85,8 @@ export function sourceOutbound(settings: OutboundSettings, breaker: CircuitBreak
         return res;
       }),
     connect: (host, use) =>
-      guarded(host, async () => use(await checkedAddress(host, settings.guard), settings.limits.timeoutMs)),
-    address: async (host) => ({ address: await checkedAddress(host, settings.guard), ...(settings.limits.ca ? { ca: settings.limits.ca } : {}) }),
+      guarded(host, async () => use(await checkedTarget(host), settings.limits.timeoutMs)),
+    address: checkedTarget,
     call: (url, call) =>
       guarded(url, () => {
         const refused = literalRefusal(new URL(url), settings.guard);

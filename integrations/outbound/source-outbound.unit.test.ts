@@ -6,7 +6,7 @@ const settings = (allow: string) => ({ guard: new AddressGuard(allow), limits: {
 describe('an outbound connection for another protocol (IMAP)', () => {
   it('refuses a loopback or link-local host before connecting, unless OUTBOUND_ALLOW names it', async () => {
     const used: string[] = [];
-    const use = async (address: string) => void used.push(address);
+    const use = async ({ address }: { address: string }) => void used.push(address);
     const out = sourceOutbound(settings(''), newBreaker(60_000));
     await expect(out.connect('127.0.0.1', use)).rejects.toThrow(/refused to connect to 127\.0\.0\.1/);
     await expect(out.connect('169.254.169.254', use)).rejects.toThrow(/refused to connect to 169\.254\.169\.254/);
