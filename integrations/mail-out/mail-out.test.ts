@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import WebSocket from 'ws';
 import { silentLog } from '../../core/log';
 import { type RunningServices, startServices } from '../../cli/start';
 import { eventually } from '../../test/support/feed-server';
@@ -135,6 +136,31 @@ describe('mention mails', () => {
     expect((await api(stack, 'PUT', `/flows/${stack.flow.path}/read`, { auth: finn.auth, body: { message_id: id } })).status).toBe(200);
     expect(await settled(finn.id, 1)).toEqual([{ message_id: String(id), state: 'skipped', outcome: 'read' }]);
     expect(mailsTo(finn.email)).toEqual([]);
+  });
+
+  it('waits while the mentioned person is active in the flow, and mails once they have been away for the quiet delay', async () => {
+    const kim = await member('kim');
+    const ws = new WebSocket(`${stack.url.replace('http', 'ws')}/stream/ws`, { headers: { authorization: kim.auth } });
+    const frames: { type: string }[] = [];
+    ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await new Promise((resolve) => ws.once('open', resolve));
+      ws.send(JSON.stringify({ type: 'subscribe', flows: [{ flow: stack.flow.path }] }));
+      await eventually(async () => frames.some((f) => f.type === 'subscribed'), Boolean, 'subscribed');
+      await post(stack.bob, '@kim while you are here');
+      // Active in the flow (as the app reports it), from right after the post, until the mention is seen put off past its first due time.
+      const active = () => ws.send(JSON.stringify({ type: 'presence', state: 'active' }));
+      active();
+      timer = setInterval(active, 100);
+      const noticeTimes = async () => (await stack.db.pool.query<{ created_at: Date; due_at: Date }>('SELECT created_at, due_at FROM mention_notices WHERE user_id = $1', [kim.id])).rows[0];
+      await eventually(noticeTimes, (n) => !!n && n.due_at.getTime() - n.created_at.getTime() > QUIET_S * 1000, 'the mention postponed');
+      expect(mailsTo(kim.email)).toEqual([]);
+    } finally {
+      clearInterval(timer);
+      ws.close();
+    }
+    expect((await relay.mailTo(kim.email)).text).toContain('@kim while you are here');
   });
 
   it('unsubscribes with the signed link (confirmation page, then one-click POST), refuses a tampered one, and turns back on with PUT /user', async () => {
