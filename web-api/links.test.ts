@@ -86,7 +86,9 @@ describe('an organization-mode flow\'s join_url', () => {
   it('asks a browser without a session to sign in first, tells an API client whether it joined, and is 404 to people outside the organization', async () => {
     const anonymous = await fetch(joinUrl, { headers: { accept: 'text/html' } });
     expect(anonymous.status).toBe(200);
-    expect(await anonymous.text()).toContain('Sign in at');
+    const text = await anonymous.text();
+    expect(text).toContain(`<a href="${joinUrl}">Continue to join</a>`);
+    expect(text).toContain('sign in at');
     expect((await fetch(joinUrl)).status).toBe(401);
     expect((await api(s, 'GET', new URL(joinUrl).pathname, { auth: s.bob.auth })).body.joined).toBe(false);
     const joined = await api(s, 'POST', new URL(joinUrl).pathname, { auth: s.bob.auth });

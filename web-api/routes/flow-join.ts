@@ -22,13 +22,19 @@ const PATH = '/flows/:org/:flow/join';
 const at = (req: Request) => ({ org: param(req, 'org'), flow: param(req, 'flow') });
 const appUrl = (deps: WebApiDeps, req: Request) => `${urlBase(deps, req).api}/app/${encodeURIComponent(param(req, 'org'))}/${encodeURIComponent(param(req, 'flow'))}`;
 
-/** Before authentication: a browser with no credentials at all is asked to sign in rather than shown a 401 body. */
+/**
+ * Before authentication: a browser with no credentials at all is asked to sign in rather than shown
+ * a 401 body. That is also what a signed-in person sees on following the link from a mail or
+ * another site, as the SameSite=Strict session cookie is not sent then; the page's own link back
+ * here is a same-site navigation, which carries it.
+ */
 export function flowJoinSignInRoute(deps: WebApiDeps): Router {
   const r = Router();
   r.get(PATH, (req, res, next) => {
     if (presentsUserCredentials(credentialsOf(req)) || !wantsHtml(req)) return next();
     const app = appUrl(deps, req);
-    sendPage(res, 'Sign in to join this flow', `<p>Sign in at <a href="${escapeHtml(app)}">${escapeHtml(app)}</a>, then open this link again.</p>`);
+    const here = `${urlBase(deps, req).api}${req.baseUrl}${req.path}`;
+    sendPage(res, 'Join this flow', `<p>Signed in to the app already? <a href="${escapeHtml(here)}">Continue to join</a>.</p><p>If not, sign in at <a href="${escapeHtml(app)}">${escapeHtml(app)}</a>, then continue.</p>`);
   });
   return r;
 }

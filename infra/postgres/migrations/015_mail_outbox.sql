@@ -17,6 +17,8 @@ CREATE TABLE mail_outbox (
   done_at timestamptz
 );
 CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at) WHERE state = 'pending';
+-- Counted for /metrics every round: sent rows pile up, so neither count may scan them.
+CREATE INDEX mail_outbox_failed ON mail_outbox (id) WHERE state = 'failed';
 
 -- One row per (flow, message, mentioned user): the primary key is the dedupe, so a replayed batch
 -- or a restarted worker never notifies twice. Only members of the flow get a row.
