@@ -2,8 +2,8 @@
  * Mail out in `start all` through a real local SMTP relay (smtp-server): the durable outbox (an
  * invitation made while the relay is down is delivered once it is back, exactly once), and mention
  * mails — after the quiet delay, batched per user, skipped when read in time, with a signed
- * unsubscribe link that works (and refuses a tampered token), never twice for one mention even with
- * a second worker, and surviving a 1 000-member @everyone and odd or refused addresses.
+ * unsubscribe link that works (and refuses a tampered token), never twice for one mention with a
+ * second worker or across a restart, and surviving a 1 000-member @everyone and odd or refused addresses.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -199,7 +199,7 @@ describe('mention mails', () => {
     await eventually(async () => mailsTo(gus.email).length, (n) => n === 2, 'a mention mail again');
   });
 
-  it('a second worker (as after a restart) never mails a mention twice', async () => {
+  it('a second worker running beside the first never mails a mention twice', async () => {
     const hal = await member('hal');
     await post(stack.bob, '@hal before the second worker');
     await relay.mailTo(hal.email);
@@ -243,3 +243,39 @@ describe('mention mails', () => {
     expect(await post(stack.alice, 'after the crowd')).toBe(id + 1);
   });
 });
+
+describe('a restarted mail worker', () => {
+  it('sends what came due while it was down, and nothing it had sent before', async () => {
+    // Full mode, one service per process as in production: the REST API, a backend, and one integrations worker to restart.
+    const ownRelay = await startSmtpRelay();
+    const own = await startTestStack({
+      service: 'web-api',
+      env: { SMTP_RELAY_URL: ownRelay.url, SOURCE_SECRET_KEY: randomBytes(32).toString('base64'), MENTION_QUIET_S: String(QUIET_S), MAIL_POLL_S: '0.1' },
+    });
+    const mailsAbout = (text: string) => ownRelay.mails.filter((m) => m.to.includes(own.alice.email) && m.text.includes(text));
+    const backend = await startServices('message-backend', { ...own.config, PORT: 0 }, silentLog());
+    let worker: RunningServices | null = await startServices('integrations', { ...own.config, PORT: 0 }, silentLog());
+    const mention = async (content: string) => {
+      const res = await api(own, 'POST', `/flows/${own.flow.path}/messages`, { auth: own.bob.auth, body: { event: 'message', content } });
+      expect(res.status).toBe(201);
+    };
+    try {
+      await mention('@alice before the restart');
+      await eventually(async () => mailsAbout('before the restart').length, (n) => n === 1, 'the first mail');
+      await worker.stop();
+      worker = null;
+      await mention('@alice while the worker is down');
+      worker = await startServices('integrations', { ...own.config, PORT: 0 }, silentLog());
+      await eventually(async () => mailsAbout('while the worker is down').length, (n) => n === 1, 'the second mail');
+      const { rows } = await own.db.pool.query<{ state: string }>('SELECT state FROM mail_outbox ORDER BY id');
+      expect(rows.map((r) => r.state)).toEqual(['sent', 'sent']);
+      expect(mailsAbout('before the restart')).toHaveLength(1);
+    } finally {
+      await worker?.stop();
+      await backend.stop();
+      await own.stop();
+      await ownRelay.close();
+    }
+  });
+});
+
