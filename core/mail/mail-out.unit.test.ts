@@ -19,6 +19,8 @@ describe('mentionOf', () => {
     expect(mentionOf(message({ event: 'activity', tags: [':user:2'] }))).toBeNull();
     expect(mentionOf(message({ tags: ['#x'] }))).toBeNull();
     expect(mentionOf(message({ user: '0', event: 'comment', tags: [':user:5'] }))?.authorId).toBeNull();
+    expect(mentionOf(message({ user: 'imported-42', tags: [':user:5'] }))?.authorId).toBeNull();
+    expect(mentionOf(message({ tags: [':user:99999999999999999999', ':unread:-1', ':user:0'] }))).toBeNull();
   });
 });
 

@@ -7,12 +7,15 @@
 import type { MessageJson } from '../domain/types';
 import type { MentionRecord } from '../ports/mention-notices';
 
-const USER_TAG = /^:(?:user|unread):([1-9][0-9]{0,15})$/;
+const USER_ID = '[1-9][0-9]{0,15}';
+const USER_TAG = new RegExp(`^:(?:user|unread):(${USER_ID})$`);
+/** Anything else in `user` ("0", or what an old import left) is no author to leave out; it must never reach the store as a number it is not. */
+const AUTHOR = new RegExp(`^${USER_ID}$`);
 const NOTIFYING_EVENTS = new Set(['message', 'comment']);
 
 export function mentionOf(message: MessageJson): MentionRecord | null {
   if (!message.flow || !NOTIFYING_EVENTS.has(message.event)) return null;
-  const author = message.user === '0' ? null : Number(message.user);
+  const author = AUTHOR.test(message.user) ? Number(message.user) : null;
   const ids = new Set<number>();
   for (const tag of message.tags) {
     const m = USER_TAG.exec(tag);
