@@ -52,11 +52,12 @@ export class MentionMailer {
   /** Settles users' due mentions until none is due; how many users it settled. */
   async settleDue(): Promise<number> {
     let settled = 0;
-    while (await this.deps.notices.settleNextDue((userId, pending) => this.decide(userId, pending))) settled += 1;
+    while (await this.deps.notices.settleNextDue((userId, pending) => this.settlementOf(userId, pending))) settled += 1;
     return settled;
   }
 
-  private async decide(userId: number, pending: PendingMention[]): Promise<MentionSettlement> {
+  /** What becomes of one person's pending mentions (the rules in this file's header). */
+  private async settlementOf(userId: number, pending: PendingMention[]): Promise<MentionSettlement> {
     const s: MentionSettlement = { mail: null, mailed: [], skipped: [], postponed: [] };
     const skipAll = (why: string) => ({ ...s, skipped: pending.map((mention) => ({ mention, why })) });
     const user = await this.deps.directory.userById(userId);
