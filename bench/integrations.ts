@@ -2,8 +2,8 @@
  * `npm run bench:integrations` (issue 12 point 10): items per second into one flow through each
  * integration path, beside a member's plain REST chat post in the same run — flow-token
  * `POST /messages`, the v1 team-inbox push, an RSS feed and a Twitter search (a local HTTPS
- * stand-in, its self-signed certificate trusted through OUTBOUND_CA_FILE). Mail in (SMTP) is
- * measured by the mail-in branch; this prints it as "not measured here". docs/benchmarks.md.
+ * stand-in, its self-signed certificate trusted through OUTBOUND_CA_FILE) and mail to the flow's
+ * address through the SMTP receiver (pooled nodemailer connections; a 250 means stored). docs/benchmarks.md.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,10 +13,13 @@ import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTransport } from 'nodemailer';
 import { Pool } from 'pg';
 import { startServices } from '../cli/start';
 import { loadConfig } from '../core/config';
+import { flowAddress } from '../core/integrations/mail-address';
 import { silentLog } from '../core/log';
+import { freePort } from '../infra/process/service-readiness';
 import { PostgresDirectory } from '../infra/postgres/directory/postgres-directory';
 import { migrate } from '../infra/postgres/migrate';
 import { fmtInt, nowMs, table } from './stats';
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
   await Promise.all([feed, search].map((s) => new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))));
   const port = (s: { address(): AddressInfo | string | null }) => (s.address() as AddressInfo).port;
 
+  const smtpPort = await freePort();
   const dbName = `trib_bench_int_${randomBytes(5).toString('hex')}`;
   const admin = new Pool({ connectionString: ADMIN_URL, max: 1 });
   await admin.query(`CREATE DATABASE ${dbName}`);
@@ -80,6 +84,7 @@ async function main(): Promise<void> {
     PORT: '0', HOST: '127.0.0.1', DATABASE_URL: dbUrl.toString(), REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `bench-int-${dbName}:`,
     LOG_LEVEL: 'silent', DEMO: 'off', RATE_LIMIT: '1000000', OUTBOUND_ALLOW: '127.0.0.1', SOURCE_MIN_INTERVAL_S: '0.05',
     SOURCE_SECRET_KEY: randomBytes(32).toString('base64'), TWITTER_API_URL: `https://127.0.0.1:${port(search)}`, OUTBOUND_CA_FILE: join(dir, 'cert.pem'),
+    SMTP_PORT: String(smtpPort), MAIL_DOMAIN: 'mail.bench.test',
   }), silentLog());
   const base = `http://127.0.0.1:${running.port}`;
   const flowPath = `${org.parameterizedName}/${flow.parameterizedName}`;
@@ -100,7 +105,7 @@ async function main(): Promise<void> {
   };
 
   const rows: string[][] = [['path', 'items', 'items/s']];
-  const row = (name: string, perSecond: number | null) => rows.push([name, perSecond === null ? '—' : fmtInt(ITEMS), perSecond === null ? 'not measured here (the mail-in branch)' : fmtInt(perSecond)]);
+  const row = (name: string, perSecond: number) => rows.push([name, fmtInt(ITEMS), fmtInt(perSecond)]);
   try {
     row('peer: member REST chat post', await timed(() => inFlight((i) => call('POST', `/flows/${flowPath}/messages`, { event: 'message', content: `chat ${i}` }).then(() => undefined))));
     const push = await source({ name: 'Push' });
@@ -111,7 +116,10 @@ async function main(): Promise<void> {
     row('RSS feed (worker)', await pulled(await source({ name: 'Feed', type: 'rss', config: { url: `http://127.0.0.1:${port(feed)}/feed.xml`, interval_s: 0.05 } })));
     published = 0;
     row('Twitter search (worker, HTTPS stand-in)', await pulled(await source({ name: 'Search', type: 'twitter', config: { query: 'bench', bearer_token: 'bench-token', interval_s: 0.05 } })));
-    row('mail in (SMTP)', null);
+    const smtp = createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: CONCURRENCY, maxMessages: Infinity });
+    const address = flowAddress(org.parameterizedName, flow.parameterizedName, 'mail.bench.test');
+    row('mail in (SMTP, 250 = stored)', await timed(() => inFlight((i) => smtp.sendMail({ from: 'ci@outside.test', to: address, subject: `Build ${i}`, text: 'ok', messageId: `<bench-${i}@outside.test>` }).then(() => undefined))));
+    smtp.close();
     console.log(`Integrations: ${ITEMS} items into one flow each (push paths ${CONCURRENCY} in flight)\n${table(rows)}`);
   } finally {
     await running.stop();

@@ -10,7 +10,7 @@ const BUILT_FROM: Partial<Record<Need, readonly Need[]>> = { ingress: ['queue', 
 /** Parts that live in Postgres (the store too: its engine may be MongoDB, but migrations and /ready need Postgres). */
 const ON_POSTGRES: ReadonlySet<Need> = new Set(['directory', 'store', 'leases', 'blobs', 'sourceRuns', 'mailOutbox', 'mentionNotices']);
 /** Parts that live in Redis in full mode (in-process in embedded mode). */
-const ON_REDIS: ReadonlySet<Need> = new Set(['bus', 'queue', 'presence', 'rateLimiter', 'loginGuard']);
+const ON_REDIS: ReadonlySet<Need> = new Set(['bus', 'queue', 'presence', 'ircResumePoints', 'rateLimiter', 'loginGuard']);
 
 export interface InfrastructurePlan {
   /** Every part to build, in the order of `Need`s first asked for, then what they are built from. */

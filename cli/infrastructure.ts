@@ -9,6 +9,7 @@ import { Pool } from 'pg';
 import { LoginGuard } from '../core/auth/login-guard';
 import type { Config } from '../core/config';
 import { InProcessBus } from '../core/in-process/in-process-bus';
+import { InProcessIrcResumePoints } from '../core/in-process/in-process-irc-resume-points';
 import { InProcessPresence } from '../core/in-process/in-process-presence';
 import { InProcessRateLimiter } from '../core/in-process/in-process-rate-limiter';
 import { InProcessWorkQueue } from '../core/in-process/in-process-work-queue';
@@ -31,6 +32,7 @@ import { discoverRedis } from '../infra/redis/discovered-redis';
 import { RedisBus } from '../infra/redis/redis-bus';
 import { connectByUrl, type RedisConnect } from '../infra/redis/redis-client';
 import { logConnections } from '../infra/redis/redis-connection-log';
+import { RedisIrcResumePoints } from '../infra/redis/redis-irc-resume-points';
 import { RedisPresence } from '../infra/redis/redis-presence';
 import { RedisRateLimiter } from '../infra/redis/redis-rate-limiter';
 import { RedisWorkQueue } from '../infra/redis/redis-work-queue';
@@ -128,6 +130,7 @@ async function assemble(config: Config, log: Log, { allowEmbedded, plan }: Infra
   if (wanted.has('presence')) {
     parts.presence = closing(closers, redis ? new RedisPresence({ ...redis, prefix, ttlMs: PRESENCE_TTL_MS }) : new InProcessPresence({ ttlMs: PRESENCE_TTL_MS }));
   }
+  if (wanted.has('ircResumePoints')) parts.ircResumePoints = closing(closers, redis ? new RedisIrcResumePoints({ ...redis, prefix }) : new InProcessIrcResumePoints());
 
   return {
     mode: (config.REDIS_URL || config.ZOOKEEPER_CONNECT) && config.DATABASE_URL ? 'full' : 'embedded',

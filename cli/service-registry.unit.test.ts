@@ -27,14 +27,14 @@ it('the message backend gets the queue, store, bus, leases and the mention notic
 
 it.each(['web-api', 'streaming-api'])('%s gets the ingress, and the queue, bus and store it is built from, but no leases', (which) => {
   const plan = planOf(which);
-  // Only the REST API takes and serves files, and sets who gets mention mails.
-  const restOnly = (part: string) => (which === 'web-api' ? [part] : []);
-  expect(sorted(plan.parts)).toEqual([...restOnly('blobs'), 'bus', 'directory', 'ingress', 'loginGuard', ...restOnly('mentionNotices'), 'presence', 'queue', 'rateLimiter', 'store']);
+  // Only the REST API takes and serves files and sets who gets mention mails; only the streaming API (its IRC gateway) resumes IRC clients.
+  const own = which === 'web-api' ? { blobs: ['blobs'], irc: [], mentions: ['mentionNotices'] } : { blobs: [], irc: ['ircResumePoints'], mentions: [] };
+  expect(sorted(plan.parts)).toEqual([...own.blobs, 'bus', 'directory', 'ingress', ...own.irc, 'loginGuard', ...own.mentions, 'presence', 'queue', 'rateLimiter', 'store']);
   expect(plan).toMatchObject({ postgres: true, redis: true });
 });
 
 it('`all` builds every part once', () => {
-  expect(sorted(planOf('all').parts)).toEqual(['blobs', 'bus', 'directory', 'ingress', 'leases', 'loginGuard', 'mailOutbox', 'mentionNotices', 'presence', 'queue', 'rateLimiter', 'sourceRuns', 'store']);
+  expect(sorted(planOf('all').parts)).toEqual(['blobs', 'bus', 'directory', 'ingress', 'ircResumePoints', 'leases', 'loginGuard', 'mailOutbox', 'mentionNotices', 'presence', 'queue', 'rateLimiter', 'sourceRuns', 'store']);
 });
 
 it('the integration workers get the directory, the ingress (and what it is built from), the source runs, the blob store (mail attachments), and mail out with presence (mention mails), on Postgres and Redis', () => {

@@ -1,5 +1,6 @@
-/** `tributary source add|list|status|remove`: built-in sources (RSS feeds) from the command line, each with --json (cli/sources.ts). */
+/** `tributary source add|list|status|remove`: built-in sources (RSS, Twitter, IMAP, IRC) from the command line, each with --json (cli/sources.ts). */
 import { leaf, withDirectory } from './admin-commands';
+import { SOURCE_TYPES } from '../core/integrations/source-kinds';
 import { action, type CliCommand } from './command';
 
 type Sources = typeof import('./sources');
@@ -7,10 +8,10 @@ const sources = () => require('./sources') as Sources;
 
 export const SOURCE_COMMAND: CliCommand = {
   register(program) {
-    const cmd = program.command('source').description('add, list, inspect and remove built-in sources (RSS feeds) of flows');
+    const cmd = program.command('source').description(`add, list, inspect and remove built-in sources (${SOURCE_TYPES.join(', ')}) of flows`);
     leaf(cmd, 'add', 'add a built-in source to a flow; prints its flow token once').argument('<org/flow>', "the flow's path, e.g. acme/main")
       .requiredOption('--name <name>', 'the name shown on its posts')
-      .requiredOption('--type <type>', 'the integration: rss')
+      .requiredOption('--type <type>', `the integration: ${SOURCE_TYPES.join(', ')}`)
       .requiredOption('--config <json>', `its settings as JSON, e.g. '{"url":"https://example.com/feed.xml","interval_s":300}'`)
       .requiredOption('--creator <email>', 'the flow member it is created as')
       .action(action(async (o, path: string) => withDirectory((d) => {

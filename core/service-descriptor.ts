@@ -16,6 +16,7 @@ import type { Directory } from './ports/directory';
 import type { MailOutbox } from './ports/mail-outbox';
 import type { MentionNotices } from './ports/mention-notices';
 import type { MessageStore } from './ports/message-store';
+import type { IrcResumePoints } from './ports/irc-resume-points';
 import type { Presence } from './ports/presence';
 import type { RateLimiter } from './ports/rate-limiter';
 import type { ShardLeases } from './ports/shard-lease';
@@ -29,6 +30,8 @@ export interface ServiceParts {
   bus: Bus;
   queue: WorkQueue;
   presence: Presence;
+  /** Where IRC clients left off, for a reconnect to any streaming node (the IRC gateway). */
+  ircResumePoints: IrcResumePoints;
   rateLimiter: RateLimiter;
   /** Failed-login limits, shared by every service that authenticates. */
   loginGuard: LoginGuard;

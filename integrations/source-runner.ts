@@ -102,8 +102,11 @@ export interface SessionInput {
   cursor: Record<string, unknown> | null;
   /** The parts to post and read the flow through. */
   parts: PostDeps;
+  /** Every connection goes through this (its `address`: the guard on the server's address). */
+  outbound: Outbound;
   log: Log;
-  report(report: SessionReport): void;
+  /** Settles once this report (or a newer one) is written, or failed to be: the IRC bridge stores its cursor before sending on. */
+  report(report: SessionReport): Promise<void>;
 }
 
 export interface SourceSession {

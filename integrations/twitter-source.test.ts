@@ -39,6 +39,12 @@ describe('creating a Twitter source', () => {
     expect(missing.body.errors).toHaveProperty(['config.bearer_token']);
     const long = await post({ query: 'x'.repeat(513), bearer_token: BEARER });
     expect(long.body.errors).toHaveProperty(['config.query']);
+    // A header can't carry it: refused now, not on every poll (a docs example once pasted "AAAA…").
+    for (const bearer_token of ['AAAA…', 'two words', 'tab\there']) {
+      const unsendable = await post({ query: 'from:acme', bearer_token });
+      expect(unsendable.status).toBe(400);
+      expect(unsendable.body.errors['config.bearer_token']).toEqual(['must be visible ASCII characters only (as the API issues it)']);
+    }
 
     twitter.scenario('sealed').tweets = [];
     const created = await post({ query: 'sealed', bearer_token: BEARER, interval_s: 3600 });

@@ -8,7 +8,7 @@ export const streamingApiService = defineService({
   name: 'streaming-api',
   summary: 'HTTP streaming and the WebSocket',
   inAll: true,
-  needs: ['directory', 'store', 'bus', 'presence', 'rateLimiter', 'loginGuard', 'ingress'],
+  needs: ['directory', 'store', 'bus', 'presence', 'ircResumePoints', 'rateLimiter', 'loginGuard', 'ingress'],
   http: 'shared',
   async start({ parts, config, metrics, log, alone }) {
     const { directory, store } = parts;
@@ -27,7 +27,7 @@ export const streamingApiService = defineService({
     // Serve nobody before the node hears access revocations.
     await streaming.ready;
     if (irc) {
-      const gateway = await streaming.startIrc(irc).catch(async (error: unknown) => {
+      const gateway = await streaming.startIrc({ ...irc, resumePoints: parts.ircResumePoints }).catch(async (error: unknown) => {
         await streaming.close();
         await auth.stop();
         throw error;

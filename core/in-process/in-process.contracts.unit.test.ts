@@ -1,11 +1,13 @@
 /** Runs the port contract suites against the in-process implementations. */
 import { busContract } from '../contracts/bus.contract';
+import { ircResumePointsContract } from '../contracts/irc-resume-points.contract';
 import { messageStoreContract } from '../contracts/message-store.contract';
 import { presenceContract } from '../contracts/presence.contract';
 import { rateLimiterContract } from '../contracts/rate-limiter.contract';
 import { shardLeasesContract } from '../contracts/shard-leases.contract';
 import { workQueueContract } from '../contracts/work-queue.contract';
 import { InProcessBus } from './in-process-bus';
+import { InProcessIrcResumePoints } from './in-process-irc-resume-points';
 import { InProcessMessageStore } from './in-process-message-store';
 import { InProcessPresence } from './in-process-presence';
 import { InProcessRateLimiter } from './in-process-rate-limiter';
@@ -16,6 +18,9 @@ busContract('InProcessBus', async () => new InProcessBus());
 workQueueContract('InProcessWorkQueue', async () => new InProcessWorkQueue(), { durable: false });
 rateLimiterContract('InProcessRateLimiter', async (settings) => new InProcessRateLimiter(settings));
 presenceContract('InProcessPresence', async (ttlMs) => new InProcessPresence({ ttlMs }));
+// One map behind every instance, as one Redis is behind every node.
+const sharedPoints = new InProcessIrcResumePoints();
+ircResumePointsContract('InProcessIrcResumePoints', async (options) => (Object.keys(options).length === 0 ? sharedPoints : new InProcessIrcResumePoints(options)));
 
 messageStoreContract('in-process', async () => {
   const tokens = new Map<number, number>();

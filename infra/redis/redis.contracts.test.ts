@@ -1,11 +1,13 @@
 /** Runs the port contract suites against the Redis implementations on the test Redis, plus what only Redis has. */
 import { Redis } from 'ioredis';
 import { busContract } from '../../core/contracts/bus.contract';
+import { ircResumePointsContract } from '../../core/contracts/irc-resume-points.contract';
 import { presenceContract } from '../../core/contracts/presence.contract';
 import { rateLimiterContract } from '../../core/contracts/rate-limiter.contract';
 import { workQueueContract } from '../../core/contracts/work-queue.contract';
 import { TEST_REDIS_URL, testPrefix } from '../../test/support/redis';
 import { RedisBus } from './redis-bus';
+import { RedisIrcResumePoints } from './redis-irc-resume-points';
 import { RedisPresence } from './redis-presence';
 import { RedisRateLimiter } from './redis-rate-limiter';
 import { nextId, RedisWorkQueue } from './redis-work-queue';
@@ -31,6 +33,7 @@ workQueueContract('RedisWorkQueue', async (namespace) => new RedisWorkQueue({ ur
 });
 rateLimiterContract('RedisRateLimiter', async (settings) => new RedisRateLimiter({ ...settings, url, prefix }));
 presenceContract('RedisPresence', async (ttlMs) => new RedisPresence({ ttlMs, url, prefix }));
+ircResumePointsContract('RedisIrcResumePoints', async (options) => new RedisIrcResumePoints({ ...options, url, prefix }));
 
 describe('RedisBus across processes', () => {
   const waitFor = (predicate: () => boolean): Promise<void> =>

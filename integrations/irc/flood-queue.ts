@@ -8,6 +8,8 @@ interface QueuedLine {
   text: string | null;
   /** Runs once the line is handed to the socket (the bridge moves its cursor then). */
   sent?: () => void;
+  /** A marker's callback; the queue sends nothing more until what it returns settles. */
+  hold?: () => Promise<void>;
 }
 
 export class FloodQueue {
@@ -15,6 +17,8 @@ export class FloodQueue {
   private tokens: number;
   private refilledAt = Date.now();
   private timer: NodeJS.Timeout | null = null;
+  /** A marker's callback has not settled yet: nothing is sent meanwhile. */
+  private holding = false;
 
   constructor(
     private readonly send: (line: string) => void,
@@ -32,9 +36,12 @@ export class FloodQueue {
     this.drain();
   }
 
-  /** Runs `fn` once every line queued so far is sent (at once when none waits). */
-  mark(fn: () => void): void {
-    this.lines.push({ text: null, sent: fn });
+  /**
+   * Runs `fn` once every line queued so far is sent (at once when none waits), and sends nothing
+   * queued after it before the promise `fn` returns has settled (the bridge stores its cursor then).
+   */
+  mark(fn: () => Promise<void>): void {
+    this.lines.push({ text: null, hold: fn });
     this.drain();
   }
 
@@ -56,7 +63,7 @@ export class FloodQueue {
   }
 
   private drain(): void {
-    if (this.timer) return;
+    if (this.timer || this.holding) return;
     this.refill();
     while (this.lines.length && (this.tokens > 0 || this.lines[0]!.text === null)) {
       const line = this.lines.shift()!;
@@ -65,6 +72,16 @@ export class FloodQueue {
         this.send(line.text);
       }
       line.sent?.();
+      if (line.hold) {
+        this.holding = true;
+        // A failure is the callback's to report (the bridge logs it); the queue only waits for it to settle.
+        const settled = (): void => {
+          this.holding = false;
+          this.drain();
+        };
+        line.hold().then(settled, settled);
+        return;
+      }
     }
     if (this.lines.length) {
       const wait = Math.max(1, this.refilledAt + this.limits.intervalMs - Date.now());

@@ -13,6 +13,7 @@ import { ScriptedIrcServer } from '../../test/support/scripted-irc-server';
 import { api, startTestStack, type TestStack } from '../../test/support/stack';
 import type { IrcBridge, IrcBridgeStatus } from './irc-bridge';
 import { openBridgeParts, runIrcBridge } from './irc-runner';
+import { loopbackOutbound } from '../../test/support/ngircd';
 
 const CHANNEL = '#team';
 let server: ScriptedIrcServer;
@@ -33,7 +34,7 @@ beforeAll(async () => {
   const config = { server: '127.0.0.1', port: server.port, tls: false, channel: CHANNEL, nick: 'tributary', flood: { burst: 1, interval_ms: 300 } };
   const created = await stack.directory.sources.createSource({ flowId: stack.flow.id, creatorId: stack.alice.id, name: 'IRC', externalUrl: null, type: 'irc', config }, hashFlowToken(randomBytes(32).toString('hex')));
   sourceId = created.id;
-  bridge = await runIrcBridge(bridgeParts.parts, created, { log: silentLog(), status: (s) => statuses.push(s), pollMs: 50 });
+  bridge = await runIrcBridge(bridgeParts.parts, created, { log: silentLog(), outbound: loopbackOutbound, status: (s) => void statuses.push(s), pollMs: 50 });
   await waitFor(() => statuses.at(-1)?.state === 'joined', 'the bridge to join');
 }, 60_000);
 

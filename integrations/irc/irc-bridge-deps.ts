@@ -9,21 +9,28 @@ import type { PostDeps } from '../../core/actions/submit-post';
 import type { Source } from '../../core/domain/source';
 import { flowConversation } from '../../core/domain/types';
 import type { Log } from '../../core/log';
+import type { Outbound } from '../outbound/source-outbound';
 import type { IrcBridgeDeps, IrcBridgeStatus } from './irc-bridge';
 
 export interface BridgeOptions {
   log: Log;
-  status(status: IrcBridgeStatus): void;
+  /** Settles once the status (its cursor) is stored, when it can tell (IrcBridgeDeps.status). */
+  status(status: IrcBridgeStatus): void | Promise<void>;
+  /** The source's way out: the IRC server's address goes through its guard. */
+  outbound: Pick<Outbound, 'address'>;
   cursor?: number;
   pollMs?: number;
+  reconnectMinMs?: number;
 }
 
 export function coreBridgeDeps(parts: PostDeps, source: Source, options: BridgeOptions): IrcBridgeDeps {
   if (source.flowId === null) throw new Error(`source ${source.id} has no flow (it was deleted); delete the source`);
   const conversation = flowConversation(source.flowId);
   const nicks = new Map<number, string>();
+  const { outbound, ...rest } = options;
   return {
-    ...options,
+    ...rest,
+    address: (host) => outbound.address(host),
     async post(post) {
       // Admitted per post: a source deleted or a flow archived meanwhile refuses, as its token would.
       const admitted = await sourceAccess(parts.directory, source, 'post');

@@ -9,12 +9,14 @@ import type { Source } from '../../core/domain/source';
 import { type RunningServices, startServices } from '../../cli/start';
 import { silentLog } from '../../core/log';
 import { FrameworkClient, waitFor } from '../../test/support/irc-clients';
-import { startNgircd, type TestNgircd } from '../../test/support/ngircd';
+import { loopbackOutbound, startNgircd, type TestNgircd } from '../../test/support/ngircd';
 import { api, startTestStack, type TestStack } from '../../test/support/stack';
 import type { IrcBridge, IrcBridgeStatus } from './irc-bridge';
 import { openBridgeParts, runIrcBridge } from './irc-runner';
 
 const CHANNEL = '#team';
+/** The bridge's first reconnect wait, a tenth of production's 1 s, so the backoff grows within a second (CI time). */
+const RECONNECT_MIN_MS = 100;
 let stack: TestStack;
 let backend: RunningServices;
 let ngircd: TestNgircd;
@@ -71,10 +73,10 @@ beforeAll(async () => {
   backend = await startServices('message-backend', stack.config, silentLog());
   bridgeParts = await openBridgeParts(stack.config, silentLog());
   const created = await stack.directory.sources.createSource({ flowId: stack.flow.id, creatorId: stack.alice.id, name: 'IRC #team', externalUrl: null }, hashFlowToken(randomBytes(32).toString('hex')));
-  const config = { server: '127.0.0.1', port: ngircd.port, tls: false, channel: CHANNEL, nick: 'tributary', flood: { burst: 4, interval_ms: 500 } };
+  const config = { server: '127.0.0.1', port: ngircd.port, tls: false, channel: CHANNEL, nick: 'tributary', flood: { burst: 4, interval_ms: 300 } };
   await stack.db.pool.query('UPDATE sources SET type = $1, config = $2 WHERE id = $3', ['irc', JSON.stringify(config), created.id]);
   source = (await stack.directory.sources.sourceOfFlow(stack.flow.id, created.id))!;
-  bridge = await runIrcBridge(bridgeParts.parts, source, { log: silentLog(), status: (s) => statuses.push(s), pollMs: 100 });
+  bridge = await runIrcBridge(bridgeParts.parts, source, { log: silentLog(), outbound: loopbackOutbound, status: (s) => void statuses.push(s), pollMs: 100, reconnectMinMs: RECONNECT_MIN_MS });
   await waitFor(() => latest()?.state === 'joined', 'the bridge to join');
 }, 60_000);
 
@@ -145,7 +147,7 @@ test('50 flow messages in a burst all reach IRC in order, and ngircd does not cu
   const started = Date.now();
   for (const text of sent) await postToFlow(text);
   await waitFor(() => relayed(carl).length - before >= 50, 'the 50 burst lines', 60_000);
-  console.log(`50 lines relayed in ${Date.now() - started} ms (burst 4, then one per 500 ms)`);
+  console.log(`50 lines relayed in ${Date.now() - started} ms (burst 4, then one per 300 ms)`);
   expect(relayed(carl).slice(before).map((t) => t.replace(/^<alice> /, ''))).toEqual(sent);
   expect(statuses.filter((s) => s.state === 'reconnecting')).toEqual([]);
   expect(ngircd.log()).not.toMatch(/flood/i);
@@ -155,11 +157,12 @@ test('ngircd restarted mid-conversation: the bridge reconnects, re-joins and rel
   await ngircd.stop();
   const meanwhile = ['while IRC was down 1', 'while IRC was down 2', 'while IRC was down 3'];
   for (const text of meanwhile) await postToFlow(text);
-  // Let the backoff grow, so that the new IRC user is in the channel before the bridge comes back.
+  // Let the backoff grow (100, 200, 400 ms …), so that the new IRC user is in the channel before the
+  // bridge comes back: converging ngircd and a first JOIN (ngircd answers a new client's first command ~1 s late).
   await waitFor(() => {
     const s = latest();
-    return s?.state === 'reconnecting' && s.nextAttemptAt && s.nextAttemptAt.getTime() - Date.now() > 5000;
-  }, 'a reconnect attempt at least 5 s away', 30_000);
+    return s?.state === 'reconnecting' && s.nextAttemptAt && s.nextAttemptAt.getTime() - Date.now() > 2500;
+  }, 'a reconnect attempt at least 2.5 s away', 30_000);
   const failedAttempts = statuses.filter((s) => s.state === 'connecting').length;
   await ngircd.start();
   dora = await ircUser('dora');

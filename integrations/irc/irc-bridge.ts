@@ -11,6 +11,8 @@ import type { Source } from '../../core/domain/source';
 import { AppError } from '../../core/errors';
 import type { MessageJson } from '../../core/domain/types';
 import type { Log } from '../../core/log';
+import type { CheckedAddress } from '../outbound/source-outbound';
+import { CheckedAddressTransport } from './checked-address-transport';
 import { FloodQueue } from './flood-queue';
 import { parseIrcSourceConfig } from '../../core/integrations/irc-config';
 import { ircLinesOf, ircMentionsToFlow, ircTextBudget, stripIrcFormatting } from './irc-text';
@@ -46,19 +48,28 @@ export interface IrcBridgeDeps {
   lastMessageId(): Promise<number>;
   /** The name a flow message is shown under on IRC (the poster's nick, or its `external_user_name`). */
   authorOf(message: MessageJson): Promise<string>;
-  status(status: IrcBridgeStatus): void;
+  /** The address to connect to for the server's name, checked by the outbound address guard (refused: throws). */
+  address(host: string): Promise<CheckedAddress>;
+  /**
+   * Takes each status as it changes; what it returns for a cursor move should settle once that
+   * cursor is stored: the bridge sends the next flow message only then, so a bridge killed at any
+   * moment has at most one message on IRC beyond its stored cursor.
+   */
+  status(status: IrcBridgeStatus): void | Promise<void>;
   log: Log;
   /** A cursor persisted by an earlier run; absent: start after the flow's newest message. */
   cursor?: number;
   /** How often the flow is read when the queue is idle (default 250 ms). */
   pollMs?: number;
+  /** The first wait before a reconnect or a re-join, doubling from there (default 1 s; tests shorten it). */
+  reconnectMinMs?: number;
 }
 
 export interface IrcBridge {
   stop(): Promise<void>;
 }
 
-const RECONNECT_MIN_MS = 1000;
+const DEFAULT_RECONNECT_MIN_MS = 1000;
 const RECONNECT_MAX_MS = 60_000;
 const READ_BATCH = 50;
 /** Attempts per post (same uuid each time) before the line is reported lost; a refusal (4xx) is not retried. */
@@ -69,8 +80,8 @@ const sameChannel = (a: string, b: string): boolean => a.toLowerCase() === b.toL
 /** irc-framework's names for the numerics that refuse a JOIN (471, 473, 474, 475): retried later, as after a kick. */
 const JOIN_REFUSALS = new Set(['channel_is_full', 'invite_only_channel', 'banned_from_channel', 'bad_channel_key']);
 
-/** The wait before attempt `n` (0-based) of something retried: doubling from the minimum, capped, ±25 %. */
-const backoff = (n: number): number => Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** n) * (0.75 + Math.random() / 2);
+/** The wait before attempt `n` (0-based) of something retried: doubling from `minMs`, capped, ±25 %. */
+const backoffFrom = (minMs: number, n: number): number => Math.min(RECONNECT_MAX_MS, minMs * 2 ** n) * (0.75 + Math.random() / 2);
 
 /** A uuid stable for one IRC line: the server's msgid when it gives one, else one drawn once. */
 function uuidOf(sourceId: number, event: MessageEvent): string {
@@ -81,10 +92,14 @@ function uuidOf(sourceId: number, event: MessageEvent): string {
 export async function startIrcBridge(source: Source, deps: IrcBridgeDeps): Promise<IrcBridge> {
   const config = parseIrcSourceConfig(source.config);
   const pollMs = deps.pollMs ?? 250;
+  const backoff = (n: number): number => backoffFrom(deps.reconnectMinMs ?? DEFAULT_RECONNECT_MIN_MS, n);
   const status: IrcBridgeStatus = { state: 'connecting', error: null, cursor: deps.cursor ?? (await deps.lastMessageId()), posted: 0, relayed: 0, nextAttemptAt: null };
-  const report = (changes: Partial<IrcBridgeStatus>): void => {
+  const report = (changes: Partial<IrcBridgeStatus>): Promise<void> => {
     Object.assign(status, changes);
-    deps.status({ ...status });
+    return Promise.resolve(deps.status({ ...status })).catch((err: unknown) => {
+      // The next report writes a newer cursor anyway; meanwhile a takeover may resend what follows the stored one.
+      deps.log.warn({ err, source: source.id }, 'irc bridge: storing the status failed');
+    });
   };
 
   let client: Client | null = null;
@@ -140,7 +155,12 @@ export async function startIrcBridge(source: Source, deps: IrcBridgeDeps): Promi
           const lines = ircLinesOf(await deps.authorOf(message), message.content as string, (prefix) => ircTextBudget(nick, config.channel, prefix));
           for (const line of lines) queue.push(line);
         }
-        queue.mark(() => report({ cursor: message.id, relayed: status.relayed + (relayable ? 1 : 0) }));
+        // The next message waits until this cursor is stored (FloodQueue.mark): the resend window is one message.
+        queue.mark(() => {
+          const stored = report({ cursor: message.id, relayed: status.relayed + (relayable ? 1 : 0) });
+          // Past a message that sent nothing (not relayed) there is nothing to resend: no need to wait.
+          return relayable ? stored : Promise.resolve();
+        });
       }
     } catch (err) {
       deps.log.warn({ err, source: source.id }, 'irc bridge: reading the flow failed');
@@ -150,9 +170,25 @@ export async function startIrcBridge(source: Source, deps: IrcBridgeDeps): Promi
   }
   const poller = setInterval(() => void pump(), pollMs);
 
-  function connect(): void {
+  /** The next attempt, backing off; `error` says why this one failed. */
+  function reconnectLater(error: string): void {
+    const delay = backoff(attempts++);
+    report({ state: 'reconnecting', error, nextAttemptAt: new Date(Date.now() + delay) });
+    reconnectTimer = setTimeout(() => void connect(), delay);
+  }
+
+  async function connect(): Promise<void> {
     reconnectTimer = null;
     report({ state: 'connecting', nextAttemptAt: null });
+    let checked: CheckedAddress;
+    try {
+      checked = await deps.address(config.server);
+    } catch (err) {
+      // A refused address (the guard) or a name that does not resolve: shown on the status, tried again later.
+      if (!stopped) reconnectLater(`${config.server}: ${(err as Error).message}`);
+      return;
+    }
+    if (stopped) return;
     const irc = new Client();
     client = irc;
     let joinAttempts = 0;
@@ -189,17 +225,18 @@ export async function startIrcBridge(source: Source, deps: IrcBridgeDeps): Promi
       queue.clear();
       client = null;
       if (stopped) return;
-      const delay = backoff(attempts++);
-      report({ state: 'reconnecting', error: status.error ?? `lost the link to ${config.server}:${config.port}`, nextAttemptAt: new Date(Date.now() + delay) });
-      reconnectTimer = setTimeout(connect, delay);
+      reconnectLater(status.error ?? `lost the link to ${config.server}:${config.port}`);
     });
     irc.connect({
-      host: config.server, port: config.port, tls: config.tls, nick: config.nick, username: config.nick,
+      // The checked address, never the name again (no second lookup can differ); the name for TLS.
+      host: checked.address, port: config.port, tls: config.tls, servername: config.server, ...(checked.ca ? { ca: checked.ca } : {}),
+      transport: CheckedAddressTransport,
+      nick: config.nick, username: config.nick,
       gecos: `Tributary bridge (source ${source.id})`, password: config.password,
       auto_reconnect: false, enable_echomessage: false,
     });
   }
-  connect();
+  void connect();
 
   return {
     async stop() {

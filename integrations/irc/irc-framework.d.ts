@@ -15,6 +15,10 @@ declare module 'irc-framework' {
     enable_echomessage?: boolean;
     ping_interval?: number;
     ping_timeout?: number;
+    /** A transport class instead of irc-framework's default; it is constructed with these options. */
+    transport?: new (options: never) => unknown;
+    /** Passed through to a custom transport. */
+    [option: string]: unknown;
   }
 
   /** A PRIVMSG, NOTICE or ACTION as irc-framework reports it. */
@@ -39,4 +43,24 @@ declare module 'irc-framework' {
     quit(message?: string): void;
     connected: boolean;
   }
+}
+
+/** irc-framework's TCP/TLS transport: the base of the bridge's own (checked-address-transport.ts). */
+declare module 'irc-framework/src/transports/net' {
+  import { EventEmitter } from 'node:events';
+  import type { Socket } from 'node:net';
+
+  class NetTransport extends EventEmitter {
+    constructor(options: Record<string, unknown>);
+    options: Record<string, unknown>;
+    socket: Socket | null;
+    state: number;
+    requested_disconnect: boolean;
+    incoming_buffer: Buffer;
+    connect(): void;
+    disposeSocket(): void;
+    setEncoding(encoding: string): boolean;
+    _onSocketCreate(options: Record<string, unknown>, socket: Socket): void;
+  }
+  export = NetTransport;
 }

@@ -16,17 +16,18 @@ function storedCursor(cursor: Record<string, unknown> | null): number | undefine
 }
 
 export const ircRunner: SessionRunner = {
-  async start({ source, config, cursor, parts, log, report }) {
+  async start({ source, config, cursor, parts, outbound, log, report }) {
     let failures = 0;
     const opened = { ...source, config };
     const cursorFrom = storedCursor(cursor);
     return startIrcBridge(opened, coreBridgeDeps(parts, opened, {
       log,
+      outbound,
       ...(cursorFrom === undefined ? {} : { cursor: cursorFrom }),
       status(status) {
         if (status.state === 'joined') failures = 0;
         if (status.state === 'reconnecting') failures++;
-        report({ ok: status.state === 'joined', error: status.error, failures, cursor: { [CURSOR_FIELD]: status.cursor }, posted: status.posted });
+        return report({ ok: status.state === 'joined', error: status.error, failures, cursor: { [CURSOR_FIELD]: status.cursor }, posted: status.posted });
       },
     }));
   },

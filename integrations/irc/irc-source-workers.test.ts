@@ -11,7 +11,7 @@ import { FrameworkClient, waitFor } from '../../test/support/irc-clients';
 import { startNgircd, type TestNgircd } from '../../test/support/ngircd';
 import { freePort, type ServiceProcess, spawnService } from '../../test/support/processes';
 import { TEST_REDIS_URL } from '../../test/support/redis';
-import { FAST_SOURCES_ENV, sourceStatus } from '../../test/support/rss-sources';
+import { createBuiltInSource, FAST_SOURCES_ENV, sourceStatus } from '../../test/support/rss-sources';
 import { api, startTestStack, type TestStack } from '../../test/support/stack';
 
 jest.setTimeout(90_000);
@@ -78,6 +78,26 @@ const storedCursor = async (id: number): Promise<number> =>
 const relayed = (user: FrameworkClient): string[] =>
   user.all(new RegExp(`^:tributary\\S*!\\S+ PRIVMSG ${CHANNEL} :`)).map((l) => l.slice(l.indexOf(` PRIVMSG ${CHANNEL} :`) + ` PRIVMSG ${CHANNEL} :`.length));
 const bridgeJoins = (user: FrameworkClient): string[] => user.all(new RegExp(`^:tributary\\S*!\\S+ JOIN :?${CHANNEL}$`));
+
+test('a source naming a private, link-local or loopback server is refused by the address guard, shown on its status, and retried with backoff', async () => {
+  // A worker that admits nothing special (production's default), unlike the test env's 127.0.0.1.
+  const strict = await spawnService('integrations', await freePort(), { ...env, OUTBOUND_ALLOW: '' }, 60_000);
+  const carl = await ircUser('watcher');
+  try {
+    const servers = { '10.0.0.1': '10.0.0.1', '169.254.169.254': '169.254.169.254', localhost: '127.0.0.1' };
+    const ids = await Promise.all(Object.keys(servers).map((server) => createBuiltInSource(stack, `IRC ${server}`, 'irc', { server, port: ngircd.port, channel: CHANNEL, nick: 'tributary' })));
+    for (const [i, [server, address]] of Object.entries(servers).entries()) {
+      const status = await eventually(() => sourceStatus(stack, ids[i]!), (s) => (s?.failures ?? 0) >= 2, `${server} to be refused twice`);
+      expect(status?.last_error).toBe(`${server}: refused to connect to ${address}: a loopback, private or link-local address (allow it with OUTBOUND_ALLOW)`);
+      expect(status?.last_success_at).toBeNull();
+    }
+    // localhost is where ngircd listens: refused before connecting, the bridge never reached the channel.
+    expect(bridgeJoins(carl)).toEqual([]);
+    for (const id of ids) expect((await api(stack, 'DELETE', `/flows/${stack.flow.path}/sources/${id}`, { auth: stack.alice.auth })).status).toBe(204);
+  } finally {
+    await strict.kill('SIGTERM');
+  }
+});
 
 test('one of two workers runs the bridge; SIGKILLed, the other takes over from the stored cursor, and nothing is doubled or lost either way', async () => {
   workers.push(...(await Promise.all([1, 2].map(async () => spawnService('integrations', await freePort(), env, 60_000)))));

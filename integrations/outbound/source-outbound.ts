@@ -23,11 +23,32 @@ export interface Outbound {
    */
   connect<T>(host: string, use: (address: string, timeoutMs: number) => Promise<T>): Promise<T>;
   /**
+   * For a session kind that keeps its connection open and retries with its own backoff (the IRC
+   * bridge): resolves `host` and returns the address the guard admits, with the extra CAs to trust
+   * for TLS; a refused address is an OutboundError. Not behind the breaker: the session's backoff
+   * already paces its attempts, and its status must keep saying why it was refused.
+   */
+  address(host: string): Promise<CheckedAddress>;
+  /**
    * Runs a client library's call behind the breaker, its HTTPS through `agent` (the address guard,
    * the extra CAs); `url` is where it will connect, checked first when it names an address. Whatever
    * `call` throws counts toward the breaker: a kind returns, not throws, what is not the remote's fault.
    */
   call<T>(url: string, call: (agent: Agent, timeoutMs: number) => Promise<T>): Promise<T>;
+}
+
+/** Where a connection may go: the address the guard checked (connect to exactly it), and the extra CAs (OUTBOUND_CA_FILE). */
+export interface CheckedAddress {
+  address: string;
+  ca?: string;
+}
+
+/** Resolves `host` (or takes it as it is, an address) and refuses what `guard` refuses. */
+export async function checkedAddress(host: string, guard: AddressGuard): Promise<string> {
+  const address = isIP(host) ? host : (await lookup(host)).address;
+  const refusal = guard.refusal(address);
+  if (refusal) throw new OutboundError(refusal);
+  return address;
 }
 
 export interface OutboundSettings {
@@ -61,12 +82,8 @@ export function sourceOutbound(settings: OutboundSettings, breaker: CircuitBreak
         return res;
       }),
     connect: (host, use) =>
-      guarded(host, async () => {
-        const address = isIP(host) ? host : (await lookup(host)).address;
-        const refusal = settings.guard.refusal(address);
-        if (refusal) throw new OutboundError(refusal);
-        return use(address, settings.limits.timeoutMs);
-      }),
+      guarded(host, async () => use(await checkedAddress(host, settings.guard), settings.limits.timeoutMs)),
+    address: async (host) => ({ address: await checkedAddress(host, settings.guard), ...(settings.limits.ca ? { ca: settings.limits.ca } : {}) }),
     call: (url, call) =>
       guarded(url, () => {
         const refused = literalRefusal(new URL(url), settings.guard);

@@ -13,6 +13,7 @@ import { sourceKind } from '../../core/integrations/source-kinds';
 import { openSecrets } from '../../core/integrations/source-secrets';
 import type { Log } from '../../core/log';
 import type { SourceRuns } from '../../core/ports/source-runs';
+import { newBreaker, type OutboundSettings, sourceOutbound } from '../outbound/source-outbound';
 import type { SessionReport, SessionRunner, SourceSession } from '../source-runner';
 import { delayS, type ScheduleSettings } from './schedule';
 
@@ -20,6 +21,7 @@ export interface SessionSettings extends ScheduleSettings {
   holder: string;
   leaseMs: number;
   secretKey?: Buffer;
+  outbound: OutboundSettings;
 }
 
 /** Writes a session's reports, the latest only when they come faster than Postgres answers. */
@@ -37,9 +39,11 @@ class ReportWriter {
     private readonly onFenced: () => void,
   ) {}
 
-  push(report: SessionReport): void {
+  /** Settles once `report`, or a newer one pushed meanwhile, is written (or the write failed, logged). */
+  push(report: SessionReport): Promise<void> {
     this.pending = report;
     this.writing ??= this.drain();
+    return this.writing;
   }
 
   private async drain(): Promise<void> {
@@ -130,14 +134,16 @@ export class SourceSessions {
     try {
       const config = openSecrets(sourceKind(source.type)!, source.config ?? {}, this.settings.secretKey);
       const cursor = (await this.deps.runs.state(source.id))?.cursor ?? null;
-      const session = await runner.start({ source, config, cursor, parts: this.deps.parts, log: this.deps.log, report: (r) => writer.push(r) });
+      // A session backs off by itself; the breaker is there only for what else the outbound does.
+      const outbound = sourceOutbound(this.settings.outbound, newBreaker(this.settings.outbound.breakerOpenMs));
+      const session = await runner.start({ source, config, cursor, parts: this.deps.parts, outbound, log: this.deps.log, report: (r) => writer.push(r) });
       this.failedStarts.delete(source.id);
       return session;
     } catch (err) {
       const error = (err instanceof Error ? err.message : String(err)).slice(0, 2000);
       const retryS = delayS(this.settings.minIntervalS, failures + 1, this.settings);
       this.failedStarts.set(source.id, { at: Date.now() + retryS * 1000, failures: failures + 1 });
-      writer.push({ ok: false, error, failures: failures + 1, cursor: null, posted: 0 });
+      void writer.push({ ok: false, error, failures: failures + 1, cursor: null, posted: 0 });
       return null;
     }
   }

@@ -92,7 +92,7 @@ export class IrcClient implements LoggedIn, SessionView {
   async start(): Promise<void> {
     const { directory } = this.ctx.deps;
     for (const u of (await directory.visibleUsers(this.user.id)).sort((a, b) => a.id - b.id)) if (u.id !== this.user.id) this.nicks.set(u.id, u.nick);
-    const saved = this.session.gateway.resumePoints.of(this.user.id);
+    const saved = await this.session.gateway.resumePoints.of(this.user.id, this.session.clientName);
     const privateTargets = Object.entries(saved).filter(([c]) => isPrivateConversation(c)).map(([conversation, since]) => ({ conversation, since }));
     await resumeChannel(this.ctx.resumeDeps, this.connection, userChannel(this.user.id), privateTargets, { needLastId: false });
     const mark = this.ctx.revocations.mark();
@@ -199,7 +199,7 @@ export class IrcClient implements LoggedIn, SessionView {
       await updateFlow(this.ctx.actionDeps, this.user, { ref }, { open: true });
       const access = await allowedFlowRef(this.ctx.deps.directory, this.user.id, ref, 'read');
       if (!access) return this.session.reply('473', name, 'Cannot join channel: you may not read this flow');
-      await this.joinFlow(access, this.session.gateway.resumePoints.of(this.user.id)[access.flow.id], mark);
+      await this.joinFlow(access, (await this.session.gateway.resumePoints.of(this.user.id, this.session.clientName))[access.flow.id], mark);
       await this.presence('active', [access.flow.id]);
     } catch (error) {
       if (reportErrors) this.session.send(actionFailure(this.serverName, this.session.nick, 'JOIN', name, error));

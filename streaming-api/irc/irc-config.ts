@@ -3,8 +3,11 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '../../core/config';
 import type { IrcListenOptions } from './irc-gateway';
 
-/** Null when IRC_PORT is unset. Throws, naming the variable and the fix, for TLS without its certificate or key. */
-export function ircListenOptions(config: Config): IrcListenOptions | null {
+/**
+ * Where and how to listen (the caller adds the resume points it built); null when IRC_PORT is unset.
+ * Throws, naming the variable and the fix, for TLS without its certificate or key.
+ */
+export function ircListenOptions(config: Config): Omit<IrcListenOptions, 'resumePoints'> | null {
   if (config.IRC_PORT === undefined) {
     if (config.IRC_TLS_PORT !== undefined) throw new Error('IRC_TLS_PORT is set but IRC_PORT is not: set IRC_PORT too (the gateway needs its plain port)');
     return null;

@@ -4,7 +4,8 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { createServer as createTlsServer } from 'node:tls';
 import type { StreamingContext } from '../streaming-context';
 import { IrcClient } from './irc-client';
-import { DEFAULT_IRC_OPTIONS, type IrcGatewayContext, type IrcGatewayOptions, IrcResumePoints } from './irc-gateway-context';
+import type { IrcResumePoints } from '../../core/ports/irc-resume-points';
+import { DEFAULT_IRC_OPTIONS, type IrcGatewayContext, type IrcGatewayOptions } from './irc-gateway-context';
 import { IrcSession } from './irc-session';
 
 export interface IrcListenOptions {
@@ -14,6 +15,8 @@ export interface IrcListenOptions {
   /** TLS port with its PEM certificate chain and key; absent: no TLS listener. */
   tls?: { port: number; cert: Buffer; key: Buffer };
   options?: Partial<IrcGatewayOptions>;
+  /** Where each user's IRC client left off: shared by the streaming nodes (Redis) so a reconnect resumes on any of them. */
+  resumePoints: IrcResumePoints;
 }
 
 export interface IrcGateway {
@@ -37,7 +40,7 @@ async function listen(server: Server, host: string, port: number, variable: stri
 }
 
 export async function startIrcGateway(ctx: StreamingContext, listenOptions: IrcListenOptions): Promise<IrcGateway> {
-  const gateway: IrcGatewayContext = { ctx, options: { ...DEFAULT_IRC_OPTIONS, ...listenOptions.options }, resumePoints: new IrcResumePoints() };
+  const gateway: IrcGatewayContext = { ctx, options: { ...DEFAULT_IRC_OPTIONS, ...listenOptions.options }, resumePoints: listenOptions.resumePoints };
   const sessions = new Set<IrcSession>();
   const accept = (socket: Socket): void => {
     if (ctx.closing) {

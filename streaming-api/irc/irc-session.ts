@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import type { User } from '../../core/domain/types';
 import { AppError } from '../../core/errors';
+import { ircClientName } from '../../core/ports/irc-resume-points';
 import type { Connection } from '../connection';
 import type { SessionView } from './irc-event-lines';
 import type { IrcGatewayContext } from './irc-gateway-context';
@@ -46,6 +47,8 @@ export class IrcSession {
   private credentials: IrcCredentials | null = null;
   private saslUser: User | null = null;
   private userGiven = false;
+  /** The username of the `USER` line: tells a user's IRC clients apart for resuming (ircClientName). */
+  clientName = '';
   private loggingIn = false;
   private loggedIn: LoggedIn | null = null;
   private closed = false;
@@ -104,7 +107,16 @@ export class IrcSession {
     setTimeout(() => this.socket.destroy(), this.gateway.ctx.options.slowConsumerGraceMs).unref();
   }
 
-  private refuse(reason: string): void {
+  /** Where this client left off, for its next login on any node; a failure costs that resume only, so it is logged, not thrown. */
+  private async saveResumePoints(user: User): Promise<void> {
+    try {
+      await this.gateway.resumePoints.save(user.id, this.clientName, this.connection!.cursors.snapshot());
+    } catch (err) {
+      this.gateway.ctx.deps.log.warn({ err, user: user.id }, 'irc: could not save where the client left off; its next login will not resume');
+    }
+  }
+
+    private refuse(reason: string): void {
     if (!this.loggedIn) this.close(reason);
   }
 
@@ -152,7 +164,11 @@ export class IrcSession {
     const { command, params } = message;
     if (command === 'PING') return this.send(formatLine(this.server, 'PONG', [this.server, params[0] ?? this.server]));
     if (command === 'PONG') return;
-    if (command === 'QUIT') return this.close(`Quit: ${params[0] ?? ''}`);
+    if (command === 'QUIT') {
+      // Saved before the link closes: a client that quits and reconnects to another node at once finds its positions there.
+      if (this.connection) await this.saveResumePoints(this.connection.user);
+      return this.close(`Quit: ${params[0] ?? ''}`);
+    }
     if (command === 'CAP') return this.cap(params);
     if (this.loggedIn) return this.loggedIn.handle(message);
     switch (command) {
@@ -166,6 +182,7 @@ export class IrcSession {
         return this.tryRegister();
       case 'USER':
         this.userGiven = true;
+        this.clientName = ircClientName(params[0] ?? '');
         return this.tryRegister();
       default:
         return this.reply('451', 'You have not registered: send PASS <email> <password>, NICK and USER first');
@@ -240,7 +257,7 @@ export class IrcSession {
       this.connection = this.gateway.ctx.openConnection(user, this.sink, {
         onClosed: () => {
           this.closed = true;
-          this.gateway.resumePoints.save(user.id, this.connection!.cursors.snapshot());
+          void this.saveResumePoints(user);
         },
         onRevoked: (flowIds) => this.onRevoked?.(flowIds),
       });

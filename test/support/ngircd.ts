@@ -7,6 +7,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { converge, killByPidFiles } from '../../chef-like-provisioning/cookbooks/testing/converge';
+import { AddressGuard } from '../../integrations/outbound/address-guard';
+import { checkedAddress } from '../../integrations/outbound/source-outbound';
 import { freePorts } from './failover-servers';
 
 export interface TestNgircd {
@@ -45,3 +47,8 @@ export async function startNgircd(): Promise<TestNgircd> {
   await server.start();
   return server;
 }
+
+/** The outbound a bridge under test connects through: the real address guard, admitting the loopback where the test servers listen. */
+export const loopbackOutbound = {
+  address: async (host: string) => ({ address: await checkedAddress(host, new AddressGuard('127.0.0.1')) }),
+};

@@ -4,13 +4,13 @@
  * trusts it through OUTBOUND_CA_FILE, never by turning TLS verification off. Each search `query` is
  * its own scenario: the tweets it has, and how it misbehaves.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selfSigned } from './self-signed';
 
 export interface StandInTweet {
   id: string;
@@ -39,15 +39,6 @@ export interface TwitterStandIn {
   /** The unix time the stand-in announces as `x-rate-limit-reset`. */
   resetAt: number;
   close(): Promise<void>;
-}
-
-/** A key and a certificate for 127.0.0.1, valid for a day. */
-function selfSigned(dir: string): { key: string; cert: string; certFile: string } {
-  const keyFile = join(dir, 'key.pem');
-  const certFile = join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-  return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
 }
 
 /** The v2 answer: the tweets newer than since_id, newest first, authors in `includes`. */
