@@ -8,7 +8,7 @@ import type { Need } from '../core/service-descriptor';
 /** Parts built from other parts: the ingress is the edge's use of the queue, the bus and the store. */
 const BUILT_FROM: Partial<Record<Need, readonly Need[]>> = { ingress: ['queue', 'bus', 'store'] };
 /** Parts that live in Postgres (the store too: its engine may be MongoDB, but migrations and /ready need Postgres). */
-const ON_POSTGRES: ReadonlySet<Need> = new Set(['directory', 'store', 'leases', 'blobs', 'sourceRuns']);
+const ON_POSTGRES: ReadonlySet<Need> = new Set(['directory', 'store', 'leases', 'blobs', 'sourceRuns', 'mailOutbox', 'mentionNotices']);
 /** Parts that live in Redis in full mode (in-process in embedded mode). */
 const ON_REDIS: ReadonlySet<Need> = new Set(['bus', 'queue', 'presence', 'ircResumePoints', 'rateLimiter', 'loginGuard']);
 

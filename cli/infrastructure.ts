@@ -25,6 +25,8 @@ import { migrate } from '../infra/postgres/migrate';
 import { PostgresBlobStore } from '../infra/postgres/postgres-blob-store';
 import { PostgresMessageStore } from '../infra/postgres/postgres-message-store';
 import { PostgresShardLeases } from '../infra/postgres/postgres-shard-leases';
+import { PostgresMailOutbox } from '../infra/postgres/mail/postgres-mail-outbox';
+import { PostgresMentionNotices } from '../infra/postgres/mail/postgres-mention-notices';
 import { PostgresSourceRuns } from '../infra/postgres/postgres-source-runs';
 import { discoverRedis } from '../infra/redis/discovered-redis';
 import { RedisBus } from '../infra/redis/redis-bus';
@@ -102,6 +104,8 @@ async function assemble(config: Config, log: Log, { allowEmbedded, plan }: Infra
     if (wanted.has('blobs')) parts.blobs = config.DATABASE_URL ? new PostgresBlobStore(postgres.pool) : new DiskBlobStore(join(config.DATA_DIR, 'files'));
     if (wanted.has('directory')) parts.directory = new PostgresDirectory(postgres.pool, new PasswordHasher({ maxConcurrent: config.PASSWORD_CONCURRENCY }));
     if (wanted.has('sourceRuns')) parts.sourceRuns = new PostgresSourceRuns(postgres.pool);
+    if (wanted.has('mailOutbox')) parts.mailOutbox = new PostgresMailOutbox(postgres.pool);
+    if (wanted.has('mentionNotices')) parts.mentionNotices = new PostgresMentionNotices(postgres.pool);
     if (wanted.has('leases')) {
       const leases = new PostgresShardLeases(postgres.url);
       closers.unshift(() => leases.close());

@@ -19,27 +19,27 @@ it('the app comes with the web-api (full mode serves it beside the REST API), is
   expect(selectServices('web-api')[0]).toMatchObject({ needs: [], http: 'shared', runsWith: 'web-api' });
 });
 
-it('the message backend gets the queue, store, bus and leases, and no directory, presence, limits or ingress', () => {
+it('the message backend gets the queue, store, bus, leases and the mention notices it records, and no directory, presence, limits or ingress', () => {
   const plan = planOf('message-backend');
-  expect(sorted(plan.parts)).toEqual(['bus', 'leases', 'queue', 'store']);
+  expect(sorted(plan.parts)).toEqual(['bus', 'leases', 'mentionNotices', 'queue', 'store']);
   expect(plan).toMatchObject({ postgres: true, redis: true });
 });
 
 it.each(['web-api', 'streaming-api'])('%s gets the ingress, and the queue, bus and store it is built from, but no leases', (which) => {
   const plan = planOf(which);
-  // Only the REST API takes and serves files; only the streaming API (its IRC gateway) resumes IRC clients.
-  const own = which === 'web-api' ? { blobs: ['blobs'], irc: [] } : { blobs: [], irc: ['ircResumePoints'] };
-  expect(sorted(plan.parts)).toEqual([...own.blobs, 'bus', 'directory', 'ingress', ...own.irc, 'loginGuard', 'presence', 'queue', 'rateLimiter', 'store']);
+  // Only the REST API takes and serves files and sets who gets mention mails; only the streaming API (its IRC gateway) resumes IRC clients.
+  const own = which === 'web-api' ? { blobs: ['blobs'], irc: [], mentions: ['mentionNotices'] } : { blobs: [], irc: ['ircResumePoints'], mentions: [] };
+  expect(sorted(plan.parts)).toEqual([...own.blobs, 'bus', 'directory', 'ingress', ...own.irc, 'loginGuard', ...own.mentions, 'presence', 'queue', 'rateLimiter', 'store']);
   expect(plan).toMatchObject({ postgres: true, redis: true });
 });
 
 it('`all` builds every part once', () => {
-  expect(sorted(planOf('all').parts)).toEqual(['blobs', 'bus', 'directory', 'ingress', 'ircResumePoints', 'leases', 'loginGuard', 'presence', 'queue', 'rateLimiter', 'sourceRuns', 'store']);
+  expect(sorted(planOf('all').parts)).toEqual(['blobs', 'bus', 'directory', 'ingress', 'ircResumePoints', 'leases', 'loginGuard', 'mailOutbox', 'mentionNotices', 'presence', 'queue', 'rateLimiter', 'sourceRuns', 'store']);
 });
 
-it('the integration workers get the directory, the ingress (and what it is built from), the source runs and the blob store (mail attachments), on Postgres and Redis', () => {
+it('the integration workers get the directory, the ingress (and what it is built from), the source runs, the blob store (mail attachments), and mail out with presence (mention mails), on Postgres and Redis', () => {
   const plan = planOf('integrations');
-  expect(sorted(plan.parts)).toEqual(['blobs', 'bus', 'directory', 'ingress', 'queue', 'sourceRuns', 'store']);
+  expect(sorted(plan.parts)).toEqual(['blobs', 'bus', 'directory', 'ingress', 'mailOutbox', 'mentionNotices', 'presence', 'queue', 'sourceRuns', 'store']);
   expect(plan).toMatchObject({ postgres: true, redis: true });
   expect(selectServices('integrations')[0]).toMatchObject({ http: 'shared', inAll: true });
 });

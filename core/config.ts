@@ -85,6 +85,15 @@ export const configSchema = z.object({
     .refine((v) => v === undefined || /^smtps?:\/\/[^/]+/.test(v), 'must be an smtp:// or smtps:// URL'),
   /** The From of mail out. */
   MAIL_FROM: z.string().default('Tributary <tributary@localhost>'),
+  /** How often the mail sender looks for mail due in the outbox and mentions due a notification (seconds). */
+  MAIL_POLL_S: seconds(1),
+  /** The first wait before a mail the relay did not take is tried again; doubled each time up to MAIL_RETRY_MAX_S. */
+  MAIL_RETRY_MIN_S: seconds(30),
+  MAIL_RETRY_MAX_S: seconds(3600),
+  /** Attempts before a mail is given up on (state `failed`, logged, counted in tributary_mail_failed_total). */
+  MAIL_MAX_ATTEMPTS: int(12),
+  /** How long a mentioned user must have been away from the flow (no read marker past it, no activity) before a mention mail. */
+  MENTION_QUIET_S: seconds(300),
   PUBLIC_URL: z.string().url().optional(),
   DEMO: z.enum(['auto', 'on', 'off']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

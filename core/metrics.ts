@@ -26,6 +26,11 @@ export function createMetrics() {
     sourceRuns: new Counter({ name: 'tributary_source_runs_total', help: 'Runs of built-in sources by kind and outcome (ok, failed)', labelNames: ['type', 'outcome'], registers }),
     sourceItemsPosted: new Counter({ name: 'tributary_source_items_posted_total', help: 'Items built-in sources posted, by kind', labelNames: ['type'], registers }),
     sourcesHeld: new Gauge({ name: 'tributary_sources_held', help: 'Built-in sources this integration worker holds the lease of', registers }),
+    mailSent: new Counter({ name: 'tributary_mail_sent_total', help: 'Mails the SMTP relay took from the outbox', registers }),
+    mailAttemptsFailed: new Counter({ name: 'tributary_mail_attempts_failed_total', help: 'Delivery attempts the relay refused or could not be reached for (each is retried with backoff)', registers }),
+    mailFailed: new Counter({ name: 'tributary_mail_failed_total', help: 'Mails given up on (MAIL_MAX_ATTEMPTS reached, or refused for good): state failed in mail_outbox', registers }),
+    mailOutbox: new Gauge({ name: 'tributary_mail_outbox', help: 'Mails in the outbox by state (pending: waiting to go out; failed: given up on)', labelNames: ['state'], registers }),
+    mentionNotices: new Counter({ name: 'tributary_mention_notices_total', help: 'Mentions settled by the mention mailer, by outcome (mailed, skipped, postponed)', labelNames: ['outcome'], registers }),
     rateLimited: new Counter({ name: 'tributary_rate_limited_total', help: 'Requests answered 429', registers }),
   };
 }

@@ -13,6 +13,8 @@ import type { Metrics } from './metrics';
 import type { BlobStore } from './ports/blob-store';
 import type { Bus } from './ports/bus';
 import type { Directory } from './ports/directory';
+import type { MailOutbox } from './ports/mail-outbox';
+import type { MentionNotices } from './ports/mention-notices';
 import type { MessageStore } from './ports/message-store';
 import type { IrcResumePoints } from './ports/irc-resume-points';
 import type { Presence } from './ports/presence';
@@ -41,6 +43,10 @@ export interface ServiceParts {
   blobs: BlobStore;
   /** Built-in sources' leases, bookmarks and posted items: only integration workers use it. */
   sourceRuns: SourceRuns;
+  /** Mail waiting to go out (Postgres): integration workers send it. */
+  mailOutbox: MailOutbox;
+  /** Mentions waiting for a notification mail, and who turned those off (Postgres). */
+  mentionNotices: MentionNotices;
 }
 
 /** The name of a part a service asks for. */

@@ -7,6 +7,7 @@ import { FileUploads } from '../core/files/file-uploads';
 import { secretKeyFrom } from '../core/integrations/source-secrets';
 import { defineService } from '../core/service-descriptor';
 import { SharpImages } from '../infra/images/sharp-images';
+import { startMailOut } from './mail-out/start-mail-out';
 import { type SmtpReceiver, startSmtpReceiver } from './mail/smtp-receiver';
 import { AddressGuard } from './outbound/address-guard';
 import { sourceRunners } from './source-runners';
@@ -14,9 +15,9 @@ import { IntegrationWorker } from './worker/integration-worker';
 
 export const integrationsService = defineService({
   name: 'integrations',
-  summary: 'runs the built-in sources (RSS feeds, IMAP mailboxes, Twitter searches, IRC bridges) under leases, and receives mail for flows (SMTP_PORT)',
+  summary: 'runs the built-in sources (RSS feeds, IMAP mailboxes, Twitter searches, IRC bridges) under leases, receives mail for flows (SMTP_PORT), and sends mail out (invitations, mention notifications)',
   inAll: true,
-  needs: ['directory', 'store', 'ingress', 'sourceRuns', 'blobs'],
+  needs: ['directory', 'store', 'ingress', 'sourceRuns', 'blobs', 'presence', 'mailOutbox', 'mentionNotices'],
   http: 'shared',
   async start({ parts, config, log, metrics }) {
     if (config.SMTP_PORT !== undefined && !config.MAIL_DOMAIN) throw new Error('SMTP_PORT is set but MAIL_DOMAIN is not: set MAIL_DOMAIN to the domain of flows\' addresses (<flow>@<org>.<MAIL_DOMAIN>)');
@@ -43,11 +44,13 @@ export const integrationsService = defineService({
     const smtp: SmtpReceiver | null = config.SMTP_PORT === undefined ? null : await startSmtpReceiver(postDeps, {
       host: config.HOST, port: config.SMTP_PORT, mailDomain: config.MAIL_DOMAIN!, maxBytes: config.MAIL_MAX_BYTES, maxFileBytes: config.FILE_MAX_BYTES,
     }, log);
+    const mailOut = startMailOut(parts, config, log, metrics);
     worker.start();
     return {
       // Finishes the mails and runs in hand and releases its leases, so another worker takes over at once.
       async stop() {
         await smtp?.stop();
+        await mailOut.stop();
         await worker.stop();
       },
     };

@@ -5,6 +5,7 @@ import type { Bus } from '../core/ports/bus';
 import type { MessageStore } from '../core/ports/message-store';
 import type { ShardLeases } from '../core/ports/shard-lease';
 import type { WorkQueue } from '../core/ports/work-queue';
+import type { MentionRecorder } from './mention-recorder';
 import { Publisher } from './publisher';
 import { ShardWorker, type ShardWorkerOptions } from './shard-worker';
 
@@ -15,6 +16,8 @@ export interface MessageBackendDeps {
   leases: ShardLeases;
   metrics: Metrics;
   log: Log;
+  /** Records stored messages' mentions for the mention mails; absent in tests of the write path alone. */
+  mentions?: MentionRecorder;
 }
 
 export interface MessageBackend {

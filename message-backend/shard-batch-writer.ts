@@ -12,6 +12,7 @@ import type { Lease } from '../core/ports/shard-lease';
 import type { QueueEntry, WorkQueue } from '../core/ports/work-queue';
 import { BatchBuilder, type Outcome } from './batch-builder';
 import type { DeadLetterSink } from './dead-letter-sink';
+import type { MentionRecorder } from './mention-recorder';
 import type { Publisher } from './publisher';
 import type { Sequencer } from './sequencer';
 import { classifyWriteFailure, describeWriteError } from './write-failure';
@@ -61,7 +62,7 @@ function readCommand(payload: string): QueueCommand | null {
 
 export class ShardBatchWriter {
   constructor(
-    private readonly deps: { queue: WorkQueue; store: MessageStore; sequencer: Sequencer; publisher: Publisher; deadLetters: DeadLetterSink; metrics: Metrics; log: Log },
+    private readonly deps: { queue: WorkQueue; store: MessageStore; sequencer: Sequencer; publisher: Publisher; deadLetters: DeadLetterSink; metrics: Metrics; log: Log; mentions?: MentionRecorder },
     private readonly options: ShardBatchWriterOptions,
   ) {}
 
@@ -107,8 +108,9 @@ export class ShardBatchWriter {
     return outcome;
   }
 
-  /** Publishes a stored batch, then drops its entries from the queue (a crash in between replays them; retries dedupe). */
+  /** Records its mentions and publishes a stored batch, then drops its entries from the queue (a crash in between replays them; retries dedupe). */
   private async finish(position: ShardPosition, items: Item[], outcome: Outcome): Promise<void> {
+    await this.deps.mentions?.recordStored(outcome.events);
     await this.deps.publisher.publish(outcome.events, outcome.replies);
     await this.release(position, items[items.length - 1]!.entry.cursor);
   }

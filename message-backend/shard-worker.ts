@@ -16,6 +16,7 @@ import type { Publisher } from './publisher';
 import { sampleQueueGauges } from './queue-gauges';
 import { Sequencer } from './sequencer';
 import { ShardBackoff } from './shard-backoff';
+import type { MentionRecorder } from './mention-recorder';
 import { ShardBatchWriter, type ShardPosition } from './shard-batch-writer';
 import { describeWriteError } from './write-failure';
 
@@ -51,7 +52,7 @@ export class ShardWorker {
   private lastGaugeSample = 0;
 
   constructor(
-    private readonly deps: { queue: WorkQueue; store: MessageStore; leases: ShardLeases; publisher: Publisher; metrics: Metrics; log: Log },
+    private readonly deps: { queue: WorkQueue; store: MessageStore; leases: ShardLeases; publisher: Publisher; metrics: Metrics; log: Log; mentions?: MentionRecorder },
     private readonly options: ShardWorkerOptions,
   ) {
     this.sequencer = new Sequencer(deps.store);

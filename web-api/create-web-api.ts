@@ -17,6 +17,8 @@ import { organizationRoutes } from './routes/organizations';
 import { privateRoutes } from './routes/private';
 import { loginRoute, sessionRoutes } from './routes/session';
 import { invitationRoutes } from './routes/invitations';
+import { unsubscribeRoutes } from './routes/unsubscribe';
+import { flowJoinRoutes, flowJoinSignInRoute } from './routes/flow-join';
 import { joinRoutes } from './routes/join';
 import { sourceRoutes } from './routes/sources';
 import { userRoutes } from './routes/users';
@@ -40,8 +42,10 @@ export function createWebApi(deps: WebApiDeps): Router {
   api.use(flowTokenRoutes(deps));
   // An invitation's link: its token is the credential (the invitee has no account yet).
   api.use(joinRoutes(deps));
+  api.use(unsubscribeRoutes(deps));
+  api.use(flowJoinSignInRoute(deps));
   api.use(authenticated);
-  api.use(sessionRoutes(deps), flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps), sourceRoutes(deps), invitationRoutes(deps), adminFailoverRoutes(deps), fileRoutes(deps));
+  api.use(sessionRoutes(deps), flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps), sourceRoutes(deps), invitationRoutes(deps), flowJoinRoutes(deps), adminFailoverRoutes(deps), fileRoutes(deps));
 
   const root = express.Router();
   root.use('/v1', api);

@@ -7,7 +7,7 @@ import type { Metrics } from '../core/metrics';
 import type { Bus } from '../core/ports/bus';
 import type { FailoverConsole } from '../failover-manager/failover-console';
 import type { Directory } from '../core/ports/directory';
-import type { Mailer } from '../core/ports/mailer';
+import type { MentionNotices } from '../core/ports/mention-notices';
 import type { MessageStore } from '../core/ports/message-store';
 import type { Presence } from '../core/ports/presence';
 import type { RateLimiter } from '../core/ports/rate-limiter';
@@ -23,8 +23,8 @@ export interface WebApiDeps {
   presence: Presence;
   /** `event: "file"` uploads and the files they stored. */
   files: FileUploads;
-  /** Mail out: invitations (SMTP_RELAY_URL, else logged). */
-  mailer: Mailer;
+  /** Whether each user gets mention mails (PUT /user, the unsubscribe link). Mail itself goes out through the outbox (integrations). */
+  mentionNotices: MentionNotices;
   metrics: Metrics;
   log: Log;
   /** The failover managers' state for the site admins' page; absent without ZOOKEEPER_CONNECT (no managers to read). */
@@ -41,5 +41,7 @@ export interface WebApiDeps {
     mailDomain?: string;
     /** SOURCE_SECRET_KEY, decoded: seals the secrets of built-in sources' configs (core/integrations/source-secrets.ts). */
     sourceSecretKey?: Buffer;
+    /** Signs and checks mention mails' unsubscribe links (core/mail/unsubscribe-token.ts); absent without SOURCE_SECRET_KEY. */
+    unsubscribeKey?: Buffer;
   };
 }

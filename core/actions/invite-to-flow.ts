@@ -1,35 +1,33 @@
 /**
  * inviteToFlow and importInvitations: `POST …/invitations` and `…/invitations/import` (spec §2.7).
  * A member invites an address; the invitation's link (a random token, only its hash stored) is
- * mailed to it, and lets the invitee set a password and join (acceptInvitation).
+ * mailed to it through the outbox — enqueued with the invitation, sent by the integration workers
+ * whenever the relay takes it — and lets the invitee set a password and join (acceptInvitation).
  */
 import { hashFlowToken, newFlowToken } from '../auth/flow-tokens';
 import type { Invitation } from '../domain/invitation';
 import type { User } from '../domain/types';
 import { validationError } from '../errors';
 import type { FlowAccess } from '../ports/directory';
-import type { Mailer } from '../ports/mailer';
 import { parseInput } from '../validation';
 import { announceJoin } from './announce-membership';
 import type { ActionDeps } from './deps';
 import { type FlowRef, flowFor } from './flow-ref';
 import { addressOf, importInput, invitationInput, listEntries, MAX_IMPORT } from './invitation-inputs';
 
-export type InviteDeps = Pick<ActionDeps, 'directory' | 'bus'> & { mailer: Mailer };
+export type InviteDeps = Pick<ActionDeps, 'directory' | 'bus'>;
 
 /** Where an invitation's link points: `<base>/join/<token>`. */
 export const invitationLink = (base: string, token: string): string => `${base}/join/${token}`;
 
 async function inviteOne(deps: InviteDeps, caller: User, view: FlowAccess, email: string, message: string | null, base: string): Promise<Invitation> {
   const token = newFlowToken();
-  const invitation = await deps.directory.invitations.invite({ flowId: view.flow.id, email, message, inviterId: caller.id }, hashFlowToken(token));
   const where = `${view.organization.name} / ${view.flow.name}`;
-  await deps.mailer.send({
+  return deps.directory.invitations.invite({ flowId: view.flow.id, email, message, inviterId: caller.id }, hashFlowToken(token), {
     to: email,
     subject: `${caller.name} invited you to ${where}`,
     text: [`${caller.name} invited you to the flow ${where} on Tributary.`, ...(message ? ['', message] : []), '', `Join it here: ${invitationLink(base, token)}`, ''].join('\n'),
   });
-  return invitation;
 }
 
 /** Invites `raw.email` to the flow (again: a resend, same id); 400 for a bad address. */

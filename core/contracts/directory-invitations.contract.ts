@@ -2,6 +2,9 @@
 import { hashFlowToken, newFlowToken } from '../auth/flow-tokens';
 import type { DirectoryContext } from './directory.contract';
 import { flow, organization, user } from './directory.fixtures';
+import type { OutgoingMail } from '../ports/mailer';
+
+const mailTo = (to: string): OutgoingMail => ({ to, subject: 'You are invited', text: 'Join here' });
 
 export function invitationStoreContract(ctx: DirectoryContext): void {
   const d = () => ctx.directory();
@@ -15,11 +18,11 @@ export function invitationStoreContract(ctx: DirectoryContext): void {
   it('invites, finds the pending invitation by its token hash, and renews it when the address is invited again', async () => {
     const { inviter, target } = await world();
     const first = hashFlowToken(newFlowToken());
-    const made = await d().invitations.invite({ flowId: target.id, email: 'Zed@Example.test', message: 'hi', inviterId: inviter.id }, first);
+    const made = await d().invitations.invite({ flowId: target.id, email: 'Zed@Example.test', message: 'hi', inviterId: inviter.id }, first, mailTo('Zed@Example.test'));
     expect(made).toMatchObject({ flowId: target.id, email: 'Zed@Example.test', state: 'pending', message: 'hi', inviterId: inviter.id, acceptedAt: null });
     expect(await d().invitations.pendingByTokenHash(first)).toEqual(made);
     const second = hashFlowToken(newFlowToken());
-    const again = await d().invitations.invite({ flowId: target.id, email: 'zed@example.test', message: null, inviterId: inviter.id }, second);
+    const again = await d().invitations.invite({ flowId: target.id, email: 'zed@example.test', message: null, inviterId: inviter.id }, second, mailTo('zed@example.test'));
     expect(again.id).toBe(made.id);
     expect(again.message).toBeNull();
     expect(await d().invitations.pendingByTokenHash(first)).toBeNull();
@@ -29,7 +32,7 @@ export function invitationStoreContract(ctx: DirectoryContext): void {
   it('accepts once; an accepted invitation is shown but no longer pending, found or deletable', async () => {
     const { inviter, target } = await world();
     const hash = hashFlowToken(newFlowToken());
-    const made = await d().invitations.invite({ flowId: target.id, email: 'amy@example.test', message: null, inviterId: inviter.id }, hash);
+    const made = await d().invitations.invite({ flowId: target.id, email: 'amy@example.test', message: null, inviterId: inviter.id }, hash, mailTo('amy@example.test'));
     expect(await d().invitations.accept(made.id)).toBe(true);
     expect(await d().invitations.accept(made.id)).toBe(false);
     expect(await d().invitations.pendingByTokenHash(hash)).toBeNull();
@@ -41,7 +44,7 @@ export function invitationStoreContract(ctx: DirectoryContext): void {
   it('deletes a pending invitation of its own flow only', async () => {
     const { inviter, target } = await world();
     const other = await world();
-    const made = await d().invitations.invite({ flowId: target.id, email: 'bo@example.test', message: null, inviterId: inviter.id }, hashFlowToken(newFlowToken()));
+    const made = await d().invitations.invite({ flowId: target.id, email: 'bo@example.test', message: null, inviterId: inviter.id }, hashFlowToken(newFlowToken()), mailTo('bo@example.test'));
     expect(await d().invitations.invitationOfFlow(other.target.id, made.id)).toBeNull();
     expect(await d().invitations.deletePending(other.target.id, made.id)).toBe(false);
     expect(await d().invitations.deletePending(target.id, made.id)).toBe(true);
@@ -50,6 +53,6 @@ export function invitationStoreContract(ctx: DirectoryContext): void {
 
   it('refuses an unknown flow', async () => {
     const { inviter } = await world();
-    await expect(d().invitations.invite({ flowId: 'no-such-flow', email: 'x@example.test', message: null, inviterId: inviter.id }, hashFlowToken(newFlowToken()))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(d().invitations.invite({ flowId: 'no-such-flow', email: 'x@example.test', message: null, inviterId: inviter.id }, hashFlowToken(newFlowToken()), mailTo('x@example.test'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 }

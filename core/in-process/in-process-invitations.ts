@@ -2,16 +2,20 @@
 import type { Invitation, NewInvitation } from '../domain/invitation';
 import { notFound } from '../errors';
 import type { InvitationStore } from '../ports/invitation-store';
+import type { OutgoingMail } from '../ports/mailer';
 
 export class InProcessInvitations implements InvitationStore {
   private nextId = 1;
   private readonly byId = new Map<number, { invitation: Invitation; tokenHash: string }>();
+  /** The invitations' mails, in order: the in-process stand-in for the outbox (nothing sends them). */
+  readonly outbox: OutgoingMail[] = [];
 
   /** `exists` is the directory's own check that the flow and the inviter exist, as Postgres' foreign keys do. */
   constructor(private readonly exists: (flowId: string, userId: number) => Promise<boolean>) {}
 
-  async invite(input: NewInvitation, tokenHash: string): Promise<Invitation> {
+  async invite(input: NewInvitation, tokenHash: string, mail: OutgoingMail): Promise<Invitation> {
     if (!(await this.exists(input.flowId, input.inviterId))) throw notFound('flow or inviter');
+    this.outbox.push(mail);
     const same = [...this.byId.values()].find(({ invitation: i }) => i.flowId === input.flowId && i.state === 'pending' && i.email.toLowerCase() === input.email.toLowerCase());
     if (same) {
       Object.assign(same.invitation, { message: input.message, inviterId: input.inviterId });

@@ -4,14 +4,16 @@
  * implementation passes core/contracts/directory-invitations.contract.ts.
  */
 import type { Invitation, NewInvitation } from '../domain/invitation';
+import type { OutgoingMail } from './mailer';
 
 export interface InvitationStore {
   /**
    * Invites `email` to the flow with a link whose token hashes to `tokenHash`. A pending invitation
    * of the same flow and address (any case) is renewed instead — same id, the new token and message:
-   * inviting again is a resend. Throws NOT_FOUND when the flow or the inviter does not exist.
+   * inviting again is a resend. `mail` (the link, to the invitee) is enqueued for sending together
+   * with the invitation, or neither is kept. Throws NOT_FOUND when the flow or the inviter does not exist.
    */
-  invite(input: NewInvitation, tokenHash: string): Promise<Invitation>;
+  invite(input: NewInvitation, tokenHash: string, mail: OutgoingMail): Promise<Invitation>;
   /** The flow's pending invitations, by id. */
   pendingOfFlow(flowId: string): Promise<Invitation[]>;
   /** Invitation `id` of the flow, accepted ones too; null when it is another flow's or unknown. */

@@ -7,6 +7,8 @@ export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
+  /** An HTML alternative of `text`, every user-given string in it escaped (core/escape-html.ts). */
+  html?: string;
   /** Extra headers (List-Unsubscribe). */
   headers?: Record<string, string>;
 }

@@ -13,6 +13,7 @@ import type { Source } from '../../core/domain/source';
 import { isSessionRunner, type KindRunner, type SourceRunner, type SourceWatch } from '../source-runner';
 import { openedConfig, type RunDeps, type RunSettings, runSource } from './run-source';
 import { SourceSessions } from './source-sessions';
+import { TickLoop } from './tick-loop';
 
 export interface WorkerSettings extends RunSettings {
   /** Names this worker in the leases: unique per worker (host, pid and a random part). */
@@ -29,9 +30,7 @@ export class IntegrationWorker {
   /** Watches of held sources whose kind has one (IMAP IDLE), and the sources they woke. */
   private readonly watches = new Map<number, SourceWatch>();
   private readonly woken = new Set<number>();
-  private timer: NodeJS.Timeout | null = null;
-  private ticking: Promise<void> | null = null;
-  private stopped = false;
+  private readonly loop: TickLoop;
   private readonly sessions: SourceSessions;
 
   constructor(
@@ -40,6 +39,11 @@ export class IntegrationWorker {
     private readonly settings: WorkerSettings,
   ) {
     this.sessions = new SourceSessions({ parts: deps, runs: deps.runs, log: deps.log }, settings);
+    this.loop = new TickLoop(() => this.tick(), () => this.tickMs, (err) => this.deps.log.warn({ err }, 'integration worker tick failed; trying again'));
+  }
+
+  private get stopped(): boolean {
+    return this.loop.stopped;
   }
 
   /** Often enough to renew a lease several times before it lapses, and to start a due run within a second. */
@@ -48,24 +52,12 @@ export class IntegrationWorker {
   }
 
   start(): void {
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** The sources this worker holds now (for tests and logs). */
   holding(): number[] {
     return [...this.held];
-  }
-
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.ticking = this.tick()
-        .catch((err: unknown) => this.deps.log.warn({ err }, 'integration worker tick failed; trying again'))
-        .finally(() => {
-          this.ticking = null;
-          this.schedule(this.tickMs);
-        });
-    }, ms);
   }
 
   private async tick(): Promise<void> {
@@ -147,9 +139,7 @@ export class IntegrationWorker {
 
   /** Stops claiming, waits for the runs in hand, ends the sessions, releases every lease so that another worker takes over at once. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.ticking;
+    await this.loop.stop();
     for (const id of [...this.held]) await this.letGo(id);
     await this.sessions.endAll();
     await Promise.all(this.inFlight.values());

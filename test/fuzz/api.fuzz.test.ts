@@ -48,6 +48,8 @@ const ROUTES: [string, string][] = [
   ['PUT', '/flows/:org/:flow/messages/:message'], ['DELETE', '/flows/:org/:flow/messages/:message'], ['GET', '/flows/:org/:flow/threads'],
   ['GET', '/flows/:org/:flow/threads/:thread'], ['GET', '/flows/:org/:flow/threads/:thread/messages'],
   ['GET', '/stream/flows'], ['GET', '/stream/flows/:org/:flow'], ['GET', '/v1/flows/:org/:flow/messages'],
+  ['PUT', '/user'], ['GET', '/flows/:org/:flow/join'], ['POST', '/flows/:org/:flow/join'],
+  ['GET', '/unsubscribe/:token'], ['POST', '/unsubscribe/:token'],
 ];
 
 function validParam(name: string): string {

@@ -19,13 +19,24 @@ export interface SmtpRelay {
 
 const unQuotedPrintable = (raw: string): string => raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 
-export async function startSmtpRelay(): Promise<SmtpRelay> {
+export interface SmtpRelayOptions {
+  /** Listen here (a relay started again where a stopped one was); default: any free port. */
+  port?: number;
+  /** Recipients refused for good (550 at RCPT), as a relay does for an address it will never take. */
+  refuses?: (to: string) => boolean;
+}
+
+export async function startSmtpRelay(options: SmtpRelayOptions = {}): Promise<SmtpRelay> {
   const mails: RelayedMail[] = [];
   const waiting: { to: string; resolve: (m: RelayedMail) => void }[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (options.refuses?.(address.address)) return callback(Object.assign(new Error(`no mailbox here for ${address.address}`), { responseCode: 550 }));
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -44,7 +55,7 @@ export async function startSmtpRelay(): Promise<SmtpRelay> {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   return {
     url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
     mails,

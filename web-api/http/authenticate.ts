@@ -11,7 +11,10 @@ import { setCaller } from './caller';
 /** What a REST request presents to authenticate (core/auth/request-credentials.ts). */
 export function credentialsOf(req: Request): RequestCredentials {
   const accessToken = typeof req.query.access_token === 'string' ? req.query.access_token : undefined;
-  return requestCredentials(req.headers, { accessToken, clientAddress: req.ip, kind: kindOfMethod(req.method) });
+  const credentials = requestCredentials(req.headers, { accessToken, clientAddress: req.ip, kind: kindOfMethod(req.method) });
+  // A plain HTML form (a flow's join page) cannot set the CSRF header: it carries the same token as a field.
+  const formCsrf = req.is('application/x-www-form-urlencoded') && typeof req.body?.csrf_token === 'string' ? (req.body.csrf_token as string) : undefined;
+  return credentials.csrfToken === undefined && formCsrf !== undefined ? { ...credentials, csrfToken: formCsrf } : credentials;
 }
 
 export function authenticate(authenticator: Authenticator, rateLimiter: RateLimiter, metrics: Metrics) {

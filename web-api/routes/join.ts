@@ -2,21 +2,17 @@
  * An invitation's link, before user authentication (the token is the credential): `GET /join/:token`
  * says what it invites to (JSON, or a page with a password form for a browser), `POST` accepts it.
  */
-import { type Request, type Response, Router } from 'express';
+import { Router } from 'express';
+import { escapeHtml } from '../../core/escape-html';
 import { acceptInvitation, type InvitationTarget, invitationByToken } from '../../core/actions/accept-invitation';
 import type { WebApiDeps } from '../deps';
+import { sendPage, wantsHtml } from '../http/html-page';
 import { param } from '../http/params';
 import { urlBase } from '../serializers/flow-views';
 
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const wantsHtml = (req: Request): boolean => req.accepts(['json', 'html']) === 'html';
 
 function targetJson(t: InvitationTarget) {
   return { email: t.invitation.email, flow: { id: t.flow.id, name: t.flow.name, organization: t.organization.name }, needs_password: t.existingUser === null };
-}
-
-function page(res: Response, title: string, body: string): void {
-  res.type('html').send(`<!doctype html><meta charset="utf-8"><title>${escapeHtml(title)}</title><h1>${escapeHtml(title)}</h1>${body}`);
 }
 
 export function joinRoutes(deps: WebApiDeps): Router {
@@ -26,13 +22,13 @@ export function joinRoutes(deps: WebApiDeps): Router {
     const target = await invitationByToken(deps, param(req, 'token'));
     if (!wantsHtml(req)) return void res.json(targetJson(target));
     const password = target.existingUser ? '' : '<label>Choose a password (8 characters or more) <input type="password" name="password" minlength="8" required></label> ';
-    page(res, `Join ${target.organization.name} / ${target.flow.name}`, `<p>Invitation for ${escapeHtml(target.invitation.email)}.</p><form method="post">${password}<button>Join the flow</button></form>`);
+    sendPage(res, `Join ${target.organization.name} / ${target.flow.name}`, `<p>Invitation for ${escapeHtml(target.invitation.email)}.</p><form method="post">${password}<button>Join the flow</button></form>`);
   });
 
   r.post('/join/:token', async (req, res) => {
     const { user, target } = await acceptInvitation(deps, param(req, 'token'), req.body);
     const app = `${urlBase(deps, req).api}/app/${target.organization.parameterizedName}/${target.flow.parameterizedName}`;
-    if (wantsHtml(req)) return void page(res, `You joined ${target.flow.name}`, `<p>Sign in as ${escapeHtml(user.email)} at <a href="${escapeHtml(app)}">${escapeHtml(app)}</a>.</p>`);
+    if (wantsHtml(req)) return void sendPage(res, `You joined ${target.flow.name}`, `<p>Sign in as ${escapeHtml(user.email)} at <a href="${escapeHtml(app)}">${escapeHtml(app)}</a>.</p>`);
     res.json({ user: { id: user.id, email: user.email, nick: user.nick }, flow: targetJson(target).flow, web_url: app });
   });
 

@@ -60,9 +60,11 @@ export function flowJson(view: FlowView, extras: FlowExtras, base: UrlBase) {
     open: membership?.open ?? false,
     joined: membership?.inFlow === true,
     url: `${base.api}/flows/${path}`,
-    // The app is served beside the REST API (same origin); join_url is left out until invitations exist.
+    // The app is served beside the REST API (same origin).
     web_url: `${base.api}/app/${path}`,
     access_mode: flow.accessMode,
+    // Only an organization-mode flow can be joined by a link; others are joined by invitation (docs/adr/029).
+    join_url: flow.accessMode === 'organization' ? `${base.api}/flows/${path}/join` : null,
     email: base.mailDomain ? flowAddress(organization.parameterizedName, flow.parameterizedName, base.mailDomain) : null,
     disabled: flow.disabled,
     ...(extras.users ? { users: extras.users } : {}),

@@ -1,8 +1,10 @@
-/** The Postgres InvitationStore (table `invitations`, migration 014). */
+/** The Postgres InvitationStore (table `invitations`, migration 014; its mail goes into `mail_outbox` in the same transaction). */
 import type pg from 'pg';
 import type { Invitation, NewInvitation } from '../../../core/domain/invitation';
 import { notFound } from '../../../core/errors';
 import type { InvitationStore } from '../../../core/ports/invitation-store';
+import type { OutgoingMail } from '../../../core/ports/mailer';
+import { enqueueMail } from '../mail/postgres-mail-outbox';
 
 const COLUMNS = 'id, flow_id, email, state, message, inviter_id, created_at, accepted_at';
 
@@ -25,19 +27,26 @@ const invitationOf = (r: InvitationRow): Invitation => ({
 export class PostgresInvitations implements InvitationStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  async invite(input: NewInvitation, tokenHash: string): Promise<Invitation> {
+  async invite(input: NewInvitation, tokenHash: string, mail: OutgoingMail): Promise<Invitation> {
+    const client = await this.pool.connect();
     try {
-      const { rows } = await this.pool.query<InvitationRow>(
+      await client.query('BEGIN');
+      const { rows } = await client.query<InvitationRow>(
         `INSERT INTO invitations (flow_id, email, message, inviter_id, token_hash) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (flow_id, lower(email)) WHERE state = 'pending'
          DO UPDATE SET token_hash = EXCLUDED.token_hash, message = EXCLUDED.message, inviter_id = EXCLUDED.inviter_id
          RETURNING ${COLUMNS}`,
         [input.flowId, input.email, input.message, input.inviterId, tokenHash],
       );
+      await enqueueMail(client, mail);
+      await client.query('COMMIT');
       return invitationOf(rows[0]!);
     } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
       if ((err as { code?: string }).code === '23503') throw notFound('flow or inviter');
       throw err;
+    } finally {
+      client.release();
     }
   }
 
