@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { article, readAllMessages, SCREENSHOTS, useAppStack } from '../support/app-browser';
+import { article, DESKTOP, readAllMessages, SCREENSHOTS, useAppStack } from '../support/app-browser';
 import { api, type SeededUser } from '../support/stack';
 
 // Seeding posts 2 000 messages as one user within a minute: above the default per-user limit.
@@ -64,6 +64,8 @@ it('scrolls back through a 2 000-message flow, keeping far fewer articles in the
   const inDom = await page.getByRole('article').count();
   console.log(`2 000 messages loaded, ${inDom} articles in the DOM`);
   expect(inDom).toBeLessThan(100);
+  // Read through a tall window: the same rows in far fewer scroll steps.
+  await page.setViewportSize({ width: DESKTOP.width, height: 3000 });
   expect(await readAllMessages(page)).toEqual(stored);
   // Away from the bottom, a new message does not move the reader; "Jump to newest" goes there.
   await list.evaluate((el) => {
