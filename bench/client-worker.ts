@@ -92,77 +92,80 @@ function onDrop(client: Client, reason: string): void {
   droppedClients.push(client);
 }
 
-/** Tributary: Bearer token at the upgrade, then `subscribe`; done when every flow answered `subscribed`. */
-function openTributary(spec: Client['spec']): Promise<Client> {
+/** How a client under way reports to openClient: `ready` once subscribed; `lost` when its link fails or refuses. */
+interface Opening {
+  ready(): void;
+  /** Before ready the open fails with `error`; after it the client is dropped for `dropReason`. Either way the link is closed. */
+  lost(error: Error, dropReason: string): void;
+}
+
+/**
+ * The one connect skeleton of every client kind: `connect` starts the link and returns how to close
+ * it; the open fails past CONNECT_TIMEOUT_MS or when the link is lost before `ready`, and a link
+ * lost after it counts as a drop.
+ */
+function openClient(spec: Client['spec'], connect: (opening: Opening) => () => void): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(spec.url, { headers: { authorization: `Bearer ${spec.token}` }, perMessageDeflate: false });
-    const client: Client = { spec, open: false, close: () => ws.terminate() };
-    let waiting = spec.flows.length;
-    const timer = setTimeout(() => fail(new Error('connect timeout')), CONNECT_TIMEOUT_MS);
-    const fail = (e: Error) => {
-      clearTimeout(timer);
-      ws.terminate();
-      reject(e);
-    };
-    ws.on('error', (e) => (client.open ? onDrop(client, `error ${e.message}`) : fail(e)));
-    ws.on('close', (code) => (client.open ? onDrop(client, `close ${code}`) : fail(new Error(`closed ${code} before subscribed`))));
-    ws.on('message', (data: Buffer) => {
-      if (!isControlFrame(data)) return recordFrame(data);
-      const frame = JSON.parse(data.toString('utf8')) as { type?: string; message?: string };
-      if (frame.type === 'hello') ws.send(JSON.stringify({ type: 'subscribe', flows: spec.flows.map((flow) => ({ flow })) }));
-      else if (frame.type === 'subscribed' && --waiting === 0) {
+    const client: Client = { spec, open: false, close: () => closeLink() };
+    const opening: Opening = {
+      ready() {
+        if (client.open) return;
         clearTimeout(timer);
         client.open = true;
         clients.add(client);
         resolve(client);
-      } else if (frame.type === 'error') fail(new Error(`error frame: ${frame.message ?? JSON.stringify(frame)}`));
-    });
+      },
+      lost(error, dropReason) {
+        clearTimeout(timer);
+        if (client.open) onDrop(client, dropReason);
+        else reject(error);
+        closeLink();
+      },
+    };
+    const timer = setTimeout(() => opening.lost(new Error('connect timeout'), 'connect timeout'), CONNECT_TIMEOUT_MS);
+    const closeLink = connect(opening);
+  });
+}
+
+/** A WebSocket client of `url`: event frames are recorded, control frames go to `onControl`. */
+function openWebSocket(spec: Client['spec'], url: string, headers: Record<string, string>, onControl: (data: Buffer, ws: WebSocket, opening: Opening) => void): Promise<Client> {
+  return openClient(spec, (opening) => {
+    const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+    ws.on('error', (e) => opening.lost(e, `error ${e.message}`));
+    ws.on('close', (code) => opening.lost(new Error(`closed ${code} before subscribed`), `close ${code}`));
+    ws.on('message', (data: Buffer) => (isControlFrame(data) ? onControl(data, ws, opening) : recordFrame(data)));
+    return () => ws.terminate();
+  });
+}
+
+/** Tributary: Bearer token at the upgrade, then `subscribe`; done when every flow answered `subscribed`. */
+function openTributary(spec: Client['spec']): Promise<Client> {
+  let waiting = spec.flows.length;
+  return openWebSocket(spec, spec.url, { authorization: `Bearer ${spec.token}` }, (data, ws, opening) => {
+    const frame = JSON.parse(data.toString('utf8')) as { type?: string; message?: string };
+    if (frame.type === 'hello') ws.send(JSON.stringify({ type: 'subscribe', flows: spec.flows.map((flow) => ({ flow })) }));
+    else if (frame.type === 'subscribed' && --waiting === 0) opening.ready();
+    else if (frame.type === 'error') opening.lost(new Error(`error frame: ${frame.message ?? JSON.stringify(frame)}`), 'error frame');
   });
 }
 
 /** Socket.IO: WebSocket transport only, one Manager per connection (forceNew), then `subscribe` with an ack. */
 function openSocketIo(spec: Client['spec']): Promise<Client> {
-  return new Promise((resolve, reject) => {
+  return openClient(spec, (opening) => {
     const socket: Socket = io(spec.url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: CONNECT_TIMEOUT_MS });
-    const client: Client = { spec, open: false, close: () => socket.disconnect() };
     socket.on('event', (event: { sent?: unknown; ph?: unknown }) => record(event));
-    socket.on('connect_error', (e) => reject(e));
-    socket.on('disconnect', (reason) => onDrop(client, reason));
+    socket.on('connect_error', (e) => opening.lost(e, `connect_error ${e.message}`));
+    socket.on('disconnect', (reason) => opening.lost(new Error(`disconnected (${reason}) before subscribed`), reason));
     socket.on('connect', () => {
-      socket.timeout(CONNECT_TIMEOUT_MS).emit('subscribe', spec.flows, (err: Error | null) => {
-        if (err) {
-          socket.disconnect();
-          return reject(err);
-        }
-        client.open = true;
-        clients.add(client);
-        resolve(client);
-      });
+      socket.timeout(CONNECT_TIMEOUT_MS).emit('subscribe', spec.flows, (err: Error | null) => (err ? opening.lost(err, 'subscribe failed') : opening.ready()));
     });
+    return () => socket.disconnect();
   });
 }
 
 /** The ceiling peer: flows in the URL, subscribed when the `subscribed` frame comes. */
 function openCeiling(spec: Client['spec']): Promise<Client> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${spec.url}/?flows=${spec.flows.join(',')}`, { perMessageDeflate: false });
-    const client: Client = { spec, open: false, close: () => ws.terminate() };
-    const timer = setTimeout(() => fail(new Error('connect timeout')), CONNECT_TIMEOUT_MS);
-    const fail = (e: Error) => {
-      clearTimeout(timer);
-      ws.terminate();
-      reject(e);
-    };
-    ws.on('error', (e) => (client.open ? onDrop(client, `error ${e.message}`) : fail(e)));
-    ws.on('close', (code) => (client.open ? onDrop(client, `close ${code}`) : fail(new Error(`closed ${code} before subscribed`))));
-    ws.on('message', (data: Buffer) => {
-      if (!isControlFrame(data)) return recordFrame(data);
-      clearTimeout(timer);
-      client.open = true;
-      clients.add(client);
-      resolve(client);
-    });
-  });
+  return openWebSocket(spec, `${spec.url}/?flows=${spec.flows.join(',')}`, {}, (_data, _ws, opening) => opening.ready());
 }
 
 const openers = { tributary: openTributary, socketio: openSocketIo, ceiling: openCeiling };

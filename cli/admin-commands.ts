@@ -4,6 +4,7 @@
  */
 import { type Command, Option } from 'commander';
 import type { AccessMode } from '../core/domain/types';
+import type { Pool } from 'pg';
 import type { Directory } from '../core/ports/directory';
 import { action, type CliCommand, type CommandResult } from './command';
 import { PASSWORD_RULE } from './password-rule';
@@ -15,7 +16,7 @@ type Demo = typeof import('./demo');
  * Opens the database (DATABASE_URL, or the embedded one of DATA_DIR), runs `work` with the admin
  * operations (cli/admin.ts, cli/demo.ts), closes.
  */
-export async function withDirectory(work: (directory: Directory, admin: Admin & Demo) => Promise<CommandResult>): Promise<CommandResult> {
+export async function withDirectory(work: (directory: Directory, admin: Admin & Demo, pool: Pool) => Promise<CommandResult>): Promise<CommandResult> {
   const { cliConfig, cliLog } = require('./cli-config') as typeof import('./cli-config');
   const { openAdminDatabase } = require('./admin-database') as typeof import('./admin-database');
   const { PostgresDirectory } = require('../infra/postgres/directory/postgres-directory') as typeof import('../infra/postgres/directory/postgres-directory');
@@ -23,7 +24,7 @@ export async function withDirectory(work: (directory: Directory, admin: Admin & 
   const config = cliConfig();
   const db = await openAdminDatabase(config, cliLog('tributary-admin', config));
   try {
-    return await work(new PostgresDirectory(db.pool), admin);
+    return await work(new PostgresDirectory(db.pool), admin, db.pool);
   } finally {
     await db.close();
   }
@@ -31,15 +32,19 @@ export async function withDirectory(work: (directory: Directory, admin: Admin & 
 
 /**
  * Runs `work` with a way to tell every running process that a user's credentials changed: on the
- * services' bus (REDIS_URL or ZOOKEEPER_CONNECT). Embedded mode has no bus another process can
- * reach: there the running server's cached logins of the user last their 60 s (docs/security.md).
+ * services' bus (REDIS_URL or ZOOKEEPER_CONNECT). Without one (embedded mode) the running server's
+ * bus is in-process: the change goes through the database `pool`, which that server listens on
+ * (infra/postgres/postgres-credential-changes.ts, docs/security.md).
  */
-async function withCredentialAnnouncer(work: (announce: (userId: number) => Promise<void>) => Promise<CommandResult>): Promise<CommandResult> {
+async function withCredentialAnnouncer(pool: Pool, work: (announce: (userId: number) => Promise<void>) => Promise<CommandResult>): Promise<CommandResult> {
   const { cliConfig } = require('./cli-config') as typeof import('./cli-config');
   const { servicesRedis } = require('./services-redis') as typeof import('./services-redis');
   const config = cliConfig();
   const redis = await servicesRedis(config);
-  if (!redis) return work(async () => {});
+  if (!redis) {
+    const { notifyCredentialsChanged } = require('../infra/postgres/postgres-credential-changes') as typeof import('../infra/postgres/postgres-credential-changes');
+    return work((userId) => notifyCredentialsChanged(pool, userId));
+  }
   const { RedisBus } = require('../infra/redis/redis-bus') as typeof import('../infra/redis/redis-bus');
   const { announceCredentialsChanged } = require('../core/access/revocation') as typeof import('../core/access/revocation');
   const bus = new RedisBus({ ...redis.options, prefix: config.REDIS_PREFIX });
@@ -76,7 +81,7 @@ const user: CliCommand = {
       .action(action(async (o) => withDirectory((d, a) => a.createUser(d, o))));
     leaf(cmd, 'set-password', "replace a user's password").argument('<email>', "the user's email")
       .requiredOption('--password <password>', `the new password, ${PASSWORD_RULE}`)
-      .action(action(async (o, email: string) => withDirectory((d, a) => withCredentialAnnouncer((announce) => a.setUserPassword(d, email, o, announce)))));
+      .action(action(async (o, email: string) => withDirectory((d, a, pool) => withCredentialAnnouncer(pool, (announce) => a.setUserPassword(d, email, o, announce)))));
     leaf(cmd, 'set-admin', 'make a user a site administrator (the failover page at /app/admin/failover), or with --off no longer')
       .argument('<email>', "the user's email")
       .option('--off', 'withdraw site administration')

@@ -23,6 +23,7 @@ import { MongoMessageStore } from '../infra/mongo/mongo-message-store';
 import { PostgresDirectory } from '../infra/postgres/directory/postgres-directory';
 import { migrate } from '../infra/postgres/migrate';
 import { PostgresBlobStore } from '../infra/postgres/postgres-blob-store';
+import { relayCredentialChanges } from '../infra/postgres/postgres-credential-changes';
 import { PostgresMessageStore } from '../infra/postgres/postgres-message-store';
 import { PostgresShardLeases } from '../infra/postgres/postgres-shard-leases';
 import { PostgresMailOutbox } from '../infra/postgres/mail/postgres-mail-outbox';
@@ -120,6 +121,8 @@ async function assemble(config: Config, log: Log, { allowEmbedded, plan }: Infra
     return built;
   };
   if (wanted.has('bus')) parts.bus = closing(closers, redis ? new RedisBus({ ...redis, prefix }) : new InProcessBus());
+  // No bus the admin commands can reach: they tell this process of a changed password through the database.
+  if (parts.bus && !redis && postgres) closing(closers, await relayCredentialChanges(postgres.url, parts.bus, log));
   if (wanted.has('queue')) parts.queue = closing(closers, redis ? new RedisWorkQueue({ ...redis, prefix }) : new InProcessWorkQueue());
   if (wanted.has('rateLimiter')) parts.rateLimiter = limiter(config.RATE_LIMIT, config.RATE_WINDOW_S);
   if (wanted.has('loginGuard')) {

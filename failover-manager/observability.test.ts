@@ -74,7 +74,8 @@ test('ZooKeeper down: GET /status answers at once, says ZooKeeper is unreachable
   const stoppedAt = Date.now();
   await s.zk.stop();
   await waitFor('the manager to see ZooKeeper gone', async () => (await getStatus(url)).status.zookeeper.state !== 'connected');
-  await new Promise((r) => setTimeout(r, 1200)); // let "for N s" grow past zero
+  // Until "for N s" has grown past zero: a condition, not a fixed sleep.
+  await waitFor('the outage to last a moment', async () => ((await getStatus(url)).status.zookeeper.unreachableForMs ?? 0) >= 100);
   // Under load: 50 status requests at once, plus the managers' own reconnect attempts.
   const answers = await Promise.all(Array.from({ length: 50 }, () => getStatus(url)));
   const times = answers.map((a) => a.ms).sort((a, b) => a - b);

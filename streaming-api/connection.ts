@@ -32,7 +32,7 @@ export type Outgoing =
 const sizeOf = (item: Outgoing) => (item.kind === 'batch' ? item.batch.byteLength : item.body.length);
 
 /** Why a connection is closed; transports map this to a WebSocket close code or to ending the response. */
-export type CloseReason = 'slow consumer' | 'too far behind' | 'server shutting down' | 'client gone' | 'keep-alive timeout' | 'unauthenticated' | 'access revoked';
+export type CloseReason = 'slow consumer' | 'too far behind' | 'server shutting down' | 'client gone' | 'keep-alive timeout' | 'unauthenticated' | 'access revoked' | 'credentials changed';
 
 /** The transport under a connection. Every method must be safe to call after the socket died. */
 export interface Sink {

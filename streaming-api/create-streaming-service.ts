@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Router } from 'express';
 import { listenForRevocations, revalidateConnections } from './access-revocations';
 import { catchUp } from './catch-up';
+import { listenForPasswordChanges } from './credential-changes';
 import { createHttpStreamRouter } from './http-stream';
 import { type IrcGateway, type IrcListenOptions, startIrcGateway } from './irc/irc-gateway';
 import { resolveStreamingOptions } from './options';
@@ -17,7 +18,7 @@ export interface StreamingService {
   router: Router;
   /** Give it the upgrades of the WebSocket path (`/ws` or `/stream/ws`). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** Resolves once the node listens for access revocations; serve nobody before (startServices awaits it). */
+  /** Resolves once the node listens for access revocations and password changes; serve nobody before (startServices awaits it). */
   ready: Promise<void>;
   /** Opens the IRC gateway (docs/irc.md): IRC clients become connections of this node like the others. */
   startIrc(options: IrcListenOptions): Promise<IrcGateway>;
@@ -33,6 +34,7 @@ export function createStreamingService(deps: StreamingDeps): StreamingService {
   const router = createHttpStreamRouter(ctx);
   const ws = createWebSocketEndpoint(ctx);
   const revocations = listenForRevocations(ctx);
+  const passwordChanges = listenForPasswordChanges(ctx);
   deps.bus.onGap(() => {
     catchUp(ctx);
     revalidateConnections(ctx).catch((err: unknown) => deps.log.error({ err }, 'access revalidation after a bus gap failed'));
@@ -41,7 +43,7 @@ export function createStreamingService(deps: StreamingDeps): StreamingService {
   const ircGateways: IrcGateway[] = [];
   return {
     router,
-    ready: revocations.then(() => undefined),
+    ready: Promise.all([revocations, passwordChanges]).then(() => undefined),
     handleUpgrade: (req, socket, head) => ws.handleUpgrade(req, socket, head),
     async startIrc(options) {
       const gateway = await startIrcGateway(ctx, options);
@@ -57,7 +59,7 @@ export function createStreamingService(deps: StreamingDeps): StreamingService {
         for (const connection of [...ctx.connections]) connection.close('server shutting down');
         ctx.keepAlive.stop();
         await ctx.hub.close();
-        await (await revocations.catch(() => null))?.unsubscribe();
+        for (const subscription of [revocations, passwordChanges]) await (await subscription.catch(() => null))?.unsubscribe();
       })()),
   };
 }

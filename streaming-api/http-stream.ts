@@ -13,7 +13,7 @@ import { MAX_STREAM_FLOWS, parseFilter, resolveFlowRefs } from './flow-refs';
 import { type HttpStreamMode, HttpStreamSink } from './http-stream-sink';
 import { type ResumeOutcome, type ResumeTarget, resumeChannel } from './resume';
 import { decodeCursor, encodeCursor } from './sse-cursor';
-import type { StreamingContext } from './streaming-context';
+import type { StreamCaller, StreamingContext } from './streaming-context';
 
 /** First value of a query parameter (express may give arrays for repeated ones). */
 function queryValue(value: unknown): string | undefined {
@@ -62,12 +62,13 @@ function startPresence(ctx: StreamingContext, user: User, flowIds: Set<string>, 
 async function serveStream(ctx: StreamingContext, req: Request, res: Response, pathRef: string | null): Promise<void> {
   if (ctx.closing) return sendError(res, new AppError('UNAVAILABLE', 'server shutting down', undefined, 1));
   const query = req.query as Record<string, unknown>;
-  let user: User;
+  let caller: StreamCaller;
   try {
-    ({ user } = await ctx.deps.authenticator.authenticateRequest(requestCredentials(req.headers, { accessToken: queryValue(query.access_token), clientAddress: req.ip, kind: 'read' })));
+    caller = await ctx.deps.authenticator.authenticateRequest(requestCredentials(req.headers, { accessToken: queryValue(query.access_token), clientAddress: req.ip, kind: 'read' }));
   } catch (error) {
     return sendError(res, asAppError(error));
   }
+  const { user } = caller;
   res.setHeader('Flowdock-User', String(user.id));
   const withUser = ['1', 'true'].includes(queryValue(query.user) ?? '');
   const refs = pathRef ? [pathRef] : parseFilter(queryValue(query.filter));
@@ -94,7 +95,7 @@ async function serveStream(ctx: StreamingContext, req: Request, res: Response, p
   const liveFlows = new Set(flows.map((f) => f.flow.id));
   let connection: Connection;
   try {
-    connection = ctx.openConnection(user, new HttpStreamSink(res, mode, ctx.options.slowConsumerGraceMs), {
+    connection = ctx.openConnection(caller, new HttpStreamSink(res, mode, ctx.options.slowConsumerGraceMs), {
       encodeCursor: mode === 'sse' ? encodeCursor : undefined,
       onClosed: () => stopPresence(),
       onRevoked: (flowIds) => {

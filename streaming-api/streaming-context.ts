@@ -1,6 +1,5 @@
 /** StreamingContext: what both transports share (dependencies, hub, flush scheduler, keep-alive, open connections). */
-import type { User } from '../core/domain/types';
-import type { Authenticator } from '../core/auth/authenticator';
+import type { AuthenticatedCaller, Authenticator, LoginKind } from '../core/auth/authenticator';
 import { AppError } from '../core/errors';
 import type { Log } from '../core/log';
 import type { ActionDeps } from '../core/actions/deps';
@@ -38,6 +37,9 @@ export interface StreamingDeps {
   options?: StreamingOptionsInput;
 }
 
+/** Who a connection is for, and what proved it (a password change ends some kinds: credential-changes.ts). */
+export type StreamCaller = Pick<AuthenticatedCaller, 'user' | 'login'>;
+
 /** Per-connection extras a transport may ask for. */
 export interface OpenConnectionOptions {
   encodeCursor?: (positions: Record<string, number>) => string;
@@ -52,6 +54,8 @@ export class StreamingContext {
   readonly keepAlive: KeepAlive;
   readonly gapFiller: GapFiller;
   readonly connections = new Set<Connection>();
+  /** What authenticated each open connection. */
+  private readonly logins = new WeakMap<Connection, LoginKind>();
   /** Open connections per user id, for the per-user cap. */
   private readonly perUser = new Map<number, number>();
   /** Revocations applied here lately, for subscriptions racing with one. */
@@ -101,7 +105,7 @@ export class StreamingContext {
    * RATE_LIMITED (429) when the user already holds `maxConnectionsPerUser` on this node: one
    * account must not be able to hold a node's sockets and memory.
    */
-  openConnection(user: User, sink: Sink, extra: OpenConnectionOptions = {}): Connection {
+  openConnection({ user, login }: StreamCaller, sink: Sink, extra: OpenConnectionOptions = {}): Connection {
     const { metrics, log } = this.deps;
     const held = this.perUser.get(user.id) ?? 0;
     if (held >= this.options.maxConnectionsPerUser) {
@@ -134,8 +138,14 @@ export class StreamingContext {
       onRevoked: (_connection, flowIds) => extra.onRevoked?.(flowIds),
     });
     this.connections.add(connection);
+    this.logins.set(connection, login);
     this.keepAlive.add(connection);
     metrics.connections.inc({ transport });
     return connection;
+  }
+
+  /** What authenticated `connection`. */
+  loginOf(connection: Connection): LoginKind | undefined {
+    return this.logins.get(connection);
   }
 }

@@ -3,18 +3,19 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { requestCredentials } from '../core/auth/request-credentials';
-import type { User } from '../core/domain/types';
 import { AppError, errorAnswer } from '../core/errors';
-import type { StreamingContext } from './streaming-context';
+import type { StreamCaller, StreamingContext } from './streaming-context';
 import { WsSession } from './ws-session';
 
 /** Answers a refused upgrade with a plain HTTP response (status + JSON body) and closes the socket. */
 function refuseUpgrade(socket: Duplex, error: AppError): void {
   const answer = errorAnswer(error);
   const body = JSON.stringify(answer.body);
-  const reason = ({ 401: 'Unauthorized', 403: 'Forbidden', 503: 'Service Unavailable' } as Record<number, string>)[answer.status] ?? 'Error';
+  const reason = ({ 401: 'Unauthorized', 403: 'Forbidden', 429: 'Too Many Requests', 503: 'Service Unavailable' } as Record<number, string>)[answer.status] ?? 'Error';
+  // As REST answers it (web-api/http/error-handler.ts): a locked-out login says when to come back.
+  const retryAfter = answer.retryAfterSeconds === undefined ? '' : `Retry-After: ${answer.retryAfterSeconds}\r\n`;
   socket.end(
-    `HTTP/1.1 ${answer.status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${answer.status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${retryAfter}Connection: close\r\n\r\n${body}`,
   );
 }
 
@@ -31,16 +32,16 @@ export function createWebSocketEndpoint(ctx: StreamingContext): WebSocketEndpoin
   const wss = new WebSocketServer({ noServer: true, maxPayload: ctx.options.maxPayloadBytes, perMessageDeflate: false, clientTracking: false });
   const sessions = new Set<WsSession>();
 
-  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, user: User | null): void => {
+  const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, caller: StreamCaller | null): void => {
     if (ctx.closing || socket.destroyed) {
       refuseUpgrade(socket, new AppError('UNAVAILABLE', 'server shutting down'));
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => startSession(user, ws, req.socket.remoteAddress));
+    wss.handleUpgrade(req, socket, head, (ws) => startSession(caller, ws, req.socket.remoteAddress));
   };
 
-  function startSession(user: User | null, ws: WebSocket, address: string | undefined): void {
-    const session = new WsSession(ctx, ws, user, address);
+  function startSession(caller: StreamCaller | null, ws: WebSocket, address: string | undefined): void {
+    const session = new WsSession(ctx, ws, caller, address);
     sessions.add(session);
     ws.on('close', () => sessions.delete(session));
   }
@@ -56,7 +57,7 @@ export function createWebSocketEndpoint(ctx: StreamingContext): WebSocketEndpoin
       // Nothing presented: the first frame authenticates (`auth`).
       if (!credentials.authorization && !token && !credentials.sessionToken) return accept(req, socket, head, null);
       ctx.deps.authenticator.authenticateRequest(credentials).then(
-        ({ user }) => accept(req, socket, head, user),
+        (caller) => accept(req, socket, head, caller),
         (error: unknown) => refuseUpgrade(socket, error instanceof AppError ? error : new AppError('UNAVAILABLE', 'authentication unavailable')),
       );
     },

@@ -7,7 +7,7 @@ import { runCommand } from './ws-commands';
 import type { CommandSession } from './ws-command-session';
 import { type ClientFrame, errorFrame, parseClientFrame, readFrameJson, refOf } from './ws-protocol';
 import { CLOSE_CODES, TOO_MANY_CONNECTIONS, WsSink } from './ws-sink';
-import type { StreamingContext } from './streaming-context';
+import type { StreamCaller, StreamingContext } from './streaming-context';
 
 /**
  * A client is authenticated at the upgrade (header or `access_token`) or by its first `auth` frame
@@ -26,7 +26,7 @@ export class WsSession implements CommandSession {
   constructor(
     readonly ctx: StreamingContext,
     readonly ws: WebSocket,
-    user: User | null,
+    caller: StreamCaller | null,
     /** The client's address, for the failed-login limit of `auth` frames. */
     private readonly clientAddress?: string,
   ) {
@@ -34,7 +34,7 @@ export class WsSession implements CommandSession {
     ws.on('close', () => this.wsOnClose());
     // Socket errors are followed by 'close'; without a listener they would crash the process.
     ws.on('error', (err) => ctx.deps.log.debug({ err }, 'websocket error'));
-    if (user) this.open(user);
+    if (caller) this.open(caller);
     else {
       this.authTimer = setTimeout(() => this.closeUnauthenticated('authentication timeout'), ctx.options.authTimeoutMs);
       this.authTimer.unref();
@@ -58,11 +58,12 @@ export class WsSession implements CommandSession {
     else this.ws.close(CLOSE_CODES['server shutting down'], 'server shutting down');
   }
 
-  private open(user: User): void {
+  private open(caller: StreamCaller): void {
+    const { user } = caller;
     if (this.authTimer) clearTimeout(this.authTimer);
     this.authTimer = null;
     try {
-      this.connection = this.ctx.openConnection(user, new WsSink(this.ws, this.ctx.options.slowConsumerGraceMs), {
+      this.connection = this.ctx.openConnection(caller, new WsSink(this.ws, this.ctx.options.slowConsumerGraceMs), {
         // Access lost: the flow-remove event is already queued; the subscription ends with it (no more typing or presence there).
         onRevoked: (flowIds) => {
           for (const flowId of flowIds) {
@@ -110,8 +111,8 @@ export class WsSession implements CommandSession {
     this.authenticating = true;
     const header = frame.token === undefined ? `Basic ${Buffer.from(`${frame.email}:${frame.password}`).toString('base64')}` : undefined;
     try {
-      const { user } = await this.ctx.deps.authenticator.authenticate(header, frame.token, this.clientAddress);
-      if (this.ws.readyState === this.ws.OPEN && !this.ctx.closing) this.open(user);
+      const caller = await this.ctx.deps.authenticator.authenticate(header, frame.token, this.clientAddress);
+      if (this.ws.readyState === this.ws.OPEN && !this.ctx.closing) this.open(caller);
     } catch (error) {
       this.send(errorFrame(error, frame.ref));
       this.closeUnauthenticated('unauthenticated');

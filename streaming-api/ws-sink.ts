@@ -10,6 +10,8 @@ export const CLOSE_CODES: Record<Exclude<CloseReason, 'client gone'>, number> = 
   'server shutting down': 1001,
   'keep-alive timeout': 1001,
   unauthenticated: 4001,
+  // The password that opened it changed: like a failed login, the client must log in again.
+  'credentials changed': 4001,
   // WebSockets are never closed for this (they stay open for their other flows); HTTP streams are ended.
   'access revoked': 4003,
 };

@@ -3,11 +3,9 @@
  * processes' worth of services on one Postgres and one real Redis, each caching successful logins;
  * `tributary user set-password` (the built CLI, its own process) announces the change on the bus.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { type RunningServices, startServices } from '../cli/start';
 import { silentLog } from '../core/log';
-import { projectRoot } from '../core/project-root';
+import { tributaryOn } from '../test/support/cli';
 import { TEST_REDIS_URL } from '../test/support/redis';
 import { basic, startTestStack, type TestStack } from '../test/support/stack';
 
@@ -32,10 +30,7 @@ it('a password changed through the CLI fails at once on every web-api, cached or
   // Both processes have the old password's login cached (for 60 s, were nobody to tell them).
   for (const url of [s.url, otherUrl]) expect(await flowsOn(url, old)).toBe(200);
 
-  const r = spawnSync(process.execPath, [join(projectRoot(), 'bin', 'tributary.js'), 'user', 'set-password', s.alice.email, '--password', 'a new long password', '--json'], {
-    env: { ...process.env, DATABASE_URL: s.db.url, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: s.config.REDIS_PREFIX, LOG_LEVEL: 'silent' },
-    encoding: 'utf8',
-  });
+  const r = tributaryOn(s.db.url, ['user', 'set-password', s.alice.email, '--password', 'a new long password', '--json'], { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: s.config.REDIS_PREFIX });
   expect(r.stderr).toBe('');
   expect(JSON.parse(r.stdout)).toMatchObject({ id: s.alice.id, password: 'changed' });
 

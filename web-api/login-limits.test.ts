@@ -26,6 +26,19 @@ async function afterLockExpires(email: string, password: string): Promise<number
   }
 }
 
+/** The HTTP answer to a WebSocket upgrade that carries `auth` and is refused. */
+function refusedUpgrade(auth: string): Promise<{ status: number; retryAfter: string | undefined }> {
+  const ws = new WebSocket(`${s.url.replace('http', 'ws')}/stream/ws`, { headers: { authorization: auth } });
+  return new Promise((resolve, reject) => {
+    ws.on('open', () => reject(new Error('the upgrade was accepted')));
+    ws.on('error', () => {});
+    ws.on('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined });
+      res.resume();
+    });
+  });
+}
+
 describe('failed logins', () => {
   it('locks an account after N failures with 429 and Retry-After, even for the right password (cached or not), until the lock expires', async () => {
     // A success before the guesses: the right password is then cached, and must be locked all the same.
@@ -36,6 +49,11 @@ describe('failed logins', () => {
     expect(locked.body.code).toBe('RATE_LIMITED');
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await login(s.alice.email, s.alice.password)).status).toBe(429);
+    // The WebSocket upgrade with the same password is refused alike, and says when to come back too.
+    const upgrade = await refusedUpgrade(basic(s.alice.email, s.alice.password));
+    expect(upgrade.status).toBe(429);
+    expect(Number(upgrade.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(Number(upgrade.retryAfter)).toBeLessThanOrEqual(LOCK_S);
     // Other accounts and tokens are not affected by alice's lock.
     expect((await api(s, 'GET', '/user', { auth: s.bob.auth })).status).toBe(200);
     expect(await afterLockExpires(s.alice.email, s.alice.password)).toBe(200);

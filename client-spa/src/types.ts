@@ -1,6 +1,8 @@
 /** The API's JSON shapes the app reads (docs/api.md): only the fields it uses. */
 // Type-only, erased from the bundle: the server's own shape of a file as messages carry it (docs/api.md, "Files").
 import type { Attachment } from '../../core/files/attachment';
+// Type-only too: the server's own shape of a thread's state, as messages and GET /threads/:id carry it.
+import type { ThreadState } from '../../core/domain/types';
 
 export type { Attachment };
 
@@ -51,28 +53,7 @@ export interface FlowEvent {
 }
 
 /** A thread's state (docs/api.md, "Threads"): integrations set the status, fields, actions and source. */
-export interface Thread {
-  id: string;
-  title: string;
-  body?: string;
-  external_url?: string;
-  status?: { value: string; color: string } | null;
-  fields?: { label: string; value: string }[];
-  actions?: ThreadAction[];
-  source?: { name: string; external_url?: string | null } | null;
-  /** The id of the message that started it. */
-  initial_message: number;
-  internal_comments?: number;
-  activities?: number;
-  external_comments?: number;
-}
-
-/** A thread's action: a `ViewAction` is a link, an `UpdateAction` a request the server makes. */
-export interface ThreadAction {
-  '@type': string;
-  name: string;
-  url?: string;
-}
+export type Thread = ThreadState;
 
 /** What the message list shows: a chat message, stored or still on its way (`pending`). */
 export interface ChatMessage {

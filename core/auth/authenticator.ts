@@ -11,8 +11,15 @@ import { type Credentials, readCredentials } from './credentials';
 import type { LoginGuard } from './login-guard';
 import type { RequestCredentials } from './request-credentials';
 
+/**
+ * What proved the caller's identity. A password change ends the `password` and `session` logins of
+ * the user; `token` ones stay, as an API token is a credential of its own (docs/security.md).
+ */
+export type LoginKind = 'password' | 'session' | 'token';
+
 export interface AuthenticatedCaller {
   user: User;
+  login: LoginKind;
   /** Key for rate limiting: the token, or the user for password logins and sessions. */
   rateKey: string;
   /** The session secret, when the app's session cookie authenticated the request (logout revokes it). */
@@ -53,7 +60,7 @@ export class Authenticator {
     const user = await this.directory.sessions.authenticateSession(token);
     if (!user) throw unauthenticated('Session expired or signed out: log in again');
     assertCsrfToken(token, facts);
-    return { user, rateKey: `user:${user.id}`, session: token };
+    return { user, login: 'session', rateKey: `user:${user.id}`, session: token };
   }
 
   /**
@@ -102,9 +109,9 @@ export class Authenticator {
       const user = await this.directory.authenticatePassword(credentials.email, credentials.password);
       if (!user) await guard?.recordFailure(credentials.email, clientAddress);
       else await guard?.recordSuccess(credentials.email);
-      return user ? { user, rateKey: `user:${user.id}` } : null;
+      return user ? { user, login: 'password', rateKey: `user:${user.id}` } : null;
     }
     const user = await this.directory.authenticateToken(credentials.token);
-    return user ? { user, rateKey: `token:${createHash('sha256').update(credentials.token).digest('hex').slice(0, 16)}` } : null;
+    return user ? { user, login: 'token', rateKey: `token:${createHash('sha256').update(credentials.token).digest('hex').slice(0, 16)}` } : null;
   }
 }

@@ -1,6 +1,5 @@
 /** Logging an IRC client in: the credentials PASS and SASL PLAIN carry, checked by the same authenticator (and login guard) as REST. */
-import type { Authenticator } from '../../core/auth/authenticator';
-import type { User } from '../../core/domain/types';
+import type { AuthenticatedCaller, Authenticator } from '../../core/auth/authenticator';
 
 /** What a client presented: an email and password, or an API token. */
 export type IrcCredentials = { email: string; password: string } | { token: string };
@@ -31,8 +30,8 @@ export function credentialsOfSaslPlain(base64: string): IrcCredentials | null {
 }
 
 /** Throws as the REST API does: UNAUTHENTICATED for wrong credentials, RATE_LIMITED while the account or address is locked out. */
-export async function logIn(authenticator: Pick<Authenticator, 'authenticate'>, credentials: IrcCredentials, address: string | undefined): Promise<User> {
-  if ('token' in credentials) return (await authenticator.authenticate(undefined, credentials.token, address)).user;
+export async function logIn(authenticator: Pick<Authenticator, 'authenticate'>, credentials: IrcCredentials, address: string | undefined): Promise<AuthenticatedCaller> {
+  if ('token' in credentials) return authenticator.authenticate(undefined, credentials.token, address);
   const header = `Basic ${Buffer.from(`${credentials.email}:${credentials.password}`).toString('base64')}`;
-  return (await authenticator.authenticate(header, undefined, address)).user;
+  return authenticator.authenticate(header, undefined, address);
 }

@@ -8,6 +8,7 @@ import type { User } from '../../core/domain/types';
 import { AppError } from '../../core/errors';
 import { ircClientName } from '../../core/ports/irc-resume-points';
 import type { Connection } from '../connection';
+import type { StreamCaller } from '../streaming-context';
 import type { SessionView } from './irc-event-lines';
 import type { IrcGatewayContext } from './irc-gateway-context';
 import { formatLine, type IrcMessage, parseLine } from './irc-line';
@@ -45,7 +46,7 @@ export class IrcSession {
   private draining = false;
   private capNegotiating = false;
   private credentials: IrcCredentials | null = null;
-  private saslUser: User | null = null;
+  private saslCaller: StreamCaller | null = null;
   private userGiven = false;
   /** The username of the `USER` line: tells a user's IRC clients apart for resuming (ircClientName). */
   clientName = '';
@@ -220,8 +221,9 @@ export class IrcSession {
     const credentials = credentialsOfSaslPlain(param);
     if (!credentials) return this.reply('904', 'SASL authentication failed: send base64 of "\\0<email>\\0<password>" or "\\0<api token>\\0"');
     try {
-      this.saslUser = await logIn(this.gateway.ctx.deps.authenticator, credentials, this.socket.remoteAddress);
-      this.reply('900', `${this.nick}!*@*`, this.saslUser.nick, `You are now logged in as ${this.saslUser.nick}`);
+      this.saslCaller = await logIn(this.gateway.ctx.deps.authenticator, credentials, this.socket.remoteAddress);
+      const { nick } = this.saslCaller.user;
+      this.reply('900', `${this.nick}!*@*`, nick, `You are now logged in as ${nick}`);
       this.reply('903', 'SASL authentication successful');
     } catch (error) {
       this.reply('904', `SASL authentication failed: ${error instanceof AppError ? error.message : 'try again'}`);
@@ -231,11 +233,11 @@ export class IrcSession {
   private async tryRegister(): Promise<void> {
     if (this.loggedIn || this.loggingIn || this.nick === '*' || !this.userGiven || this.capNegotiating) return;
     this.loggingIn = true;
-    let user = this.saslUser;
+    let caller = this.saslCaller;
     try {
-      if (!user) {
+      if (!caller) {
         if (!this.credentials) throw new AppError('UNAUTHENTICATED', 'Password required: PASS <email> <password> (or an API token)');
-        user = await logIn(this.gateway.ctx.deps.authenticator, this.credentials, this.socket.remoteAddress);
+        caller = await logIn(this.gateway.ctx.deps.authenticator, this.credentials, this.socket.remoteAddress);
       }
     } catch (error) {
       const why = error instanceof AppError && error.code === 'RATE_LIMITED' ? error.message : error instanceof AppError ? `Password incorrect: ${error.message}` : 'Login unavailable; try again';
@@ -245,16 +247,17 @@ export class IrcSession {
       this.loggingIn = false;
     }
     clearTimeout(this.registrationTimer);
-    this.open(user);
+    this.open(caller);
   }
 
-  private open(user: User): void {
+  private open(caller: StreamCaller): void {
+    const { user } = caller;
     const asked = this.nick;
     this.nick = this.nicks.set(user.id, user.nick);
     const loggedIn = this.loggedInFactory(this, user);
     this.sink = new IrcSink(this.socket, loggedIn, this.gateway.ctx.options.slowConsumerGraceMs);
     try {
-      this.connection = this.gateway.ctx.openConnection(user, this.sink, {
+      this.connection = this.gateway.ctx.openConnection(caller, this.sink, {
         onClosed: () => {
           this.closed = true;
           void this.saveResumePoints(user);

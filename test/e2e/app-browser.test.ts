@@ -6,35 +6,22 @@
  * installs it).
  */
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { waitFor } from '../../streaming-api/testing/stream-test-harness';
-import { AppBrowser, article, PHONE, readAllMessages, SCREENSHOTS, signInAt } from '../support/app-browser';
-import { api, type SeededUser, seedUser, startTestStack, type TestStack } from '../support/stack';
+import { article, PHONE, readAllMessages, SCREENSHOTS, useAppStack } from '../support/app-browser';
+import { api, seedUser } from '../support/stack';
 
-let s: TestStack;
-let browser: AppBrowser;
+const app = useAppStack();
 
-beforeAll(async () => {
-  s = await startTestStack();
-  browser = await AppBrowser.launch();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await s?.stop();
-});
-beforeEach(() => browser.clearErrors());
-
-const signIn = (page: Page, user: SeededUser, path: string, screenshot?: string) => signInAt(s.url, page, user, path, screenshot);
 
 it('two people sign in on the flow\'s URL, see it in the flow list, and chat live (Enter sends, Shift+Enter is a new line, typing shows, @mentions complete)', async () => {
-  const [alice, bob] = [await browser.newPage(), await browser.newPage()];
-  await signIn(alice, s.alice, `/app/${s.flow.path}`, 'login.png');
-  await signIn(bob, s.bob, `/app/${s.flow.path}`);
+  const [alice, bob] = [await app.browser.newPage(), await app.browser.newPage()];
+  await app.signIn(alice, app.stack.alice, `/app/${app.stack.flow.path}`, 'login.png');
+  await app.signIn(bob, app.stack.bob, `/app/${app.stack.flow.path}`);
   // The page asked for, not a default one.
-  expect(new URL(alice.url()).pathname).toBe(`/app/${s.flow.path}`);
+  expect(new URL(alice.url()).pathname).toBe(`/app/${app.stack.flow.path}`);
   await alice.getByRole('heading', { name: 'Main' }).waitFor();
   const link = alice.getByRole('navigation', { name: 'Flows' }).getByRole('link', { name: 'Main', exact: true });
-  expect(await link.getAttribute('href')).toBe(`/app/${s.flow.path}`);
+  expect(await link.getAttribute('href')).toBe(`/app/${app.stack.flow.path}`);
 
   const composer = alice.getByRole('textbox', { name: 'Message' });
   await composer.fill('Hello Bob, the deploy is done');
@@ -73,25 +60,25 @@ it('two people sign in on the flow\'s URL, see it in the flow list, and chat liv
   for (const page of [alice, bob]) {
     for (const text of ['Hello Bob, the deploy is done', 'first line', 'Thanks Alice!', 'Nice work @bob']) expect(await article(page, text).count()).toBe(1);
   }
-  expect(browser.errors).toEqual([]);
+  expect(app.browser.errors).toEqual([]);
 }, 60_000);
 
 it('counts what arrives in another flow as unread until it is opened; the keyboard moves between flows and to the composer', async () => {
-  const ops = await s.directory.createFlow(s.org.id, 'Ops');
-  for (const u of [s.alice, s.bob]) await s.directory.addFlowMember(ops.id, u.id);
-  const alice = await browser.newPage();
-  await signIn(alice, s.alice, `/app/${s.flow.path}`);
+  const ops = await app.stack.directory.createFlow(app.stack.org.id, 'Ops');
+  for (const u of [app.stack.alice, app.stack.bob]) await app.stack.directory.addFlowMember(ops.id, u.id);
+  const alice = await app.browser.newPage();
+  await app.signIn(alice, app.stack.alice, `/app/${app.stack.flow.path}`);
   const opsItem = alice.getByRole('navigation', { name: 'Flows' }).getByRole('listitem').filter({ has: alice.getByRole('link', { name: 'Ops', exact: true }) });
   await opsItem.waitFor();
   for (const content of ['Disk at 91% on db-2', 'Rotating logs now']) {
-    expect((await api(s, 'POST', `/flows/${s.org.name}/ops/messages`, { auth: s.bob.auth, body: { event: 'message', content } })).status).toBe(201);
+    expect((await api(app.stack, 'POST', `/flows/${app.stack.org.name}/ops/messages`, { auth: app.stack.bob.auth, body: { event: 'message', content } })).status).toBe(201);
   }
   await opsItem.locator('.badge', { hasText: '2' }).waitFor();
   await alice.screenshot({ path: join(SCREENSHOTS, 'flow.png') });
   // Alt+Shift+↓ opens the next flow with something unread; the composer has the focus there.
   await alice.keyboard.press('Alt+Shift+ArrowDown');
   await article(alice, 'Rotating logs now').waitFor();
-  expect(new URL(alice.url()).pathname).toBe(`/app/${s.org.name}/ops`);
+  expect(new URL(alice.url()).pathname).toBe(`/app/${app.stack.org.name}/ops`);
   expect(await opsItem.locator('.badge').count()).toBe(0);
   expect(await alice.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Message');
   // Alt+↑ goes back; Alt+M finds the composer again from anywhere.
@@ -101,12 +88,12 @@ it('counts what arrives in another flow as unread until it is opened; the keyboa
   await alice.getByRole('button', { name: 'Log out' }).focus();
   await alice.keyboard.press('Alt+m');
   expect(await alice.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Message');
-  expect(browser.errors).toEqual([]);
+  expect(app.browser.errors).toEqual([]);
 }, 60_000);
 
 it('says when the connection drops, reconnects, and shows what it missed once, in order', async () => {
   // The dropped and refused sockets are the story: the browser logs them itself.
-  const alice = await browser.newPage({ expected: [/WebSocket/] });
+  const alice = await app.browser.newPage({ expected: [/WebSocket/] });
   let blocked = false;
   const open: { close(): Promise<void> }[] = [];
   // Between the page and the server: a drop closes the page's socket; while blocked, reconnects are refused.
@@ -115,32 +102,32 @@ it('says when the connection drops, reconnects, and shows what it missed once, i
     ws.connectToServer();
     open.push(ws);
   });
-  await signIn(alice, s.alice, `/app/${s.flow.path}`);
+  await app.signIn(alice, app.stack.alice, `/app/${app.stack.flow.path}`);
   await alice.getByRole('status').filter({ hasText: 'Connecting' }).waitFor({ state: 'detached' });
   blocked = true;
   for (const ws of open.splice(0)) await ws.close();
   await alice.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
   const missed = ['missed one', 'missed two', 'missed three'];
   for (const content of missed) {
-    expect((await api(s, 'POST', `/flows/${s.flow.path}/messages`, { auth: s.bob.auth, body: { event: 'message', content } })).status).toBe(201);
+    expect((await api(app.stack, 'POST', `/flows/${app.stack.flow.path}/messages`, { auth: app.stack.bob.auth, body: { event: 'message', content } })).status).toBe(201);
   }
   blocked = false;
   await article(alice, 'missed three').waitFor();
   await alice.getByRole('status').waitFor({ state: 'detached' });
   const texts = await alice.getByRole('article').locator('.text').allTextContents();
   expect(texts.filter((t) => missed.includes(t))).toEqual(missed);
-  expect(browser.errors).toEqual([]);
+  expect(app.browser.errors).toEqual([]);
 }, 60_000);
 
 it('sends a post again when its answer was lost (same uuid), and it shows once on both screens, stored once', async () => {
   // The reset answer is the story: the browser logs it itself.
-  const [alice, bob] = [await browser.newPage({ expected: [/ERR_CONNECTION_RESET|Failed to fetch/] }), await browser.newPage()];
-  await signIn(alice, s.alice, `/app/${s.flow.path}`);
-  await signIn(bob, s.bob, `/app/${s.flow.path}`);
+  const [alice, bob] = [await app.browser.newPage({ expected: [/ERR_CONNECTION_RESET|Failed to fetch/] }), await app.browser.newPage()];
+  await app.signIn(alice, app.stack.alice, `/app/${app.stack.flow.path}`);
+  await app.signIn(bob, app.stack.bob, `/app/${app.stack.flow.path}`);
   let losing = true;
   const uuids: string[] = [];
   // The server stores the first try, but its answer never reaches the page (a connection reset).
-  await alice.route(`**/flows/${s.flow.path}/messages`, async (route) => {
+  await alice.route(`**/flows/${app.stack.flow.path}/messages`, async (route) => {
     if (route.request().method() !== 'POST') return route.continue();
     uuids.push(JSON.parse(route.request().postData() ?? '{}').uuid);
     if (!losing) return route.continue();
@@ -157,19 +144,19 @@ it('sends a post again when its answer was lost (same uuid), and it shows once o
   expect(uuids[1]).toBe(uuids[0]);
   await alice.waitForFunction(() => !document.body.textContent?.includes('waiting for the connection') && !document.body.textContent?.includes('sending…'));
   for (const page of [alice, bob]) expect(await article(page, 'the answer to this got lost').count()).toBe(1);
-  const stored = await api(s, 'GET', `/flows/${s.flow.path}/messages?search=${encodeURIComponent('answer to this got lost')}`, { auth: s.alice.auth });
+  const stored = await api(app.stack, 'GET', `/flows/${app.stack.flow.path}/messages?search=${encodeURIComponent('answer to this got lost')}`, { auth: app.stack.alice.auth });
   expect(stored.body).toHaveLength(1);
-  expect(browser.errors).toEqual([]);
+  expect(app.browser.errors).toEqual([]);
 }, 60_000);
 
 it('scrolls back: the newest 100 messages first, the earlier ones on demand, each once (the list holds only the rows in view)', async () => {
-  const history = await s.directory.createFlow(s.org.id, 'History');
-  await s.directory.addFlowMember(history.id, s.alice.id);
+  const history = await app.stack.directory.createFlow(app.stack.org.id, 'History');
+  await app.stack.directory.addFlowMember(history.id, app.stack.alice.id);
   for (let i = 1; i <= 130; i++) {
-    expect((await api(s, 'POST', `/flows/${s.org.name}/history/messages`, { auth: s.alice.auth, body: { event: 'message', content: `entry ${i}.` } })).status).toBe(201);
+    expect((await api(app.stack, 'POST', `/flows/${app.stack.org.name}/history/messages`, { auth: app.stack.alice.auth, body: { event: 'message', content: `entry ${i}.` } })).status).toBe(201);
   }
-  const page = await browser.newPage();
-  await signIn(page, s.alice, `/app/${s.org.name}/history`);
+  const page = await app.browser.newPage();
+  await app.signIn(page, app.stack.alice, `/app/${app.stack.org.name}/history`);
   await article(page, 'entry 130.').waitFor();
   // The newest page is loaded (100 of them), but only the rows in view are in the DOM.
   expect(await article(page, 'entry 130.').getAttribute('aria-setsize')).toBe('100');
@@ -184,13 +171,13 @@ it('scrolls back: the newest 100 messages first, the earlier ones on demand, eac
   const texts = await readAllMessages(page);
   expect(texts).toEqual(Array.from({ length: 130 }, (_, i) => `entry ${i + 1}.`));
   expect(await page.getByRole('button', { name: 'Load earlier messages' }).count()).toBe(0);
-  expect(browser.errors).toEqual([]);
+  expect(app.browser.errors).toEqual([]);
 }, 60_000);
 
 it('edits and deletes one\'s own message, live on the other screen; nobody else\'s', async () => {
-  const [alice, bob] = [await browser.newPage(), await browser.newPage()];
-  await signIn(alice, s.alice, `/app/${s.flow.path}`);
-  await signIn(bob, s.bob, `/app/${s.flow.path}`);
+  const [alice, bob] = [await app.browser.newPage(), await app.browser.newPage()];
+  await app.signIn(alice, app.stack.alice, `/app/${app.stack.flow.path}`);
+  await app.signIn(bob, app.stack.bob, `/app/${app.stack.flow.path}`);
   const composer = alice.getByRole('textbox', { name: 'Message' });
   for (const text of ['the build is grean', 'a message to take back']) {
     await composer.fill(text);
@@ -214,27 +201,27 @@ it('edits and deletes one\'s own message, live on the other screen; nobody else\
   expect(await article(alice, 'a message to take back').count()).toBe(0);
   // Bob may not change Alice's words: no buttons on her messages.
   expect(await article(bob, 'the build is green').getByRole('button', { name: 'Edit' }).count()).toBe(0);
-  expect(browser.errors).toEqual([]);
+  expect(app.browser.errors).toEqual([]);
 }, 60_000);
 
 it('talks privately: a signed-out visit of /app/private/:id lands there, who is online shows, and both sides see the other live', async () => {
-  const dave = await seedUser(s.directory, 'dave');
-  await s.directory.addOrganizationMember(s.org.id, dave.id, false);
-  await s.directory.addFlowMember(s.flow.id, dave.id);
-  const [alice, bob] = [await browser.newPage(), await browser.newPage()];
-  await signIn(alice, s.alice, `/app/${s.flow.path}`);
-  await signIn(bob, s.bob, `/app/private/${s.alice.id}`);
+  const dave = await seedUser(app.stack.directory, 'dave');
+  await app.stack.directory.addOrganizationMember(app.stack.org.id, dave.id, false);
+  await app.stack.directory.addFlowMember(app.stack.flow.id, dave.id);
+  const [alice, bob] = [await app.browser.newPage(), await app.browser.newPage()];
+  await app.signIn(alice, app.stack.alice, `/app/${app.stack.flow.path}`);
+  await app.signIn(bob, app.stack.bob, `/app/private/${app.stack.alice.id}`);
   await bob.getByRole('heading', { name: 'alice' }).waitFor();
   // Bob's open app reports him active; Dave, new, is offline until his app is open, and Alice sees that live.
   const people = alice.getByRole('navigation', { name: 'People' });
   await people.getByRole('listitem').filter({ hasText: 'bob' }).getByRole('img', { name: 'online' }).waitFor();
   const daveStatus = people.getByRole('listitem').filter({ hasText: 'dave' }).getByRole('img');
   expect(await daveStatus.getAttribute('aria-label')).toBe('offline');
-  await signIn(await browser.newPage(), dave, `/app/${s.flow.path}`);
+  await app.signIn(await app.browser.newPage(), dave, `/app/${app.stack.flow.path}`);
   await people.getByRole('listitem').filter({ hasText: 'dave' }).getByRole('img', { name: 'online' }).waitFor();
   await people.getByRole('link', { name: 'bob', exact: true }).click();
   await alice.getByRole('heading', { name: 'bob' }).waitFor();
-  expect(new URL(alice.url()).pathname).toBe(`/app/private/${s.bob.id}`);
+  expect(new URL(alice.url()).pathname).toBe(`/app/private/${app.stack.bob.id}`);
   await alice.getByRole('textbox', { name: 'Message' }).fill('psst, a private word');
   await alice.getByRole('textbox', { name: 'Message' }).press('Enter');
   await article(bob, 'psst, a private word').waitFor();
@@ -246,13 +233,13 @@ it('talks privately: a signed-out visit of /app/private/:id lands there, who is 
   await alice.getByRole('navigation', { name: 'Flows' }).getByRole('link', { name: 'Main', exact: true }).click();
   await alice.getByRole('heading', { name: 'Main' }).waitFor();
   expect(await article(alice, 'psst, a private word').count()).toBe(0);
-  expect(browser.errors).toEqual([]);
+  expect(app.browser.errors).toEqual([]);
 }, 60_000);
 
 it('shows markup in a message as text: an <img onerror> and a <script> never run', async () => {
-  const [alice, bob] = [await browser.newPage({ viewport: PHONE }), await browser.newPage()];
-  await signIn(alice, s.alice, `/app/${s.flow.path}`);
-  await signIn(bob, s.bob, `/app/${s.flow.path}`);
+  const [alice, bob] = [await app.browser.newPage({ viewport: PHONE }), await app.browser.newPage()];
+  await app.signIn(alice, app.stack.alice, `/app/${app.stack.flow.path}`);
+  await app.signIn(bob, app.stack.bob, `/app/${app.stack.flow.path}`);
   const attacks = ['<img src=x onerror="window.__xss=1">', '<script>window.__xss=2</script>'];
   for (const attack of attacks) {
     await bob.getByRole('textbox', { name: 'Message' }).fill(attack);
@@ -266,14 +253,14 @@ it('shows markup in a message as text: an <img onerror> and a <script> never run
   // 375 px wide: the flow list above, the messages and the composer below, nothing cut off sideways.
   expect(await alice.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
   await alice.screenshot({ path: join(SCREENSHOTS, 'flow-phone.png') });
-  expect(browser.errors).toEqual([]);
+  expect(app.browser.errors).toEqual([]);
 }, 60_000);
 
 it('logging out revokes the session: a reload shows the login form again', async () => {
-  const page = await browser.newPage();
-  await signIn(page, s.bob, '/app/');
+  const page = await app.browser.newPage();
+  await app.signIn(page, app.stack.bob, '/app/');
   // The home page opens the first flow.
-  await page.waitForURL(`${s.url}/app/${s.flow.path}`);
+  await page.waitForURL(`${app.stack.url}/app/${app.stack.flow.path}`);
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByRole('button', { name: 'Log in' }).waitFor();
   await page.reload();
@@ -283,12 +270,12 @@ it('logging out revokes the session: a reload shows the login form again', async
 
 // Last: it adds a flow whose name sorts first, which would change where the home page leads.
 it('renders markdown (bold, links, code) while script in a message, a name or a flow title never runs (ADR 017)', async () => {
-  const hostile = await s.directory.createFlow(s.org.id, '<script>window.__xss=4</script>');
-  for (const u of [s.alice, s.bob]) await s.directory.addFlowMember(hostile.id, u.id);
-  await s.directory.updateUser(s.bob.id, { name: '<img src=x onerror="window.__xss=3">' });
-  const alice = await browser.newPage();
-  await signIn(alice, s.alice, `/app/${s.flow.path}`);
-  const post = async (content: string) => expect((await api(s, 'POST', `/flows/${s.flow.path}/messages`, { auth: s.bob.auth, body: { event: 'message', content } })).status).toBe(201);
+  const hostile = await app.stack.directory.createFlow(app.stack.org.id, '<script>window.__xss=4</script>');
+  for (const u of [app.stack.alice, app.stack.bob]) await app.stack.directory.addFlowMember(hostile.id, u.id);
+  await app.stack.directory.updateUser(app.stack.bob.id, { name: '<img src=x onerror="window.__xss=3">' });
+  const alice = await app.browser.newPage();
+  await app.signIn(alice, app.stack.alice, `/app/${app.stack.flow.path}`);
+  const post = async (content: string) => expect((await api(app.stack, 'POST', `/flows/${app.stack.flow.path}/messages`, { auth: app.stack.bob.auth, body: { event: 'message', content } })).status).toBe(201);
   await post('**Deploy** done: see [the log](https://ci.example/runs/7) and run `make check`');
   await post('[click me](javascript:window.__xss=5) <a href="javascript:window.__xss=6">or me</a> <svg onload="window.__xss=7">');
 
@@ -318,6 +305,6 @@ it('renders markdown (bold, links, code) while script in a message, a name or a 
 
   expect(await alice.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
   expect(await alice.evaluate(() => document.querySelectorAll('script:not([src]), img, svg, [onerror], [onload], [onclick], a[href^="javascript:" i]').length)).toBe(0);
-  expect(browser.errors).toEqual([]);
-  await s.directory.updateUser(s.bob.id, { name: 'Bob' });
+  expect(app.browser.errors).toEqual([]);
+  await app.stack.directory.updateUser(app.stack.bob.id, { name: 'Bob' });
 }, 60_000);

@@ -7,20 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { AppBrowser, SCREENSHOTS, signInAt } from '../support/app-browser';
-import { startTestStack, type TestStack } from '../support/stack';
+import { SCREENSHOTS, useAppStack } from '../support/app-browser';
 
-let s: TestStack;
-let browser: AppBrowser;
-
-beforeAll(async () => {
-  browser = await AppBrowser.launch();
-  s = await startTestStack();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await s?.stop();
-});
+const app = useAppStack();
 
 /** Drops a text file on the message list, as dragging it from the desktop would. */
 async function dropFile(page: Page, name: string, text: string): Promise<void> {
@@ -37,9 +26,9 @@ async function dropFile(page: Page, name: string, text: string): Promise<void> {
 }
 
 it('uploads by button, drop and paste; the other person sees the thumbnail live and downloads the file', async () => {
-  const [alice, bob] = [await browser.newPage(), await browser.newPage()];
-  await signInAt(s.url, alice, s.alice, `/app/${s.flow.path}`);
-  await signInAt(s.url, bob, s.bob, `/app/${s.flow.path}`);
+  const [alice, bob] = [await app.browser.newPage(), await app.browser.newPage()];
+  await app.signIn(alice, app.stack.alice, `/app/${app.stack.flow.path}`);
+  await app.signIn(bob, app.stack.bob, `/app/${app.stack.flow.path}`);
   // Bob's live connection is up before anything is posted (the "Connecting…" status is gone).
   await bob.getByRole('status').waitFor({ state: 'detached' });
 
@@ -75,5 +64,5 @@ it('uploads by button, drop and paste; the other person sees the thumbnail live 
   await bob.getByRole('img', { name: /^Pasted image .+\.png$/ }).waitFor();
 
   await alice.screenshot({ path: join(SCREENSHOTS, 'files.png') });
-  expect(browser.errors).toEqual([]);
+  expect(app.browser.errors).toEqual([]);
 }, 60_000);

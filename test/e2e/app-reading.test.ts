@@ -2,38 +2,26 @@
  * Reading in the app (issue 11, point 3; docs/app.md): a virtualized list over thousands of
  * messages, filtering by #tag and searching a flow, read markers kept on the server, and notices of
  * mentions in the page and through the browser's Notification API while the tab is hidden. Debian's
- * Chromium through playwright-core, as in app-browser.test.ts (test/support/app-browser.ts).
+ * Chromium through playwright-core, as in app-app.browser.test.ts (test/support/app-app.browser.ts).
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { AppBrowser, article, readAllMessages, SCREENSHOTS, signInAt } from '../support/app-browser';
-import { api, type SeededUser, startTestStack, type TestStack } from '../support/stack';
+import { article, DESKTOP, readAllMessages, SCREENSHOTS, useAppStack } from '../support/app-browser';
+import { api, type SeededUser } from '../support/stack';
 
-let s: TestStack;
-let browser: AppBrowser;
+// Seeding posts 2 000 messages as one user within a minute: above the default per-user limit.
+const app = useAppStack({ env: { RATE_LIMIT: '100000' } });
 
-beforeAll(async () => {
-  // Seeding posts 2 000 messages as one user within a minute: above the default per-user limit.
-  s = await startTestStack({ env: { RATE_LIMIT: '100000' } });
-  browser = await AppBrowser.launch();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await s?.stop();
-});
-beforeEach(() => browser.clearErrors());
-
-const signIn = (page: Page, user: SeededUser, path: string) => signInAt(s.url, page, user, path);
 
 /** A new flow of the seeded organization with these members; its path. */
 async function newFlow(name: string, members: SeededUser[]): Promise<string> {
-  const flow = await s.directory.createFlow(s.org.id, name);
-  for (const u of members) await s.directory.addFlowMember(flow.id, u.id);
-  return `${s.org.name}/${flow.parameterizedName}`;
+  const flow = await app.stack.directory.createFlow(app.stack.org.id, name);
+  for (const u of members) await app.stack.directory.addFlowMember(flow.id, u.id);
+  return `${app.stack.org.name}/${flow.parameterizedName}`;
 }
 
-async function post(path: string, content: string, auth = s.bob.auth): Promise<number> {
-  const r = await api(s, 'POST', `/flows/${path}/messages`, { auth, body: { event: 'message', content } });
+async function post(path: string, content: string, auth = app.stack.bob.auth): Promise<number> {
+  const r = await api(app.stack, 'POST', `/flows/${path}/messages`, { auth, body: { event: 'message', content } });
   expect(r.status).toBe(201);
   return r.body.id as number;
 }
@@ -42,21 +30,21 @@ const flowItem = (page: Page, name: string) =>
   page.getByRole('navigation', { name: 'Flows' }).getByRole('listitem').filter({ has: page.getByRole('link', { name, exact: true }) });
 
 it('scrolls back through a 2 000-message flow, keeping far fewer articles in the page than messages, each once and in order', async () => {
-  const path = await newFlow('Archive', [s.alice, s.bob]);
+  const path = await newFlow('Archive', [app.stack.alice, app.stack.bob]);
   const texts = Array.from({ length: 2000 }, (_, i) => `archived ${i + 1}.`);
   // Twenty at a time: the store's ids decide the order, which the REST listing below reports.
   for (let i = 0; i < texts.length; i += 20) await Promise.all(texts.slice(i, i + 20).map((t) => post(path, t)));
   const stored: string[] = [];
   for (let until = 0; ; ) {
-    const r = await api(s, 'GET', `/flows/${path}/messages?event=message&limit=100${until ? `&until_id=${until}` : ''}`, { auth: s.alice.auth });
+    const r = await api(app.stack, 'GET', `/flows/${path}/messages?event=message&limit=100${until ? `&until_id=${until}` : ''}`, { auth: app.stack.alice.auth });
     stored.unshift(...r.body.map((m: { content: string }) => m.content));
     if (r.body.length < 100) break;
     until = r.body[0].id;
   }
   expect(stored).toHaveLength(2000);
 
-  const page = await browser.newPage();
-  await signIn(page, s.alice, `/app/${path}`);
+  const page = await app.browser.newPage();
+  await app.signIn(page, app.stack.alice, `/app/${path}`);
   await article(page, stored[1999]!).waitFor();
   // Scrolling to the top loads the page before, and again, until the beginning of the flow.
   const list = page.getByRole('log');
@@ -76,6 +64,8 @@ it('scrolls back through a 2 000-message flow, keeping far fewer articles in the
   const inDom = await page.getByRole('article').count();
   console.log(`2 000 messages loaded, ${inDom} articles in the DOM`);
   expect(inDom).toBeLessThan(100);
+  // Read through a tall window: the same rows in far fewer scroll steps.
+  await page.setViewportSize({ width: DESKTOP.width, height: 3000 });
   expect(await readAllMessages(page)).toEqual(stored);
   // Away from the bottom, a new message does not move the reader; "Jump to newest" goes there.
   await list.evaluate((el) => {
@@ -88,14 +78,14 @@ it('scrolls back through a 2 000-message flow, keeping far fewer articles in the
   expect(await page.getByRole('article').first().textContent()).toBe(reading);
   await page.getByRole('button', { name: 'Jump to newest ↓' }).click();
   await article(page, 'a new one at the bottom').waitFor();
-  expect(browser.errors).toEqual([]);
+  expect(app.browser.errors).toEqual([]);
 }, 180_000);
 
 it('filters a flow by a clicked #tag or a typed one, searches it, and goes back to the flow', async () => {
-  const path = await newFlow('Releases', [s.alice, s.bob]);
+  const path = await newFlow('Releases', [app.stack.alice, app.stack.bob]);
   for (const content of ['shipped 2.1 #release', 'coffee machine is broken #office', 'shipped 2.2 #release #hotfix', 'the needle is in this haystack']) await post(path, content);
-  const page = await browser.newPage();
-  await signIn(page, s.alice, `/app/${path}`);
+  const page = await app.browser.newPage();
+  await app.signIn(page, app.stack.alice, `/app/${path}`);
   await article(page, 'the needle is in this haystack').waitFor();
 
   await article(page, 'shipped 2.1').getByRole('button', { name: 'Filter by #release' }).click();
@@ -124,14 +114,14 @@ it('filters a flow by a clicked #tag or a typed one, searches it, and goes back 
   await page.getByRole('log', { name: 'Messages in Releases' }).waitFor();
   expect(await article(page, 'coffee machine').count()).toBe(1);
   expect(await box.inputValue()).toBe('');
-  expect(browser.errors).toEqual([]);
+  expect(app.browser.errors).toEqual([]);
 }, 60_000);
 
 it('keeps what was read on the server: unread counts survive a reload and show on another device', async () => {
-  const path = await newFlow('Updates', [s.alice, s.bob]);
+  const path = await newFlow('Updates', [app.stack.alice, app.stack.bob]);
   await post(path, 'read before');
-  const page = await browser.newPage();
-  await signIn(page, s.alice, `/app/${path}`);
+  const page = await app.browser.newPage();
+  await app.signIn(page, app.stack.alice, `/app/${path}`);
   await article(page, 'read before').waitFor();
   await page.getByRole('link', { name: 'Main', exact: true }).click();
   await page.getByRole('heading', { name: 'Main' }).waitFor();
@@ -142,8 +132,8 @@ it('keeps what was read on the server: unread counts survive a reload and show o
   await page.reload();
   await flowItem(page, 'Updates').locator('.badge', { hasText: '3' }).waitFor();
   // Another device of the same person agrees.
-  const phone = await browser.newPage();
-  await signIn(phone, s.alice, `/app/${s.flow.path}`);
+  const phone = await app.browser.newPage();
+  await app.signIn(phone, app.stack.alice, `/app/${app.stack.flow.path}`);
   await flowItem(phone, 'Updates').locator('.badge', { hasText: '3' }).waitFor();
 
   const marked = page.waitForResponse((r) => r.url().endsWith(`/flows/${path}/read`) && r.request().method() === 'PUT' && r.ok());
@@ -159,7 +149,7 @@ it('keeps what was read on the server: unread counts survive a reload and show o
   await phone.getByRole('heading', { name: 'Main' }).waitFor();
   await flowItem(phone, 'Updates').waitFor();
   expect(await flowItem(phone, 'Updates').locator('.badge').count()).toBe(0);
-  expect(browser.errors).toEqual([]);
+  expect(app.browser.errors).toEqual([]);
 }, 60_000);
 
 /**
@@ -190,10 +180,10 @@ const NOTIFICATION_SPY = () => {
 };
 
 it('notifies a mention: a toast in the page, the browser\'s Notification while the tab is hidden', async () => {
-  const path = await newFlow('Pager', [s.alice, s.bob]);
-  const page = await browser.newPage({ context: { permissions: ['notifications'] } });
+  const path = await newFlow('Pager', [app.stack.alice, app.stack.bob]);
+  const page = await app.browser.newPage({ context: { permissions: ['notifications'] } });
   await page.addInitScript(NOTIFICATION_SPY);
-  await signIn(page, s.alice, `/app/${s.flow.path}`);
+  await app.signIn(page, app.stack.alice, `/app/${app.stack.flow.path}`);
   await page.getByRole('status').waitFor({ state: 'detached' });
   // Permission granted already: nothing to ask.
   expect(await page.getByRole('button', { name: 'Notify me of mentions' }).count()).toBe(0);
@@ -208,12 +198,12 @@ it('notifies a mention: a toast in the page, the browser\'s Notification while t
 
   // Hidden: the browser's notification, not a toast; a message that mentions nobody raises none.
   await page.evaluate(() => (window as unknown as { __setHidden(h: boolean): void }).__setHidden(true));
-  await post(s.flow.path, 'no mention here');
-  await post(s.flow.path, 'ping @alice, the deploy needs you');
+  await post(app.stack.flow.path, 'no mention here');
+  await post(app.stack.flow.path, 'ping @alice, the deploy needs you');
   await page.waitForFunction(() => (window as unknown as { __notifications: unknown[] }).__notifications.length > 0);
   expect(await page.evaluate(() => (window as unknown as { __notifications: unknown[] }).__notifications)).toEqual([
     { title: 'bob mentioned you in Main', body: 'ping @alice, the deploy needs you' },
   ]);
   expect(await page.locator('.toast').count()).toBe(0);
-  expect(browser.errors).toEqual([]);
+  expect(app.browser.errors).toEqual([]);
 }, 60_000);

@@ -6,35 +6,21 @@
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { AppBrowser, SCREENSHOTS, signInAt } from '../support/app-browser';
-import { api, type SeededUser, startTestStack, type TestStack } from '../support/stack';
+import { SCREENSHOTS, useAppStack } from '../support/app-browser';
+import { api } from '../support/stack';
 
-let s: TestStack;
-let chromium: AppBrowser;
+const app = useAppStack();
+afterEach(() => expect(app.browser.errors).toEqual([]));
 
-beforeAll(async () => {
-  s = await startTestStack();
-  chromium = await AppBrowser.launch();
-}, 60_000);
-afterAll(async () => {
-  await chromium?.close();
-  await s?.stop();
-});
-afterEach(() => {
-  expect(chromium.errors).toEqual([]);
-  chromium.clearErrors();
-});
-
-const signIn = (page: Page, user: SeededUser, path: string) => signInAt(s.url, page, user, path);
 const flowList = (page: Page) => page.getByRole('log', { name: 'Messages in Main' });
 const threadPanel = (page: Page) => page.getByRole('region', { name: 'Thread' });
 /** Set by any of the XSS attempts below if it ever ran. */
 const ATTACK = 'window.__xss = (window.__xss || 0) + 1';
 
 it('a chat message starts a thread: Bob replies beside the flow and Alice reads it live in her thread panel', async () => {
-  const [alice, bob] = [await chromium.newPage(), await chromium.newPage()];
-  await signIn(alice, s.alice, `/app/${s.flow.path}`);
-  await signIn(bob, s.bob, `/app/${s.flow.path}`);
+  const [alice, bob] = [await app.browser.newPage(), await app.browser.newPage()];
+  await app.signIn(alice, app.stack.alice, `/app/${app.stack.flow.path}`);
+  await app.signIn(bob, app.stack.bob, `/app/${app.stack.flow.path}`);
   await bob.getByRole('status').waitFor({ state: 'detached' });
   const composer = alice.getByRole('textbox', { name: 'Message' });
   await composer.fill('Who can review the release notes?');
@@ -45,7 +31,7 @@ it('a chat message starts a thread: Bob replies beside the flow and Alice reads 
   await threadPanel(bob).getByRole('heading', { name: 'Who can review the release notes?' }).waitFor();
   const threadId = /\/threads\/([^/]+)$/.exec(new URL(bob.url()).pathname)?.[1];
   expect(threadId).toBeDefined();
-  const asked = await api(s, 'GET', `/flows/${s.flow.path}/messages?search=${encodeURIComponent('review the release notes')}`, { auth: s.alice.auth });
+  const asked = await api(app.stack, 'GET', `/flows/${app.stack.flow.path}/messages?search=${encodeURIComponent('review the release notes')}`, { auth: app.stack.alice.auth });
   expect(asked.body[0].thread_id).toBe(decodeURIComponent(threadId!));
 
   await flowList(alice).getByRole('article').filter({ hasText: 'Who can review' }).getByRole('link', { name: 'Reply' }).click();
@@ -58,7 +44,7 @@ it('a chat message starts a thread: Bob replies beside the flow and Alice reads 
   // The reply is in the flow too, saying where it belongs, and the question counts it.
   await flowList(alice).getByRole('article').filter({ hasText: 'I can, after lunch' }).getByText('in thread').waitFor();
   await flowList(alice).getByRole('article').filter({ hasText: 'Who can review' }).getByRole('link', { name: '1 reply' }).waitFor();
-  const stored = await api(s, 'GET', `/flows/${s.flow.path}/threads/${threadId}/messages`, { auth: s.alice.auth });
+  const stored = await api(app.stack, 'GET', `/flows/${app.stack.flow.path}/threads/${threadId}/messages`, { auth: app.stack.alice.auth });
   expect(stored.body.map((m: { content: string }) => m.content)).toEqual(['Who can review the release notes?', 'I can, after lunch']);
   await alice.screenshot({ path: join(SCREENSHOTS, 'thread.png') });
 
@@ -68,13 +54,13 @@ it('a chat message starts a thread: Bob replies beside the flow and Alice reads 
   expect(await threadPanel(alice).getByRole('article').count()).toBe(2);
   await threadPanel(alice).getByRole('link', { name: 'Close thread' }).click();
   await threadPanel(alice).waitFor({ state: 'detached' });
-  expect(new URL(alice.url()).pathname).toBe(`/app/${s.flow.path}`);
+  expect(new URL(alice.url()).pathname).toBe(`/app/${app.stack.flow.path}`);
 }, 60_000);
 
 it('shows integration items in the team inbox, apart from chat, live, with markup in every field left as text', async () => {
-  const source = await api(s, 'POST', `/flows/${s.flow.path}/sources`, { auth: s.alice.auth, body: { name: 'CI', external_url: 'https://ci.example.test/' } });
+  const source = await api(app.stack, 'POST', `/flows/${app.stack.flow.path}/sources`, { auth: app.stack.alice.auth, body: { name: 'CI', external_url: 'https://ci.example.test/' } });
   expect(source.status).toBe(201);
-  const push = (body: Record<string, unknown>) => api(s, 'POST', '/messages', { body: { flow_token: source.body.flow_token, ...body } });
+  const push = (body: Record<string, unknown>) => api(app.stack, 'POST', '/messages', { body: { flow_token: source.body.flow_token, ...body } });
   const attack = `<img src=x onerror="${ATTACK}">`;
   const first = await push({
     event: 'activity', author: { name: `${attack}ci-bot` }, title: `<script>${ATTACK}</script>started build 7`, body: `${attack}<b>compiling</b>`,
@@ -87,8 +73,8 @@ it('shows integration items in the team inbox, apart from chat, live, with marku
   });
   expect(first.status).toBe(201);
 
-  const bob = await chromium.newPage();
-  await signIn(bob, s.bob, `/app/${s.flow.path}`);
+  const bob = await app.browser.newPage();
+  await app.signIn(bob, app.stack.bob, `/app/${app.stack.flow.path}`);
   await bob.getByRole('status').waitFor({ state: 'detached' });
   await bob.getByRole('tab', { name: 'Inbox' }).click();
   const inbox = bob.getByRole('region', { name: 'Team inbox' });
@@ -128,12 +114,12 @@ it('shows integration items in the team inbox, apart from chat, live, with marku
 }, 60_000);
 
 it('keeps a post written offline across a reload and sends it once back online, with its uuid, never doubled', async () => {
-  const alice = await chromium.newPage({ expected: [/ERR_INTERNET_DISCONNECTED|Failed to fetch/] });
-  await signIn(alice, s.alice, `/app/${s.flow.path}`);
+  const alice = await app.browser.newPage({ expected: [/ERR_INTERNET_DISCONNECTED|Failed to fetch/] });
+  await app.signIn(alice, app.stack.alice, `/app/${app.stack.flow.path}`);
   await alice.getByRole('status').waitFor({ state: 'detached' });
   let offline = true;
   const uuids: string[] = [];
-  await alice.route(`**/flows/${s.flow.path}/messages`, async (route) => {
+  await alice.route(`**/flows/${app.stack.flow.path}/messages`, async (route) => {
     if (route.request().method() !== 'POST') return route.continue();
     uuids.push(JSON.parse(route.request().postData() ?? '{}').uuid);
     return offline ? route.abort('internetdisconnected') : route.continue();
@@ -151,27 +137,27 @@ it('keeps a post written offline across a reload and sends it once back online, 
   expect(new Set(uuids).size).toBe(1);
   // What is kept names the post and where it goes, nothing else (no token, no cookie).
   const kept = await alice.evaluate(() => ({ session: Object.keys(sessionStorage), local: localStorage.length, cookie: document.cookie }));
-  expect(kept).toEqual({ session: [`tributary.outbox.${s.alice.id}`], local: 0, cookie: '' });
+  expect(kept).toEqual({ session: [`tributary.outbox.${app.stack.alice.id}`], local: 0, cookie: '' });
 
   offline = false;
   await alice.waitForFunction(() => !document.body.textContent?.includes('waiting for the connection'), undefined, { timeout: 30_000 });
   await flowList(alice).getByRole('article').filter({ hasText: 'written on the train' }).waitFor();
   expect(await flowList(alice).getByRole('article').filter({ hasText: 'written on the train' }).count()).toBe(1);
   expect(new Set(uuids)).toEqual(new Set([uuids[0]]));
-  const stored = await api(s, 'GET', `/flows/${s.flow.path}/messages?search=${encodeURIComponent('written on the train')}`, { auth: s.alice.auth });
+  const stored = await api(app.stack, 'GET', `/flows/${app.stack.flow.path}/messages?search=${encodeURIComponent('written on the train')}`, { auth: app.stack.alice.auth });
   expect(stored.body).toHaveLength(1);
   expect(stored.body[0].uuid).toBe(uuids[0]);
   expect(await alice.evaluate(() => Object.keys(sessionStorage))).toEqual([]);
 }, 60_000);
 
 it('pages search results past the first 100', async () => {
-  const flow = await s.directory.createFlow(s.org.id, 'Search');
-  await s.directory.addFlowMember(flow.id, s.alice.id);
+  const flow = await app.stack.directory.createFlow(app.stack.org.id, 'Search');
+  await app.stack.directory.addFlowMember(flow.id, app.stack.alice.id);
   for (let i = 1; i <= 130; i++) {
-    expect((await api(s, 'POST', `/flows/${s.org.name}/search/messages`, { auth: s.alice.auth, body: { event: 'message', content: `needle ${i}` } })).status).toBe(201);
+    expect((await api(app.stack, 'POST', `/flows/${app.stack.org.name}/search/messages`, { auth: app.stack.alice.auth, body: { event: 'message', content: `needle ${i}` } })).status).toBe(201);
   }
-  const alice = await chromium.newPage();
-  await signIn(alice, s.alice, `/app/${s.org.name}/search`);
+  const alice = await app.browser.newPage();
+  await app.signIn(alice, app.stack.alice, `/app/${app.stack.org.name}/search`);
   await alice.getByRole('searchbox', { name: 'Search messages or filter by #tag' }).fill('needle');
   await alice.getByRole('searchbox', { name: 'Search messages or filter by #tag' }).press('Enter');
   const results = alice.getByRole('region', { name: 'Messages matching “needle”' });

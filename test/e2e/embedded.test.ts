@@ -7,6 +7,7 @@ import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_pr
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import { clusterDir } from '../../cli/embedded-postgres';
 import { projectRoot } from '../../core/project-root';
 import { freePort } from '../support/processes';
@@ -125,6 +126,21 @@ it('runs from a clone in a 700 folder as root, shares its database with admin co
   expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
   expect((await post(server.port, 'after the admin command')).status).toBe(201);
   expect(state(dataDir).pid).toBe(s.pid);
+
+  // A password changed by the admin command takes effect in the server at once, without a shared bus:
+  // its cached login is dropped and the WebSocket the old password opened is closed.
+  const pat = { email: 'pat@tributary.local', password: 'pat-old-password' };
+  expect(tributary(dataDir, otherPgPort, 'user', 'create', '--email', pat.email, '--password', pat.password).status).toBe(0);
+  const patOld = `Basic ${Buffer.from(`${pat.email}:${pat.password}`).toString('base64')}`;
+  const asPat = (auth: string) => fetch(`http://127.0.0.1:${port}/user`, { headers: { authorization: auth } }).then((r) => r.status);
+  expect(await asPat(patOld)).toBe(200);
+  const patSocket = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers: { authorization: patOld } });
+  const patClosed = new Promise<number>((resolve) => patSocket.on('close', (code) => resolve(code)));
+  await new Promise((resolve, reject) => patSocket.on('message', resolve).on('error', reject));
+  const changed = tributary(dataDir, otherPgPort, 'user', 'set-password', pat.email, '--password', 'pat-new-password');
+  expect(changed.stderr).toBe('');
+  expect(await patClosed).toBe(4001);
+  expect(await asPat(patOld)).toBe(401);
 
   // A second server on the same DATA_DIR: one sentence, no stack trace, non-zero exit; the first unharmed.
   const second = spawnServer(dataDir, await freePort(), pgPort);
