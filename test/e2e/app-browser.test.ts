@@ -7,7 +7,8 @@
  */
 import { join } from 'node:path';
 import { waitFor } from '../../streaming-api/testing/stream-test-harness';
-import { article, PHONE, readAllMessages, SCREENSHOTS, useAppStack } from '../support/app-browser';
+import { article, PHONE, readAllMessages, SCREENSHOTS } from '../support/app-browser';
+import { useAppStack } from '../support/app-stack';
 import { api, seedUser } from '../support/stack';
 
 const app = useAppStack();

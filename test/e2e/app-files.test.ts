@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { SCREENSHOTS, useAppStack } from '../support/app-browser';
+import { SCREENSHOTS } from '../support/app-browser';
+import { useAppStack } from '../support/app-stack';
 
 const app = useAppStack();
 

@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { article, DESKTOP, readAllMessages, SCREENSHOTS, useAppStack } from '../support/app-browser';
+import { article, DESKTOP, readAllMessages, SCREENSHOTS } from '../support/app-browser';
+import { useAppStack } from '../support/app-stack';
 import { api, type SeededUser } from '../support/stack';
 
 // Seeding posts 2 000 messages as one user within a minute: above the default per-user limit.

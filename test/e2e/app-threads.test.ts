@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { SCREENSHOTS, useAppStack } from '../support/app-browser';
+import { SCREENSHOTS } from '../support/app-browser';
+import { useAppStack } from '../support/app-stack';
 import { api } from '../support/stack';
 
 const app = useAppStack();

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page, type ViewportSize } from 'playwright-core';
 import { projectRoot } from '../../core/project-root';
-import { type SeededUser, startTestStack, type TestStack } from './stack';
+import type { SeededUser } from './stack';
 
 export const CHROMIUM = '/usr/bin/chromium';
 /**
@@ -56,7 +56,7 @@ const SIGNED_OUT = /status of 401 \(Unauthorized\)/;
  * cookies: one person), closed together. What the pages log as errors (a CSP violation, an
  * exception, a failed request) and was not expected goes to `errors`: the app must log none.
  *
- *   const app = useAppStack();   // a test stack and an AppBrowser for the file (below)
+ *   const app = useAppStack();   // a test stack and an AppBrowser for the file (app-stack.ts)
  *   it('…', async () => { const page = await app.browser.newPage(); …; expect(app.browser.errors).toEqual([]); });
  */
 export class AppBrowser {
@@ -136,43 +136,4 @@ export async function readAllMessages(page: Page): Promise<string[]> {
     }
     return [...byPosition.entries()].sort((a, b) => a[0] - b[0]).map(([, text]) => text);
   });
-}
-
-/** A browser suite's stack and Chromium, both the file's own (see useAppStack). */
-export interface AppStack {
-  readonly stack: TestStack;
-  readonly browser: AppBrowser;
-  /** Signs `user` in on `path` of this stack's app (signInAt). */
-  signIn(page: Page, user: SeededUser, path: string, screenshot?: string): Promise<void>;
-}
-
-/**
- * One test stack (started with `options`) and one Chromium per file, stopped after its last test;
- * each test starts with no errors recorded. Call it at the top of a browser test file.
- */
-export function useAppStack(options: Parameters<typeof startTestStack>[0] = {}): AppStack {
-  let stack: TestStack | undefined;
-  let browser: AppBrowser | undefined;
-  beforeAll(async () => {
-    stack = await startTestStack(options);
-    browser = await AppBrowser.launch();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
-  beforeEach(() => browser?.clearErrors());
-  const started = <T>(part: T | undefined): T => {
-    if (part === undefined) throw new Error('useAppStack: the stack starts in beforeAll; use it inside tests');
-    return part;
-  };
-  return {
-    get stack() {
-      return started(stack);
-    },
-    get browser() {
-      return started(browser);
-    },
-    signIn: (page, user, path, screenshot) => signInAt(started(stack).url, page, user, path, screenshot),
-  };
 }
