@@ -1,6 +1,6 @@
 /** Input schemas of the source actions (spec §2.8) and the v1 push API (spec §5). Built once at load. */
 import { z } from 'zod';
-import { SOURCE_TYPES } from '../integrations/source-kinds';
+import { SOURCE_TYPES } from '../integrations/source-types';
 import { tagsInput } from '../messaging/post-input';
 
 const httpUrl = z.string().trim().max(2000).url('must be a URL').refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
@@ -11,7 +11,7 @@ export const createSourceInput = z.object({
   name: z.string().trim().min(1, "can't be blank").max(255),
   external_url: httpUrl.optional(),
   /** A built-in integration (Tributary's extension, docs/integrations.md); its `config` is checked by its kind. */
-  type: z.enum(SOURCE_TYPES as [string, ...string[]], { error: `must be one of ${SOURCE_TYPES.join(', ')}` }).optional(),
+  type: z.enum(SOURCE_TYPES, { error: `must be one of ${SOURCE_TYPES.join(', ')}` }).optional(),
   config: z.unknown().optional(),
 });
 

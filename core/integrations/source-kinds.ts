@@ -9,6 +9,7 @@ import { imapConfig } from './imap-config';
 import { ircSourceConfig } from './irc-config';
 import { rssConfig } from './rss-config';
 import { twitterConfig } from './twitter-config';
+import type { SourceType } from './source-types';
 
 export interface SourceKind {
   type: string;
@@ -18,16 +19,15 @@ export interface SourceKind {
   secrets: readonly string[];
 }
 
-export const SOURCE_KINDS: Readonly<Record<string, SourceKind>> = {
+/** One entry per name in SOURCE_TYPES (the type makes a missing one a compile error). */
+export const SOURCE_KINDS: Readonly<Record<SourceType, SourceKind>> = {
   rss: { type: 'rss', config: rssConfig, secrets: [] },
   irc: { type: 'irc', config: ircSourceConfig, secrets: ['password'] },
   imap: { type: 'imap', config: imapConfig, secrets: ['password'] },
   twitter: { type: 'twitter', config: twitterConfig, secrets: ['bearer_token'] },
 };
 
-export const SOURCE_TYPES = Object.keys(SOURCE_KINDS);
-
 /** The kind of `type`; null for an unknown one (a push source has none). */
 export function sourceKind(type: string | null): SourceKind | null {
-  return type !== null && Object.hasOwn(SOURCE_KINDS, type) ? SOURCE_KINDS[type]! : null;
+  return type !== null && Object.hasOwn(SOURCE_KINDS, type) ? SOURCE_KINDS[type as SourceType] : null;
 }
