@@ -1,6 +1,7 @@
 /** `tributary source add|list|status|remove`: built-in sources (RSS, Twitter, IMAP, IRC) from the command line, each with --json (cli/sources.ts). */
-import { leaf, withDirectory } from './admin-commands';
+
 import { SOURCE_TYPES } from '../core/integrations/source-types';
+import { leaf, withDirectory } from './admin-commands';
 import { action, type CliCommand } from './command';
 
 type Sources = typeof import('./sources');

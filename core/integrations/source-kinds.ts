@@ -8,8 +8,8 @@ import type { z } from 'zod';
 import { imapConfig } from './imap-config';
 import { ircSourceConfig } from './irc-config';
 import { rssConfig } from './rss-config';
-import { twitterConfig } from './twitter-config';
 import type { SourceType } from './source-types';
+import { twitterConfig } from './twitter-config';
 
 export interface SourceKind {
   type: string;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { openSecrets, publicConfig, sealSecrets, secretKeyFrom } from './source-secrets';
-import type { SourceKind } from './source-kinds';
 import { z } from 'zod';
+import type { SourceKind } from './source-kinds';
+import { openSecrets, publicConfig, sealSecrets, secretKeyFrom } from './source-secrets';
 
 // A kind with a secret, as IMAP's password will be (rss has none).
 const mailKind: SourceKind = { type: 'mail', config: z.object({ host: z.string(), password: z.string() }), secrets: ['password'] };
