@@ -4,6 +4,7 @@
  * whatever its transport. Connections opened with an API token stay: the token did not change.
  */
 import { listenForCredentialChanges } from '../core/access/revocation';
+import { endsWithPasswordChange } from '../core/auth/authenticator';
 import type { Subscription } from '../core/ports/bus';
 import type { StreamingContext } from './streaming-context';
 
@@ -11,7 +12,7 @@ import type { StreamingContext } from './streaming-context';
 export function closeOldLogins(ctx: StreamingContext, userId: number): number {
   let closed = 0;
   for (const connection of [...ctx.connections]) {
-    if (connection.user.id !== userId || connection.isClosed || ctx.loginOf(connection) === 'token') continue;
+    if (connection.user.id !== userId || connection.isClosed || !endsWithPasswordChange(ctx.loginOf(connection) ?? 'password')) continue;
     connection.close('credentials changed');
     closed++;
   }
@@ -19,7 +20,15 @@ export function closeOldLogins(ctx: StreamingContext, userId: number): number {
   return closed;
 }
 
-/** Subscribes the node to credential changes; resolves once nothing published afterwards can be missed. */
+/**
+ * Subscribes the node to credential changes; resolves once nothing published afterwards can be
+ * missed. The authenticator learns of the change before the close-down runs (whatever order the
+ * bus calls its own listener in): a login checked before the change and connecting after the
+ * close-down is then refused by openConnection.
+ */
 export function listenForPasswordChanges(ctx: StreamingContext): Promise<Subscription> {
-  return listenForCredentialChanges(ctx.deps.bus, ctx.deps.log, (userId) => closeOldLogins(ctx, userId));
+  return listenForCredentialChanges(ctx.deps.bus, ctx.deps.log, (userId) => {
+    ctx.deps.authenticator.forgetUser(userId);
+    closeOldLogins(ctx, userId);
+  });
 }

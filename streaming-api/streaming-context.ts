@@ -1,6 +1,6 @@
 /** StreamingContext: what both transports share (dependencies, hub, flush scheduler, keep-alive, open connections). */
-import type { AuthenticatedCaller, Authenticator, LoginKind } from '../core/auth/authenticator';
-import { AppError } from '../core/errors';
+import { type AuthenticatedCaller, type Authenticator, endsWithPasswordChange, type LoginKind } from '../core/auth/authenticator';
+import { AppError, unauthenticated } from '../core/errors';
 import type { Log } from '../core/log';
 import type { ActionDeps } from '../core/actions/deps';
 import type { PostDeps } from '../core/actions/post-message';
@@ -26,8 +26,7 @@ export interface StreamingDeps {
   directory: Directory;
   store: MessageStore;
   bus: Bus;
-  /** Only its `authenticate` is used, so a test may pass any object with it. */
-  authenticator: Pick<Authenticator, 'authenticate' | 'authenticateRequest'>;
+  authenticator: Pick<Authenticator, 'authenticate' | 'authenticateRequest' | 'forgetUser' | 'changedSince'>;
   postDeps: PostDeps;
   /** Posts and typing frames spend the user's budget; absent in tests that do not limit. */
   rateLimiter?: RateLimiter;
@@ -38,7 +37,7 @@ export interface StreamingDeps {
 }
 
 /** Who a connection is for, and what proved it (a password change ends some kinds: credential-changes.ts). */
-export type StreamCaller = Pick<AuthenticatedCaller, 'user' | 'login'>;
+export type StreamCaller = Pick<AuthenticatedCaller, 'user' | 'login' | 'checkedAt'>;
 
 /** Per-connection extras a transport may ask for. */
 export interface OpenConnectionOptions {
@@ -102,11 +101,16 @@ export class StreamingContext {
 
   /**
    * Registers a connection for `user` on `sink`; it unregisters itself when closed. Throws
-   * RATE_LIMITED (429) when the user already holds `maxConnectionsPerUser` on this node: one
-   * account must not be able to hold a node's sockets and memory.
+   * UNAUTHENTICATED when the user's password changed after the caller was checked (its close-down,
+   * credential-changes.ts, ran before this connection existed), and RATE_LIMITED (429) when the
+   * user already holds `maxConnectionsPerUser` on this node: one account must not be able to hold
+   * a node's sockets and memory.
    */
-  openConnection({ user, login }: StreamCaller, sink: Sink, extra: OpenConnectionOptions = {}): Connection {
+  openConnection({ user, login, checkedAt }: StreamCaller, sink: Sink, extra: OpenConnectionOptions = {}): Connection {
     const { metrics, log } = this.deps;
+    if (endsWithPasswordChange(login) && this.deps.authenticator.changedSince(user.id, checkedAt)) {
+      throw unauthenticated('Your password changed while this connection opened: log in again');
+    }
     const held = this.perUser.get(user.id) ?? 0;
     if (held >= this.options.maxConnectionsPerUser) {
       metrics.rateLimited.inc();

@@ -73,10 +73,11 @@ export class WsSession implements CommandSession {
         },
       });
     } catch (error) {
-      // Over the per-user cap: say why in a frame and in the close reason, then close.
+      // Over the per-user cap, or the password changed while logging in: say why in a frame and in the close, then close.
       const frame = errorFrame(error, undefined);
       if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(frame));
-      this.ws.close(TOO_MANY_CONNECTIONS, 'too many connections');
+      if (error instanceof AppError && error.code === 'UNAUTHENTICATED') this.ws.close(CLOSE_CODES['credentials changed'], 'credentials changed');
+      else this.ws.close(TOO_MANY_CONNECTIONS, 'too many connections');
       return;
     }
     this.connection.markReady();

@@ -24,13 +24,26 @@ export interface AuthenticatedCaller {
   rateKey: string;
   /** The session secret, when the app's session cookie authenticated the request (logout revokes it). */
   session?: string;
+  /** The authenticator's clock when the check that admitted the caller began (see `changedSince`). */
+  checkedAt: number;
+}
+
+/** Whether a password change ends a login of this kind (an API token is a credential of its own). */
+export function endsWithPasswordChange(login: LoginKind): boolean {
+  return login !== 'token';
 }
 
 const CACHE_TTL_MS = 60_000;
 const CACHE_MAX = 10_000;
+/** How long a credential change is remembered for checks that began before it: far longer than any check, or a cached login, lives. */
+const CHANGE_MEMORY_MS = 10 * 60_000;
 
 export class Authenticator {
   private readonly cache = new Map<string, { caller: AuthenticatedCaller; expires: number }>();
+  /** Counts `forgetUser` calls: a check notes it when it begins. */
+  private clock = 0;
+  /** When each user's credentials last changed (by `clock`), oldest first. */
+  private readonly changes = new Map<number, { at: number; time: number }>();
 
   /**
    * Without a `loginGuard` failed password logins are not limited (unit tests only). `publicUrl`
@@ -57,10 +70,11 @@ export class Authenticator {
     const facts = { kind, origin, host, csrfToken, fetchSite, publicUrl: this.options.publicUrl };
     // The origin first: a foreign page learns nothing, not even whether the cookie is still valid.
     assertAppOrigin(facts);
+    const checkedAt = this.clock;
     const user = await this.directory.sessions.authenticateSession(token);
     if (!user) throw unauthenticated('Session expired or signed out: log in again');
     assertCsrfToken(token, facts);
-    return { user, login: 'session', rateKey: `user:${user.id}`, session: token };
+    return { user, login: 'session', rateKey: `user:${user.id}`, session: token, checkedAt };
   }
 
   /**
@@ -68,7 +82,7 @@ export class Authenticator {
    * RATE_LIMITED while the account or address is locked, UNAUTHENTICATED when they do not match.
    */
   async login(email: string, password: string, clientAddress: string | undefined): Promise<User> {
-    const caller = await this.check({ kind: 'password', email, password }, clientAddress);
+    const caller = await this.settledCheck({ kind: 'password', email, password }, clientAddress);
     if (!caller) throw unauthenticated('Invalid email or password');
     return caller.user;
   }
@@ -87,7 +101,7 @@ export class Authenticator {
       if (credentials.kind === 'password') await this.options.loginGuard?.assertOpen(credentials.email, clientAddress);
       return hit.caller;
     }
-    const caller = await this.check(credentials, clientAddress);
+    const caller = await this.settledCheck(credentials, clientAddress);
     if (!caller) throw unauthenticated('Invalid credentials');
     if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(key, { caller, expires: Date.now() + CACHE_TTL_MS });
@@ -100,18 +114,49 @@ export class Authenticator {
    */
   forgetUser(userId: number): void {
     for (const [key, entry] of this.cache) if (entry.caller.user.id === userId) this.cache.delete(key);
+    const time = Date.now();
+    this.changes.delete(userId); // re-inserted last: the map stays in time order
+    this.changes.set(userId, { at: ++this.clock, time });
+    for (const [id, change] of this.changes) {
+      if (change.time > time - CHANGE_MEMORY_MS) break;
+      this.changes.delete(id);
+    }
   }
 
-  private async check(credentials: Credentials, clientAddress: string | undefined): Promise<AuthenticatedCaller | null> {
+  /**
+   * Whether the user's credentials changed after a check that began at `checkedAt`: that check may
+   * have read the old password or a signed-out session, so what it admitted must not outlive the
+   * change. A connection opened after the change's close-down refuses such a caller
+   * (streaming-api/streaming-context.ts).
+   */
+  changedSince(userId: number, checkedAt: number): boolean {
+    const change = this.changes.get(userId);
+    return change !== undefined && change.at > checkedAt;
+  }
+
+  /**
+   * A check no credential change overtook. One that was overtaken may have read the old password
+   * or token, so it is neither cached nor trusted: it is done again, now reading the new ones.
+   */
+  private async settledCheck(credentials: Credentials, clientAddress: string | undefined): Promise<AuthenticatedCaller | null> {
+    for (let attempt = 1; ; attempt++) {
+      const checkedAt = this.clock;
+      const caller = await this.check(credentials, clientAddress, checkedAt);
+      if (!caller || !this.changedSince(caller.user.id, checkedAt)) return caller;
+      if (attempt === 2) throw unauthenticated('Your credentials changed while you logged in: log in again');
+    }
+  }
+
+  private async check(credentials: Credentials, clientAddress: string | undefined, checkedAt: number): Promise<AuthenticatedCaller | null> {
     if (credentials.kind === 'password') {
       const guard = this.options.loginGuard;
       await guard?.assertOpen(credentials.email, clientAddress);
       const user = await this.directory.authenticatePassword(credentials.email, credentials.password);
       if (!user) await guard?.recordFailure(credentials.email, clientAddress);
       else await guard?.recordSuccess(credentials.email);
-      return user ? { user, login: 'password', rateKey: `user:${user.id}` } : null;
+      return user ? { user, login: 'password', rateKey: `user:${user.id}`, checkedAt } : null;
     }
     const user = await this.directory.authenticateToken(credentials.token);
-    return user ? { user, login: 'token', rateKey: `token:${createHash('sha256').update(credentials.token).digest('hex').slice(0, 16)}` } : null;
+    return user ? { user, login: 'token', rateKey: `token:${createHash('sha256').update(credentials.token).digest('hex').slice(0, 16)}`, checkedAt } : null;
   }
 }

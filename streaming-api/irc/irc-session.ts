@@ -265,8 +265,14 @@ export class IrcSession {
         onRevoked: (flowIds) => this.onRevoked?.(flowIds),
       });
     } catch (error) {
-      this.send(fail(this.server, 'USER', 'RATE_LIMITED', error instanceof AppError ? error.message : 'Too many connections'));
-      this.close('too many connections');
+      // The password changed while logging in (as a wrong one: 464), or over the per-user cap.
+      if (error instanceof AppError && error.code === 'UNAUTHENTICATED') {
+        this.reply('464', error.message);
+        this.close(error.message);
+      } else {
+        this.send(fail(this.server, 'USER', 'RATE_LIMITED', error instanceof AppError ? error.message : 'Too many connections'));
+        this.close('too many connections');
+      }
       return;
     }
     this.loggedIn = loggedIn;
