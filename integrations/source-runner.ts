@@ -92,6 +92,8 @@ export interface SessionReport {
   cursor: Record<string, unknown> | null;
   /** Items posted into the flow since the session started. */
   posted: number;
+  /** When it tries again, while it is backing off after a failure; null otherwise. */
+  nextRunAt: Date | null;
 }
 
 export interface SessionInput {

@@ -37,6 +37,8 @@ export interface SessionProgress {
   cursor: Record<string, unknown> | null;
   /** Items posted into the flow since the last write. */
   postedDelta: number;
+  /** When it tries again, while it is backing off after a failure (shown as the next run); null otherwise. */
+  nextRunAt: Date | null;
 }
 
 export interface SourceRuns {

@@ -64,14 +64,18 @@ it('records runs: a failure keeps the bookmark and the last success, a success c
 
 it('records a session only while its writer holds the lease, adding up the items it posted', async () => {
   const id = await newSource();
-  const progress = { ok: true, error: null, failures: 0, cursor: { flow_message_id: 7 }, postedDelta: 2 };
+  const progress = { ok: true, error: null, failures: 0, cursor: { flow_message_id: 7 }, postedDelta: 2, nextRunAt: null };
   expect(await runs.recordSession(id, 'a', progress)).toBe(false);
   expect(await runs.state(id)).toBeNull();
   expect(await runs.claim(id, 'a', 60_000)).toBe(true);
   expect(await runs.recordSession(id, 'a', progress)).toBe(true);
-  expect(await runs.recordSession(id, 'a', { ...progress, ok: false, error: 'lost the link', failures: 1, cursor: { flow_message_id: 9 }, postedDelta: 1 })).toBe(true);
+  const retryAt = new Date(Date.now() + 30_000);
+  expect(await runs.recordSession(id, 'a', { ...progress, ok: false, error: 'lost the link', failures: 1, cursor: { flow_message_id: 9 }, postedDelta: 1, nextRunAt: retryAt })).toBe(true);
   expect(await runs.state(id)).toMatchObject({ cursor: { flow_message_id: 9 }, failures: 1 });
-  expect(await directory.sources.runStatus(id)).toMatchObject({ lastError: 'lost the link', itemsPosted: 3, nextRunAt: null });
+  // Backing off, the session's next attempt is its next run.
+  expect(await directory.sources.runStatus(id)).toMatchObject({ lastError: 'lost the link', itemsPosted: 3, nextRunAt: retryAt });
+  expect(await runs.recordSession(id, 'a', { ...progress, cursor: null, postedDelta: 0 })).toBe(true);
+  expect(await directory.sources.runStatus(id)).toMatchObject({ lastError: null, itemsPosted: 3, nextRunAt: null });
   // Another holder (a worker that stalled past its lease) cannot move the cursor back.
   expect(await runs.recordSession(id, 'b', { ...progress, cursor: { flow_message_id: 1 } })).toBe(false);
   expect((await runs.state(id))?.cursor).toEqual({ flow_message_id: 9 });

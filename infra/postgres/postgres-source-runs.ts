@@ -81,13 +81,13 @@ export class PostgresSourceRuns implements SourceRuns {
     // One statement, fenced by the lease row: nothing is written unless `holder` holds it now.
     const { rowCount } = await this.pool.query(
       `INSERT INTO source_runs (source_id, last_run_at, last_success_at, last_error, failures, items_posted, cursor, next_run_at)
-       SELECT $1, now(), CASE WHEN $3 THEN now() END, $4, $5, $6, $7, NULL
+       SELECT $1, now(), CASE WHEN $3 THEN now() END, $4, $5, $6, $7, $8
        FROM source_leases WHERE source_id = $1 AND holder = $2
        ON CONFLICT (source_id) DO UPDATE SET
          last_run_at = now(),
          last_success_at = CASE WHEN $3 THEN now() ELSE source_runs.last_success_at END,
-         last_error = $4, failures = $5, items_posted = source_runs.items_posted + $6, cursor = COALESCE($7, source_runs.cursor), next_run_at = NULL`,
-      [sourceId, holder, p.ok, p.error, p.failures, p.postedDelta, p.cursor],
+         last_error = $4, failures = $5, items_posted = source_runs.items_posted + $6, cursor = COALESCE($7, source_runs.cursor), next_run_at = $8`,
+      [sourceId, holder, p.ok, p.error, p.failures, p.postedDelta, p.cursor, p.nextRunAt],
     );
     return rowCount === 1;
   }

@@ -185,7 +185,8 @@ export async function startIrcBridge(source: Source, deps: IrcBridgeDeps): Promi
       checked = await deps.address(config.server);
     } catch (err) {
       // A refused address (the guard) or a name that does not resolve: shown on the status, tried again later.
-      if (!stopped) reconnectLater(`${config.server}: ${(err as Error).message}`);
+      const why = (err as Error).message;
+      if (!stopped) reconnectLater(why.includes(config.server) ? why : `${config.server}: ${why}`);
       return;
     }
     if (stopped) return;

@@ -27,7 +27,7 @@ export const ircRunner: SessionRunner = {
       status(status) {
         if (status.state === 'joined') failures = 0;
         if (status.state === 'reconnecting') failures++;
-        return report({ ok: status.state === 'joined', error: status.error, failures, cursor: { [CURSOR_FIELD]: status.cursor }, posted: status.posted });
+        return report({ ok: status.state === 'joined', error: status.error, failures, cursor: { [CURSOR_FIELD]: status.cursor }, posted: status.posted, nextRunAt: status.nextAttemptAt });
       },
     }));
   },

@@ -87,9 +87,13 @@ test('a source naming a private, link-local or loopback server is refused by the
     const servers = { '10.0.0.1': '10.0.0.1', '169.254.169.254': '169.254.169.254', localhost: '127.0.0.1' };
     const ids = await Promise.all(Object.keys(servers).map((server) => createBuiltInSource(stack, `IRC ${server}`, 'irc', { server, port: ngircd.port, channel: CHANNEL, nick: 'tributary' })));
     for (const [i, [server, address]] of Object.entries(servers).entries()) {
-      const status = await eventually(() => sourceStatus(stack, ids[i]!), (s) => (s?.failures ?? 0) >= 2, `${server} to be refused twice`);
-      expect(status?.last_error).toBe(`${server}: refused to connect to ${address}: a loopback, private or link-local address (allow it with OUTBOUND_ALLOW)`);
+      const status = await eventually(() => sourceStatus(stack, ids[i]!), (s) => (s?.failures ?? 0) >= 2 && s?.next_run_at != null, `${server} to be refused twice and wait`);
+      // The name is said once: before the address when they differ.
+      const named = server === address ? '' : `${server}: `;
+      expect(status?.last_error).toBe(`${named}refused to connect to ${address}: a loopback, private or link-local address (allow it with OUTBOUND_ALLOW)`);
       expect(status?.last_success_at).toBeNull();
+      // Backing off (not connecting again right now), the next attempt is shown as the next run, after the last one.
+      expect(Date.parse(status?.next_run_at ?? '')).toBeGreaterThan(Date.parse(status?.last_run_at ?? ''));
     }
     // localhost is where ngircd listens: refused before connecting, the bridge never reached the channel.
     expect(bridgeJoins(carl)).toEqual([]);

@@ -51,7 +51,7 @@ class ReportWriter {
       for (let report = this.pending; report; report = this.pending) {
         this.pending = null;
         const written = await this.runs.recordSession(this.sourceId, this.settings.holder, {
-          ok: report.ok, error: report.error, failures: report.failures, cursor: report.cursor, postedDelta: report.posted - this.postedWritten,
+          ok: report.ok, error: report.error, failures: report.failures, cursor: report.cursor, postedDelta: report.posted - this.postedWritten, nextRunAt: report.nextRunAt,
         }).catch((err: unknown) => {
           // Kept for the next report, which writes the newer state anyway (the cursor only moves on).
           this.log.warn({ err, source: this.sourceId }, 'could not record the progress of a source session');
@@ -143,7 +143,7 @@ export class SourceSessions {
       const error = (err instanceof Error ? err.message : String(err)).slice(0, 2000);
       const retryS = delayS(this.settings.minIntervalS, failures + 1, this.settings);
       this.failedStarts.set(source.id, { at: Date.now() + retryS * 1000, failures: failures + 1 });
-      void writer.push({ ok: false, error, failures: failures + 1, cursor: null, posted: 0 });
+      void writer.push({ ok: false, error, failures: failures + 1, cursor: null, posted: 0, nextRunAt: new Date(Date.now() + retryS * 1000) });
       return null;
     }
   }
