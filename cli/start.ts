@@ -47,7 +47,7 @@ export async function startServices(which: ServiceName, config: Config = loadCon
     alsoNeeds: demoWanted(config, all) && usesDatabase ? ['directory'] : [],
   });
   const { server, port, infra } = composition;
-  if (server) log.info({ service: which, port, mode: infra.mode }, 'listening');
+  if (server) log.info({ services: which, port, mode: infra.mode }, 'listening');
   try {
     await showDemo(all, config, infra, port);
   } catch (err) {
