@@ -55,10 +55,10 @@ it('set-password replaces a password and signs out the user\'s app sessions: the
   expect(short.json().error).toBe('--password: must be at least 8 and at most 1024 characters');
   const directory = new PostgresDirectory(db.pool);
   const pat = await directory.userByEmail('pat@big.test');
-  const session = await directory.sessions.createSession(pat!.id, 60_000);
+  const session = await directory.sessions.createSession(pat!.id, 60_000, (await directory.authenticatePassword('pat@big.test', 'first-password'))!.passwordVersion);
   expect(tributary('user', 'set-password', 'pat@big.test', '--password', 'second-password', '--json').json()).toMatchObject({ email: 'pat@big.test', password: 'changed', sessions_revoked: 1 });
   expect(await directory.sessions.authenticateSession(session.token)).toBeNull();
-  expect(await directory.authenticatePassword('pat@big.test', 'second-password')).toMatchObject({ email: 'pat@big.test' });
+  expect(await directory.authenticatePassword('pat@big.test', 'second-password')).toMatchObject({ user: { email: 'pat@big.test' } });
   expect(await directory.authenticatePassword('pat@big.test', 'first-password')).toBeNull();
   expect(tributary('user', 'set-password', 'nobody@big.test', '--password', 'second-password').status).toBe(1);
 });

@@ -35,8 +35,7 @@ export async function onlyDemoData(pool: Pool): Promise<boolean> {
 
 /** The demo login while the demo user still has its initial password; null once it was changed (or never seeded). */
 export async function demoLogin(directory: Directory): Promise<DemoLogin | null> {
-  const user = await directory.authenticatePassword(DEMO_EMAIL, DEMO_PASSWORD);
-  if (!user) return null;
+  if (!(await directory.authenticatePassword(DEMO_EMAIL, DEMO_PASSWORD))) return null;
   return { email: DEMO_EMAIL, password: DEMO_PASSWORD, org: 'demo', flow: 'main' };
 }
 

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { User } from '../domain/types';
 import { unauthenticated } from '../errors';
+import type { PasswordMatch } from '../ports/credential-store';
 import type { Directory } from '../ports/directory';
 import { assertAppOrigin, assertCsrfToken } from './cookie-request-policy';
 import { type Credentials, readCredentials } from './credentials';
@@ -81,10 +82,11 @@ export class Authenticator {
    * An email and password login (POST /session), limited like every password check: throws
    * RATE_LIMITED while the account or address is locked, UNAUTHENTICATED when they do not match.
    */
-  async login(email: string, password: string, clientAddress: string | undefined): Promise<User> {
-    const caller = await this.settledCheck({ kind: 'password', email, password }, clientAddress);
-    if (!caller) throw unauthenticated('Invalid email or password');
-    return caller.user;
+  async login(email: string, password: string, clientAddress: string | undefined): Promise<PasswordMatch> {
+    // No settling needed: the session starts only while this password version is current (SessionStore.createSession).
+    const match = await this.checkPassword(email, password, clientAddress);
+    if (!match) throw unauthenticated('Invalid email or password');
+    return match;
   }
 
   /**
@@ -149,14 +151,20 @@ export class Authenticator {
 
   private async check(credentials: Credentials, clientAddress: string | undefined, checkedAt: number): Promise<AuthenticatedCaller | null> {
     if (credentials.kind === 'password') {
-      const guard = this.options.loginGuard;
-      await guard?.assertOpen(credentials.email, clientAddress);
-      const user = await this.directory.authenticatePassword(credentials.email, credentials.password);
-      if (!user) await guard?.recordFailure(credentials.email, clientAddress);
-      else await guard?.recordSuccess(credentials.email);
-      return user ? { user, login: 'password', rateKey: `user:${user.id}`, checkedAt } : null;
+      const match = await this.checkPassword(credentials.email, credentials.password, clientAddress);
+      return match ? { user: match.user, login: 'password', rateKey: `user:${match.user.id}`, checkedAt } : null;
     }
     const user = await this.directory.authenticateToken(credentials.token);
     return user ? { user, login: 'token', rateKey: `token:${createHash('sha256').update(credentials.token).digest('hex').slice(0, 16)}`, checkedAt } : null;
+  }
+
+  /** A password check, limited by the login guard like every one. */
+  private async checkPassword(email: string, password: string, clientAddress: string | undefined): Promise<PasswordMatch | null> {
+    const guard = this.options.loginGuard;
+    await guard?.assertOpen(email, clientAddress);
+    const match = await this.directory.authenticatePassword(email, password);
+    if (!match) await guard?.recordFailure(email, clientAddress);
+    else await guard?.recordSuccess(email);
+    return match;
   }
 }

@@ -5,6 +5,7 @@
 import { InProcessDirectory } from '../in-process/in-process-directory';
 import { PasswordHasher } from '../passwords';
 import type { User } from '../domain/types';
+import type { PasswordMatch } from '../ports/credential-store';
 import { Authenticator } from './authenticator';
 
 /** The in-process directory, whose next password check holds its answer until the test releases it. */
@@ -18,15 +19,15 @@ class HeldDirectory extends InProcessDirectory {
     });
   }
 
-  override async authenticatePassword(email: string, password: string): Promise<User | null> {
-    const user = await super.authenticatePassword(email, password);
+  override async authenticatePassword(email: string, password: string): Promise<PasswordMatch | null> {
+    const match = await super.authenticatePassword(email, password);
     const hold = this.hold;
     this.hold = null;
     if (hold) {
       hold.reached();
       await hold.release;
     }
-    return user;
+    return match;
   }
 }
 

@@ -3,7 +3,7 @@
  * token derived from it (docs/adr/014-app-sessions.md). Pure; no I/O.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { validationError } from '../errors';
+import { type AppError, unauthenticated, validationError } from '../errors';
 
 /** The cookie that carries the session secret. */
 export const SESSION_COOKIE = 'tributary_session';
@@ -38,3 +38,6 @@ export function csrfTokenMatches(token: string, presented: string | undefined): 
 export function requirePositiveTtl(ttlMs: number): void {
   if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw validationError({ ttl: ['must be a positive number of milliseconds'] });
 }
+
+/** A login whose password changed between its check and its session's start: it must log in with the new one. */
+export const passwordChangedMeanwhile = (): AppError => unauthenticated('Your password changed while you logged in: log in again');

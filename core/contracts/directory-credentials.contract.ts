@@ -18,7 +18,7 @@ export function credentialStoreContract(ctx: DirectoryContext): void {
 
   it('authenticates a password with the email in any case, and refuses a wrong one', async () => {
     const u = await user(d(), 'login');
-    expect(await d().authenticatePassword(u.email.toUpperCase(), PASSWORD)).toEqual(u);
+    expect(await d().authenticatePassword(u.email.toUpperCase(), PASSWORD)).toEqual({ user: u, passwordVersion: expect.any(Number) });
     expect(await d().authenticatePassword(u.email, `${PASSWORD}!`)).toBeNull();
     expect(await d().authenticatePassword(u.email, '')).toBeNull();
   });
@@ -32,10 +32,12 @@ export function credentialStoreContract(ctx: DirectoryContext): void {
     expect(ctx.hasher().verifications).toBe(before + 2);
   });
 
-  it('replaces a password: the new one logs in, the old one no longer does; an unknown user is NOT_FOUND', async () => {
+  it('replaces a password: the new one logs in as the next version, the old one no longer does; an unknown user is NOT_FOUND', async () => {
     const u = await user(d(), 'newpass');
+    const before = (await d().authenticatePassword(u.email, PASSWORD))!.passwordVersion;
     await d().setPassword(u.id, 'a brand new password');
-    expect(await d().authenticatePassword(u.email, 'a brand new password')).toEqual(u);
+    // A new version: sessions opened with the old password end (the sessions contract).
+    expect(await d().authenticatePassword(u.email, 'a brand new password')).toEqual({ user: u, passwordVersion: before + 1 });
     expect(await d().authenticatePassword(u.email, PASSWORD)).toBeNull();
     await expect(d().setPassword(2 ** 30, 'whatever-password')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });

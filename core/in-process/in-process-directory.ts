@@ -13,6 +13,7 @@ import { PasswordHasher } from '../passwords';
 import type {
   Directory, FlowAccess, FlowLocator, FlowUser, MemberOrganization, NewUser, OrgMember, PrivateConversationState,
 } from '../ports/directory';
+import type { PasswordMatch } from '../ports/credential-store';
 import { InProcessSessions } from './in-process-sessions';
 import { InProcessInvitations } from './in-process-invitations';
 import { InProcessSources } from './in-process-sources';
@@ -31,7 +32,7 @@ export class InProcessDirectory implements Directory {
   private nextOrgId = 1;
   private nextUserId = 1;
   private readonly organizations = new Map<number, Organization>();
-  private readonly users = new Map<number, { user: User; passwordHash: string }>();
+  private readonly users = new Map<number, { user: User; passwordHash: string; passwordVersion: number }>();
   /** organization id → user id → role */
   private readonly orgMembers = new Map<number, Map<number, Role>>();
   private readonly flows = new Map<string, Flow>();
@@ -43,7 +44,10 @@ export class InProcessDirectory implements Directory {
   private readonly privates = new Map<string, boolean>();
   private readonly siteAdmins = new Set<number>();
 
-  readonly sessions = new InProcessSessions((id) => this.userById(id));
+  readonly sessions = new InProcessSessions(async (id) => {
+    const row = this.users.get(id);
+    return row ? { user: copy(row.user), passwordVersion: row.passwordVersion } : null;
+  });
   readonly sources = new InProcessSources(async (flowId, userId) => this.flows.has(flowId) && this.users.has(userId));
   readonly readMarkers = new InProcessReadMarkers((id) => this.users.has(id));
   readonly invitations = new InProcessInvitations(async (flowId, userId) => this.flows.has(flowId) && this.users.has(userId));
@@ -65,7 +69,7 @@ export class InProcessDirectory implements Directory {
     const nick = input.nick ?? nickFrom(input.name ?? input.email);
     if (this.userRowByEmail(input.email)) throw userEmailTaken(input.email);
     const user: User = { id: this.nextUserId++, email: input.email, name: input.name ?? nick, nick, avatar: null, website: null, createdAt: new Date() };
-    this.users.set(user.id, { user, passwordHash });
+    this.users.set(user.id, { user, passwordHash, passwordVersion: 0 });
     return copy(user);
   }
 
@@ -105,6 +109,7 @@ export class InProcessDirectory implements Directory {
     const row = this.users.get(userId);
     if (!row) throw notFound('user');
     row.passwordHash = await this.hasher.hash(password);
+    row.passwordVersion++;
   }
 
   async setSiteAdmin(userId: number, admin: boolean): Promise<void> {
@@ -117,11 +122,13 @@ export class InProcessDirectory implements Directory {
     return this.siteAdmins.has(userId);
   }
 
-  async authenticatePassword(email: string, password: string): Promise<User | null> {
+  async authenticatePassword(email: string, password: string): Promise<PasswordMatch | null> {
     const row = this.userRowByEmail(email);
+    // Read with the hash: the version of the password verified, whatever changes during the check.
+    const passwordVersion = row?.passwordVersion ?? 0;
     // An unknown email is checked against a dummy hash: the answer takes as long as for a known one.
     if (!(await this.hasher.verify(password, row?.passwordHash ?? null)) || !row) return null;
-    return copy(row.user);
+    return { user: copy(row.user), passwordVersion };
   }
 
   async authenticateToken(token: string): Promise<User | null> {

@@ -1,21 +1,24 @@
 /** The in-process SessionStore behind `InProcessDirectory.sessions`: sessions by hashed secret, in a Map. */
 import type { User } from '../domain/types';
-import { hashSessionToken, newSessionToken, requirePositiveTtl } from '../auth/sessions';
+import { hashSessionToken, newSessionToken, passwordChangedMeanwhile, requirePositiveTtl } from '../auth/sessions';
+import type { PasswordMatch } from '../ports/credential-store';
 import { notFound } from '../errors';
 import type { NewSession, SessionStore } from '../ports/session-store';
 
 export class InProcessSessions implements SessionStore {
-  private readonly sessions = new Map<string, { userId: number; expiresAt: number }>();
+  private readonly sessions = new Map<string, { userId: number; expiresAt: number; passwordVersion: number }>();
 
-  /** `userById` is the directory's own lookup, so a session always answers with the user as they are now. */
-  constructor(private readonly userById: (id: number) => Promise<User | null>) {}
+  /** `userById` is the directory's own lookup, so a session always answers with the user (and password version) as they are now. */
+  constructor(private readonly userById: (id: number) => Promise<PasswordMatch | null>) {}
 
-  async createSession(userId: number, ttlMs: number): Promise<NewSession> {
+  async createSession(userId: number, ttlMs: number, passwordVersion: number): Promise<NewSession> {
     requirePositiveTtl(ttlMs);
-    if (!(await this.userById(userId))) throw notFound('user');
+    const now = await this.userById(userId);
+    if (!now) throw notFound('user');
+    if (now.passwordVersion !== passwordVersion) throw passwordChangedMeanwhile();
     const token = newSessionToken();
     const expiresAt = Date.now() + ttlMs;
-    this.sessions.set(hashSessionToken(token), { userId, expiresAt });
+    this.sessions.set(hashSessionToken(token), { userId, expiresAt, passwordVersion });
     return { token, expiresAt: new Date(expiresAt) };
   }
 
@@ -27,7 +30,8 @@ export class InProcessSessions implements SessionStore {
       this.sessions.delete(key);
       return null;
     }
-    return this.userById(session.userId);
+    const now = await this.userById(session.userId);
+    return now && now.passwordVersion === session.passwordVersion ? now.user : null;
   }
 
   async revokeSession(token: string): Promise<void> {

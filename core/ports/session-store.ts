@@ -8,9 +8,13 @@ export interface NewSession {
 }
 
 export interface SessionStore {
-  /** Starts a session for `userId` lasting `ttlMs` (> 0); throws NOT_FOUND for an unknown user. */
-  createSession(userId: number, ttlMs: number): Promise<NewSession>;
-  /** The user of a session that exists, is not revoked and has not expired; else null. */
+  /**
+   * Starts a session for `userId` lasting `ttlMs` (> 0), opened with version `passwordVersion` of
+   * the user's password (PasswordMatch). Throws NOT_FOUND for an unknown user, UNAUTHENTICATED when
+   * the password changed since it was checked.
+   */
+  createSession(userId: number, ttlMs: number, passwordVersion: number): Promise<NewSession>;
+  /** The user of a session that exists, is not revoked, has not expired and whose password is still the user's; else null. */
   authenticateSession(token: string): Promise<User | null>;
   /** Ends the session at once (logout); unknown or already revoked is not an error. */
   revokeSession(token: string): Promise<void>;

@@ -29,8 +29,8 @@ export function loginRoute(deps: WebApiDeps): Router {
     // Only the app's page may log in through the cookie: another site must not sign a visitor into its own account.
     assertAppOrigin({ kind: 'write', origin: req.get('origin'), host: req.get('host'), csrfToken: undefined, fetchSite: req.get('sec-fetch-site'), publicUrl: deps.options.publicUrl });
     const { email, password } = parseInput(loginBody, req.body);
-    const user = await deps.authenticator.login(email, password, req.ip);
-    const session = await deps.directory.sessions.createSession(user.id, SESSION_TTL_MS);
+    const { user, passwordVersion } = await deps.authenticator.login(email, password, req.ip);
+    const session = await deps.directory.sessions.createSession(user.id, SESSION_TTL_MS, passwordVersion);
     res.set('Cache-Control', 'no-store');
     res.append('Set-Cookie', sessionSetCookie(session.token, SESSION_TTL_MS, cookieOptions(req, deps.options.publicUrl)));
     res.status(201).json({ user: userJson(user), csrf_token: csrfTokenOf(session.token), expires_at: session.expiresAt.toISOString() });

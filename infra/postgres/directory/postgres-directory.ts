@@ -16,6 +16,7 @@ import {
   FLOW_COLUMNS, FLOW_VIEW_COLUMNS, ORG_COLUMNS, USER_COLUMNS, toFlow, toFlowAccess, toFlowView, toOrganization, toUser,
   type FlowAccessRow, type FlowRow, type FlowViewRow, type OrgRow, type UserRow,
 } from './rows';
+import type { PasswordMatch } from '../../../core/ports/credential-store';
 import { PostgresSessions } from './postgres-sessions';
 import { PostgresInvitations } from './postgres-invitations';
 import { PostgresSources } from './postgres-sources';
@@ -141,7 +142,7 @@ export class PostgresDirectory implements Directory {
 
   async setPassword(userId: number, password: string): Promise<void> {
     const hash = await this.hasher.hash(password);
-    const { rowCount } = await this.pool.query('UPDATE users SET password_hash = $2 WHERE id = $1', [userId, hash]);
+    const { rowCount } = await this.pool.query('UPDATE users SET password_hash = $2, password_version = password_version + 1 WHERE id = $1', [userId, hash]);
     if (!rowCount) throw notFound('user');
   }
 
@@ -155,15 +156,16 @@ export class PostgresDirectory implements Directory {
     return rows[0]?.site_admin === true;
   }
 
-  async authenticatePassword(email: string, password: string): Promise<User | null> {
-    const { rows } = await this.pool.query<UserRow & { password_hash: string }>(
-      `SELECT ${USER_COLUMNS}, u.password_hash FROM users u WHERE lower(u.email) = lower($1)`,
+  async authenticatePassword(email: string, password: string): Promise<PasswordMatch | null> {
+    // The hash and its version from one row read: the version is the one of the hash verified.
+    const { rows } = await this.pool.query<UserRow & { password_hash: string; password_version: number }>(
+      `SELECT ${USER_COLUMNS}, u.password_hash, u.password_version FROM users u WHERE lower(u.email) = lower($1)`,
       [email],
     );
     const row = rows[0];
     // An unknown email is checked against a dummy hash: the answer takes as long as for a known one.
     if (!(await this.hasher.verify(password, row?.password_hash ?? null)) || !row) return null;
-    return toUser(row);
+    return { user: toUser(row), passwordVersion: row.password_version };
   }
 
   async authenticateToken(token: string): Promise<User | null> {
