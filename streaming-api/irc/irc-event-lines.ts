@@ -4,7 +4,7 @@
  * joins/blocks/renames as JOIN/PART/NICK, inbox items as NOTICE. Pure but for the session view it reads.
  */
 import { formatLine, lineSafe, MAX_LINE_BYTES } from './irc-line';
-import type { NickMap } from './irc-names';
+import { ircNick, type NickMap } from './irc-names';
 
 /** What rendering needs to know of the session, and the few things an event changes in it. */
 export interface SessionView {
@@ -55,10 +55,16 @@ function textOf(content: unknown): string {
   return '';
 }
 
-/** The `nick!user@host` of a sender; anonymous (integration) senders show as their external_user_name. */
+/**
+ * Marks an integration's sender on IRC, where most clients show only the nick. No Tributary nick
+ * (letters, digits, `_`, `-`) has a `|`, so `alice|ext` can never pass for the user alice.
+ */
+export const EXTERNAL_NICK_SUFFIX = '|ext';
+
+/** The `nick!user@host` of a sender; anonymous (integration) senders show as their external_user_name, marked. */
 function sourceOf(view: SessionView, e: EventJson): string {
   const userId = Number(e.user);
-  if (!userId && e.external_user_name) return `${e.external_user_name.replace(/[^A-Za-z0-9[\]\\`_^{|}-]/g, '_')}!external@tributary`;
+  if (!userId && e.external_user_name) return `${ircNick(e.external_user_name)}${EXTERNAL_NICK_SUFFIX}!external@tributary`;
   return hostmask(view, userId);
 }
 

@@ -32,6 +32,12 @@ test('messages, thread replies, comments, statuses and edits', () => {
   expect(render({ event: 'typing', content: null })).toEqual([]);
 });
 
+test("an integration's sender is marked: it cannot pass for a user of the same nick", () => {
+  // bob is a user in this session; a flow-token post naming itself "bob" must not look like him.
+  expect(render({ event: 'message', user: '0', external_user_name: 'bob', content: 'deploy done' })).toEqual([':bob|ext!external@tributary PRIVMSG #acme/main :deploy done\r\n']);
+  expect(render({ event: 'message', user: '0', external_user_name: 'CI bot 2', content: 'x' })).toEqual([':CI_bot_2|ext!external@tributary PRIVMSG #acme/main :x\r\n']);
+});
+
 test('tags only for the capabilities asked; own posts only with echo-message; multi-line text is one PRIVMSG per line', () => {
   expect(render({ event: 'message', content: 'a' }, view(['server-time', 'message-tags']))).toEqual(['@time=2026-01-02T03:04:05.000Z;msgid=u-1 :bob!u2@tributary PRIVMSG #acme/main :a\r\n']);
   expect(render({ event: 'message', content: 'mine', user: '1' }, view([], ['u-1']))).toEqual([]);
