@@ -22,6 +22,8 @@ it('a member makes, copies, replaces and turns off the join link of a link-mode 
   await page.getByRole('button', { name: 'Flow settings' }).click();
   const settings = page.getByRole('region', { name: 'Flow settings' });
   const field = settings.getByRole('textbox', { name: 'Join link' });
+  await settings.getByText('Anyone with this link can join, from outside the organization too.').waitFor();
+  expect(await settings.getByRole('button', { name: 'Copy join link' }).isDisabled()).toBe(true);
   await settings.getByRole('button', { name: 'New join link' }).click();
   await settings.getByText('A new join link: the old one no longer works').waitFor();
   const shown = await field.inputValue();
@@ -44,4 +46,21 @@ it('a member makes, copies, replaces and turns off the join link of a link-mode 
   expect(await field.inputValue()).toBe('');
   expect(await settings.getByRole('button', { name: 'Copy join link' }).isDisabled()).toBe(true);
   expect((await api(stack, 'GET', `${flowPath}/join_url`, { auth: stack.alice.auth })).body.join_url).toBeNull();
+}, 60_000);
+
+it('shows an organization-mode flow\'s own link to copy, and says an invitation-mode flow has none', async () => {
+  const { stack } = app;
+  const made = await api(stack, 'POST', `/flows/${stack.org.name}`, { auth: stack.alice.auth, body: { name: 'Everyone', access_mode: 'organization' } });
+  const page = await app.browser.newPage();
+  await app.signIn(page, stack.alice, `/app/${stack.flow.path}`);
+  await page.getByRole('button', { name: 'Flow settings' }).click();
+  const settings = page.getByRole('region', { name: 'Flow settings' });
+  await settings.getByText('People join this flow by invitation.').waitFor();
+  expect(await settings.getByRole('button').count()).toBe(0);
+
+  await page.goto(`${stack.url}/app/${stack.org.name}/everyone`);
+  await page.getByRole('button', { name: 'Flow settings' }).click();
+  await settings.getByText('Anyone in the organization can join with this link.').waitFor();
+  expect(await settings.getByRole('textbox', { name: 'Join link' }).inputValue()).toBe(made.body.join_url);
+  expect(await settings.getByRole('button').allTextContents()).toEqual(['Copy join link']);
 }, 60_000);
