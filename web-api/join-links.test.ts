@@ -238,7 +238,7 @@ describe('an archived flow takes nobody new, whatever the way in', () => {
     expect((await api(s, 'GET', `/organizations/${s.org.name}/users`, { auth: s.alice.auth })).body.map((u: { id: number }) => u.id)).not.toContain(guest.id);
   });
 
-  it('refuses an organization-mode flow\'s join_url and PUT open:true, and adding a member', async () => {
+  it('refuses an organization-mode flow\'s join_url and PUT open:true, adding a member and inviting', async () => {
     const flowPath = await flowIn('Archived Open', 'organization');
     await archive(flowPath);
     for (const [method, path, body] of [['GET', `${flowPath}/join`], ['POST', `${flowPath}/join`], ['PUT', flowPath, { open: true }]] as const) {
@@ -247,6 +247,10 @@ describe('an archived flow takes nobody new, whatever the way in', () => {
     }
     const added = await api(s, 'POST', `${flowPath}/users`, { auth: s.alice.auth, body: { id: s.bob.id } });
     expect([added.status, added.body.message]).toEqual([403, ARCHIVED]);
+    for (const [path, body] of [['invitations/import', { list: s.bob.email }], ['invitations', { email: 'someone@example.test' }]] as const) {
+      const invited = await api(s, 'POST', `${flowPath}/${path}`, { auth: s.alice.auth, body });
+      expect([path, invited.status, invited.body.message]).toEqual([path, 403, ARCHIVED]);
+    }
     expect((await api(s, 'GET', flowPath, { auth: s.carol.auth })).body.joined).toBe(false);
     expect((await api(s, 'GET', flowPath, { auth: s.bob.auth })).body.joined).toBe(false);
   });

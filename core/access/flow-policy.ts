@@ -18,7 +18,7 @@ export type FlowAction =
   | 'change-settings'
   /** `disabled` on the flow (archive / unarchive). */
   | 'archive'
-  /** `POST …/users`: add someone of the organization. */
+  /** `POST …/users`, `…/invitations` and their import: add someone of the organization, invite someone. */
   | 'add-member'
   /** `GET/POST/DELETE …/join_url`: see, make or turn off the link-mode flow's secret join link. */
   | 'share-link';
@@ -61,8 +61,11 @@ export function decide(access: FlowAccess, action: FlowAction): Decision {
       if (!isActiveMember(access)) return NOT_FOUND;
       return access.flow.disabled ? forbid('the flow is archived') : ALLOWED;
     case 'change-settings':
-    case 'add-member':
       return isActiveMember(access) ? ALLOWED : forbid('join the flow first');
+    case 'add-member':
+      // Adding and inviting bring people in: an archived flow takes nobody new (decideJoin).
+      if (!isActiveMember(access)) return forbid('join the flow first');
+      return decideJoin(access.flow, null);
     case 'archive':
       if (!isActiveMember(access)) return forbid('join the flow first');
       return access.orgRole === 'admin' ? ALLOWED : forbid('only organization admins can archive or restore a flow');

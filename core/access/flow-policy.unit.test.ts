@@ -57,11 +57,13 @@ describe.each([
 });
 
 describe('an archived flow', () => {
-  it('is read-only for its members, and only an organization admin restores it', () => {
+  it('is read-only for its members, takes nobody new, and only an organization admin restores it', () => {
     expect(outcome(access('member', 'invitation', true), 'read')).toBe('ok');
     expect(outcome(access('member', 'invitation', true), 'post')).toBe('403');
     expect(outcome(access('member', 'invitation', true), 'archive')).toBe('403');
     expect(outcome(access('admin', 'invitation', true), 'archive')).toBe('ok');
+    expect(outcome(access('admin', 'invitation', true), 'add-member')).toBe('403');
+    expect(decide(access('member', 'organization', true), 'add-member')).toMatchObject({ reason: 'the flow is archived: nobody can join it' });
   });
 });
 

@@ -1,7 +1,5 @@
 /** addFlowMember: `POST …/users` — a member of the flow adds someone of its organization. */
 import { z } from 'zod';
-import { enforce } from '../access/flow-gate';
-import { decideJoin } from '../access/flow-policy';
 import type { User } from '../domain/types';
 import { validationError } from '../errors';
 import { parseInput } from '../validation';
@@ -16,8 +14,6 @@ const addInput = z.object({ id: positiveId });
 export async function addFlowMember(deps: Pick<ActionDeps, 'directory' | 'bus'>, caller: User, flowRef: FlowRef, raw: unknown): Promise<void> {
   const view = await flowFor(deps.directory, caller.id, flowRef, 'add-member');
   const { id } = parseInput(addInput, raw);
-  // The added person's own block is kept by the store (a disabled membership stays disabled).
-  enforce(decideJoin(view.flow, null));
   // Only people of the flow's organization can be added.
   const added = (await deps.directory.organizationMembers(view.organization.id)).find((m) => m.id === id);
   if (!added) throw validationError({ id: ['is not a member of the organization'] });
