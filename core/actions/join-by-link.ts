@@ -15,7 +15,8 @@ import type { ActionDeps } from './deps';
 
 /**
  * The flow whose current link `token` is, with the caller's facts. A wrong, replaced or turned-off
- * link and a flow that does not exist answer alike, so a guess learns nothing.
+ * link and a flow that does not exist get the same 404 and message, so the answer tells a guesser
+ * nothing (the 256-bit token is what keeps the flow closed).
  */
 export async function flowOfJoinLink(deps: Pick<ActionDeps, 'directory'>, caller: User, at: FlowLocator, token: string): Promise<FlowAccess> {
   const view = await deps.directory.flowAccess(caller.id, at);
