@@ -20,6 +20,7 @@ import { invitationRoutes } from './routes/invitations';
 import { unsubscribeRoutes } from './routes/unsubscribe';
 import { flowJoinRoutes, flowJoinSignInRoute } from './routes/flow-join';
 import { joinRoutes } from './routes/join';
+import { joinLinkRoutes } from './routes/join-links';
 import { sourceRoutes } from './routes/sources';
 import { userRoutes } from './routes/users';
 
@@ -45,7 +46,7 @@ export function createWebApi(deps: WebApiDeps): Router {
   api.use(unsubscribeRoutes(deps));
   api.use(flowJoinSignInRoute(deps));
   api.use(authenticated);
-  api.use(sessionRoutes(deps), flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps), sourceRoutes(deps), invitationRoutes(deps), flowJoinRoutes(deps), adminFailoverRoutes(deps), fileRoutes(deps));
+  api.use(sessionRoutes(deps), flowRoutes(deps), messageRoutes(deps), privateRoutes(deps), userRoutes(deps), organizationRoutes(deps), sourceRoutes(deps), invitationRoutes(deps), flowJoinRoutes(deps), joinLinkRoutes(deps), adminFailoverRoutes(deps), fileRoutes(deps));
 
   const root = express.Router();
   root.use('/v1', api);

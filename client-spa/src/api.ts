@@ -108,3 +108,18 @@ export const searchMessages = async (base: string, query: MessageQuery, skip = 0
 
 /** Moves the caller's read marker in a conversation to `messageId` (never back: the server keeps the highest). */
 export const markRead = (base: string, messageId: number): Promise<unknown> => request('PUT', `${base}/read`, { message_id: messageId });
+
+/** How people join a flow (docs/api.md, "Flows"): its access mode and join_url (a link-mode flow's secret link, shown to members, null while it has none; an organization-mode flow's own; else null). */
+export interface JoinSettings {
+  access_mode: 'invitation' | 'link' | 'organization';
+  join_url: string | null;
+}
+
+/** The flow's JSON, for its join settings. */
+export const joinSettings = (base: string): Promise<JoinSettings> => request('GET', base);
+
+/** Makes the link-mode flow's join link, or replaces it (the old one stops working at once). */
+export const newJoinLink = async (base: string): Promise<string | null> => (await request<{ join_url: string | null }>('POST', `${base}/join_url`)).join_url;
+
+/** Turns the link-mode flow's join link off. */
+export const turnOffJoinLink = (base: string): Promise<void> => request('DELETE', `${base}/join_url`);

@@ -18,8 +18,10 @@ export type FlowAction =
   | 'change-settings'
   /** `disabled` on the flow (archive / unarchive). */
   | 'archive'
-  /** `POST …/users`: add someone of the organization. */
-  | 'add-member';
+  /** `POST …/users`, `…/invitations` and their import: add someone of the organization, invite someone. */
+  | 'add-member'
+  /** `GET/POST/DELETE …/join_url`: see, make or turn off the link-mode flow's secret join link. */
+  | 'share-link';
 
 /** A refusal says how to answer: an invisible flow is "not found", never a hint that it exists. */
 export type Decision = { allowed: true } | { allowed: false; as: 'not-found' | 'forbidden'; reason: string };
@@ -51,18 +53,33 @@ export function decide(access: FlowAccess, action: FlowAction): Decision {
     case 'set-open':
       return ALLOWED;
     case 'read':
+    // Any active member may see and share the secret link, as in Flowdock; to the others it is content of the flow they cannot read.
+    case 'share-link':
       // Not joined yet: the flow is listed as joinable, but its content is as invisible as REST makes it.
       return isActiveMember(access) ? ALLOWED : NOT_FOUND;
     case 'post':
       if (!isActiveMember(access)) return NOT_FOUND;
       return access.flow.disabled ? forbid('the flow is archived') : ALLOWED;
     case 'change-settings':
-    case 'add-member':
       return isActiveMember(access) ? ALLOWED : forbid('join the flow first');
+    case 'add-member':
+      // Adding and inviting bring people in: an archived flow takes nobody new (decideJoin).
+      if (!isActiveMember(access)) return forbid('join the flow first');
+      return decideJoin(access.flow, null);
     case 'archive':
       if (!isActiveMember(access)) return forbid('join the flow first');
       return access.orgRole === 'admin' ? ALLOWED : forbid('only organization admins can archive or restore a flow');
   }
+}
+
+/**
+ * Whether someone may join the flow (`PUT open:true`, its organization-mode join_url, a join link,
+ * an invitation, being added), once the caller may know of it: a block stays in force, and an
+ * archived flow takes nobody new.
+ */
+export function decideJoin(flow: { disabled: boolean }, membership: { disabled: boolean } | null): Decision {
+  if (membership?.disabled) return forbid('you were blocked from this flow');
+  return flow.disabled ? forbid('the flow is archived: nobody can join it') : ALLOWED;
 }
 
 /** The member a block or an unblock is about. */

@@ -1,7 +1,7 @@
-/** The access policy as a table: every kind of caller × every action on an organization-mode and an invitation-mode flow. */
+/** The access policy as a table: every kind of caller × every action on an organization-mode, an invitation-mode and a link-mode flow. */
 import type { AccessMode } from '../domain/types';
 import type { FlowAccess } from '../ports/directory';
-import { canSee, decide, decideMemberChange, type FlowAction } from './flow-policy';
+import { canSee, decide, decideJoin, decideMemberChange, type FlowAction } from './flow-policy';
 
 type Caller = 'admin' | 'member' | 'blocked' | 'left' | 'non-joined' | 'non-joined admin' | 'outsider' | 'removed';
 
@@ -23,30 +23,32 @@ const outcome = (a: FlowAccess, action: FlowAction): string => {
   return d.allowed ? 'ok' : d.as === 'not-found' ? '404' : '403';
 };
 
-const ACTIONS: FlowAction[] = ['see', 'read', 'post', 'set-open', 'change-settings', 'archive', 'add-member'];
+const ACTIONS: FlowAction[] = ['see', 'read', 'post', 'set-open', 'change-settings', 'archive', 'add-member', 'share-link'];
 
 // Columns in ACTIONS order.
 const ORGANIZATION_FLOW: Record<Caller, string[]> = {
-  admin: ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok'],
-  member: ['ok', 'ok', 'ok', 'ok', 'ok', '403', 'ok'],
-  blocked: ['404', '404', '404', '404', '404', '404', '404'],
-  left: ['ok', '404', '404', 'ok', '403', '403', '403'],
-  'non-joined': ['ok', '404', '404', 'ok', '403', '403', '403'],
-  'non-joined admin': ['ok', '404', '404', 'ok', '403', '403', '403'],
-  outsider: ['404', '404', '404', '404', '404', '404', '404'],
-  removed: ['404', '404', '404', '404', '404', '404', '404'],
+  admin: ['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok'],
+  member: ['ok', 'ok', 'ok', 'ok', 'ok', '403', 'ok', 'ok'],
+  blocked: ['404', '404', '404', '404', '404', '404', '404', '404'],
+  left: ['ok', '404', '404', 'ok', '403', '403', '403', '404'],
+  'non-joined': ['ok', '404', '404', 'ok', '403', '403', '403', '404'],
+  'non-joined admin': ['ok', '404', '404', 'ok', '403', '403', '403', '404'],
+  outsider: ['404', '404', '404', '404', '404', '404', '404', '404'],
+  removed: ['404', '404', '404', '404', '404', '404', '404', '404'],
 };
 
 const INVITATION_FLOW: Record<Caller, string[]> = {
   ...ORGANIZATION_FLOW,
-  left: ['404', '404', '404', '404', '404', '404', '404'],
-  'non-joined': ['404', '404', '404', '404', '404', '404', '404'],
-  'non-joined admin': ['404', '404', '404', '404', '404', '404', '404'],
+  left: ['404', '404', '404', '404', '404', '404', '404', '404'],
+  'non-joined': ['404', '404', '404', '404', '404', '404', '404', '404'],
+  'non-joined admin': ['404', '404', '404', '404', '404', '404', '404', '404'],
 };
 
 describe.each([
   ['organization', ORGANIZATION_FLOW],
   ['invitation', INVITATION_FLOW],
+  // A join link is a credential of its own (core/actions/join-by-link.ts): the policy treats link mode as invitation mode.
+  ['link', INVITATION_FLOW],
 ] as const)('%s-mode flow', (mode, table) => {
   it.each(Object.entries(table))('%s', (caller, expected) => {
     const a = access(caller as Caller, mode);
@@ -55,11 +57,23 @@ describe.each([
 });
 
 describe('an archived flow', () => {
-  it('is read-only for its members, and only an organization admin restores it', () => {
+  it('is read-only for its members, takes nobody new, and only an organization admin restores it', () => {
     expect(outcome(access('member', 'invitation', true), 'read')).toBe('ok');
     expect(outcome(access('member', 'invitation', true), 'post')).toBe('403');
     expect(outcome(access('member', 'invitation', true), 'archive')).toBe('403');
     expect(outcome(access('admin', 'invitation', true), 'archive')).toBe('ok');
+    expect(outcome(access('admin', 'invitation', true), 'add-member')).toBe('403');
+    expect(decide(access('member', 'organization', true), 'add-member')).toMatchObject({ reason: 'the flow is archived: nobody can join it' });
+  });
+});
+
+describe('joining', () => {
+  it('is refused to a blocked member and on an archived flow, naming why', () => {
+    const flow = (disabled: boolean) => ({ disabled });
+    expect(decideJoin(flow(false), null)).toEqual({ allowed: true });
+    expect(decideJoin(flow(false), { disabled: false })).toEqual({ allowed: true });
+    expect(decideJoin(flow(false), { disabled: true })).toEqual({ allowed: false, as: 'forbidden', reason: 'you were blocked from this flow' });
+    expect(decideJoin(flow(true), null)).toEqual({ allowed: false, as: 'forbidden', reason: 'the flow is archived: nobody can join it' });
   });
 });
 

@@ -5,6 +5,8 @@
  * came to the invitee's mailbox, as a password reset's would.
  */
 import { z } from 'zod';
+import { enforce } from '../access/flow-gate';
+import { decideJoin } from '../access/flow-policy';
 import { NO_USER } from '../access/source-gate';
 import { hashFlowToken, looksLikeFlowToken } from '../auth/flow-tokens';
 import type { Invitation } from '../domain/invitation';
@@ -40,16 +42,17 @@ export async function invitationByToken(deps: Pick<ActionDeps, 'directory'>, tok
   return { invitation, flow: view.flow, organization: view.organization, existingUser: await deps.directory.userByEmail(invitation.email) };
 }
 
-/** Accepts the invitation of `token`: the invitee's user, now in the flow. 404 once used; 400 for a bad password. */
+/** Accepts the invitation of `token`: the invitee's user, now in the flow. 404 once used; 400 for a bad password; 403 (the link kept) for an archived flow or a blocked invitee. */
 export async function acceptInvitation(deps: Pick<ActionDeps, 'directory' | 'bus'>, token: string, raw: unknown): Promise<{ user: User; target: InvitationTarget }> {
   const target = await invitationByToken(deps, token);
   const { flow, organization } = target;
   // Validated before the link is used up, so that a bad password can be corrected.
   const account = target.existingUser ? null : parseInput(newAccount, raw);
+  const mine = target.existingUser && (await deps.directory.flowAccess(target.existingUser.id, { id: flow.id }));
+  enforce(decideJoin(flow, mine ? mine.membership : null));
   if (!(await deps.directory.invitations.accept(target.invitation.id))) throw notFound('invitation (the link was used already)');
   const user = target.existingUser ?? (await deps.directory.createUser({ email: target.invitation.email, password: account!.password, ...(account!.name ? { name: account!.name } : {}), ...(account!.nick ? { nick: account!.nick } : {}) }));
-  const inOrg = (await deps.directory.organizationMembers(organization.id)).some((m) => m.id === user.id);
-  if (!inOrg) await deps.directory.addOrganizationMember(organization.id, user.id, false);
+  await deps.directory.joinOrganization(organization.id, user.id);
   await deps.directory.addFlowMember(flow.id, user.id);
   await announceJoin(deps, flow, organization, user);
   return { user, target };

@@ -1,7 +1,10 @@
-/** updateFlow: `PUT /flows/:org/:flow` — open or close the tab (opening joins), rename, change the access mode, archive. */
+/**
+ * updateFlow: `PUT /flows/:org/:flow` — open or close the tab (opening joins, not an archived flow), rename, change the
+ * access mode (leaving link mode turns the join link off: the store does it in the same write), archive.
+ */
 import { z } from 'zod';
 import { enforce, requireFlow } from '../access/flow-gate';
-import { decide, isActiveMember } from '../access/flow-policy';
+import { decide, decideJoin, isActiveMember } from '../access/flow-policy';
 import type { User } from '../domain/types';
 import { flowUpdateEvent } from '../events/live-events';
 import { publishEvent } from '../events/publish';
@@ -23,6 +26,7 @@ export async function updateFlow(deps: Pick<ActionDeps, 'directory' | 'bus'>, ca
   if (changesSettings) enforce(decide(view, 'change-settings'));
   if (input.disabled !== undefined) enforce(decide(view, 'archive'));
   const joined = isActiveMember(view);
+  if (input.open === true && !joined) enforce(decideJoin(view.flow, view.membership));
   // `open:false` from someone who never joined changes nothing (it must not make them a member).
   if (input.open === true || (input.open === false && joined)) {
     await deps.directory.setFlowOpen(view.flow.id, caller.id, input.open);

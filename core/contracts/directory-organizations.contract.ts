@@ -50,6 +50,24 @@ export function organizationStoreContract(ctx: DirectoryContext): void {
     expect((await d().organizationByIdOf(u.id, org.id))?.admin).toBe(false);
   });
 
+  it('joining an organization adds a non-admin member once and never changes the role of one already in it', async () => {
+    const org = await organization(d());
+    const admin = await user(d(), 'boss', [org], true);
+    const newcomer = await user(d(), 'newcomer', []);
+    expect(await d().joinOrganization(org.id, newcomer.id)).toBe(true);
+    expect(await d().joinOrganization(org.id, newcomer.id)).toBe(false);
+    expect(await d().joinOrganization(org.id, admin.id)).toBe(false);
+    expect((await d().organizationMembers(org.id)).map((m) => [m.id, m.admin])).toEqual([[admin.id, true], [newcomer.id, false]]);
+  });
+
+  it('joining an organization is refused when another member has the nick', async () => {
+    const org = await organization(d());
+    const holder = await user(d(), 'samenick', [org]);
+    const twin = await d().createUser({ email: `twin-${holder.id}@example.test`, password: 'twin-password', nick: holder.nick.toUpperCase() });
+    await expect(d().joinOrganization(org.id, twin.id)).rejects.toMatchObject(appError('CONFLICT', 'nick'));
+    expect((await d().organizationMembers(org.id)).map((m) => m.id)).toEqual([holder.id]);
+  });
+
   it('lists members by id with their role', async () => {
     const org = await organization(d());
     const first = await user(d(), 'first', [org], true);

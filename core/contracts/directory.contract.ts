@@ -12,6 +12,7 @@ import { readMarkerStoreContract } from './directory-read-markers.contract';
 import { sessionStoreContract } from './directory-sessions.contract';
 import { siteAdminStoreContract } from './directory-site-admins.contract';
 import { invitationStoreContract } from './directory-invitations.contract';
+import { joinLinkStoreContract } from './directory-join-links.contract';
 import { sourceStoreContract } from './directory-sources.contract';
 import { userStoreContract } from './directory-users.contract';
 
@@ -53,6 +54,7 @@ export function directoryContract(name: string, make: (hasher: PasswordHasher) =
     describe('private conversations', () => privateConversationStoreContract(context));
     describe('sources', () => sourceStoreContract(context));
     describe('invitations', () => invitationStoreContract(context));
+    describe('join links', () => joinLinkStoreContract(context));
     describe('read markers', () => readMarkerStoreContract(context));
   });
 }

@@ -16,6 +16,7 @@ import type {
 import type { PasswordMatch } from '../ports/credential-store';
 import { InProcessSessions } from './in-process-sessions';
 import { InProcessInvitations } from './in-process-invitations';
+import { InProcessJoinLinks } from './in-process-join-links';
 import { InProcessSources } from './in-process-sources';
 import { InProcessReadMarkers } from './in-process-read-markers';
 
@@ -51,6 +52,7 @@ export class InProcessDirectory implements Directory {
   readonly sources = new InProcessSources(async (flowId, userId) => this.flows.has(flowId) && this.users.has(userId));
   readonly readMarkers = new InProcessReadMarkers((id) => this.users.has(id));
   readonly invitations = new InProcessInvitations(async (flowId, userId) => this.flows.has(flowId) && this.users.has(userId));
+  readonly joinLinks = new InProcessJoinLinks((flowId) => this.flows.get(flowId)?.accessMode);
 
   /** `hasher` bounds concurrent scrypt work; its default allows 2 at once. */
   constructor(private readonly hasher: PasswordHasher = new PasswordHasher()) {}
@@ -78,6 +80,12 @@ export class InProcessDirectory implements Directory {
     const user = this.userRow(userId).user;
     if (!members.has(userId) && this.nickUsedIn(orgId, user.nick, userId)) throw nickTaken(user.nick, 'by another member of this organization');
     members.set(userId, admin ? 'admin' : 'member');
+  }
+
+  async joinOrganization(orgId: number, userId: number): Promise<boolean> {
+    if (this.orgMembersOf(orgId).has(userId)) return false;
+    await this.addOrganizationMember(orgId, userId, false);
+    return true;
   }
 
   async createFlow(orgId: number, name: string, accessMode: AccessMode = 'invitation', creatorId?: number): Promise<Flow> {
@@ -233,6 +241,7 @@ export class InProcessDirectory implements Directory {
     if (!flow) throw notFound('flow');
     const updated = { ...flow, name: changes.name ?? flow.name, accessMode: changes.accessMode ?? flow.accessMode, disabled: changes.disabled ?? flow.disabled };
     this.flows.set(flowId, updated);
+    if (updated.accessMode !== 'link') this.joinLinks.forget(flowId);
     return copy(updated);
   }
 

@@ -7,6 +7,7 @@
 import type { CredentialStore } from './credential-store';
 import type { FlowStore } from './flow-store';
 import type { InvitationStore } from './invitation-store';
+import type { JoinLinkStore } from './join-link-store';
 import type { OrganizationStore } from './organization-store';
 import type { PrivateConversationStore } from './private-conversation-store';
 import type { ReadMarkerStore } from './read-marker-store';
@@ -24,6 +25,7 @@ export type { SiteAdminStore } from './site-admin-store';
 export type { ReadMarkerStore } from './read-marker-store';
 export type { NewUser, UserStore } from './user-store';
 export type { SourceByToken, SourceStore } from './source-store';
+export type { JoinLinkStore } from './join-link-store';
 
 export interface Directory extends OrganizationStore, UserStore, CredentialStore, SiteAdminStore, FlowStore, PrivateConversationStore {
   /** The app's login sessions (docs/adr/014-app-sessions.md): a store of its own, on the same database. */
@@ -34,5 +36,7 @@ export interface Directory extends OrganizationStore, UserStore, CredentialStore
   readonly sources: SourceStore;
   /** Invitations to flows and the hashes of their link tokens. */
   readonly invitations: InvitationStore;
+  /** Link-mode flows' secret join links. */
+  readonly joinLinks: JoinLinkStore;
   close(): Promise<void>;
 }

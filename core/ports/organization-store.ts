@@ -14,6 +14,12 @@ export interface OrganizationStore {
   createOrganization(name: string): Promise<Organization>;
   /** Adds the user, or changes the role of a member. Throws CONFLICT (409) when another member already uses the user's nick, whatever the case. */
   addOrganizationMember(orgId: number, userId: number, admin: boolean): Promise<void>;
+  /**
+   * Joining from a link or an invitation: adds the user as a non-admin member unless they are one
+   * already, whose role then stays as it is (unlike addOrganizationMember). True when added.
+   * Throws CONFLICT (409) as addOrganizationMember does.
+   */
+  joinOrganization(orgId: number, userId: number): Promise<boolean>;
   organizationByName(parameterizedName: string): Promise<Organization | null>;
   /** The caller's organizations, by id. */
   organizationsOf(userId: number): Promise<MemberOrganization[]>;

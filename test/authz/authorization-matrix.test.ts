@@ -95,6 +95,10 @@ const ENTRY_POINTS: EntryPoint[] = [
   ['REST rename the flow', () => table(200, { nonJoined: 403 }), rest('PUT', flowPath, () => ({ name: 'Open' }))],
   ['REST archive setting', () => table(200, { member: 403, nonJoined: 403 }), rest('PUT', flowPath, () => ({ disabled: false }))],
   ['REST add a member', () => table(200, { nonJoined: 403 }), rest('POST', () => `${flowPath()}/users`, () => ({ id: w.actors.admin.id }))],
+  // The flow is in organization mode: its join_url is its mode's, which a member may see but neither replace nor turn off (409).
+  ['REST show the join link', () => table(200), rest('GET', () => `${flowPath()}/join_url`)],
+  ['REST make a join link', () => table(409), rest('POST', () => `${flowPath()}/join_url`)],
+  ['REST turn the join link off', () => table(409), rest('DELETE', () => `${flowPath()}/join_url`)],
   ['REST block an org admin', () => table(403, { nonJoined: 403 }), rest('PUT', () => `${flowPath()}/users/${w.actors.admin.id}`, () => ({ disabled: true }))],
   ['REST unblock oneself', () => table(403, { nonJoined: 403 }), rest('PUT', (a) => `${flowPath()}/users/${w.actors[a].id}`, () => ({ disabled: false }))],
   ['HTTP stream (JSON)', () => table(200), (a) => streamStatus(a, `${w.nodes[0].http}/flows/${w.open.path}`, 'json')],

@@ -49,6 +49,8 @@ const ROUTES: [string, string][] = [
   ['GET', '/flows/:org/:flow/threads/:thread'], ['GET', '/flows/:org/:flow/threads/:thread/messages'],
   ['GET', '/stream/flows'], ['GET', '/stream/flows/:org/:flow'], ['GET', '/v1/flows/:org/:flow/messages'],
   ['PUT', '/user'], ['GET', '/flows/:org/:flow/join'], ['POST', '/flows/:org/:flow/join'],
+  ['GET', '/flows/:org/:flow/join/:token'], ['POST', '/flows/:org/:flow/join/:token'],
+  ['GET', '/flows/:org/:flow/join_url'], ['POST', '/flows/:org/:flow/join_url'], ['DELETE', '/flows/:org/:flow/join_url'],
   ['GET', '/unsubscribe/:token'], ['POST', '/unsubscribe/:token'],
 ];
 

@@ -47,7 +47,8 @@ export function invitationRoutes(deps: WebApiDeps): Router {
   });
 
   r.delete('/flows/:org/:flow/invitations/:id', async (req, res) => {
-    const view = await flowAt(deps, callerOf(res).id, param(req, 'org'), param(req, 'flow'), 'add-member');
+    // Withdrawing brings nobody in: any active member may, archived flow or not (unlike 'add-member').
+    const view = await flowAt(deps, callerOf(res).id, param(req, 'org'), param(req, 'flow'), 'change-settings');
     if (!(await deps.directory.invitations.deletePending(view.flow.id, idOf(req)))) throw notFound('pending invitation');
     res.status(204).end();
   });

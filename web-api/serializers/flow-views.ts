@@ -2,9 +2,9 @@
 import type { Request } from 'express';
 import { flowConversation } from '../../core/domain/types';
 import { requireFlow } from '../../core/access/flow-gate';
-import type { FlowAction } from '../../core/access/flow-policy';
+import { type FlowAction, isActiveMember } from '../../core/access/flow-policy';
 import { unreadIn } from '../../core/messaging/unread';
-import type { FlowAccess, FlowView } from '../../core/ports/directory';
+import type { FlowAccess } from '../../core/ports/directory';
 import type { WebApiDeps } from '../deps';
 import { flowJson, flowUserJson, type UrlBase } from './json';
 
@@ -22,13 +22,16 @@ export async function flowUsersJson(deps: WebApiDeps, flowId: string) {
   return users.map((u) => flowUserJson(u, activity.get(u.id)));
 }
 
-export async function presentFlow(deps: WebApiDeps, req: Request, view: FlowView, userId: number, withUsers: boolean) {
+export async function presentFlow(deps: WebApiDeps, req: Request, view: FlowAccess, userId: number, withUsers: boolean) {
   const conversation = flowConversation(view.flow.id);
-  const [unreadMentions, unread, users, org] = await Promise.all([
+  // The secret link is shown to the flow's members only (docs/adr/030-join-links.md).
+  const showsLink = view.flow.accessMode === 'link' && isActiveMember(view);
+  const [unreadMentions, unread, users, org, joinToken] = await Promise.all([
     deps.store.countTagged(conversation, `:unread:${userId}`),
     view.membership?.inFlow ? unreadIn(deps, userId, conversation) : Promise.resolve(undefined),
     withUsers ? flowUsersJson(deps, view.flow.id) : Promise.resolve(undefined),
     deps.directory.organizationByIdOf(userId, view.organization.id),
+    showsLink ? deps.directory.joinLinks.tokenOf(view.flow.id) : null,
   ]);
-  return flowJson(view, { unreadMentions, ...(unread ? { unread } : {}), userCount: org?.userCount ?? 0, ...(users ? { users } : {}) }, urlBase(deps, req));
+  return flowJson(view, { unreadMentions, ...(unread ? { unread } : {}), userCount: org?.userCount ?? 0, ...(users ? { users } : {}), joinToken }, urlBase(deps, req));
 }

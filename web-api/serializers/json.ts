@@ -45,6 +45,19 @@ export interface FlowExtras {
   unread?: Unread;
   userCount: number;
   users?: ReturnType<typeof flowUserJson>[];
+  /** The link-mode flow's secret link token, given for its members only (docs/adr/030-join-links.md). */
+  joinToken?: string | null;
+}
+
+/**
+ * A flow's `join_url`: an organization-mode flow's `/join` (for anyone of the organization), a
+ * link-mode flow's secret `/join/<token>` while it has one (`joinToken`, shown to members only),
+ * else null: invitation-mode flows are joined by invitation.
+ */
+export function joinUrlOf(view: FlowView, joinToken: string | null | undefined, base: UrlBase): string | null {
+  const path = `${base.api}/flows/${view.organization.parameterizedName}/${view.flow.parameterizedName}/join`;
+  if (view.flow.accessMode === 'organization') return path;
+  return view.flow.accessMode === 'link' && joinToken ? `${path}/${joinToken}` : null;
 }
 
 export function flowJson(view: FlowView, extras: FlowExtras, base: UrlBase) {
@@ -63,8 +76,7 @@ export function flowJson(view: FlowView, extras: FlowExtras, base: UrlBase) {
     // The app is served beside the REST API (same origin).
     web_url: `${base.api}/app/${path}`,
     access_mode: flow.accessMode,
-    // Only an organization-mode flow can be joined by a link; others are joined by invitation (docs/adr/029).
-    join_url: flow.accessMode === 'organization' ? `${base.api}/flows/${path}/join` : null,
+    join_url: joinUrlOf(view, extras.joinToken, base),
     email: base.mailDomain ? flowAddress(organization.parameterizedName, flow.parameterizedName, base.mailDomain) : null,
     disabled: flow.disabled,
     ...(extras.users ? { users: extras.users } : {}),

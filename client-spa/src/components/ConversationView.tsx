@@ -13,6 +13,7 @@ import type { ChatMessage, Conversation, FlowEvent } from '../types';
 import { Composer } from './Composer';
 import { FileUploadBar, useFileUploads } from './FileUploads';
 import { FilterBox } from './FilterBox';
+import { FlowSettings } from './FlowSettings';
 import { InboxView } from './InboxView';
 import { MessageItem } from './MessageItem';
 import { ResultsView } from './ResultsView';
@@ -99,6 +100,7 @@ export function ConversationView({ conversation: c, log, flowPath, inbox, onOpen
           </div>
         )}
         {tab === 'chat' && <FilterBox query={query} onQuery={setQuery} />}
+        {flowPath && <FlowSettings key={c.key} base={c.base} />}
       </header>
       {tab === 'inbox' && flowPath && onOpenInbox ? (
         <InboxView flowPath={flowPath} items={inbox} onOpen={onOpenInbox} />

@@ -19,6 +19,7 @@ import {
 import type { PasswordMatch } from '../../../core/ports/credential-store';
 import { PostgresSessions } from './postgres-sessions';
 import { PostgresInvitations } from './postgres-invitations';
+import { PostgresJoinLinks } from './postgres-join-links';
 import { PostgresSources } from './postgres-sources';
 import { PostgresReadMarkers } from './postgres-read-markers';
 
@@ -51,6 +52,7 @@ export class PostgresDirectory implements Directory {
   readonly sources: PostgresSources;
   readonly readMarkers: PostgresReadMarkers;
   readonly invitations: PostgresInvitations;
+  readonly joinLinks: PostgresJoinLinks;
 
   /** `hasher` bounds concurrent scrypt work; its default allows 2 at once. */
   constructor(
@@ -61,6 +63,7 @@ export class PostgresDirectory implements Directory {
     this.sources = new PostgresSources(pool);
     this.readMarkers = new PostgresReadMarkers(pool);
     this.invitations = new PostgresInvitations(pool);
+    this.joinLinks = new PostgresJoinLinks(pool);
   }
 
   async createOrganization(name: string): Promise<Organization> {
@@ -100,6 +103,20 @@ export class PostgresDirectory implements Directory {
          ON CONFLICT (organization_id, user_id) DO UPDATE SET role = EXCLUDED.role`,
         [orgId, userId, admin ? 'admin' : 'member'],
       );
+    } catch (err) {
+      if (!isUniqueViolation(err, NICK_PER_ORG)) throw err;
+      const user = await this.userById(userId);
+      throw nickTaken(user?.nick ?? String(userId), 'by another member of this organization');
+    }
+  }
+
+  async joinOrganization(orgId: number, userId: number): Promise<boolean> {
+    try {
+      const { rowCount } = await this.pool.query(
+        `INSERT INTO organization_members (organization_id, user_id, role) VALUES ($1, $2, 'member') ON CONFLICT (organization_id, user_id) DO NOTHING`,
+        [orgId, userId],
+      );
+      return rowCount === 1;
     } catch (err) {
       if (!isUniqueViolation(err, NICK_PER_ORG)) throw err;
       const user = await this.userById(userId);

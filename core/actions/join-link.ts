@@ -1,0 +1,45 @@
+/**
+ * A flow's join link (`GET/POST/DELETE /flows/:org/:flow/join_url`, docs/adr/030-join-links.md):
+ * shown, made or replaced, and turned off by any active member of the flow (as in Flowdock). The
+ * secret link exists on link-mode flows only; an organization-mode flow's join_url is its mode's.
+ */
+import { newJoinToken } from '../auth/join-link-tokens';
+import type { User } from '../domain/types';
+import { AppError } from '../errors';
+import type { FlowAccess } from '../ports/directory';
+import type { ActionDeps } from './deps';
+import { type FlowRef, flowFor } from './flow-ref';
+
+/** The flow and its link's token (null: no secret link, which for an organization-mode flow still leaves its join_url). */
+export interface JoinLinkState {
+  view: FlowAccess;
+  token: string | null;
+}
+
+type Deps = Pick<ActionDeps, 'directory'>;
+
+const notLinkMode = (accessMode: string): AppError =>
+  new AppError('CONFLICT', `join links are for link-mode flows, and this flow's access_mode is ${accessMode}: set access_mode to link first`);
+
+/** The flow's link, for its members; 404 to everyone else. */
+export async function showJoinLink(deps: Deps, caller: User, flowRef: FlowRef): Promise<JoinLinkState> {
+  const view = await flowFor(deps.directory, caller.id, flowRef, 'share-link');
+  return { view, token: view.flow.accessMode === 'link' ? await deps.directory.joinLinks.tokenOf(view.flow.id) : null };
+}
+
+/** Makes the link, or replaces it: the old one stops working at once. 409 unless the flow is in link mode. */
+export async function createJoinLink(deps: Deps, caller: User, flowRef: FlowRef): Promise<JoinLinkState> {
+  const view = await flowFor(deps.directory, caller.id, flowRef, 'share-link');
+  if (view.flow.accessMode !== 'link') throw notLinkMode(view.flow.accessMode);
+  const token = newJoinToken();
+  // False when the mode changed since the flow was read: the store keeps links of link-mode flows only.
+  if (!(await deps.directory.joinLinks.replace(view.flow.id, token, caller.id))) throw notLinkMode('no longer link');
+  return { view, token };
+}
+
+/** Turns the secret link off (nothing to do when there is none). 409 on an organization-mode flow, whose join_url goes with its mode. */
+export async function removeJoinLink(deps: Deps, caller: User, flowRef: FlowRef): Promise<void> {
+  const view = await flowFor(deps.directory, caller.id, flowRef, 'share-link');
+  if (view.flow.accessMode === 'organization') throw new AppError('CONFLICT', "an organization-mode flow's join_url is turned off by changing its access_mode");
+  await deps.directory.joinLinks.remove(view.flow.id);
+}
