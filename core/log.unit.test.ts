@@ -39,6 +39,16 @@ describe('log redaction', () => {
     expect(sanitizeUrl('/flows/acme/main?limit=5')).toBe('/flows/acme/main?limit=5');
   });
 
+  it('sanitizeUrl removes the tokens of join, invitation, unsubscribe and v1 push paths, and nothing of other paths', () => {
+    expect(sanitizeUrl(`/join/${SECRET}`)).toBe('/join/[REDACTED]');
+    expect(sanitizeUrl(`/flows/acme/main/join/${SECRET}?x=1`)).toBe('/flows/acme/main/join/[REDACTED]?x=1');
+    expect(sanitizeUrl(`https://chat.example.test/unsubscribe/${SECRET}`)).toBe('https://chat.example.test/unsubscribe/[REDACTED]');
+    expect(sanitizeUrl(`/v1/messages/team_inbox/${SECRET},${SECRET}`)).toBe('/v1/messages/team_inbox/[REDACTED]');
+    expect(sanitizeUrl(`/v1/messages/chat/${SECRET}`)).toBe('/v1/messages/chat/[REDACTED]');
+    expect(sanitizeUrl('/flows/acme/main/join')).toBe('/flows/acme/main/join');
+    expect(sanitizeUrl('/flows/acme/join/messages')).toBe('/flows/acme/join/messages');
+  });
+
   it('the REST error handler logs a 500 without the token of its URL or the Authorization header', async () => {
     const { log, text } = capturedLog();
     const app = express();
