@@ -4,6 +4,7 @@
  * back through 1 000 of them (loading and frame times), and the page's JS heap and DOM size after an
  * hour's worth of live traffic replayed quickly. Figures only, no pass/fail; docs/benchmarks.md.
  */
+import { handleHelpAndUnknown } from './cli-flags';
 import type { Page } from 'playwright-core';
 import { AppBrowser, article, signInAt } from '../test/support/app-browser';
 import { api, type SeededUser, startTestStack, type TestStack } from '../test/support/stack';
@@ -97,6 +98,7 @@ function frameTimesScrollingUp(page: Page): Promise<{ steps: number[]; idle: num
 }
 
 async function main(): Promise<void> {
+  handleHelpAndUnknown(process.argv.slice(2), 'npm run bench:app', 'The app in headless Chromium: first load, bundle size and reading speed (docs/benchmarks.md). No flags.', []);
   const s = await startTestStack({ env: { RATE_LIMIT: '100000000' } });
   const browser = await AppBrowser.launch();
   try {

@@ -4,6 +4,7 @@
  * and prints time to the new master, time until writes succeed again, and messages lost, doubled
  * or not delivered to a WebSocket and an HTTP-stream reader connected throughout.
  */
+import { handleHelpAndUnknown } from './cli-flags';
 import { type FailoverRunResult, runFailover } from '../test/support/failover-run';
 import { startFailoverScenario } from '../test/support/failover-scenario';
 import { type Tally, tally } from '../test/support/flow-ledger';
@@ -47,6 +48,9 @@ function stats(values: number[]): string {
 
 /** Runs the failovers; exit code 1 when any acknowledged message was lost, doubled or not delivered. */
 export async function main(argv: string[]): Promise<number> {
+  handleHelpAndUnknown(argv, 'npm run bench:failover', 'SIGKILLs the Redis master under load: time to a new master and to writes, and every acknowledged message accounted for.', [
+    { flag: '--runs=3', help: 'failovers to run' },
+  ]);
   const runs = Number(/^--runs=(\d+)$/.exec(argv.find((a) => a.startsWith('--runs=')) ?? '')?.[1] ?? 3);
   const all: RunFigures[] = [];
   for (let i = 1; i <= runs; i++) {

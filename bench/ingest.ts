@@ -5,6 +5,7 @@
  * p50/p99 on a calm system), and at saturation (`--outstanding` posts always in flight) beside the
  * peer's REST ceiling. Prints median [min–max] over the rounds. Flags: see {@link ingestOptions}.
  */
+import { BENCH_FLAGS, type FlagDoc, handleHelpAndUnknown } from './cli-flags';
 import { readOptions } from './options';
 import { startExpressHello } from './express-hello-peer';
 import { type Load, type LoadOutcome, restLoad, type Target, webSocketLoad } from './ingest-load';
@@ -72,7 +73,20 @@ async function measure(pids: number[], run: () => Promise<LoadOutcome>): Promise
   };
 }
 
+/** The flags `npm run bench:ingest` reads. */
+const INGEST_FLAGS: readonly FlagDoc[] = [
+  ...BENCH_FLAGS.filter((f) => ['--quick', '--profile=DIR'].includes(f.flag)),
+  { flag: '--flows=16', help: 'flows posted to' },
+  { flag: '--users=16', help: 'posting users' },
+  { flag: '--rounds=3', help: 'interleaved rounds; the report gives median [min–max]' },
+  { flag: '--seconds=6', help: 'seconds per phase' },
+  { flag: '--rate=100', help: 'posts/s of the paced phases' },
+  { flag: '--outstanding=64', help: 'posts in flight at saturation' },
+  { flag: '--ws-connections=4', help: 'WebSocket connections the saturating posts are spread over' },
+];
+
 export async function main(argv: string[]): Promise<number> {
+  handleHelpAndUnknown(argv, 'npm run bench:ingest', 'REST and WebSocket posts, paced and saturated, beside an express-hello peer (docs/benchmarks.md).', INGEST_FLAGS);
   const options = ingestOptions(argv);
   log(`options: rounds ${options.rounds}, ${options.seconds} s per phase, paced ${options.rate} posts/s, saturated ${options.outstanding} in flight (WebSocket over ${options.wsConnections} connections), ${options.stack.e2eFlows} flows, ${options.stack.users} users`);
   const stack = await startTributary(options.stack, log);

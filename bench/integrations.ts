@@ -5,6 +5,7 @@
  * stand-in, its self-signed certificate trusted through OUTBOUND_CA_FILE) and mail to the flow's
  * address through the SMTP receiver (pooled nodemailer connections; a 250 means stored). docs/benchmarks.md.
  */
+import { handleHelpAndUnknown } from './cli-flags';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -44,6 +45,7 @@ async function timed(run: () => Promise<void>): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  handleHelpAndUnknown(process.argv.slice(2), 'npm run bench:integrations', 'Items per second through each integration path (flow-token POST, v1 push, RSS, Twitter, mail in) beside a REST chat post; BENCH_INTEGRATION_ITEMS (500) items, BENCH_INTEGRATION_CONCURRENCY (16) in flight. No flags; set those variables.', []);
   const dir = mkdtempSync(join(tmpdir(), 'bench-integrations-'));
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
   // The remote ends: a feed and a search that are empty until `published` items appear.

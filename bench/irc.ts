@@ -4,6 +4,7 @@
  * through ngircd (converged by the project's cookbook), in one run; prints deliveries per second
  * and latency (`now − sent`, where `sent` rides in the message). docs/benchmarks.md, "IRC".
  */
+import { handleHelpAndUnknown } from './cli-flags';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +138,7 @@ function render(s: Settings, runs: Run[]): string {
 }
 
 export async function main(): Promise<number> {
+  handleHelpAndUnknown(process.argv.slice(2), 'npm run bench:irc', 'One flow fanned out to BENCH_IRC_CLIENTS (1000) clients through the IRC gateway, over WebSocket, and through ngircd, at BENCH_IRC_RATE (20) messages/s for BENCH_IRC_SECONDS (5) s. No flags; set those variables.', []);
   const s = settings();
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const runs = [...(await tributaryRuns(s, log)), await ngircdRun(s)];

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
+import { BENCH_FLAGS, handleHelpAndUnknown } from './cli-flags';
 import { runE2e } from './e2e';
 import { type FanoutTarget, runFanout } from './fanout';
 import { runMemory } from './memory';
@@ -120,6 +121,7 @@ async function run(options: BenchOptions, results: BenchResults, cleanup: (() =>
 
 /** Runs the benchmark; resolves with the exit code. */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  handleHelpAndUnknown(argv, 'npm run bench', 'Memory per idle connection, fan-out and end to end: Tributary beside Socket.IO and the ceiling peer, in one run (docs/benchmarks.md).', BENCH_FLAGS);
   const options = readOptions(argv);
   const { databaseUrl: _db, redisUrl: _redis, ...shown } = options;
   const results: BenchResults = { machine: machine(), startedAt: new Date().toISOString(), options: shown, memory: [], fanout: [], fanoutConnects: [], e2e: [] };
