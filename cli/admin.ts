@@ -1,5 +1,6 @@
 /** Admin operations a script can use: organizations, users, flows, memberships and API tokens (cli/admin-commands.ts wires them to the command line). */
 import { z } from 'zod';
+import { nick } from '../core/actions/inputs';
 import type { AccessMode } from '../core/domain/types';
 import { AppError } from '../core/errors';
 import type { Directory } from '../core/ports/directory';
@@ -15,7 +16,7 @@ const userOptions = z.object({
   email,
   password: z.string().min(8, `must be ${PASSWORD_RULE}`).max(1024, `must be ${PASSWORD_RULE}`),
   name: z.string().min(1).max(200).optional(),
-  nick: z.string().regex(/^[\p{L}\p{N}_-]{1,32}$/u, 'letters, digits, _ and - only, at most 32').optional(),
+  nick: nick.optional(),
 });
 
 async function orgByName(directory: Directory, name: string) {

@@ -15,12 +15,13 @@ import { notFound } from '../errors';
 import { parseInput } from '../validation';
 import { announceJoin } from './announce-membership';
 import type { ActionDeps } from './deps';
+import { nick } from './inputs';
 
 const PASSWORD_RULE = 'at least 8 and at most 1024 characters';
 const newAccount = z.object({
   password: z.string({ error: `can't be blank: choose a password of ${PASSWORD_RULE}` }).min(8, `must be ${PASSWORD_RULE}`).max(1024, `must be ${PASSWORD_RULE}`),
   name: z.string().trim().min(1).max(100).optional(),
-  nick: z.string().trim().min(1).max(30).optional(),
+  nick: nick.optional(),
 });
 
 export interface InvitationTarget {

@@ -38,3 +38,11 @@ test('a blocked invitee stays out: 403, and their block and role are unchanged',
   expect(await deps.directory.flowMemberIds(flow.id)).not.toContain(inviter.id);
   expect((await deps.directory.organizationMembers(org.id))[0]).toMatchObject({ id: inviter.id, admin: true });
 });
+
+test('a newcomer picks a nick by the same rule as everywhere: no | (it marks integrations on IRC) or \\ (which IRC folds to |)', async () => {
+  const { deps, token } = await invited('picky@example.test');
+  for (const nick of ['deploy|ext', 'deploy\\ext', ' spaced ']) {
+    await expect(acceptInvitation(deps, token, { password: 'picky-password', nick })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', fields: { nick: [expect.stringContaining('letters, digits')] } });
+  }
+  await expect(acceptInvitation(deps, token, { password: 'picky-password', nick: 'deploy_bot' })).resolves.toMatchObject({ user: { nick: 'deploy_bot' } });
+});

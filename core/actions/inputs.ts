@@ -26,6 +26,13 @@ export const truthy = z.union([z.boolean(), z.enum(['1', '0', 'true', 'false'])]
 /** A flow's or an organization's name (≤100, as the spec says for flows). */
 export const displayName = z.string().trim().min(1, "can't be blank").max(100);
 
+/**
+ * A nick a person chooses (profile, invitation, CLI): letters, digits, `_` and `-`. Nothing else,
+ * so that the characters IRC gives meaning to (`|` marks an integration's sender there, and `\`
+ * folds to `|`) never appear in one (streaming-api/irc/irc-event-lines.ts).
+ */
+export const nick = z.string().regex(/^[\p{L}\p{N}_-]{1,32}$/u, 'letters, digits, _ and - only, at most 32');
+
 /** `{name}` of renames and creations. */
 export const nameBody = z.object({ name: displayName });
 

@@ -7,11 +7,11 @@ import { userEditEvent } from '../events/live-events';
 import { publishEvent } from '../events/publish';
 import { parseInput } from '../validation';
 import type { ActionDeps } from './deps';
-import { positiveId } from './inputs';
+import { nick, positiveId } from './inputs';
 
 const updateInput = z
   .object({
-    nick: z.string().regex(/^[\p{L}\p{N}_-]{1,32}$/u, 'letters, digits, _ and - only, at most 32').optional(),
+    nick: nick.optional(),
     email: z.string().email().max(320).optional(),
     name: z.string().trim().min(1).max(200).optional(),
   })

@@ -105,6 +105,8 @@ export class Authenticator {
     }
     const caller = await this.settledCheck(credentials, clientAddress);
     if (!caller) throw unauthenticated('Invalid credentials');
+    // Checked again here, in the same synchronous step as the caching: a change that arrived after the settled check answered is not cached over.
+    if (this.changedSince(caller.user.id, caller.checkedAt)) return caller;
     if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(key, { caller, expires: Date.now() + CACHE_TTL_MS });
     return caller;

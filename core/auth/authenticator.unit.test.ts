@@ -2,9 +2,10 @@
  * A login check racing a password change (docs/security.md): a check that read the old password
  * before the change committed must neither be cached nor let a connection outlive the change.
  */
+
+import type { User } from '../domain/types';
 import { InProcessDirectory } from '../in-process/in-process-directory';
 import { PasswordHasher } from '../passwords';
-import type { User } from '../domain/types';
 import type { PasswordMatch } from '../ports/credential-store';
 import { Authenticator } from './authenticator';
 

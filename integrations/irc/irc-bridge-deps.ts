@@ -9,6 +9,7 @@ import type { PostDeps } from '../../core/actions/submit-post';
 import type { Source } from '../../core/domain/source';
 import { flowConversation } from '../../core/domain/types';
 import type { Log } from '../../core/log';
+import { EXTERNAL_SENDER_MARK } from '../../core/messaging/external-sender';
 import type { Outbound } from '../outbound/source-outbound';
 import type { IrcBridgeDeps, IrcBridgeStatus } from './irc-bridge';
 
@@ -39,7 +40,7 @@ export function coreBridgeDeps(parts: PostDeps, source: Source, options: BridgeO
     messagesAfter: (cursor, limit) => parts.store.listAfter(conversation, cursor, limit),
     lastMessageId: () => parts.store.lastId(conversation),
     async authorOf(message) {
-      if (message.user === '0' || !message.user) return message.external_user_name ?? 'anonymous';
+      if (message.user === '0' || !message.user) return `${message.external_user_name ?? 'anonymous'}${EXTERNAL_SENDER_MARK}`;
       const id = Number(message.user);
       let nick = nicks.get(id);
       if (nick === undefined) {

@@ -113,6 +113,10 @@ test('flow → IRC: a flow message reaches the channel as <nick> text, and @nick
   await carl.line(/PRIVMSG #team :<alice> hi irc$/);
   await postToFlow('@carl ping');
   await carl.line(/PRIVMSG #team :<alice> carl: ping$/);
+  // An integration's post naming itself alice is marked: it cannot pass for alice on the network.
+  const res = await api(stack, 'POST', `/flows/${stack.flow.path}/messages`, { auth: stack.alice.auth, body: { event: 'message', content: 'deploy done', external_user_name: 'alice' } });
+  expect(res.status).toBe(201);
+  await carl.line(/PRIVMSG #team :<alice\|ext> deploy done$/);
 }, 30_000);
 
 test('no echo loops: the IRC user does not get its own line back, and the flow does not get the relayed lines', async () => {

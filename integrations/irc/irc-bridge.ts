@@ -6,6 +6,7 @@
  * a message's last line is on the socket, so a reconnect re-reads what the link lost.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import { Client, type MessageEvent } from 'irc-framework';
 import type { Source } from '../../core/domain/source';
 import { AppError } from '../../core/errors';
@@ -185,8 +186,9 @@ export async function startIrcBridge(source: Source, deps: IrcBridgeDeps): Promi
       checked = await deps.address(config.server);
     } catch (err) {
       // A refused address (the guard) or a name that does not resolve: shown on the status, tried again later.
+      // The guard's refusal names the address it refused: a name is said before it, an address not twice.
       const why = (err as Error).message;
-      if (!stopped) reconnectLater(why.includes(config.server) ? why : `${config.server}: ${why}`);
+      if (!stopped) reconnectLater(isIP(config.server) ? why : `${config.server}: ${why}`);
       return;
     }
     if (stopped) return;

@@ -3,6 +3,8 @@
  * and comments prefixed with the thread title), statuses and `line` as ACTION, edits marked,
  * joins/blocks/renames as JOIN/PART/NICK, inbox items as NOTICE. Pure but for the session view it reads.
  */
+
+import { EXTERNAL_SENDER_MARK } from '../../core/messaging/external-sender';
 import { formatLine, lineSafe, MAX_LINE_BYTES } from './irc-line';
 import { ircNick, type NickMap } from './irc-names';
 
@@ -55,16 +57,10 @@ function textOf(content: unknown): string {
   return '';
 }
 
-/**
- * Marks an integration's sender on IRC, where most clients show only the nick. No Tributary nick
- * (letters, digits, `_`, `-`) has a `|`, so `alice|ext` can never pass for the user alice.
- */
-export const EXTERNAL_NICK_SUFFIX = '|ext';
-
 /** The `nick!user@host` of a sender; anonymous (integration) senders show as their external_user_name, marked. */
 function sourceOf(view: SessionView, e: EventJson): string {
   const userId = Number(e.user);
-  if (!userId && e.external_user_name) return `${ircNick(e.external_user_name)}${EXTERNAL_NICK_SUFFIX}!external@tributary`;
+  if (!userId && e.external_user_name) return `${ircNick(e.external_user_name)}${EXTERNAL_SENDER_MARK}!external@tributary`;
   return hostmask(view, userId);
 }
 

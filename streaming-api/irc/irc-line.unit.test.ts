@@ -52,10 +52,14 @@ test('channels name flows; nick clashes get a suffix, case-insensitively', () =>
   expect(flowRefOfChannel('#main')).toBeNull();
   const nicks = new NickMap();
   expect(nicks.set(1, 'Ann')).toBe('Ann');
-  expect(nicks.set(2, 'ann')).toBe('ann2');
+  expect(nicks.set(2, 'ann')).toBe('ann|2');
   expect(nicks.set(3, 'bad nick!')).toBe('bad_nick_');
   expect(nicks.set(1, 'Ann')).toBe('Ann');
-  expect(nicks.idOf('ANN2')).toBe(2);
+  expect(nicks.idOf('ANN|2')).toBe(2);
+  expect(nicks.idOf('ann\\2')).toBe(2); // rfc1459: \ is | folded
+  // A user who picks the clash's name gets it cleaned, never the second ann's place.
+  expect(nicks.set(4, 'ann|2')).toBe('ann_2');
+  expect(nicks.set(5, 'ann2')).toBe('ann2');
   expect(nicks.set(2, 'Bo')).toBe('Bo');
-  expect(nicks.idOf('ann2')).toBeUndefined();
+  expect(nicks.idOf('ann|2')).toBeUndefined();
 });

@@ -18,9 +18,13 @@ export function topicOf(access: Pick<FlowAccess, 'flow' | 'organization'>): stri
   return `${access.flow.name} (${access.organization.name})`;
 }
 
-/** RFC 2812 nick characters (letters, digits, `[]\`_^{|}-`), anything else becomes `_`; never starts with a digit or `-`. */
+/**
+ * A name as an IRC nick: ASCII letters, digits, `_` and `-`; anything else becomes `_`; never starts
+ * with a digit or `-`. IRC's other nick characters are kept for marks no name can forge: `|` before
+ * an integration sender's `ext` and a clash's number (`\` folds to `|` in rfc1459 case mapping).
+ */
 export function ircNick(nick: string): string {
-  const cleaned = nick.replace(/[^A-Za-z0-9[\]\\`_^{|}-]/g, '_') || '_';
+  const cleaned = nick.replace(/[^A-Za-z0-9_-]/g, '_') || '_';
   return /^[0-9-]/.test(cleaned) ? `_${cleaned}` : cleaned;
 }
 
@@ -32,7 +36,9 @@ function foldNick(nick: string): string {
 /**
  * One session's view of user ids and IRC nicks. Tributary nicks are unique within an organization
  * only, so two users seen together may clash (case-insensitively): the one met later gets a
- * suffix 2, 3, …, as oulu did. A user keeps their IRC nick for the session unless they rename.
+ * suffix `|2`, `|3`, …. oulu appended a bare digit, but then a user of another organization could
+ * pick `bob2` and be taken for the second bob (or push him aside); no nick has a `|`. A user keeps
+ * their IRC nick for the session unless they rename.
  */
 export class NickMap {
   /** user id → the nick they asked for (cleaned) and the IRC nick they got. */
@@ -46,7 +52,7 @@ export class NickMap {
     if (current?.base === base) return current.nick;
     if (current) this.byFolded.delete(foldNick(current.nick));
     let candidate = base;
-    for (let n = 2; this.takenByOther(candidate, userId); n++) candidate = `${base}${n}`;
+    for (let n = 2; this.takenByOther(candidate, userId); n++) candidate = `${base}|${n}`;
     this.byId.set(userId, { base, nick: candidate });
     this.byFolded.set(foldNick(candidate), userId);
     return candidate;

@@ -265,7 +265,8 @@ export class IrcSession {
         onRevoked: (flowIds) => this.onRevoked?.(flowIds),
       });
     } catch (error) {
-      // The password changed while logging in (as a wrong one: 464), or over the per-user cap.
+      // Not welcomed, so still known by the nick it asked for. The password changed while logging in (as a wrong one: 464), or over the per-user cap.
+      this.nick = asked;
       if (error instanceof AppError && error.code === 'UNAUTHENTICATED') {
         this.reply('464', error.message);
         this.close(error.message);
