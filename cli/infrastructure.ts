@@ -122,7 +122,10 @@ async function assemble(config: Config, log: Log, { allowEmbedded, plan }: Infra
   };
   if (wanted.has('bus')) parts.bus = closing(closers, redis ? new RedisBus({ ...redis, prefix }) : new InProcessBus());
   // No bus the admin commands can reach: they tell this process of a changed password through the database.
-  if (parts.bus && !redis && postgres) closing(closers, await relayCredentialChanges(postgres.url, parts.bus, log));
+  if (parts.bus instanceof InProcessBus && postgres) {
+    const bus = parts.bus;
+    closing(closers, await relayCredentialChanges(postgres.url, bus, log, () => bus.reportGap()));
+  }
   if (wanted.has('queue')) parts.queue = closing(closers, redis ? new RedisWorkQueue({ ...redis, prefix }) : new InProcessWorkQueue());
   if (wanted.has('rateLimiter')) parts.rateLimiter = limiter(config.RATE_LIMIT, config.RATE_WINDOW_S);
   if (wanted.has('loginGuard')) {

@@ -43,6 +43,8 @@ export class Authenticator {
   private readonly cache = new Map<string, { caller: AuthenticatedCaller; expires: number }>();
   /** Counts `forgetUser` calls: a check notes it when it begins. */
   private clock = 0;
+  /** When a bus gap last made every check so far suspect (by `clock`). */
+  private lastGapAt = 0;
   /** When each user's credentials last changed (by `clock`), oldest first. */
   private readonly changes = new Map<number, { at: number; time: number }>();
 
@@ -106,7 +108,7 @@ export class Authenticator {
     const caller = await this.settledCheck(credentials, clientAddress);
     if (!caller) throw unauthenticated('Invalid credentials');
     // Checked again here, in the same synchronous step as the caching: a change that arrived after the settled check answered is not cached over.
-    if (this.changedSince(caller.user.id, caller.checkedAt)) return caller;
+    if (this.overtaken(caller, caller.checkedAt)) return caller;
     if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(key, { caller, expires: Date.now() + CACHE_TTL_MS });
     return caller;
@@ -128,6 +130,20 @@ export class Authenticator {
   }
 
   /**
+   * Forgets every cached login, and counts every check begun so far as overtaken by a change: the
+   * credential-change announcements may have missed some while the bus reconnected (a gap).
+   */
+  forgetEveryone(): void {
+    this.cache.clear();
+    this.lastGapAt = ++this.clock;
+  }
+
+  /** Whether a bus gap (forgetEveryone) came after a check that began at `checkedAt`: what it admitted must be checked again. */
+  gapSince(checkedAt: number): boolean {
+    return this.lastGapAt > checkedAt;
+  }
+
+  /**
    * Whether the user's credentials changed after a check that began at `checkedAt`: that check may
    * have read the old password or a signed-out session, so what it admitted must not outlive the
    * change. A connection opened after the change's close-down refuses such a caller
@@ -146,9 +162,14 @@ export class Authenticator {
     for (let attempt = 1; ; attempt++) {
       const checkedAt = this.clock;
       const caller = await this.check(credentials, clientAddress, checkedAt);
-      if (!caller || !this.changedSince(caller.user.id, checkedAt)) return caller;
+      if (!caller || !this.overtaken(caller, checkedAt)) return caller;
       if (attempt === 2) throw unauthenticated('Your credentials changed while you logged in: log in again');
     }
+  }
+
+  /** A change of the caller's credentials, or a bus gap that may have hidden one, came after `checkedAt`. */
+  private overtaken(caller: AuthenticatedCaller, checkedAt: number): boolean {
+    return this.changedSince(caller.user.id, checkedAt) || this.gapSince(checkedAt);
   }
 
   private async check(credentials: Credentials, clientAddress: string | undefined, checkedAt: number): Promise<AuthenticatedCaller | null> {

@@ -99,3 +99,14 @@ test('a token check overtaken by a change of the password is done again and stil
   expect(caller).toMatchObject({ login: 'token', user: { id: alice.id } });
   expect(authenticator.changedSince(alice.id, caller.checkedAt)).toBe(false);
 });
+
+test('a bus gap forgets every cached login: a password changed while its announcement was lost stops working at once', async () => {
+  const cached = await authenticator.authenticate(basic(alice.email, 'old-password-1'), undefined);
+  await directory.setPassword(alice.id, 'new-password-2'); // announced on a bus that was reconnecting: never heard here
+  await expect(authenticator.authenticate(basic(alice.email, 'old-password-1'), undefined)).resolves.toBe(cached); // the cache still holds it
+  authenticator.forgetEveryone(); // the bus reported the gap
+  expect(authenticator.gapSince(cached.checkedAt)).toBe(true);
+  await expect(authenticator.authenticate(basic(alice.email, 'old-password-1'), undefined)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  const now = await authenticator.authenticate(basic(alice.email, 'new-password-2'), undefined);
+  expect(authenticator.gapSince(now.checkedAt)).toBe(false);
+});

@@ -17,5 +17,7 @@ export async function startAuthenticator(
   const authenticator = new Authenticator(deps.directory, { loginGuard: deps.loginGuard, publicUrl });
   // Before serving anybody: no change announced afterwards is missed.
   const subscription = await listenForCredentialChanges(deps.bus, deps.log, (userId) => authenticator.forgetUser(userId));
+  // Announcements lost while the bus reconnected: any user's may have been among them.
+  deps.bus.onGap(() => authenticator.forgetEveryone());
   return { authenticator, stop: () => subscription.unsubscribe() };
 }

@@ -17,6 +17,7 @@ export interface InProcessBusOptions {
  */
 export class InProcessBus implements Bus {
   private readonly channels = new Map<string, Set<BusHandler>>();
+  private readonly gapListeners: (() => void)[] = [];
   private readonly onHandlerError: (error: unknown, channel: string) => void;
   private closed = false;
 
@@ -24,8 +25,27 @@ export class InProcessBus implements Bus {
     this.onHandlerError = options.onHandlerError ?? ((error, channel) => console.error(`bus handler failed on ${channel}`, error));
   }
 
-  /** In one process nothing is ever lost between publisher and subscribers: no gap to report. */
-  onGap(_listener: () => void): void {}
+  /**
+   * In one process nothing is lost between publisher and subscribers; but a feed into the bus from
+   * outside may lose messages while it reconnects, and then says so (reportGap).
+   */
+  onGap(listener: () => void): void {
+    this.gapListeners.push(listener);
+  }
+
+  /**
+   * A feed from outside (the credential-change relay through Postgres, embedded mode) reconnected and
+   * may have missed messages: the gap listeners run, as after a Redis subscriber's reconnect.
+   */
+  reportGap(): void {
+    for (const listener of this.gapListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.onHandlerError(error, '(gap)');
+      }
+    }
+  }
 
   async publish(channel: string, payload: Buffer | string): Promise<void> {
     if (this.closed) throw new Error('InProcessBus is closed');
