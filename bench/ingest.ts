@@ -11,7 +11,7 @@ import { startExpressHello } from './express-hello-peer';
 import { type Load, type LoadOutcome, restLoad, type Target, webSocketLoad } from './ingest-load';
 import { cpuSeconds, killAllChildren, killAllChildrenNow, machineBusyPct, machineCpuTicks, waitForQuietMachine } from './processes';
 import { startTributary } from './stack';
-import { fmtInt, fmtMs, table } from './stats';
+import { fmtInt, fmtMs, spread, table } from './stats';
 
 const started = Date.now();
 const log = (line: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${line}\n`);
@@ -49,8 +49,6 @@ interface Sample {
   machineBusy: number;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-const spread = (xs: number[], fmt: (n: number) => string) => (xs.length === 1 ? fmt(xs[0]!) : `${fmt(median(xs))} [${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))}]`);
 
 async function measure(pids: number[], run: () => Promise<LoadOutcome>): Promise<Sample & { errors: string[] }> {
   const busy = await waitForQuietMachine(25, 10_000);

@@ -2,7 +2,7 @@
 import type { E2eRow } from './e2e';
 import type { FanoutConnectRow, FanoutRow } from './fanout';
 import type { MemoryRow } from './memory';
-import { fmtInt, fmtMs, fmtRatio, table } from './stats';
+import { fmtInt, fmtMs, fmtRatio, spread, table } from './stats';
 
 export interface MachineInfo {
   cpus: number;
@@ -25,13 +25,6 @@ export interface BenchResults {
 
 const NAMES = { tributary: 'Tributary', socketio: 'Socket.IO', ceiling: 'ceiling' } as const;
 
-/** "median [min–max]" of a figure over repeated runs (just the figure for one run). */
-function spread(values: number[], fmt: (n: number) => string): string {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return '—';
-  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
-  return sorted.length === 1 ? fmt(median) : `${fmt(median)} [${fmt(sorted[0]!)}–${fmt(sorted.at(-1)!)}]`;
-}
 
 const medianOf = (values: number[]) => {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);

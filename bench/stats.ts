@@ -79,6 +79,14 @@ export function fmtMs(ms: number): string {
   return fmtInt(ms);
 }
 
+/** "median [min–max]" of a figure over repeated rounds (just the figure for one round). */
+export function spread(values: number[], fmt: (n: number) => string): string {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return '—';
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return sorted.length === 1 ? fmt(median) : `${fmt(median)} [${fmt(sorted[0]!)}–${fmt(sorted.at(-1)!)}]`;
+}
+
 /** a/b as "3.2×"; "—" when undefined. */
 export function fmtRatio(a: number, b: number): string {
   if (!Number.isFinite(a) || !Number.isFinite(b) || b === 0) return '—';

@@ -13,6 +13,7 @@ import { InProcessIrcResumePoints } from '../core/in-process/in-process-irc-resu
 import { InProcessPresence } from '../core/in-process/in-process-presence';
 import { InProcessRateLimiter } from '../core/in-process/in-process-rate-limiter';
 import { InProcessWorkQueue } from '../core/in-process/in-process-work-queue';
+import { leaseSizeFor } from '../core/leased-rate-limiter';
 import type { Log } from '../core/log';
 import { PasswordHasher } from '../core/passwords';
 import type { RateLimiter } from '../core/ports/rate-limiter';
@@ -115,8 +116,8 @@ async function assemble(config: Config, log: Log, { allowEmbedded, plan }: Infra
   }
 
   const prefix = config.REDIS_PREFIX;
-  const limiter = (limit: number, windowSeconds: number): RateLimiter => {
-    const built = redis ? new RedisRateLimiter({ ...redis, prefix, limit, windowSeconds }) : new InProcessRateLimiter({ limit, windowSeconds });
+  const limiter = (limit: number, windowSeconds: number, lease = 1): RateLimiter => {
+    const built = redis ? new RedisRateLimiter({ ...redis, prefix, limit, windowSeconds, lease }) : new InProcessRateLimiter({ limit, windowSeconds, lease });
     closers.unshift(() => built.close());
     return built;
   };
@@ -127,7 +128,8 @@ async function assemble(config: Config, log: Log, { allowEmbedded, plan }: Infra
     closing(closers, await relayCredentialChanges(postgres.url, bus, log, () => bus.reportGap()));
   }
   if (wanted.has('queue')) parts.queue = closing(closers, redis ? new RedisWorkQueue({ ...redis, prefix }) : new InProcessWorkQueue());
-  if (wanted.has('rateLimiter')) parts.rateLimiter = limiter(config.RATE_LIMIT, config.RATE_WINDOW_S);
+  // Requests take their budget from Redis in leases (ADR 031); login failures stay exact (lease 1).
+  if (wanted.has('rateLimiter')) parts.rateLimiter = limiter(config.RATE_LIMIT, config.RATE_WINDOW_S, leaseSizeFor(config.RATE_LIMIT));
   if (wanted.has('loginGuard')) {
     const perAccount = limiter(config.LOGIN_MAX_FAILURES, config.LOGIN_LOCK_S);
     const perAddress = limiter(config.LOGIN_MAX_FAILURES_PER_ADDRESS, config.LOGIN_LOCK_S);

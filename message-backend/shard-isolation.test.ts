@@ -17,7 +17,7 @@ import { RedisWorkQueue } from '../infra/redis/redis-work-queue';
 import { waitFor } from '../streaming-api/testing/stream-test-harness';
 import { createTestDatabase, type TestDatabase } from '../test/support/postgres';
 import { TEST_REDIS_URL, testPrefix } from '../test/support/redis';
-import { createMessageBackend } from './create-message-backend';
+import { createMessageBackend, type MessageBackend } from './create-message-backend';
 
 const SHARDS = 4;
 const REPLIES = replyChannel('isolation-test');
@@ -65,6 +65,21 @@ async function until(check: () => Promise<boolean>, what: string): Promise<void>
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * Starts the backend, waits until it owns every shard, then holds the fence row of `flow`'s shard
+ * in an open transaction on its own connection (`locker`): that shard's batch writes wait on it.
+ */
+async function startWithShardLocked(backend: MessageBackend, flow: string): Promise<{ flow: string; shard: number; locker: Client }> {
+  backend.start();
+  await waitFor(() => backend.ownedShards().length === SHARDS, 'all shards owned');
+  const shard = shardOf(flow, SHARDS);
+  const locker = new Client({ connectionString: db.url });
+  await locker.connect();
+  await locker.query('BEGIN');
+  await locker.query('SELECT token FROM shard_leases WHERE shard = $1 FOR UPDATE', [shard]);
+  return { flow, shard, locker };
 }
 
 function setup(options: { pool?: Pool } = {}) {
@@ -146,14 +161,7 @@ test('a shard whose writes fail for a transient reason backs off alone, then cat
   const pool = new Pool({ connectionString: db.url, max: 4, options: '-c lock_timeout=100' });
   const { queue, bus, lines, replies, replyTo, backend, stop } = setup({ pool });
   const flows = flowPerShard('transient');
-  backend.start();
-  await waitFor(() => backend.ownedShards().length === SHARDS, 'all shards owned');
-  const blocked = flows[1]!;
-  const shard = shardOf(blocked, SHARDS);
-  const locker = new Client({ connectionString: db.url });
-  await locker.connect();
-  await locker.query('BEGIN');
-  await locker.query('SELECT token FROM shard_leases WHERE shard = $1 FOR UPDATE', [shard]);
+  const { flow: blocked, shard, locker } = await startWithShardLocked(backend, flows[1]!);
 
   const events: string[] = [];
   const sub = await bus.subscribe(flowChannel(blocked), (payload) => events.push(JSON.parse(payload.toString()).uuid));
@@ -179,4 +187,41 @@ test('a shard whose writes fail for a transient reason backs off alone, then cat
   await locker.end();
   await stop();
   await pool.end();
+});
+
+test('a slow shard does not hold back the others: their posts are acknowledged while its commit waits', async () => {
+  const { queue, replies, replyTo, backend, stop } = setup();
+  const flows = flowPerShard('slow');
+  // Its batch statement waits on the lock (no lock_timeout here) until the commit below.
+  const { flow: slow, shard, locker } = await startWithShardLocked(backend, flows[2]!);
+  let committed = false;
+  try {
+    await queue.append(shard, JSON.stringify(post(slow, 'held', 'held back')));
+    // Asked on another connection: inside the locker's transaction pg_stat_activity is a snapshot.
+    const waitingOnLock = async () =>
+      (await db.pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows[0].n > 0;
+    await until(waitingOnLock, 'the slow shard blocked on the lock');
+
+    // Every other shard is read, stored and acknowledged again and again meanwhile.
+    for (const round of [1, 2, 3]) {
+      for (const flow of flows.filter((f) => f !== slow)) {
+        await queue.append(shardOf(flow, SHARDS), JSON.stringify(post(flow, `${flow}-${round}`, 'not held')));
+        expect((await replyTo(`${flow}-${round}`)).message?.id).toBe(round);
+      }
+    }
+    expect(replies.find((r) => r.uuid === 'held')).toBeUndefined();
+    expect(await waitingOnLock()).toBe(true);
+
+    // The slow shard's pipeline goes on where it was: its post is stored once, in order with the next.
+    await queue.append(shard, JSON.stringify(post(slow, 'after', 'after it')));
+    await locker.query('COMMIT');
+    committed = true;
+    expect((await replyTo('held')).message?.id).toBe(1);
+    expect((await replyTo('after')).message?.id).toBe(2);
+  } finally {
+    // A failing run must not leave the slow shard's statement waiting forever (stop() finishes the batch in hand).
+    if (!committed) await locker.query('ROLLBACK');
+    await locker.end();
+    await stop();
+  }
 });

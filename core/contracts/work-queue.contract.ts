@@ -75,6 +75,30 @@ export function workQueueContract(
       for (const entries of result.values()) expect(entries).toEqual([]);
     });
 
+    it('an aborted signal ends a waiting read at once, and the next read waits as before', async () => {
+      const blockMs = 10_000;
+      for (const abortAfterMs of [0, 50]) {
+        const controller = new AbortController();
+        const started = Date.now();
+        const reading = queue.read(new Map([[16, null]]), 10, blockMs, controller.signal);
+        // 0: aborted before the read can have reached the server; 50: while it waits there.
+        if (abortAfterMs) await new Promise((resolve) => setTimeout(resolve, abortAfterMs));
+        controller.abort();
+        const result = await reading;
+        // A bound that only tells "woken" from "waited out blockMs".
+        expect(Date.now() - started).toBeLessThan(blockMs / 2);
+        for (const entries of result.values()) expect(entries).toEqual([]);
+      }
+      // The wake is spent: a later read (with a signal of its own) waits for an entry.
+      const next = new AbortController();
+      const started = Date.now();
+      expect((await queue.read(new Map([[16, null]]), 10, 150, next.signal)).get(16) ?? []).toEqual([]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(75);
+      const reading = queue.read(new Map([[16, null]]), 10, blockMs, next.signal);
+      await queue.append(16, 'after the wake');
+      expect(payloads((await reading).get(16))).toEqual(['after the wake']);
+    });
+
     it('release drops entries up to and including the cursor, and depth counts what is held', async () => {
       for (const p of ['a', 'b', 'c']) await queue.append(5, p);
       expect(await queue.depth(5)).toBe(3);

@@ -1,14 +1,6 @@
-/** InProcessRateLimiter: a fixed-window RateLimiter in memory, for the embedded mode and unit tests. */
-import type { RateDecision, RateLimiter } from '../ports/rate-limiter';
-
-/** Options for {@link InProcessRateLimiter}. */
-export interface InProcessRateLimiterOptions {
-  /** Hits allowed per key per window. */
-  limit: number;
-  windowSeconds: number;
-  /** Clock in ms; injectable so tests need not sleep through a window. */
-  now?: () => number;
-}
+/** InProcessRateLimiter: the leased fixed-window RateLimiter over a bucket in memory, for the embedded mode and unit tests. */
+import { LeasedRateLimiter, type LeasedRateLimiterOptions } from '../leased-rate-limiter';
+import type { RateBucket, RateGrant, RateWindow } from '../ports/rate-limiter';
 
 interface Window {
   count: number;
@@ -16,61 +8,61 @@ interface Window {
 }
 
 /**
- * Fixed window per key, opened by the key's first hit (the same rule as the Redis one, where the
- * window is the counter's TTL). Expired windows are swept at most once per window length, so
- * memory follows the number of recently active keys.
+ * The shared count in memory: one fixed window per key, opened by the key's first take (the
+ * same rule as the Redis one, where the window is the counter's TTL). Several limiters given the
+ * same buckets share them, as processes share one Redis. Expired windows are swept at most once
+ * per window length, so memory follows the number of recently active keys.
  */
-export class InProcessRateLimiter implements RateLimiter {
+export class InProcessRateBuckets implements RateBucket {
   private readonly windows = new Map<string, Window>();
-  private readonly limit: number;
-  private readonly windowMs: number;
-  private readonly now: () => number;
-  private nextSweepAt: number;
+  private nextSweepAt = 0;
 
-  constructor(options: InProcessRateLimiterOptions) {
-    this.limit = options.limit;
-    this.windowMs = options.windowSeconds * 1000;
-    this.now = options.now ?? Date.now;
-    this.nextSweepAt = this.now() + this.windowMs;
-  }
+  constructor(private readonly now: () => number = Date.now) {}
 
-  async hit(key: string): Promise<RateDecision> {
+  async take(key: string, want: number, limit: number, windowMs: number): Promise<RateGrant> {
     const now = this.now();
-    if (now >= this.nextSweepAt) this.sweep(now);
-    let window = this.windows.get(key);
-    if (!window || window.resetsAt <= now) {
-      window = { count: 0, resetsAt: now + this.windowMs };
+    if (now >= this.nextSweepAt) this.sweep(now, windowMs);
+    let window = this.open(key, now);
+    if (!window) {
+      window = { count: 0, resetsAt: now + windowMs };
       this.windows.set(key, window);
     }
-    window.count += 1;
-    return {
-      allowed: window.count <= this.limit,
-      remaining: Math.max(0, this.limit - window.count),
-      retryAfterSeconds: Math.ceil((window.resetsAt - now) / 1000),
-    };
+    const granted = Math.max(0, Math.min(want, limit - window.count));
+    window.count += granted;
+    return { granted, count: window.count, ttlMs: window.resetsAt - now };
   }
 
-  async peek(key: string): Promise<RateDecision> {
+  async read(key: string): Promise<RateWindow> {
     const now = this.now();
-    const window = this.windows.get(key);
-    if (!window || window.resetsAt <= now) return { allowed: true, remaining: this.limit, retryAfterSeconds: 0 };
-    return {
-      allowed: window.count < this.limit,
-      remaining: Math.max(0, this.limit - window.count),
-      retryAfterSeconds: Math.ceil((window.resetsAt - now) / 1000),
-    };
+    const window = this.open(key, now);
+    return window ? { count: window.count, ttlMs: window.resetsAt - now } : { count: 0, ttlMs: 0 };
   }
 
-  async reset(key: string): Promise<void> {
+  async clear(key: string): Promise<void> {
     this.windows.delete(key);
   }
 
-  async close(): Promise<void> {
-    this.windows.clear();
+  async close(): Promise<void> {}
+
+  private open(key: string, now: number): Window | undefined {
+    const window = this.windows.get(key);
+    return window && window.resetsAt > now ? window : undefined;
   }
 
-  private sweep(now: number): void {
+  private sweep(now: number, windowMs: number): void {
     for (const [key, window] of this.windows) if (window.resetsAt <= now) this.windows.delete(key);
-    this.nextSweepAt = now + this.windowMs;
+    this.nextSweepAt = now + windowMs;
+  }
+}
+
+/** Options for {@link InProcessRateLimiter}. */
+export interface InProcessRateLimiterOptions extends LeasedRateLimiterOptions {
+  /** The shared count; default a bucket of its own (one process, one limiter). */
+  buckets?: InProcessRateBuckets;
+}
+
+export class InProcessRateLimiter extends LeasedRateLimiter {
+  constructor(options: InProcessRateLimiterOptions) {
+    super(options.buckets ?? new InProcessRateBuckets(options.now), options);
   }
 }

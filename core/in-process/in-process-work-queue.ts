@@ -26,16 +26,16 @@ export class InProcessWorkQueue implements WorkQueue {
   }
 
   /** Returns only the shards that have entries; `blockMs <= 0` never waits. */
-  async read(after: Map<number, string | null>, count: number, blockMs: number): Promise<Map<number, QueueEntry[]>> {
+  async read(after: Map<number, string | null>, count: number, blockMs: number, signal?: AbortSignal): Promise<Map<number, QueueEntry[]>> {
     if (after.size === 0) return new Map(); // as Redis: nothing to wait for
     const deadline = Date.now() + blockMs;
     for (;;) {
       const ready = this.collect(after, count);
       const remaining = deadline - Date.now();
-      if (ready.size > 0 || remaining <= 0 || this.closed) return ready;
+      if (ready.size > 0 || remaining <= 0 || this.closed || signal?.aborted) return ready;
       // Any append wakes every reader, which re-checks its own shards; simpler than per-shard
       // wait lists and cheap, since a queue has one reader (the shard owner).
-      await this.nextAppend(remaining);
+      await this.nextAppend(remaining, signal);
     }
   }
 
@@ -104,15 +104,17 @@ export class InProcessWorkQueue implements WorkQueue {
     return result;
   }
 
-  private nextAppend(timeoutMs: number): Promise<void> {
+  private nextAppend(timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
     return new Promise((resolve) => {
       const wake = (): void => {
         clearTimeout(timer);
         this.waiters.delete(wake);
+        signal?.removeEventListener('abort', wake);
         resolve();
       };
       const timer = setTimeout(wake, timeoutMs);
       this.waiters.add(wake);
+      signal?.addEventListener('abort', wake, { once: true });
     });
   }
 

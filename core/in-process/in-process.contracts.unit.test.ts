@@ -10,13 +10,17 @@ import { InProcessBus } from './in-process-bus';
 import { InProcessIrcResumePoints } from './in-process-irc-resume-points';
 import { InProcessMessageStore } from './in-process-message-store';
 import { InProcessPresence } from './in-process-presence';
-import { InProcessRateLimiter } from './in-process-rate-limiter';
+import { InProcessRateBuckets, InProcessRateLimiter } from './in-process-rate-limiter';
 import { InProcessLeaseTable, InProcessShardLeases } from './in-process-shard-leases';
 import { InProcessWorkQueue } from './in-process-work-queue';
 
 busContract('InProcessBus', async () => new InProcessBus());
 workQueueContract('InProcessWorkQueue', async () => new InProcessWorkQueue(), { durable: false });
-rateLimiterContract('InProcessRateLimiter', async (settings) => new InProcessRateLimiter(settings));
+// One bucket per test behind every node it makes, as one Redis is behind every process.
+rateLimiterContract('InProcessRateLimiter', async () => {
+  const buckets = new InProcessRateBuckets();
+  return { node: async (settings) => new InProcessRateLimiter({ ...settings, buckets }) };
+});
 presenceContract('InProcessPresence', async (ttlMs) => new InProcessPresence({ ttlMs }));
 // One map behind every instance, as one Redis is behind every node.
 const sharedPoints = new InProcessIrcResumePoints();

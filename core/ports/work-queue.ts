@@ -28,9 +28,10 @@ export interface WorkQueue {
   append(shard: number, payload: string): Promise<void>;
   /**
    * Entries after the given cursors (null = from the oldest held), up to `count` per shard; waits up
-   * to `blockMs` when none are ready. Keys of the result are shard numbers.
+   * to `blockMs` when none are ready. Keys of the result are shard numbers. Aborting `signal` ends
+   * the wait at once (the shard owner wakes its read when another shard is ready to be read again).
    */
-  read(after: Map<number, string | null>, count: number, blockMs: number): Promise<Map<number, QueueEntry[]>>;
+  read(after: Map<number, string | null>, count: number, blockMs: number, signal?: AbortSignal): Promise<Map<number, QueueEntry[]>>;
   /** Drops every entry of the shard up to and including `cursor` (they are persisted or dead-lettered). */
   release(shard: number, cursor: string): Promise<void>;
   /** Number of entries held by a shard (queue depth metric). */

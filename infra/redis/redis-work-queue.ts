@@ -1,4 +1,5 @@
 /** RedisWorkQueue: the durable WorkQueue, one Redis Stream per shard plus one dead-letter Stream, between the API edges and message-backend. */
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { DeadLetter, DeadLetterFailure, QueueEntry, WorkQueue } from '../../core/ports/work-queue';
 import { closeClient, connectByUrl, type RedisConnect } from './redis-client';
@@ -19,6 +20,9 @@ const FIELD = 'p';
 /** Largest sequence part of a stream id (an unsigned 64-bit integer). */
 const MAX_SEQ = 18446744073709551615n;
 
+/** How long a reader's wake stream outlives its last wake (it is one entry long; a dead reader's goes away). */
+const WAKE_TTL_MS = 600_000;
+
 /** A stream id as Redis writes them: `<ms>-<seq>`. */
 const STREAM_ID = /^\d+-\d+$/;
 
@@ -38,18 +42,29 @@ export class RedisWorkQueue implements WorkQueue {
   private readonly connect: RedisConnect;
   private readonly prefix: string;
   private closed = false;
-  /** Set when the connection came back (possibly to a new master after a failover): the next read starts from the beginning. */
-  private rewind = false;
+  /**
+   * Bumped when the connection came back (possibly to a new master after a failover): each shard's
+   * next read starts from the beginning. Per shard, as the owner reads shards separately too.
+   */
+  private epoch = 0;
+  private readonly shardEpochs = new Map<number, number>();
+  /** This reader's own stream, which an aborted read's signal appends to so that its XREAD BLOCK returns. */
+  private readonly wakeKey: string;
+  private wakeCursor = '0-0';
 
   constructor(options: RedisWorkQueueOptions = {}) {
     this.connect = options.connect ?? connectByUrl(options.url ?? 'redis://127.0.0.1:6379');
     this.redis = this.connect();
     this.prefix = options.prefix ?? 'trib:';
+    this.wakeKey = `${this.prefix}q:wake:${randomBytes(8).toString('hex')}`;
     let everReady = this.redis.status === 'ready';
     // A promoted replica's stream ids come from its own clock and may sort below the cursor the
     // reader got from the old master; re-reading what is unreleased is safe (the owner dedupes by uuid).
     this.redis.on('ready', () => {
-      if (everReady) this.rewind = true;
+      if (everReady) {
+        this.epoch += 1;
+        this.wakeCursor = '0-0'; // a new master's ids may sort below the old one's (one spurious wake at most)
+      }
       everReady = true;
     });
   }
@@ -62,34 +77,53 @@ export class RedisWorkQueue implements WorkQueue {
    * Returns only the shards that have entries. Tries a non-blocking XREAD first, so held entries
    * come back at once without occupying the blocking connection; only then waits (XREAD BLOCK,
    * which in Redis would wait forever for 0, so `blockMs <= 0` never waits). Concurrent waiting
-   * reads on one queue queue up behind each other on the blocking connection: one reader per
-   * queue instance (the shard owner) is the intended use. After a reconnect, the first read
-   * ignores the cursors and returns every unreleased entry again.
+   * reads on one queue queue up behind each other on the blocking connection: one waiting reader
+   * per queue instance (the shard owner's loop) is the intended use; reads that do not wait may run
+   * beside it. After a reconnect, each shard's first read ignores its cursor and returns every
+   * unreleased entry again.
    */
-  async read(after: Map<number, string | null>, count: number, blockMs: number): Promise<Map<number, QueueEntry[]>> {
+  async read(after: Map<number, string | null>, count: number, blockMs: number, signal?: AbortSignal): Promise<Map<number, QueueEntry[]>> {
     if (after.size === 0) return new Map();
     const shardByKey = new Map<string, number>();
     const keys: string[] = [];
     const ids: string[] = [];
-    const fromStart = this.rewind;
-    this.rewind = false;
     for (const [shard, cursor] of after) {
       const key = this.key(shard);
       shardByKey.set(key, shard);
       keys.push(key);
+      const fromStart = (this.shardEpochs.get(shard) ?? 0) < this.epoch;
+      this.shardEpochs.set(shard, this.epoch);
       ids.push(fromStart ? '0' : (cursor ?? '0'));
     }
     let reply: XReadReply = await onRedis(this.redis.xread('COUNT', count, 'STREAMS', ...keys, ...ids));
-    if (!reply && blockMs > 0 && !this.closed) {
-      try {
-        // Explicit ids (not `$`), so an append landing between the two reads is still returned.
-        reply = await onRedis(this.blockingConnection().xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...keys, ...ids));
-      } catch (error) {
-        if (this.closed) return new Map(); // close() cut the wait short
-        throw error;
-      }
-    }
+    if (!reply && blockMs > 0 && !this.closed && !signal?.aborted) reply = await this.waitForEntries(count, blockMs, keys, ids, signal);
     return toEntries(reply, shardByKey);
+  }
+
+  /**
+   * XREAD BLOCK on the blocking connection, over the shards and this reader's wake stream: an abort
+   * appends to the wake stream (on the command connection), which returns the read at once even
+   * when the append reaches Redis before the read does (the wake cursor is explicit too).
+   */
+  private async waitForEntries(count: number, blockMs: number, keys: string[], ids: string[], signal?: AbortSignal): Promise<XReadReply> {
+    const wake = (): void => {
+      this.redis.multi().xadd(this.wakeKey, 'MAXLEN', '1', '*', 'w', '1').pexpire(this.wakeKey, WAKE_TTL_MS).exec().catch(() => undefined);
+    };
+    signal?.addEventListener('abort', wake, { once: true });
+    const streams = signal ? [...keys, this.wakeKey] : keys;
+    const cursors = signal ? [...ids, this.wakeCursor] : ids;
+    try {
+      // Explicit ids (not `$`), so an append landing between the two reads is still returned.
+      const reply: XReadReply = await onRedis(this.blockingConnection().xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...streams, ...cursors));
+      const woken = reply?.find(([key]) => key === this.wakeKey)?.[1];
+      if (woken?.length) this.wakeCursor = woken[woken.length - 1]![0];
+      return reply;
+    } catch (error) {
+      if (this.closed) return null; // close() cut the wait short
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', wake);
+    }
   }
 
   async release(shard: number, cursor: string): Promise<void> {

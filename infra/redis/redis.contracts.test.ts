@@ -31,7 +31,7 @@ busContract('RedisBus', async () => new RedisBus({ url, prefix }));
 workQueueContract('RedisWorkQueue', async (namespace) => new RedisWorkQueue({ url, prefix: `${prefix}${namespace}:` }), {
   durable: true,
 });
-rateLimiterContract('RedisRateLimiter', async (settings) => new RedisRateLimiter({ ...settings, url, prefix }));
+rateLimiterContract('RedisRateLimiter', async () => ({ node: async (settings) => new RedisRateLimiter({ ...settings, url, prefix }) }));
 presenceContract('RedisPresence', async (ttlMs) => new RedisPresence({ ttlMs, url, prefix }));
 ircResumePointsContract('RedisIrcResumePoints', async (options) => new RedisIrcResumePoints({ ...options, url, prefix }));
 
