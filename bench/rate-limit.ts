@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { leaseSizeFor } from '../core/leased-rate-limiter';
 import { RedisRateLimiter } from '../infra/redis/redis-rate-limiter';
+import { handleHelpAndUnknown } from './cli-flags';
 import { fmtInt, spread } from './stats';
 
 const flag = (name: string, fallback: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -36,6 +37,10 @@ async function measure(lease: number, requests: number, prefix: string): Promise
 }
 
 async function main(): Promise<void> {
+  handleHelpAndUnknown(process.argv.slice(2), 'npm run bench:rate-limit', 'The request rate limiter on the real Redis, leased beside the exact limiter (one round trip per request), in interleaved rounds (ADR 031).', [
+    { flag: '--rounds=3', help: 'interleaved rounds; the report gives median [min–max]' },
+    { flag: '--requests=20000', help: 'requests per round and limiter' },
+  ]);
   const rounds = flag('rounds', 3);
   const requests = flag('requests', 20_000);
   const prefix = `bench:rl:${randomBytes(4).toString('hex')}:`;
