@@ -275,6 +275,53 @@ describe('Hub batches (ADR 023)', () => {
   });
 });
 
+describe('Hub last ids (ADR 032)', () => {
+  const payload = (id: number) => JSON.stringify({ id, flow: 'f1', event: 'message' });
+
+  test('known only after a store read was noted, raised by what was handed out before and after it', async () => {
+    const bus = new InProcessBus();
+    const hub = hubOn(bus);
+    const member = recordingMember([]);
+    await hub.join('flow:f1', member);
+    await bus.publish('flow:f1', payload(4));
+    await tick();
+    expect(hub.knownLastId('flow:f1', member, 'f1')).toBeUndefined();
+    // A read that began before event 4 was handed out saw 3: the hub keeps the newer 4.
+    hub.noteLastId('flow:f1', member, 'f1', 3);
+    expect(hub.knownLastId('flow:f1', member, 'f1')).toBe(4);
+    await bus.publish('flow:f1', payload(5));
+    await bus.publish('flow:f1', payload(6));
+    await tick();
+    expect(hub.knownLastId('flow:f1', member, 'f1')).toBe(6);
+    expect(hub.knownLastId('flow:f1', member, 'other')).toBeUndefined();
+  });
+
+  test('answered only to a member, noted only by one, and forgotten after a bus gap', async () => {
+    const bus = new InProcessBus();
+    const hub = hubOn(bus);
+    const member = recordingMember([]);
+    const stranger = recordingMember([]);
+    await hub.join('flow:f1', member);
+    hub.noteLastId('flow:f1', stranger, 'f1', 9);
+    expect(hub.knownLastId('flow:f1', member, 'f1')).toBeUndefined();
+    hub.noteLastId('flow:f1', member, 'f1', 9);
+    expect(hub.knownLastId('flow:f1', stranger, 'f1')).toBeUndefined();
+    expect(hub.knownLastId('flow:f1', member, 'f1')).toBe(9);
+    hub.forgetLastIds();
+    expect(hub.knownLastId('flow:f1', member, 'f1')).toBeUndefined();
+  });
+
+  test('a channel subscribed again starts unknown', async () => {
+    const hub = hubOn(new InProcessBus());
+    const member = recordingMember([]);
+    await hub.join('flow:f1', member);
+    hub.noteLastId('flow:f1', member, 'f1', 9);
+    await hub.leave('flow:f1', member);
+    await hub.join('flow:f1', member);
+    expect(hub.knownLastId('flow:f1', member, 'f1')).toBeUndefined();
+  });
+});
+
 describe('EnvelopeBatch', () => {
   test('an id run only when the ids follow one another in one conversation', () => {
     expect(new EnvelopeBatch([envelope(3), envelope(null), envelope(4)]).run).toEqual({ conversation: 'f1', first: 3, last: 4 });

@@ -96,7 +96,7 @@ export class StreamingContext {
 
   /** Dependencies of resumeChannel. */
   get resumeDeps(): ResumeDeps {
-    return { store: this.deps.store, maxBackfill: this.options.maxBackfill, lastId: (conversation) => this.lastIds.read(conversation) };
+    return { store: this.deps.store, hub: this.hub, maxBackfill: this.options.maxBackfill, lastId: (conversation) => this.lastIds.read(conversation) };
   }
 
   /**
