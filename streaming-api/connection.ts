@@ -1,4 +1,5 @@
 /** Connection: one streaming client, whatever its transport: its send queue, resume cursors, slow-consumer guard. */
+import type { LoginKind } from '../core/auth/authenticator';
 import { isPrivateConversation, type MessageJson, type User } from '../core/domain/types';
 import { encodeEvent } from '../core/events/publish';
 import { asStoredEvent } from '../core/events/stored-events';
@@ -46,16 +47,18 @@ export interface Sink {
   close(reason: CloseReason): void;
 }
 
+/**
+ * What every connection of a node shares: one object for the node, not one per connection, since an
+ * idle connection must cost little (ADR 032). What differs per connection is in {@link ConnectionHooks}.
+ */
 export interface ConnectionContext {
   hub: Hub;
   scheduler: FlushScheduler;
   sendBufferLimitBytes: number;
-  /** SSE: attach the cursor to every event with an id. */
-  encodeCursor?: (positions: Record<string, number>) => string;
   /** Called for every event flushed (metrics), with the number of event frames. */
   onDelivered(events: number): void;
   onSlowConsumer(connection: Connection): void;
-  /** Called once, when the connection is closed for any reason. */
+  /** Called once, when the connection is closed for any reason (before its hooks' onClosed). */
   onClosed(connection: Connection): void;
   /**
    * The stored messages of a conversation after id `after` (oldest first), to fill a gap in what
@@ -64,9 +67,19 @@ export interface ConnectionContext {
   fillGap(conversation: string, after: number): Promise<readonly Envelope[] | null>;
   /** A gap was filled (`filled` messages) or had to be answered with a resync (`filled` null). */
   onGap?(conversation: string, filled: number | null): void;
-  /** Called after {@link Connection.revokeFlows} cut flows, so the transport drops them too (presence, its flow list). */
-  onRevoked?(connection: Connection, flowIds: string[]): void;
 }
+
+/** What a transport hooks into its connection; a transport object may implement it itself (WsSession does). */
+export interface ConnectionHooks {
+  /** SSE: attach the cursor to every event with an id. */
+  readonly encodeCursor?: (positions: Record<string, number>) => string;
+  /** Called once, when the connection is closed for any reason. */
+  onClosed?(): void;
+  /** Called after {@link Connection.revokeFlows} cut flows, so the transport drops them too (presence, its flow list). */
+  onRevoked?(flowIds: string[]): void;
+}
+
+const NO_HOOKS: ConnectionHooks = Object.freeze({});
 
 /**
  * Hub member for one client. Deliveries are queued and written on the scheduler's next flush;
@@ -88,6 +101,9 @@ export class Connection implements HubMember {
     readonly user: User,
     private readonly sink: Sink,
     private readonly context: ConnectionContext,
+    private readonly hooks: ConnectionHooks = NO_HOOKS,
+    /** What authenticated it (a password change ends some kinds: credential-changes.ts). */
+    readonly login?: LoginKind,
   ) {}
 
   get transport(): 'ws' | 'http' | 'irc' {
@@ -135,7 +151,7 @@ export class Connection implements HubMember {
       this.cursors.forget(id);
       void this.leave(flowChannel(id));
     }
-    if (cut.length) this.context.onRevoked?.(this, cut);
+    if (cut.length) this.hooks.onRevoked?.(cut);
     return cut;
   }
 
@@ -147,7 +163,7 @@ export class Connection implements HubMember {
    */
   deliverBatch(batch: EnvelopeBatch): void {
     if (this.closed) return;
-    if (!this.context.encodeCursor && this.cursors.admitBatch(batch)) this.push({ kind: 'batch', batch });
+    if (!this.hooks.encodeCursor && this.cursors.admitBatch(batch)) this.push({ kind: 'batch', batch });
     else for (const envelope of batch.envelopes) this.deliver(envelope);
   }
 
@@ -261,6 +277,7 @@ export class Connection implements HubMember {
     for (const channel of this.channels) void this.context.hub.leave(channel, this);
     this.channels.clear();
     this.context.onClosed(this);
+    this.hooks.onClosed?.();
   }
 
   /**
@@ -278,7 +295,7 @@ export class Connection implements HubMember {
   }
 
   private cursorOf(id: number | null): { cursor?: string } {
-    const encode = this.context.encodeCursor;
+    const encode = this.hooks.encodeCursor;
     return encode && id !== null ? { cursor: encode(this.cursors.snapshot()) } : {};
   }
 
