@@ -55,6 +55,8 @@ export interface ConnectionContext {
   hub: Hub;
   scheduler: FlushScheduler;
   sendBufferLimitBytes: number;
+  /** One shared copy of a channel name or label, kept by every connection on it. */
+  intern(value: string): string;
   /** Called for every event flushed (metrics), with the number of event frames. */
   onDelivered(events: number): void;
   onSlowConsumer(connection: Connection): void;
@@ -88,7 +90,8 @@ const NO_HOOKS: ConnectionHooks = Object.freeze({});
  */
 export class Connection implements HubMember {
   readonly cursors = new ConversationCursors();
-  private readonly channels = new Set<string>();
+  /** Channels the connection is on (or joining), each with the transport's label for it (WebSocket: the flow's `org/flow` path). */
+  private readonly channels = new Map<string, string>();
   private queue: Outgoing[] = [];
   private queuedBytes = 0;
   /** Extra room for a backfill, which lands all at once; reset as soon as the client catches up. */
@@ -120,9 +123,9 @@ export class Connection implements HubMember {
     if (this.queue.length) this.context.scheduler.mark(this);
   }
 
-  async join(channel: string): Promise<void> {
+  async join(channel: string, label = ''): Promise<void> {
     if (this.closed) throw new Error('connection closed');
-    this.channels.add(channel);
+    this.channels.set(this.context.intern(channel), this.context.intern(label));
     await this.context.hub.join(channel, this);
   }
 
@@ -132,12 +135,17 @@ export class Connection implements HubMember {
 
   /** Flows whose channel the connection is on (or joining). */
   watchedFlows(): string[] {
-    return [...this.channels].map(flowIdOfChannel).filter((id) => id !== null);
+    return [...this.channels.keys()].map(flowIdOfChannel).filter((id) => id !== null);
   }
 
   /** True while the connection is on `channel` (or joining it). */
   watches(channel: string): boolean {
     return this.channels.has(channel);
+  }
+
+  /** The label `channel` was joined with; undefined when the connection is not on it. */
+  labelOf(channel: string): string | undefined {
+    return this.channels.get(channel);
   }
 
   /**
@@ -274,7 +282,7 @@ export class Connection implements HubMember {
     this.queue = [];
     this.queuedBytes = 0;
     this.sink.close(reason);
-    for (const channel of this.channels) void this.context.hub.leave(channel, this);
+    for (const channel of this.channels.keys()) void this.context.hub.leave(channel, this);
     this.channels.clear();
     this.context.onClosed(this);
     this.hooks.onClosed?.();

@@ -43,7 +43,7 @@ function connectionOn(hub: Hub, sink: Sink, limit = 1 << 20, stored = nothingSto
   const slow: Connection[] = [];
   const gaps: (number | null)[] = [];
   const c = new Connection(user, sink, {
-    hub, scheduler, sendBufferLimitBytes: limit, onDelivered: () => {}, onSlowConsumer: (x) => void slow.push(x), onClosed: () => {},
+    hub, scheduler, sendBufferLimitBytes: limit, intern: (value) => value, onDelivered: () => {}, onSlowConsumer: (x) => void slow.push(x), onClosed: () => {},
     fillGap: stored, onGap: (_conversation, filled) => void gaps.push(filled),
   });
   c.markReady();

@@ -33,6 +33,8 @@ export interface ResumeDeps {
 }
 
 export interface ResumeOptions {
+  /** What the transport calls the channel (see {@link Connection.labelOf}). */
+  label?: string;
   /** Ask the store for the last id when the client named none (WS `last_id`, the SSE cursor). */
   needLastId: boolean;
   /**
@@ -57,7 +59,7 @@ export async function resumeChannel(
   try {
     // The subscription is active before the store is read: anything persisted after the read
     // is published after it, and so is held rather than missed.
-    await connection.join(channel);
+    await connection.join(channel, options.label);
     const outcomes: ResumeOutcome[] = [];
     for (const { target, state } of holds) {
       const { conversation, since } = target;

@@ -20,6 +20,7 @@ import { KeepAlive } from './keep-alive';
 import type { StreamingOptions, StreamingOptionsInput } from './options';
 import type { ResumeDeps } from './resume';
 import { RevocationLog } from './revocation-log';
+import { StringInterner } from './string-interner';
 
 /** What the streaming service is built from; every part is an interface, so tests pass in-process ones. */
 export interface StreamingDeps {
@@ -60,6 +61,7 @@ export class StreamingContext {
   closing = false;
   /** Shared by every connection of the node: nothing of it is made per connection (ADR 032). */
   private readonly connectionContext: ConnectionContext;
+  private readonly strings = new StringInterner();
 
   constructor(
     readonly deps: StreamingDeps,
@@ -126,6 +128,7 @@ export class StreamingContext {
       hub: this.hub,
       scheduler: this.scheduler,
       sendBufferLimitBytes: this.options.sendBufferLimitBytes,
+      intern: (value) => this.strings.intern(value),
       onDelivered: (events) => metrics.eventsDelivered.inc(events),
       fillGap: (conversation, after) => this.gapFiller.fill(conversation, after),
       onGap: (_conversation, filled) => metrics.streamGaps.inc({ outcome: filled === null ? 'resync' : 'filled' }),

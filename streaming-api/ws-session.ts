@@ -40,8 +40,6 @@ export class WsSession implements CommandSession, ConnectionHooks {
   connection: Connection | null = null;
   /** The connection's transport, set with it. */
   sink: WsSink | null = null;
-  /** Flow ids this client subscribed to (value: the `org/flow` path). */
-  readonly flows = new Map<string, string>();
   userSubscribed = false;
   private authTimer: NodeJS.Timeout | null = null;
   private authenticating = false;
@@ -89,10 +87,7 @@ export class WsSession implements CommandSession, ConnectionHooks {
 
   /** Access lost (the connection's hook): the flow-remove event is already queued; the subscription ends with it (no more typing or presence there). */
   onRevoked(flowIds: string[]): void {
-    for (const flowId of flowIds) {
-      this.flows.delete(flowId);
-      this.send({ type: 'unsubscribed', flow: flowId, reason: 'access revoked' });
-    }
+    for (const flowId of flowIds) this.send({ type: 'unsubscribed', flow: flowId, reason: 'access revoked' });
   }
 
   private open(caller: StreamCaller): void {
