@@ -9,6 +9,7 @@ import type { Envelope } from './envelope';
 import type { EnvelopeBatch } from './envelope-batch';
 import type { FlushScheduler } from './flush-scheduler';
 import type { Hub, HubMember } from './hub';
+import { SmallMap } from './small-map';
 
 /**
  * One queued write: an event (its shared bus bytes), a control frame made for this connection, or
@@ -91,7 +92,7 @@ const NO_HOOKS: ConnectionHooks = Object.freeze({});
 export class Connection implements HubMember {
   readonly cursors = new ConversationCursors();
   /** Channels the connection is on (or joining), each with the transport's label for it (WebSocket: the flow's `org/flow` path). */
-  private readonly channels = new Map<string, string>();
+  private readonly channels = new SmallMap<string>();
   private queue: Outgoing[] = [];
   private queuedBytes = 0;
   /** Extra room for a backfill, which lands all at once; reset as soon as the client catches up. */
