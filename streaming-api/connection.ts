@@ -126,8 +126,9 @@ export class Connection implements HubMember {
 
   async join(channel: string, label = ''): Promise<void> {
     if (this.closed) throw new Error('connection closed');
-    this.channels.set(this.context.intern(channel), this.context.intern(label));
-    await this.context.hub.join(channel, this);
+    const name = this.context.intern(channel);
+    this.channels.set(name, this.context.intern(label));
+    await this.context.hub.join(name, this);
   }
 
   async leave(channel: string): Promise<void> {
