@@ -62,15 +62,15 @@ async function run(options: BenchOptions, results: BenchResults, cleanup: (() =>
     const node = stack.streaming[stack.streaming.length - 1]!;
     await settle();
     if (options.systems.includes('tributary')) {
-      results.memory.push(await runMemory({ system: 'tributary', kind: 'tributary', url: `ws://127.0.0.1:${node.port}/ws`, tokens: stack.tokens, pid: node.pid }, flowIds, options, log));
+      results.memory.push(await runMemory({ system: 'tributary', kind: 'tributary', url: `ws://127.0.0.1:${node.port}/ws`, tokens: stack.tokens, child: node.child }, flowIds, options, log));
     }
     if (peers[0]) {
       await settle();
-      results.memory.push(await runMemory({ system: 'socketio', kind: 'socketio', url: `http://127.0.0.1:${peers[0].port}`, tokens: [''], pid: peers[0].pid }, flowIds, options, log));
+      results.memory.push(await runMemory({ system: 'socketio', kind: 'socketio', url: `http://127.0.0.1:${peers[0].port}`, tokens: [''], child: peers[0].child }, flowIds, options, log));
     }
     if (ceilings[0]) {
       await settle();
-      results.memory.push(await runMemory({ system: 'ceiling', kind: 'ceiling', url: `ws://127.0.0.1:${ceilings[0].port}`, tokens: [''], pid: ceilings[0].pid }, flowIds, options, log));
+      results.memory.push(await runMemory({ system: 'ceiling', kind: 'ceiling', url: `ws://127.0.0.1:${ceilings[0].port}`, tokens: [''], child: ceilings[0].child }, flowIds, options, log));
     }
   }
 

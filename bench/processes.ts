@@ -32,6 +32,33 @@ export function killAllChildrenNow(): void {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 }
 
+/**
+ * Node flags of a process the memory benchmark measures: `global.gc` exposed and the probe
+ * (memory-probe.ts) preloaded, which answers {@link readMemory} over the IPC channel.
+ */
+export const MEMORY_PROBE_ARGS = ['--expose-gc', '--require', join(__dirname, 'memory-probe.js')];
+
+/** `process.memoryUsage()` of a process started with {@link MEMORY_PROBE_ARGS}, read after full collections. */
+export function readMemory(child: ChildProcess, timeoutMs = 30_000): Promise<NodeJS.MemoryUsage> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: unknown) => {
+      const answer = message as { type?: unknown; usage?: NodeJS.MemoryUsage; gc?: boolean } | null;
+      if (answer?.type !== 'memory-probe' || !answer.usage) return;
+      if (answer.gc) finish(null, answer.usage);
+      else finish(new Error('memory probe: the process was started without --expose-gc'));
+    };
+    const timer = setTimeout(() => finish(new Error('memory probe: no answer (was the process started with MEMORY_PROBE_ARGS and an IPC channel?)')), timeoutMs);
+    function finish(error: Error | null, usage?: NodeJS.MemoryUsage): void {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      if (error) reject(error);
+      else resolve(usage!);
+    }
+    child.on('message', onMessage);
+    child.send({ type: 'memory-probe' });
+  });
+}
+
 export interface ServiceProcess {
   name: string;
   port: number;
@@ -66,13 +93,16 @@ function stopper(child: ChildProcess, graceMs = 5000): () => Promise<void> {
     });
 }
 
-/** Starts `bin/tributary.js start <service>` from the built CLI and waits for GET /health. */
+/**
+ * Starts `bin/tributary.js start <service>` from the built CLI and waits for GET /health. Every
+ * service answers {@link readMemory} (an IPC channel and {@link MEMORY_PROBE_ARGS}).
+ */
 export async function spawnService(service: string, port: number, env: Record<string, string>, nodeArgs: string[] = []): Promise<ServiceProcess> {
   const bin = join(projectRoot(), 'bin', 'tributary.js');
   const child = track(
-    spawn(process.execPath, [...nodeArgs, bin, 'start', service], {
+    spawn(process.execPath, [...MEMORY_PROBE_ARGS, ...nodeArgs, bin, 'start', service], {
       env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     }),
   );
   const output = capture(child);
@@ -87,24 +117,14 @@ export function forkWorker(module: string, args: string[] = []): ChildProcess {
   return child;
 }
 
-/** Starts a forked server-like worker (the Socket.IO peer) and waits for GET /health. */
+/** Starts a forked server-like worker (the Socket.IO peer) and waits for GET /health; it answers {@link readMemory}. */
 export async function forkService(name: string, module: string, port: number, args: string[]): Promise<ServiceProcess> {
-  const child = track(fork(join(__dirname, module), [String(port), ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
+  const child = track(fork(join(__dirname, module), [String(port), ...args], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: MEMORY_PROBE_ARGS }));
   const output = capture(child);
   await waitForHealth(port, child, output, 20_000);
   return { name, port, child, pid: child.pid!, output, stop: stopper(child) };
 }
 
-
-/** Resident set size of a process in bytes (VmRSS), or NaN if it is gone. */
-export function rssBytes(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 /** CPU time (user + system) a process has used so far, in seconds; NaN if it is gone. */
 export function cpuSeconds(pid: number): number {

@@ -133,14 +133,18 @@ function comparisonTable(rows: FanoutRow[]): string {
 
 function memoryTable(rows: MemoryRow[]): string {
   return table([
-    ['system', 'connections', 'failed', 'RSS before MiB', 'RSS after MiB', 'KiB / connection', 'connect time s'],
+    ['system', 'connections', 'failed', 'heap before MiB', 'heap after MiB', 'heap KiB / conn', 'external KiB / conn', 'RSS before MiB', 'RSS after MiB', 'RSS KiB / conn', 'connect time s'],
     ...rows.map((r) => [
       NAMES[r.system],
       fmtInt(r.connections),
       fmtInt(r.failed),
+      (r.heapBeforeBytes / 2 ** 20).toFixed(1),
+      (r.heapAfterBytes / 2 ** 20).toFixed(1),
+      (r.heapPerConnection / 1024).toFixed(2),
+      (r.externalPerConnection / 1024).toFixed(2),
       (r.rssBeforeBytes / 2 ** 20).toFixed(1),
       (r.rssAfterBytes / 2 ** 20).toFixed(1),
-      (r.bytesPerConnection / 1024).toFixed(1),
+      (r.bytesPerConnection / 1024).toFixed(2),
       (r.connectMs / 1000).toFixed(1),
     ]),
   ]);
@@ -186,7 +190,7 @@ export function renderReport(results: BenchResults): string {
   const parts = [
     `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB.toFixed(0)} GiB, Node ${m.node}, Linux ${m.kernel}, open files ${m.openFilesLimit}. Clients, servers, Redis and Postgres share these cores.`,
   ];
-  if (results.memory.length) parts.push('Memory per idle WebSocket connection (authenticated where the server asks, subscribed to one flow)', memoryTable(results.memory));
+  if (results.memory.length) parts.push('Memory per idle WebSocket connection (authenticated where the server asks, subscribed to one flow), each read after full GC in the server', memoryTable(results.memory));
   if (results.fanout.length) {
     parts.push(
       'Fan-out (publish → delivered at the client; "offered dl/s" = rate × subscribers per flow; * = still draining when the wait ended)',

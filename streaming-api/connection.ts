@@ -1,4 +1,5 @@
 /** Connection: one streaming client, whatever its transport: its send queue, resume cursors, slow-consumer guard. */
+import type { LoginKind } from '../core/auth/authenticator';
 import { isPrivateConversation, type MessageJson, type User } from '../core/domain/types';
 import { encodeEvent } from '../core/events/publish';
 import { asStoredEvent } from '../core/events/stored-events';
@@ -8,6 +9,7 @@ import type { Envelope } from './envelope';
 import type { EnvelopeBatch } from './envelope-batch';
 import type { FlushScheduler } from './flush-scheduler';
 import type { Hub, HubMember } from './hub';
+import { SmallMap } from './small-map';
 
 /**
  * One queued write: an event (its shared bus bytes), a control frame made for this connection, or
@@ -46,16 +48,20 @@ export interface Sink {
   close(reason: CloseReason): void;
 }
 
+/**
+ * What every connection of a node shares: one object for the node, not one per connection, since an
+ * idle connection must cost little (ADR 032). What differs per connection is in {@link ConnectionHooks}.
+ */
 export interface ConnectionContext {
   hub: Hub;
   scheduler: FlushScheduler;
   sendBufferLimitBytes: number;
-  /** SSE: attach the cursor to every event with an id. */
-  encodeCursor?: (positions: Record<string, number>) => string;
+  /** One shared copy of a channel name or label, kept by every connection on it. */
+  intern(value: string): string;
   /** Called for every event flushed (metrics), with the number of event frames. */
   onDelivered(events: number): void;
   onSlowConsumer(connection: Connection): void;
-  /** Called once, when the connection is closed for any reason. */
+  /** Called once, when the connection is closed for any reason (before its hooks' onClosed). */
   onClosed(connection: Connection): void;
   /**
    * The stored messages of a conversation after id `after` (oldest first), to fill a gap in what
@@ -64,9 +70,19 @@ export interface ConnectionContext {
   fillGap(conversation: string, after: number): Promise<readonly Envelope[] | null>;
   /** A gap was filled (`filled` messages) or had to be answered with a resync (`filled` null). */
   onGap?(conversation: string, filled: number | null): void;
-  /** Called after {@link Connection.revokeFlows} cut flows, so the transport drops them too (presence, its flow list). */
-  onRevoked?(connection: Connection, flowIds: string[]): void;
 }
+
+/** What a transport hooks into its connection; a transport object may implement it itself (WsSession does). */
+export interface ConnectionHooks {
+  /** SSE: attach the cursor to every event with an id. */
+  readonly encodeCursor?: (positions: Record<string, number>) => string;
+  /** Called once, when the connection is closed for any reason. */
+  onClosed?(): void;
+  /** Called after {@link Connection.revokeFlows} cut flows, so the transport drops them too (presence, its flow list). */
+  onRevoked?(flowIds: string[]): void;
+}
+
+const NO_HOOKS: ConnectionHooks = Object.freeze({});
 
 /**
  * Hub member for one client. Deliveries are queued and written on the scheduler's next flush;
@@ -75,7 +91,8 @@ export interface ConnectionContext {
  */
 export class Connection implements HubMember {
   readonly cursors = new ConversationCursors();
-  private readonly channels = new Set<string>();
+  /** Channels the connection is on (or joining), each with the transport's label for it (WebSocket: the flow's `org/flow` path). */
+  private readonly channels = new SmallMap<string>();
   private queue: Outgoing[] = [];
   private queuedBytes = 0;
   /** Extra room for a backfill, which lands all at once; reset as soon as the client catches up. */
@@ -88,6 +105,9 @@ export class Connection implements HubMember {
     readonly user: User,
     private readonly sink: Sink,
     private readonly context: ConnectionContext,
+    private readonly hooks: ConnectionHooks = NO_HOOKS,
+    /** What authenticated it (a password change ends some kinds: credential-changes.ts). */
+    readonly login?: LoginKind,
   ) {}
 
   get transport(): 'ws' | 'http' | 'irc' {
@@ -104,10 +124,11 @@ export class Connection implements HubMember {
     if (this.queue.length) this.context.scheduler.mark(this);
   }
 
-  async join(channel: string): Promise<void> {
+  async join(channel: string, label = ''): Promise<void> {
     if (this.closed) throw new Error('connection closed');
-    this.channels.add(channel);
-    await this.context.hub.join(channel, this);
+    const name = this.context.intern(channel);
+    this.channels.set(name, this.context.intern(label));
+    await this.context.hub.join(name, this);
   }
 
   async leave(channel: string): Promise<void> {
@@ -116,12 +137,17 @@ export class Connection implements HubMember {
 
   /** Flows whose channel the connection is on (or joining). */
   watchedFlows(): string[] {
-    return [...this.channels].map(flowIdOfChannel).filter((id) => id !== null);
+    return [...this.channels.keys()].map(flowIdOfChannel).filter((id) => id !== null);
   }
 
   /** True while the connection is on `channel` (or joining it). */
   watches(channel: string): boolean {
     return this.channels.has(channel);
+  }
+
+  /** The label `channel` was joined with; undefined when the connection is not on it. */
+  labelOf(channel: string): string | undefined {
+    return this.channels.get(channel);
   }
 
   /**
@@ -135,7 +161,7 @@ export class Connection implements HubMember {
       this.cursors.forget(id);
       void this.leave(flowChannel(id));
     }
-    if (cut.length) this.context.onRevoked?.(this, cut);
+    if (cut.length) this.hooks.onRevoked?.(cut);
     return cut;
   }
 
@@ -147,7 +173,7 @@ export class Connection implements HubMember {
    */
   deliverBatch(batch: EnvelopeBatch): void {
     if (this.closed) return;
-    if (!this.context.encodeCursor && this.cursors.admitBatch(batch)) this.push({ kind: 'batch', batch });
+    if (!this.hooks.encodeCursor && this.cursors.admitBatch(batch)) this.push({ kind: 'batch', batch });
     else for (const envelope of batch.envelopes) this.deliver(envelope);
   }
 
@@ -258,9 +284,10 @@ export class Connection implements HubMember {
     this.queue = [];
     this.queuedBytes = 0;
     this.sink.close(reason);
-    for (const channel of this.channels) void this.context.hub.leave(channel, this);
+    for (const channel of this.channels.keys()) void this.context.hub.leave(channel, this);
     this.channels.clear();
     this.context.onClosed(this);
+    this.hooks.onClosed?.();
   }
 
   /**
@@ -278,7 +305,7 @@ export class Connection implements HubMember {
   }
 
   private cursorOf(id: number | null): { cursor?: string } {
-    const encode = this.context.encodeCursor;
+    const encode = this.hooks.encodeCursor;
     return encode && id !== null ? { cursor: encode(this.cursors.snapshot()) } : {};
   }
 

@@ -1,6 +1,7 @@
 /** ConversationCursors: per connection, the last message id sent in each conversation; holds live events during a backfill. */
 import type { Envelope } from './envelope';
 import type { EnvelopeBatch } from './envelope-batch';
+import { SmallMap } from './small-map';
 
 /** The resume state of one conversation on one connection. */
 export interface CursorState {
@@ -21,7 +22,7 @@ export type Admission = 'send' | 'skip' | 'gap';
  * the fill already covered.
  */
 export class ConversationCursors {
-  private readonly states = new Map<string, CursorState>();
+  private readonly states = new SmallMap<CursorState>();
 
   /**
    * Whether the event is to be sent now. On 'gap' the conversation is now held with this event
@@ -126,7 +127,7 @@ export class ConversationCursors {
   /** conversation → last id of every conversation with a known position (the SSE cursor); 0 = empty so far. */
   snapshot(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const [conversation, state] of this.states) if (state.last >= 0) out[conversation] = state.last;
+    for (const [conversation, state] of this.states.entries()) if (state.last >= 0) out[conversation] = state.last;
     return out;
   }
 }

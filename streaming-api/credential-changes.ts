@@ -12,7 +12,7 @@ import type { StreamingContext } from './streaming-context';
 export function closeOldLogins(ctx: StreamingContext, userId: number): number {
   let closed = 0;
   for (const connection of [...ctx.connections]) {
-    if (connection.user.id !== userId || connection.isClosed || !endsWithPasswordChange(ctx.loginOf(connection) ?? 'password')) continue;
+    if (connection.user.id !== userId || connection.isClosed || !endsWithPasswordChange(connection.login ?? 'password')) continue;
     connection.close('credentials changed');
     closed++;
   }

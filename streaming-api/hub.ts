@@ -15,6 +15,13 @@ class ChannelEntry {
   ready!: Promise<Subscription>;
   /** Events received since the last flush, in arrival order. */
   pending: Envelope[] = [];
+  /** Per conversation, the newest id handed out or read from the store after the subscription was active. */
+  readonly lastIds = new Map<string, number>();
+  /**
+   * Conversations whose `lastIds` entry includes such a store read: from there on this
+   * subscription delivers every later event, so a new member can start at it (ADR 032).
+   */
+  read: Set<string> | null = null;
 }
 
 export interface HubOptions {
@@ -80,6 +87,35 @@ export class Hub implements FlushSource {
     await unsubscribeQuietly(entry);
   }
 
+  /**
+   * The newest id of `conversation` a new member of `channel` can start after without reading the
+   * store (ADR 032): every later event reaches it through this subscription, since the id comes
+   * from a store read made after the subscription was active, raised by each id handed out since.
+   * Undefined when no read was noted on this subscription, or `member` is not on the channel.
+   */
+  knownLastId(channel: string, member: HubMember, conversation: string): number | undefined {
+    const entry = this.channels.get(channel);
+    return entry?.members.has(member) && entry.read?.has(conversation) ? entry.lastIds.get(conversation) : undefined;
+  }
+
+  /**
+   * Notes the store's last id of `conversation`, read by `member` after it joined `channel` (its
+   * join resolved, so the subscription was active before the read began); ignored if the member
+   * has left meanwhile (the channel may be another subscription by now).
+   */
+  noteLastId(channel: string, member: HubMember, conversation: string, id: number): void {
+    const entry = this.channels.get(channel);
+    if (!entry?.members.has(member)) return;
+    // An event handed out while the read ran may be newer than what it saw: keep the newest.
+    raiseLastId(entry.lastIds, conversation, id);
+    (entry.read ??= new Set()).add(conversation);
+  }
+
+  /** After a bus gap events may have been lost on every subscription: the next subscribers read the store again. */
+  forgetLastIds(): void {
+    for (const entry of this.channels.values()) entry.read = null;
+  }
+
   /** Channels with a live bus subscription on this node. */
   channelCount(): number {
     return this.channels.size;
@@ -99,6 +135,7 @@ export class Hub implements FlushSource {
     for (const entry of dirty) {
       const batch = new EnvelopeBatch(entry.pending);
       entry.pending = [];
+      raiseLastIds(entry.lastIds, batch);
       for (const member of entry.members) member.deliverBatch(batch);
       if (this.options.onEvent) for (const envelope of batch.envelopes) this.options.onEvent(envelope);
     }
@@ -115,6 +152,17 @@ export class Hub implements FlushSource {
       this.scheduler.wake();
     }
   }
+}
+
+/** Handing a batch out: its ids are behind every member from now on, present and future. */
+function raiseLastIds(lastIds: Map<string, number>, batch: EnvelopeBatch): void {
+  const { run } = batch;
+  if (run) raiseLastId(lastIds, run.conversation, run.last);
+  else if (run === undefined) for (const { id, conversation } of batch.envelopes) if (id !== null && conversation !== null) raiseLastId(lastIds, conversation, id);
+}
+
+function raiseLastId(lastIds: Map<string, number>, conversation: string, id: number): void {
+  if (id > (lastIds.get(conversation) ?? -1)) lastIds.set(conversation, id);
 }
 
 /** Ends a channel's bus subscription; see {@link Hub.leave} for why a failure is dropped. */

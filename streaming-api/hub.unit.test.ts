@@ -43,7 +43,7 @@ function connectionOn(hub: Hub, sink: Sink, limit = 1 << 20, stored = nothingSto
   const slow: Connection[] = [];
   const gaps: (number | null)[] = [];
   const c = new Connection(user, sink, {
-    hub, scheduler, sendBufferLimitBytes: limit, onDelivered: () => {}, onSlowConsumer: (x) => void slow.push(x), onClosed: () => {},
+    hub, scheduler, sendBufferLimitBytes: limit, intern: (value) => value, onDelivered: () => {}, onSlowConsumer: (x) => void slow.push(x), onClosed: () => {},
     fillGap: stored, onGap: (_conversation, filled) => void gaps.push(filled),
   });
   c.markReady();
@@ -272,6 +272,53 @@ describe('Hub batches (ADR 023)', () => {
     // b was at 2: the batch's 2 is a duplicate, so it too goes event by event and drops it.
     expect(bodiesOf(current.writes.flat()).map(String)).toEqual([1, 2, 3, 4].map((id) => `{"id":${id}}`));
     expect(current.writes.flat().map((o) => o.kind)).toEqual(['batch', 'event', 'event']);
+  });
+});
+
+describe('Hub last ids (ADR 032)', () => {
+  const payload = (id: number) => JSON.stringify({ id, flow: 'f1', event: 'message' });
+
+  test('known only after a store read was noted, raised by what was handed out before and after it', async () => {
+    const bus = new InProcessBus();
+    const hub = hubOn(bus);
+    const member = recordingMember([]);
+    await hub.join('flow:f1', member);
+    await bus.publish('flow:f1', payload(4));
+    await tick();
+    expect(hub.knownLastId('flow:f1', member, 'f1')).toBeUndefined();
+    // A read that began before event 4 was handed out saw 3: the hub keeps the newer 4.
+    hub.noteLastId('flow:f1', member, 'f1', 3);
+    expect(hub.knownLastId('flow:f1', member, 'f1')).toBe(4);
+    await bus.publish('flow:f1', payload(5));
+    await bus.publish('flow:f1', payload(6));
+    await tick();
+    expect(hub.knownLastId('flow:f1', member, 'f1')).toBe(6);
+    expect(hub.knownLastId('flow:f1', member, 'other')).toBeUndefined();
+  });
+
+  test('answered only to a member, noted only by one, and forgotten after a bus gap', async () => {
+    const bus = new InProcessBus();
+    const hub = hubOn(bus);
+    const member = recordingMember([]);
+    const stranger = recordingMember([]);
+    await hub.join('flow:f1', member);
+    hub.noteLastId('flow:f1', stranger, 'f1', 9);
+    expect(hub.knownLastId('flow:f1', member, 'f1')).toBeUndefined();
+    hub.noteLastId('flow:f1', member, 'f1', 9);
+    expect(hub.knownLastId('flow:f1', stranger, 'f1')).toBeUndefined();
+    expect(hub.knownLastId('flow:f1', member, 'f1')).toBe(9);
+    hub.forgetLastIds();
+    expect(hub.knownLastId('flow:f1', member, 'f1')).toBeUndefined();
+  });
+
+  test('a channel subscribed again starts unknown', async () => {
+    const hub = hubOn(new InProcessBus());
+    const member = recordingMember([]);
+    await hub.join('flow:f1', member);
+    hub.noteLastId('flow:f1', member, 'f1', 9);
+    await hub.leave('flow:f1', member);
+    await hub.join('flow:f1', member);
+    expect(hub.knownLastId('flow:f1', member, 'f1')).toBeUndefined();
   });
 });
 

@@ -11,12 +11,15 @@ export interface KeepAliveTarget {
  * busy one never does (the spec wants the gap ≤ 30 s; the IRC gateway gives up after 90 s).
  */
 export class KeepAlive {
-  private readonly targets = new Set<KeepAliveTarget>();
   private readonly timer: NodeJS.Timeout;
 
   private readonly idleMs: number;
 
-  constructor(intervalMs: number) {
+  /** `targets` is read at every tick (the node's open connections: no set of its own to keep in step). */
+  constructor(
+    intervalMs: number,
+    private readonly targets: Iterable<KeepAliveTarget>,
+  ) {
     const tickMs = Math.max(5, Math.floor(intervalMs / 5));
     this.idleMs = Math.max(1, intervalMs - tickMs);
     this.timer = setInterval(() => this.tick(), tickMs);
@@ -24,17 +27,8 @@ export class KeepAlive {
     this.timer.unref();
   }
 
-  add(target: KeepAliveTarget): void {
-    this.targets.add(target);
-  }
-
-  delete(target: KeepAliveTarget): void {
-    this.targets.delete(target);
-  }
-
   stop(): void {
     clearInterval(this.timer);
-    this.targets.clear();
   }
 
   private tick(): void {

@@ -5,6 +5,7 @@
 import type { MessageJson } from '../core/domain/types';
 import type { MessageStore } from '../core/ports/message-store';
 import type { Connection } from './connection';
+import type { Hub } from './hub';
 
 /** One conversation to bring up to date on a channel. */
 export interface ResumeTarget {
@@ -24,12 +25,16 @@ export interface ResumeOutcome {
 
 export interface ResumeDeps {
   store: MessageStore;
+  /** Knows the last id of a channel another subscriber already read (ADR 032). */
+  hub: Hub;
   maxBackfill: number;
   /** The store's last id of a conversation, read after the call (concurrent callers may share one read). */
   lastId(conversation: string): Promise<number>;
 }
 
 export interface ResumeOptions {
+  /** What the transport calls the channel (see {@link Connection.labelOf}). */
+  label?: string;
   /** Ask the store for the last id when the client named none (WS `last_id`, the SSE cursor). */
   needLastId: boolean;
   /**
@@ -54,7 +59,7 @@ export async function resumeChannel(
   try {
     // The subscription is active before the store is read: anything persisted after the read
     // is published after it, and so is held rather than missed.
-    await connection.join(channel);
+    await connection.join(channel, options.label);
     const outcomes: ResumeOutcome[] = [];
     for (const { target, state } of holds) {
       const { conversation, since } = target;
@@ -65,9 +70,9 @@ export async function resumeChannel(
         messages = await deps.store.listAfter(conversation, since, deps.maxBackfill + 1);
         resync = messages.length > deps.maxBackfill;
         if (resync) messages = [];
-        lastId = resync ? await deps.lastId(conversation) : (messages.at(-1)?.id ?? since);
+        lastId = resync ? await lastIdOf(deps, connection, channel, conversation) : (messages.at(-1)?.id ?? since);
       } else {
-        lastId = options.needLastId ? await deps.lastId(conversation) : -1;
+        lastId = options.needLastId ? await lastIdOf(deps, connection, channel, conversation) : -1;
       }
       // Synchronous from here on: backfill, announce and held events are queued in that order.
       if (!connection.cursors.isCurrent(conversation, state)) continue;
@@ -84,4 +89,17 @@ export async function resumeChannel(
     }
     throw error;
   }
+}
+
+/**
+ * Where a subscriber that names no position starts: on a warm channel (another subscriber's store
+ * read was noted on this subscription) the hub's last id, with no database round trip; otherwise
+ * the store's, read now (after the join), which the hub then keeps for the next subscribers (ADR 032).
+ */
+async function lastIdOf(deps: ResumeDeps, connection: Connection, channel: string, conversation: string): Promise<number> {
+  const known = deps.hub.knownLastId(channel, connection, conversation);
+  if (known !== undefined) return known;
+  const read = await deps.lastId(conversation);
+  deps.hub.noteLastId(channel, connection, conversation, read);
+  return read;
 }

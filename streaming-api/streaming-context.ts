@@ -1,5 +1,5 @@
 /** StreamingContext: what both transports share (dependencies, hub, flush scheduler, keep-alive, open connections). */
-import { type AuthenticatedCaller, type Authenticator, endsWithPasswordChange, type LoginKind } from '../core/auth/authenticator';
+import { type AuthenticatedCaller, type Authenticator, endsWithPasswordChange } from '../core/auth/authenticator';
 import { AppError, unauthenticated } from '../core/errors';
 import type { Log } from '../core/log';
 import type { ActionDeps } from '../core/actions/deps';
@@ -10,7 +10,7 @@ import type { Directory } from '../core/ports/directory';
 import type { MessageStore } from '../core/ports/message-store';
 import type { RateLimiter } from '../core/ports/rate-limiter';
 import type { Presence } from '../core/ports/presence';
-import { Connection, type Sink } from './connection';
+import { Connection, type ConnectionContext, type ConnectionHooks, type Sink } from './connection';
 import { FlowAccessCache } from './flow-access-cache';
 import { FlushScheduler } from './flush-scheduler';
 import { FreshReads } from './fresh-reads';
@@ -20,6 +20,7 @@ import { KeepAlive } from './keep-alive';
 import type { StreamingOptions, StreamingOptionsInput } from './options';
 import type { ResumeDeps } from './resume';
 import { RevocationLog } from './revocation-log';
+import { StringInterner } from './string-interner';
 
 /** What the streaming service is built from; every part is an interface, so tests pass in-process ones. */
 export interface StreamingDeps {
@@ -40,12 +41,7 @@ export interface StreamingDeps {
 export type StreamCaller = Pick<AuthenticatedCaller, 'user' | 'login' | 'checkedAt'>;
 
 /** Per-connection extras a transport may ask for. */
-export interface OpenConnectionOptions {
-  encodeCursor?: (positions: Record<string, number>) => string;
-  onClosed?: () => void;
-  /** The connection was cut from these flows (access revoked); the transport drops them too. */
-  onRevoked?: (flowIds: string[]) => void;
-}
+export type OpenConnectionOptions = ConnectionHooks;
 
 export class StreamingContext {
   readonly hub: Hub;
@@ -53,8 +49,6 @@ export class StreamingContext {
   readonly keepAlive: KeepAlive;
   readonly gapFiller: GapFiller;
   readonly connections = new Set<Connection>();
-  /** What authenticated each open connection. */
-  private readonly logins = new WeakMap<Connection, LoginKind>();
   /** Open connections per user id, for the per-user cap. */
   private readonly perUser = new Map<number, number>();
   /** Revocations applied here lately, for subscriptions racing with one. */
@@ -65,6 +59,9 @@ export class StreamingContext {
   private readonly lastIds: FreshReads<number>;
   /** Set by close(): new requests and upgrades are refused. */
   closing = false;
+  /** Shared by every connection of the node: nothing of it is made per connection (ADR 032). */
+  private readonly connectionContext: ConnectionContext;
+  private readonly strings = new StringInterner();
 
   constructor(
     readonly deps: StreamingDeps,
@@ -79,13 +76,14 @@ export class StreamingContext {
       },
       onBadPayload: (channel) => log.warn({ channel }, 'dropped a bus payload that is not a JSON object'),
     });
-    this.keepAlive = new KeepAlive(options.keepAliveMs);
+    this.keepAlive = new KeepAlive(options.keepAliveMs, this.connections);
     this.flowAccess = new FlowAccessCache(deps.directory, this.revocations);
     this.lastIds = new FreshReads((conversation) => deps.store.lastId(conversation));
     this.gapFiller = new GapFiller(deps.store, options.maxBackfill, (conversation, found) => {
       if (found) metrics.catchUpReplayed.inc(found);
       if (found !== 0) log.info({ conversation, replayed: found ?? 'too many' }, 'filling a gap in live events from the store');
     });
+    this.connectionContext = this.buildConnectionContext();
   }
 
   /** What the core actions behind client frames need (posts, edits, presence, typing). */
@@ -96,7 +94,7 @@ export class StreamingContext {
 
   /** Dependencies of resumeChannel. */
   get resumeDeps(): ResumeDeps {
-    return { store: this.deps.store, maxBackfill: this.options.maxBackfill, lastId: (conversation) => this.lastIds.read(conversation) };
+    return { store: this.deps.store, hub: this.hub, maxBackfill: this.options.maxBackfill, lastId: (conversation) => this.lastIds.read(conversation) };
   }
 
   /**
@@ -106,8 +104,8 @@ export class StreamingContext {
    * user already holds `maxConnectionsPerUser` on this node: one account must not be able to hold
    * a node's sockets and memory.
    */
-  openConnection({ user, login, checkedAt }: StreamCaller, sink: Sink, extra: OpenConnectionOptions = {}): Connection {
-    const { metrics, log } = this.deps;
+  openConnection({ user, login, checkedAt }: StreamCaller, sink: Sink, hooks?: OpenConnectionOptions): Connection {
+    const { metrics } = this.deps;
     if (endsWithPasswordChange(login) && this.deps.authenticator.changedSince(user.id, checkedAt)) {
       throw unauthenticated('Your password changed while this connection opened: log in again');
     }
@@ -117,39 +115,35 @@ export class StreamingContext {
       throw new AppError('RATE_LIMITED', `Too many open streams for this user (limit ${this.options.maxConnectionsPerUser}); close one first`, undefined, 5);
     }
     this.perUser.set(user.id, held + 1);
-    const transport = sink.transport;
-    const connection = new Connection(user, sink, {
+    const connection = new Connection(user, sink, this.connectionContext, hooks, login);
+    this.connections.add(connection);
+    metrics.connections.inc({ transport: sink.transport });
+    return connection;
+  }
+
+  /** What every connection calls back into: built once, per node. */
+  private buildConnectionContext(): ConnectionContext {
+    const { metrics, log } = this.deps;
+    return {
       hub: this.hub,
       scheduler: this.scheduler,
       sendBufferLimitBytes: this.options.sendBufferLimitBytes,
-      encodeCursor: extra.encodeCursor,
+      intern: (value) => this.strings.intern(value),
       onDelivered: (events) => metrics.eventsDelivered.inc(events),
       fillGap: (conversation, after) => this.gapFiller.fill(conversation, after),
       onGap: (_conversation, filled) => metrics.streamGaps.inc({ outcome: filled === null ? 'resync' : 'filled' }),
-      onSlowConsumer: () => {
+      onSlowConsumer: ({ user, transport }) => {
         metrics.slowConsumersDropped.inc({ transport });
         log.info({ user: user.id, transport }, 'closed a slow consumer');
       },
       onClosed: (closed) => {
-        const left = (this.perUser.get(user.id) ?? 1) - 1;
-        if (left > 0) this.perUser.set(user.id, left);
-        else this.perUser.delete(user.id);
+        const userId = closed.user.id;
+        const left = (this.perUser.get(userId) ?? 1) - 1;
+        if (left > 0) this.perUser.set(userId, left);
+        else this.perUser.delete(userId);
         this.connections.delete(closed);
-        this.keepAlive.delete(closed);
-        metrics.connections.dec({ transport });
-        extra.onClosed?.();
+        metrics.connections.dec({ transport: closed.transport });
       },
-      onRevoked: (_connection, flowIds) => extra.onRevoked?.(flowIds),
-    });
-    this.connections.add(connection);
-    this.logins.set(connection, login);
-    this.keepAlive.add(connection);
-    metrics.connections.inc({ transport });
-    return connection;
-  }
-
-  /** What authenticated `connection`. */
-  loginOf(connection: Connection): LoginKind | undefined {
-    return this.logins.get(connection);
+    };
   }
 }

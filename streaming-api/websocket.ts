@@ -1,7 +1,7 @@
 /** The WebSocket endpoint: upgrade handling and authentication at the upgrade (header, `access_token`, or the app's session cookie from the app's origin). */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { requestCredentials } from '../core/auth/request-credentials';
 import { AppError, errorAnswer } from '../core/errors';
 import type { StreamCaller, StreamingContext } from './streaming-context';
@@ -32,25 +32,24 @@ export function createWebSocketEndpoint(ctx: StreamingContext): WebSocketEndpoin
   const wss = new WebSocketServer({ noServer: true, maxPayload: ctx.options.maxPayloadBytes, perMessageDeflate: false, clientTracking: false });
   const sessions = new Set<WsSession>();
 
+  // Stays on the socket for its lifetime, so it is one function for all: a closure made per upgrade
+  // would keep that upgrade's scope, the whole request with its headers, alive with the socket.
+  const socketOnError = (err: Error) => ctx.deps.log.debug({ err }, 'upgrade socket error');
+
   const accept = (req: IncomingMessage, socket: Duplex, head: Buffer, caller: StreamCaller | null): void => {
     if (ctx.closing || socket.destroyed) {
       refuseUpgrade(socket, new AppError('UNAVAILABLE', 'server shutting down'));
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => startSession(caller, ws, req.socket.remoteAddress));
+    const address = req.socket.remoteAddress;
+    wss.handleUpgrade(req, socket, head, (ws) => new WsSession(ctx, ws, caller, address, sessions));
   };
-
-  function startSession(caller: StreamCaller | null, ws: WebSocket, address: string | undefined): void {
-    const session = new WsSession(ctx, ws, caller, address);
-    sessions.add(session);
-    ws.on('close', () => sessions.delete(session));
-  }
 
   return {
     sessions,
     handleUpgrade(req, socket, head) {
       // Until the upgrade completes nobody else listens for socket errors.
-      socket.on('error', (err) => ctx.deps.log.debug({ err }, 'upgrade socket error'));
+      socket.on('error', socketOnError);
       if (ctx.closing) return refuseUpgrade(socket, new AppError('UNAVAILABLE', 'server shutting down'));
       const token = new URL(req.url ?? '/', 'http://localhost').searchParams.get('access_token') ?? undefined;
       const credentials = requestCredentials(req.headers, { accessToken: token, clientAddress: req.socket.remoteAddress, kind: 'upgrade' });

@@ -9,8 +9,6 @@ export interface CommandSession {
   readonly user: User;
   /** Set once authenticated. */
   readonly connection: Connection | null;
-  /** Flow ids this client subscribed to (value: the `org/flow` path). */
-  readonly flows: Map<string, string>;
   userSubscribed: boolean;
   /** Sends a control frame, ordered with the events of the connection. */
   send(frame: { type: string } & Record<string, unknown>): void;

@@ -75,7 +75,7 @@ async function change(session: CommandSession, frame: Frame<'edit' | 'tag' | 'de
 
 async function presence(session: CommandSession, frame: Frame<'presence'>): Promise<void> {
   const { deps } = session.ctx;
-  await setPresence(deps, session.user, [...session.flows.keys()], frame.state, (err) => deps.log.warn({ err }, 'presence publish failed'));
+  await setPresence(deps, session.user, session.connection!.watchedFlows(), frame.state, (err) => deps.log.warn({ err }, 'presence publish failed'));
 }
 
 /**

@@ -2,40 +2,67 @@
 import type { WebSocket } from 'ws';
 import type { User } from '../core/domain/types';
 import { AppError } from '../core/errors';
-import type { Connection } from './connection';
+import type { Connection, ConnectionHooks } from './connection';
 import { runCommand } from './ws-commands';
 import type { CommandSession } from './ws-command-session';
 import { type ClientFrame, errorFrame, parseClientFrame, readFrameJson, refOf } from './ws-protocol';
 import { CLOSE_CODES, TOO_MANY_CONNECTIONS, WsSink } from './ws-sink';
 import type { StreamCaller, StreamingContext } from './streaming-context';
 
+/** The session of a socket, set on the socket itself so that its listeners can be shared functions. */
+const SESSION = Symbol('wsSession');
+type SessionSocket = WebSocket & { [SESSION]?: WsSession };
+
+// The socket's listeners are one function each for every session, `this` being the socket (as
+// EventEmitter calls them): closures made per socket would cost every idle connection (ADR 032).
+function wsOnMessage(this: SessionSocket, data: Buffer, isBinary: boolean): void {
+  this[SESSION]?.handleFrame(data, isBinary);
+}
+function wsOnClose(this: SessionSocket): void {
+  this[SESSION]?.handleClose();
+}
+function wsOnPong(this: SessionSocket): void {
+  this[SESSION]?.sink?.pongReceived();
+}
+// Socket errors are followed by 'close'; without a listener they would crash the process.
+function wsOnError(this: SessionSocket, err: Error): void {
+  this[SESSION]?.ctx.deps.log.debug({ err }, 'websocket error');
+}
+
 /**
  * A client is authenticated at the upgrade (header or `access_token`) or by its first `auth` frame
  * within `authTimeoutMs`; only then does it get a Connection (and count as one). Frames are
- * handled concurrently: answers carry the frame's `ref` for correlation.
+ * handled concurrently: answers carry the frame's `ref` for correlation. The session is its
+ * connection's hooks (no per-connection closures).
  */
-export class WsSession implements CommandSession {
+export class WsSession implements CommandSession, ConnectionHooks {
   /** Set once authenticated. */
   connection: Connection | null = null;
-  /** Flow ids this client subscribed to (value: the `org/flow` path). */
-  readonly flows = new Map<string, string>();
+  /** The connection's transport, set with it. */
+  sink: WsSink | null = null;
   userSubscribed = false;
   private authTimer: NodeJS.Timeout | null = null;
   private authenticating = false;
+  /** The client's address, for the failed-login limit of `auth` frames; kept only until authenticated. */
+  private clientAddress: string | undefined;
 
   constructor(
     readonly ctx: StreamingContext,
     readonly ws: WebSocket,
     caller: StreamCaller | null,
-    /** The client's address, for the failed-login limit of `auth` frames. */
-    private readonly clientAddress?: string,
+    clientAddress: string | undefined,
+    /** The endpoint's open sessions: this one leaves it when its socket closes. */
+    private readonly sessions: Set<WsSession>,
   ) {
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.wsOnMessage(data, isBinary));
-    ws.on('close', () => this.wsOnClose());
-    // Socket errors are followed by 'close'; without a listener they would crash the process.
-    ws.on('error', (err) => ctx.deps.log.debug({ err }, 'websocket error'));
+    (ws as SessionSocket)[SESSION] = this;
+    ws.on('message', wsOnMessage);
+    ws.on('close', wsOnClose);
+    ws.on('pong', wsOnPong);
+    ws.on('error', wsOnError);
+    sessions.add(this);
     if (caller) this.open(caller);
     else {
+      this.clientAddress = clientAddress;
       this.authTimer = setTimeout(() => this.closeUnauthenticated('authentication timeout'), ctx.options.authTimeoutMs);
       this.authTimer.unref();
     }
@@ -58,20 +85,19 @@ export class WsSession implements CommandSession {
     else this.ws.close(CLOSE_CODES['server shutting down'], 'server shutting down');
   }
 
+  /** Access lost (the connection's hook): the flow-remove event is already queued; the subscription ends with it (no more typing or presence there). */
+  onRevoked(flowIds: string[]): void {
+    for (const flowId of flowIds) this.send({ type: 'unsubscribed', flow: flowId, reason: 'access revoked' });
+  }
+
   private open(caller: StreamCaller): void {
     const { user } = caller;
     if (this.authTimer) clearTimeout(this.authTimer);
     this.authTimer = null;
+    this.clientAddress = undefined;
+    const sink = new WsSink(this.ws, this.ctx.options.slowConsumerGraceMs);
     try {
-      this.connection = this.ctx.openConnection(caller, new WsSink(this.ws, this.ctx.options.slowConsumerGraceMs), {
-        // Access lost: the flow-remove event is already queued; the subscription ends with it (no more typing or presence there).
-        onRevoked: (flowIds) => {
-          for (const flowId of flowIds) {
-            this.flows.delete(flowId);
-            this.send({ type: 'unsubscribed', flow: flowId, reason: 'access revoked' });
-          }
-        },
-      });
+      this.connection = this.ctx.openConnection(caller, sink, this);
     } catch (error) {
       // Over the per-user cap, or the password changed while logging in: say why in a frame and in the close, then close.
       const frame = errorFrame(error, undefined);
@@ -80,11 +106,13 @@ export class WsSession implements CommandSession {
       else this.ws.close(TOO_MANY_CONNECTIONS, 'too many connections');
       return;
     }
+    this.sink = sink;
     this.connection.markReady();
     this.send({ type: 'hello', user: { id: user.id, nick: user.nick, name: user.name } });
   }
 
-  private wsOnMessage(data: Buffer, isBinary: boolean): void {
+  /** A frame from the client (the socket's 'message'). */
+  handleFrame(data: Buffer, isBinary: boolean): void {
     let parsed: unknown;
     let frame: ClientFrame;
     try {
@@ -128,8 +156,10 @@ export class WsSession implements CommandSession {
     setTimeout(() => this.ws.terminate(), this.ctx.options.slowConsumerGraceMs).unref();
   }
 
-  private wsOnClose(): void {
+  /** The socket closed. */
+  handleClose(): void {
     if (this.authTimer) clearTimeout(this.authTimer);
+    this.sessions.delete(this);
     this.connection?.close('client gone');
   }
 }

@@ -34,12 +34,11 @@ export class WsSink implements Sink {
   readonly transport = 'ws' as const;
   private awaitingPong = false;
 
+  /** The owner listens for the socket's 'pong' and calls {@link pongReceived} (one shared listener, ws-session.ts). */
   constructor(
     private readonly ws: WebSocket,
     private readonly graceMs: number,
-  ) {
-    ws.on('pong', () => this.wsOnPong());
-  }
+  ) {}
 
   bufferedBytes(): number {
     return this.ws.bufferedAmount;
@@ -83,7 +82,7 @@ export class WsSink implements Sink {
     setTimeout(() => this.ws.terminate(), this.graceMs).unref();
   }
 
-  private wsOnPong(): void {
+  pongReceived(): void {
     this.awaitingPong = false;
   }
 }

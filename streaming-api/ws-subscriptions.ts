@@ -42,12 +42,13 @@ async function subscribeFlow(
   if (!view) return session.send(errorFrame(notFound('flow'), frameRef, { flow: ref }));
   const flowId = view.flow.id;
   const path = `${view.organization.parameterizedName}/${view.flow.parameterizedName}`;
-  if (session.flows.has(flowId)) {
+  // Joining is synchronous up to the hub's subscription: a second subscribe of the flow sees it at once.
+  if (connection.watches(flowChannel(flowId))) {
     return session.send({ type: 'subscribed', flow: flowId, path, last_id: Math.max(0, connection.cursors.lastId(flowId) ?? 0) });
   }
-  session.flows.set(flowId, path);
   try {
     await resumeChannel(session.ctx.resumeDeps, connection, flowChannel(flowId), [{ conversation: flowId, since }], {
+      label: path,
       needLastId: true,
       announce: (outcome) => {
         if (outcome.resync) session.send({ type: 'resync', flow: flowId, reason: 'too many missed', last_id: outcome.lastId });
@@ -58,7 +59,6 @@ async function subscribeFlow(
     if (session.ctx.revocations.revokedSince(session.user.id, flowId, revocationMark)) cutConnection(connection, [flowId]);
   } catch (error) {
     session.ctx.deps.log.warn({ err: error, flow: flowId }, 'subscribe failed');
-    session.flows.delete(flowId);
     await connection.leave(flowChannel(flowId));
     session.send(errorFrame(error, frameRef, { flow: flowId }));
   }
@@ -69,7 +69,6 @@ export async function unsubscribe(session: CommandSession, frame: Frame<'unsubsc
   for (const ref of frame.flows) {
     const flowId = flowIdOf(session, ref);
     if (!flowId) continue;
-    session.flows.delete(flowId);
     connection.cursors.forget(flowId);
     await connection.leave(flowChannel(flowId));
     session.send({ type: 'unsubscribed', flow: flowId });
@@ -83,9 +82,9 @@ export async function unsubscribe(session: CommandSession, frame: Frame<'unsubsc
 
 /** A subscribed flow's id from its id or its `org/flow` path; null when not subscribed. */
 export function flowIdOf(session: CommandSession, ref: string): string | null {
-  if (session.flows.has(ref)) return ref;
+  const connection = session.connection!;
+  if (connection.watches(flowChannel(ref))) return ref;
   const normalized = ref.replace(':', '/');
-  for (const [id, path] of session.flows) if (path === normalized) return id;
-  return null;
+  return connection.watchedFlows().find((id) => connection.labelOf(flowChannel(id)) === normalized) ?? null;
 }
 

@@ -137,10 +137,13 @@ export class StreamHarness<Db extends TestDatabase | null = TestDatabase> {
     return { org, user, flow, token, path: `${org.parameterizedName}/${flow.parameterizedName}` };
   }
 
-  /** What the message backend does: persist a batch, then publish each message's JSON on its flow channel. */
-  async persist(flowId: string, count: number, options: { publish?: boolean; content?: (id: number) => string } = {}): Promise<MessageJson[]> {
+  /**
+   * What the message backend does: persist a batch, then publish each message's JSON on its flow
+   * channel. Ids follow the store's last one, or start at `first` (a test counting the store's reads).
+   */
+  async persist(flowId: string, count: number, options: { publish?: boolean; content?: (id: number) => string; first?: number } = {}): Promise<MessageJson[]> {
     const conversation = flowConversation(flowId);
-    const first = (await this.store.lastId(conversation)) + 1;
+    const first = options.first ?? (await this.store.lastId(conversation)) + 1;
     const messages = Array.from({ length: count }, (_, i): MessageJson => {
       const id = first + i;
       return {
