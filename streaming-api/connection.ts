@@ -108,6 +108,8 @@ export class Connection implements HubMember {
     private readonly hooks: ConnectionHooks = NO_HOOKS,
     /** What authenticated it (a password change ends some kinds: credential-changes.ts). */
     readonly login?: LoginKind,
+    /** What to check it by again after a bus gap (login-recheck.ts): the app session's secret, or the password's version. */
+    readonly loginProof?: string | number,
   ) {}
 
   get transport(): 'ws' | 'http' | 'irc' {

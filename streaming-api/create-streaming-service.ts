@@ -5,6 +5,7 @@ import type { Router } from 'express';
 import { listenForRevocations, revalidateConnections } from './access-revocations';
 import { catchUp } from './catch-up';
 import { listenForPasswordChanges } from './credential-changes';
+import { recheckLogins } from './login-recheck';
 import { createHttpStreamRouter } from './http-stream';
 import { type IrcGateway, type IrcListenOptions, startIrcGateway } from './irc/irc-gateway';
 import { resolveStreamingOptions } from './options';
@@ -38,6 +39,9 @@ export function createStreamingService(deps: StreamingDeps): StreamingService {
   deps.bus.onGap(() => {
     catchUp(ctx);
     revalidateConnections(ctx).catch((err: unknown) => deps.log.error({ err }, 'access revalidation after a bus gap failed'));
+    // Lost announcements of changed passwords: forget (before the sweep, so a login checked before now and opening after it is checked too), then check.
+    deps.authenticator.forgetEveryone();
+    recheckLogins(ctx, [...ctx.connections]).catch((err: unknown) => deps.log.error({ err }, 'checking logins again after a bus gap failed'));
   });
   let closed: Promise<void> | null = null;
   const ircGateways: IrcGateway[] = [];

@@ -2,10 +2,11 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Router } from 'express';
 import { privatePeer } from '../core/access/flow-gate';
+import { endsWithPasswordChange } from '../core/auth/authenticator';
 import { requestCredentials } from '../core/auth/request-credentials';
 import { type PresenceState, setPresence } from '../core/actions/set-presence';
 import { isPrivateConversation, privateParticipants, type User } from '../core/domain/types';
-import { AppError, errorAnswer, notFound, validationError } from '../core/errors';
+import { AppError, errorAnswer, notFound, unauthenticated, validationError } from '../core/errors';
 import { flowChannel, userChannel } from '../core/messaging/channels';
 import { requestGuard } from '../infra/http/request-guard';
 import type { Connection } from './connection';
@@ -125,7 +126,11 @@ async function serveStream(ctx: StreamingContext, req: Request, res: Response, p
     connection.close('access revoked');
     return sendError(res, notFound('flow'));
   }
-  if (connection.isClosed) return sendError(res, new AppError('UNAVAILABLE', 'server shutting down', undefined, 1));
+  if (connection.isClosed) {
+    // Closed while subscribing: by the password's change (as a login refused now), else by a shutdown.
+    const changed = endsWithPasswordChange(caller.login) && ctx.deps.authenticator.changedSince(user.id, caller.checkedAt);
+    return sendError(res, changed ? unauthenticated('Your password changed while this stream opened: log in again') : new AppError('UNAVAILABLE', 'server shutting down', undefined, 1));
+  }
   req.socket.setNoDelay(true);
   req.socket.setKeepAlive(true);
   res.writeHead(200, {

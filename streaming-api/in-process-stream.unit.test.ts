@@ -38,3 +38,15 @@ test('a WebSocket client authenticated by token subscribes to its flow and gets 
   const [sent] = await h.persist(flow.id, 1);
   expect(await ws.next((f) => f.uuid === sent!.uuid, 'the event')).toMatchObject({ id: 1, flow: flow.id, event: 'message' });
 });
+
+test('a bus gap checks password connections again: one whose password changed unheard is closed 4001, a token one stays', async () => {
+  const { user, token } = await h.seedUser('gap');
+  const byPassword = await h.ws('', { authorization: basic(user.email, 'secret-password') });
+  const byToken = await h.ws('', { authorization: basic(token) });
+  for (const ws of [byPassword, byToken]) await ws.next((f) => f.type === 'hello', 'hello');
+  await h.directory.setPassword(user.id, 'another-password'); // announced on a bus that was reconnecting: never heard
+  h.bus.reportGap();
+  await waitFor(() => byPassword.closeCode, 'the password connection to close');
+  expect(byPassword.closeCode).toBe(4001);
+  expect(byToken.closeCode).toBeNull();
+});

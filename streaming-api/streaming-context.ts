@@ -19,6 +19,7 @@ import { Hub } from './hub';
 import { KeepAlive } from './keep-alive';
 import type { StreamingOptions, StreamingOptionsInput } from './options';
 import type { ResumeDeps } from './resume';
+import { recheckLogins } from './login-recheck';
 import { RevocationLog } from './revocation-log';
 import { StringInterner } from './string-interner';
 
@@ -27,7 +28,7 @@ export interface StreamingDeps {
   directory: Directory;
   store: MessageStore;
   bus: Bus;
-  authenticator: Pick<Authenticator, 'authenticate' | 'authenticateRequest' | 'forgetUser' | 'changedSince'>;
+  authenticator: Pick<Authenticator, 'authenticate' | 'authenticateRequest' | 'forgetUser' | 'changedSince' | 'forgetEveryone' | 'gapSince'>;
   postDeps: PostDeps;
   /** Posts and typing frames spend the user's budget; absent in tests that do not limit. */
   rateLimiter?: RateLimiter;
@@ -38,7 +39,7 @@ export interface StreamingDeps {
 }
 
 /** Who a connection is for, and what proved it (a password change ends some kinds: credential-changes.ts). */
-export type StreamCaller = Pick<AuthenticatedCaller, 'user' | 'login' | 'checkedAt'>;
+export type StreamCaller = Pick<AuthenticatedCaller, 'user' | 'login' | 'checkedAt' | 'session' | 'passwordVersion'>;
 
 /** Per-connection extras a transport may ask for. */
 export type OpenConnectionOptions = ConnectionHooks;
@@ -100,11 +101,13 @@ export class StreamingContext {
   /**
    * Registers a connection for `user` on `sink`; it unregisters itself when closed. Throws
    * UNAUTHENTICATED when the user's password changed after the caller was checked (its close-down,
-   * credential-changes.ts, ran before this connection existed), and RATE_LIMITED (429) when the
+   * credential-changes.ts, ran before this connection existed); a caller checked before a bus gap,
+   * which may have hidden such a change, is let in and checked again at once (login-recheck.ts).
+   * Throws RATE_LIMITED (429) when the
    * user already holds `maxConnectionsPerUser` on this node: one account must not be able to hold
    * a node's sockets and memory.
    */
-  openConnection({ user, login, checkedAt }: StreamCaller, sink: Sink, hooks?: OpenConnectionOptions): Connection {
+  openConnection({ user, login, checkedAt, session, passwordVersion }: StreamCaller, sink: Sink, hooks?: OpenConnectionOptions): Connection {
     const { metrics } = this.deps;
     if (endsWithPasswordChange(login) && this.deps.authenticator.changedSince(user.id, checkedAt)) {
       throw unauthenticated('Your password changed while this connection opened: log in again');
@@ -115,9 +118,10 @@ export class StreamingContext {
       throw new AppError('RATE_LIMITED', `Too many open streams for this user (limit ${this.options.maxConnectionsPerUser}); close one first`, undefined, 5);
     }
     this.perUser.set(user.id, held + 1);
-    const connection = new Connection(user, sink, this.connectionContext, hooks, login);
+    const connection = new Connection(user, sink, this.connectionContext, hooks, login, login === 'session' ? session : passwordVersion);
     this.connections.add(connection);
     metrics.connections.inc({ transport: sink.transport });
+    if (endsWithPasswordChange(login) && this.deps.authenticator.gapSince(checkedAt)) void recheckLogins(this, [connection]);
     return connection;
   }
 

@@ -1,7 +1,9 @@
 /**
  * Opening a connection after a password change (credential-changes.ts): its close-down ran before
  * the connection existed, so openConnection itself refuses a password login checked before the
- * change. API-token logins, which a password change does not end, still open.
+ * change. API-token logins, which a password change does not end, still open. After a bus gap,
+ * which may have hidden such a change, password and session connections are checked again
+ * (login-recheck.ts).
  */
 import { Authenticator } from '../core/auth/authenticator';
 import type { User } from '../core/domain/types';
@@ -15,8 +17,10 @@ import { MessageIngress } from '../core/messaging/message-ingress';
 import { createMetrics } from '../core/metrics';
 import { PasswordHasher } from '../core/passwords';
 import type { Sink } from './connection';
+import { recheckLogins } from './login-recheck';
 import { resolveStreamingOptions } from './options';
 import { StreamingContext } from './streaming-context';
+import { basic } from './testing/stream-test-harness';
 
 const directory = new InProcessDirectory(new PasswordHasher({ cost: 1024 }));
 const store = new InProcessMessageStore();
@@ -36,7 +40,6 @@ afterAll(() => {
 });
 
 const sink = (): Sink => ({ transport: 'ws', bufferedBytes: () => 0, write: () => {}, keepAlive: () => {}, close: () => {} });
-const basic = (user: string, password = '') => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 let alice: User;
 beforeAll(async () => {
@@ -54,4 +57,43 @@ test('a password login checked before a change is refused UNAUTHENTICATED; a tok
   const again = await authenticator.authenticate(basic(alice.email, 'old-password-1'), undefined); // unchanged in the directory here
   expect(ctx.openConnection(again, sink()).user.id).toBe(alice.id);
   expect(ctx.connections.size).toBe(2);
+});
+
+/** Settles the connection's pending check (in-process parts answer within a few turns of the event loop). */
+async function settled(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+}
+
+test('after a bus gap, a password changed or a session ended meanwhile closes its connections; a token, a live session and an unchanged password stay', async () => {
+  const bob = await directory.createUser({ email: 'bob@example.com', password: 'bob-password-1' });
+  const carol = await directory.createUser({ email: 'carol@example.com', password: 'carol-password-1' });
+  const carolVersion = (await directory.authenticatePassword(carol.email, 'carol-password-1'))!.passwordVersion;
+  const [live, ended] = [await directory.sessions.createSession(carol.id, 60_000, carolVersion), await directory.sessions.createSession(carol.id, 60_000, carolVersion)];
+  const bySession = (secret: string) => ({ user: carol, login: 'session' as const, checkedAt: 0, session: secret });
+  const open = {
+    bobPassword: ctx.openConnection(await authenticator.authenticate(basic(bob.email, 'bob-password-1'), undefined), sink()),
+    bobToken: ctx.openConnection(await authenticator.authenticate(basic(await directory.createApiToken(bob.id)), undefined), sink()),
+    carolPassword: ctx.openConnection(await authenticator.authenticate(basic(carol.email, 'carol-password-1'), undefined), sink()),
+    carolLive: ctx.openConnection(bySession(live.token), sink()),
+    carolEnded: ctx.openConnection(bySession(ended.token), sink()),
+  };
+  // While the bus reconnected: bob's password changed and carol signed one session out; neither was heard here.
+  await directory.setPassword(bob.id, 'bob-password-2');
+  await directory.sessions.revokeSession(ended.token);
+  expect(await recheckLogins(ctx, Object.values(open))).toBe(2);
+  const closed = Object.fromEntries(Object.entries(open).map(([name, c]) => [name, c.isClosed]));
+  expect(closed).toEqual({ bobPassword: true, bobToken: false, carolPassword: false, carolLive: false, carolEnded: true });
+});
+
+test('a login checked before a bus gap and connecting after it is let in, checked at once, and closed if its password changed meanwhile', async () => {
+  const dave = await directory.createUser({ email: 'dave@example.com', password: 'dave-password-1' });
+  const erin = await directory.createUser({ email: 'erin@example.com', password: 'erin-password-1' });
+  const [daves, erins] = [await authenticator.authenticate(basic(dave.email, 'dave-password-1'), undefined), await authenticator.authenticate(basic(erin.email, 'erin-password-1'), undefined)];
+  await directory.setPassword(dave.id, 'dave-password-2'); // announced while the bus reconnected: lost
+  authenticator.forgetEveryone(); // the gap, reported
+  const [daveConnection, erinConnection] = [ctx.openConnection(daves, sink()), ctx.openConnection(erins, sink())];
+  expect(daveConnection.isClosed).toBe(false);
+  await settled();
+  expect(daveConnection.isClosed).toBe(true);
+  expect(erinConnection.isClosed).toBe(false);
 });

@@ -27,6 +27,8 @@ export interface AuthenticatedCaller {
   session?: string;
   /** The authenticator's clock when the check that admitted the caller began (see `changedSince`). */
   checkedAt: number;
+  /** For a password login: the version of the password it matched (checked again after a bus gap). */
+  passwordVersion?: number;
 }
 
 /** Whether a password change ends a login of this kind (an API token is a credential of its own). */
@@ -175,7 +177,7 @@ export class Authenticator {
   private async check(credentials: Credentials, clientAddress: string | undefined, checkedAt: number): Promise<AuthenticatedCaller | null> {
     if (credentials.kind === 'password') {
       const match = await this.checkPassword(credentials.email, credentials.password, clientAddress);
-      return match ? { user: match.user, login: 'password', rateKey: `user:${match.user.id}`, checkedAt } : null;
+      return match ? { user: match.user, login: 'password', rateKey: `user:${match.user.id}`, checkedAt, passwordVersion: match.passwordVersion } : null;
     }
     const user = await this.directory.authenticateToken(credentials.token);
     return user ? { user, login: 'token', rateKey: `token:${createHash('sha256').update(credentials.token).digest('hex').slice(0, 16)}`, checkedAt } : null;

@@ -38,6 +38,8 @@ export function credentialStoreContract(ctx: DirectoryContext): void {
     await d().setPassword(u.id, 'a brand new password');
     // A new version: sessions opened with the old password end (the sessions contract).
     expect(await d().authenticatePassword(u.email, 'a brand new password')).toEqual({ user: u, passwordVersion: before + 1 });
+    expect(await d().passwordVersionOf(u.id)).toBe(before + 1);
+    expect(await d().passwordVersionOf(2 ** 30)).toBeNull();
     expect(await d().authenticatePassword(u.email, PASSWORD)).toBeNull();
     await expect(d().setPassword(2 ** 30, 'whatever-password')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });

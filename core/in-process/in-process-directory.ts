@@ -139,6 +139,10 @@ export class InProcessDirectory implements Directory {
     return { user: copy(row.user), passwordVersion };
   }
 
+  async passwordVersionOf(userId: number): Promise<number | null> {
+    return this.users.get(userId)?.passwordVersion ?? null;
+  }
+
   async authenticateToken(token: string): Promise<User | null> {
     const userId = this.tokens.get(hashApiToken(token));
     return userId === undefined ? null : this.userById(userId);

@@ -18,6 +18,8 @@ export interface CredentialStore {
    */
   authenticatePassword(email: string, password: string): Promise<PasswordMatch | null>;
   authenticateToken(token: string): Promise<User | null>;
+  /** The version of the user's current password (PasswordMatch); null for an unknown user. */
+  passwordVersionOf(userId: number): Promise<number | null>;
   /** Replaces the user's password (only its hash is stored) and bumps its version; throws NOT_FOUND for an unknown user. */
   setPassword(userId: number, password: string): Promise<void>;
 }

@@ -185,6 +185,11 @@ export class PostgresDirectory implements Directory {
     return { user: toUser(row), passwordVersion: row.password_version };
   }
 
+  async passwordVersionOf(userId: number): Promise<number | null> {
+    const { rows } = await this.pool.query<{ password_version: number }>('SELECT password_version FROM users WHERE id = $1', [userId]);
+    return rows[0]?.password_version ?? null;
+  }
+
   async authenticateToken(token: string): Promise<User | null> {
     const { rows } = await this.pool.query<UserRow>(
       `SELECT ${USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`,
