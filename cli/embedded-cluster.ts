@@ -102,15 +102,16 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-async function answers(url: string): Promise<boolean> {
+/** Whether Postgres at `url` lets us in: yes, not yet (starting, or not listening), or never (it refuses the password). */
+async function answers(url: string): Promise<'yes' | 'not yet' | 'wrong password'> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
   client.on('error', () => {});
   try {
     await client.connect();
     await client.end();
-    return true;
-  } catch {
-    return false;
+    return 'yes';
+  } catch (err) {
+    return (err as { code?: string }).code === '28P01' ? 'wrong password' : 'not yet';
   }
 }
 
@@ -146,8 +147,16 @@ export async function startPostmaster(binaries: PostgresBinaries, databaseDir: s
   child.once('error', (err) => (failed = new CliFailure(`cannot run ${binaries.postgres} (${(err as NodeJS.ErrnoException).code ?? err.message}); run \`npm install\` again, or set DATABASE_URL`)));
   const until = Date.now() + START_TIMEOUT_MS;
   const ours = () => postmasterOf(databaseDir)?.pid === child.pid;
-  while (!(ours() && (await answers(url)))) {
+  for (;;) {
+    const answer = ours() ? await answers(url) : 'not yet';
+    if (answer === 'yes') break;
     if (failed) throw failed;
+    if (answer === 'wrong password') {
+      await stopPostmaster(child.pid!, child);
+      throw new CliFailure(
+        `the embedded Postgres in ${databaseDir} refuses this clone's password: it was made by an earlier Tributary at this path whose DATA_DIR (with its postgres-password) is gone. Move ${databaseDir} away to start with a new database, or put its password back in DATA_DIR/postgres-password`,
+      );
+    }
     if (child.exitCode !== null || child.signalCode !== null) throw describeFailure(tail(logFile), databaseDir, port);
     if (Date.now() > until) {
       await stopPostmaster(child.pid!, child);

@@ -26,14 +26,16 @@ const embeddedUrl = (port: number, password: string): string => `postgres://post
  * The cluster's superuser password. Postgres listens on 127.0.0.1 with scram authentication, so
  * this password is what keeps other local users out of every message and credential hash: it is
  * random per cluster, in a file only its owner can read. A new cluster gets a new one; a cluster
- * made before this file existed keeps the fixed password it was made with.
+ * made before this file existed keeps the fixed password it was made with. A cluster outside
+ * DATA_DIR (SYSTEM_DIR, as root) outlives it, so a copy is kept beside the cluster too: a clone
+ * deleted and made again at the same path finds its cluster's password there.
  */
-function clusterPassword(dataDir: string, fresh: boolean): string {
-  const path = join(dataDir, PASSWORD_FILE);
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
-  if (!fresh) return LEGACY_PASSWORD;
-  const password = randomBytes(24).toString('base64url');
-  writeFileSync(path, `${password}\n`, { mode: 0o600 });
+function clusterPassword(dataDir: string, databaseDir: string, fresh: boolean): string {
+  const files = [join(dataDir, PASSWORD_FILE), ...(databaseDir.startsWith(`${dataDir}/`) ? [] : [`${databaseDir}.${PASSWORD_FILE}`])];
+  const found = files.find((file) => existsSync(file));
+  if (!found && !fresh) return LEGACY_PASSWORD;
+  const password = found ? readFileSync(found, 'utf8').trim() : randomBytes(24).toString('base64url');
+  for (const file of files) if (!existsSync(file)) writeFileSync(file, `${password}\n`, { mode: 0o600 });
   return password;
 }
 
@@ -61,7 +63,7 @@ function makeDir(dir: string): void {
   }
 }
 
-const reused = (dataDir: string, state: EmbeddedState): EmbeddedDatabase => ({ url: embeddedUrl(state.port, clusterPassword(dataDir, false)), stop: async () => {} });
+const reused = (dataDir: string, state: EmbeddedState): EmbeddedDatabase => ({ url: embeddedUrl(state.port, clusterPassword(dataDir, state.databaseDir, false)), stop: async () => {} });
 
 /** The Postgres the state file names, if it is running and is the one holding its cluster. */
 function running(state: EmbeddedState | null): EmbeddedState | null {
@@ -111,14 +113,14 @@ async function startOwn(o: { dataDir: string; databaseDir: string; port: number;
   const runAs = postgresUser();
   const logFile = join(o.dataDir, 'postgres.log');
   const fresh = !initialised(o.databaseDir);
-  const password = clusterPassword(o.dataDir, fresh);
+  if (fresh && o.databaseDir.startsWith(`${SYSTEM_DIR}/`)) {
+    makeDir(SYSTEM_DIR);
+    chmodSync(SYSTEM_DIR, 0o755);
+  }
+  const password = clusterPassword(o.dataDir, o.databaseDir, fresh);
   const url = embeddedUrl(o.port, password);
   if (fresh) {
     const existed = existsSync(o.databaseDir);
-    if (o.databaseDir.startsWith(`${SYSTEM_DIR}/`)) {
-      makeDir(SYSTEM_DIR);
-      chmodSync(SYSTEM_DIR, 0o755);
-    }
     makeDir(o.databaseDir);
     try {
       await initCluster(binaries, o.databaseDir, password, runAs, logFile);

@@ -37,7 +37,10 @@ beforeAll(() => {
 afterAll(async () => {
   for (const child of started) if (child.exitCode === null && child.signalCode === null) await stop(child);
   // What a run as root keeps outside the clone: the clusters (the binaries' copy is a shared cache).
-  for (const dir of dataDirs) rmSync(clusterDir(dir), { recursive: true, force: true });
+  for (const dir of dataDirs) {
+    rmSync(clusterDir(dir), { recursive: true, force: true });
+    rmSync(`${clusterDir(dir)}.postgres-password`, { force: true });
+  }
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -181,4 +184,12 @@ it('runs from a clone in a 700 folder as root, shares its database with admin co
   expect(listed.map((m) => m.content)).toEqual(['first', 'after the admin command']);
   expect(await stop(restarted.child)).toBe(0);
   expect(existsSync(join(dataDir, 'embedded-postgres.json'))).toBe(false);
+
+  // The clone's DATA_DIR deleted and made again at the same path (as a newcomer re-cloning does):
+  // the cluster outside it (/var/lib/tributary) is found with its password, data and all.
+  rmSync(dataDir, { recursive: true, force: true });
+  const recloned = await startServer(dataDir, await freePort(), pgPort);
+  const kept = (await fetch(`http://127.0.0.1:${recloned.port}/flows/demo/main/messages`, { headers: { authorization: demoAuth } }).then((r) => r.json())) as { content: string }[];
+  expect(kept.map((m) => m.content)).toEqual(['first', 'after the admin command']);
+  expect(await stop(recloned.child)).toBe(0);
 });
