@@ -43,7 +43,7 @@ const CHANGE_MEMORY_MS = 10 * 60_000;
 
 export class Authenticator {
   private readonly cache = new Map<string, { caller: AuthenticatedCaller; expires: number }>();
-  /** Counts `forgetUser` calls: a check notes it when it begins. */
+  /** Counts credential changes and bus gaps (forgetUser, forgetEveryone): a check notes it when it begins. */
   private clock = 0;
   /** When a bus gap last made every check so far suspect (by `clock`). */
   private lastGapAt = 0;

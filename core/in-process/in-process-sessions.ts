@@ -8,12 +8,12 @@ import type { NewSession, SessionStore } from '../ports/session-store';
 export class InProcessSessions implements SessionStore {
   private readonly sessions = new Map<string, { userId: number; expiresAt: number; passwordVersion: number }>();
 
-  /** `userById` is the directory's own lookup, so a session always answers with the user (and password version) as they are now. */
-  constructor(private readonly userById: (id: number) => Promise<PasswordMatch | null>) {}
+  /** `currentUser` is the directory's own lookup, so a session always answers with the user (and password version) as they are now. */
+  constructor(private readonly currentUser: (id: number) => Promise<PasswordMatch | null>) {}
 
   async createSession(userId: number, ttlMs: number, passwordVersion: number): Promise<NewSession> {
     requirePositiveTtl(ttlMs);
-    const now = await this.userById(userId);
+    const now = await this.currentUser(userId);
     if (!now) throw notFound('user');
     if (now.passwordVersion !== passwordVersion) throw passwordChangedMeanwhile();
     const token = newSessionToken();
@@ -30,7 +30,7 @@ export class InProcessSessions implements SessionStore {
       this.sessions.delete(key);
       return null;
     }
-    const now = await this.userById(session.userId);
+    const now = await this.currentUser(session.userId);
     return now && now.passwordVersion === session.passwordVersion ? now.user : null;
   }
 
