@@ -33,10 +33,22 @@ function ingestOptions(argv: string[]) {
     outstanding: flag('outstanding', 64),
     /** WebSocket connections the outstanding posts are spread over. */
     wsConnections: flag('ws-connections', 4),
+    phases: phasesOption(argv),
   };
 }
 
-type Phase = 'hello-rest-paced' | 'rest-paced' | 'ws-paced' | 'hello-rest-saturated' | 'rest-saturated' | 'ws-saturated';
+const PHASES = ['hello-rest-paced', 'rest-paced', 'ws-paced', 'hello-rest-saturated', 'rest-saturated', 'ws-saturated'] as const;
+type Phase = (typeof PHASES)[number];
+
+/** `--phases=rest-paced,ws-paced`: run only these (a profile of one phase, say); all by default. */
+function phasesOption(argv: string[]): ReadonlySet<Phase> {
+  const arg = argv.find((a) => a.startsWith('--phases='));
+  if (!arg) return new Set(PHASES);
+  const names = arg.slice('--phases='.length).split(',');
+  const unknown = names.filter((n) => !(PHASES as readonly string[]).includes(n));
+  if (unknown.length) throw new Error(`--phases: unknown phase ${unknown.join(', ')}; the phases are ${PHASES.join(', ')}`);
+  return new Set(names as Phase[]);
+}
 
 interface Sample {
   postsPerSec: number;
@@ -81,6 +93,7 @@ const INGEST_FLAGS: readonly FlagDoc[] = [
   { flag: '--rate=100', help: 'posts/s of the paced phases' },
   { flag: '--outstanding=64', help: 'posts in flight at saturation' },
   { flag: '--ws-connections=4', help: 'WebSocket connections the saturating posts are spread over' },
+  { flag: `--phases=${PHASES.join(',')}`, help: 'the phases to run (one alone, to profile it)' },
 ];
 
 export async function main(argv: string[]): Promise<number> {
@@ -111,6 +124,7 @@ export async function main(argv: string[]): Promise<number> {
     await webSocketLoad(wsUrl, target, 1, { kind: 'paced', rate: 200, seconds: 1 });
     for (let round = 1; round <= options.rounds; round++) {
       for (const [phase, pids, run] of phases) {
+        if (!options.phases.has(phase)) continue;
         const s = await measure(pids, run);
         samples.set(phase, [...(samples.get(phase) ?? []), s]);
         log(
@@ -139,7 +153,9 @@ export async function main(argv: string[]): Promise<number> {
   const ratio = (phase: Phase) => of(phase, (s) => s.postsPerSec).map((v, i) => v / ceiling[i]!);
   const pct = (n: number) => `${Math.round(100 * n)}%`;
   process.stdout.write(`\nWrite path, median [min–max] of ${options.rounds} interleaved rounds (paced: ${options.rate} posts/s; saturated: ${options.outstanding} in flight)\n${table(rows)}\n`);
-  process.stdout.write(`REST saturated / express-hello ceiling: ${spread(ratio('rest-saturated'), pct)}; WebSocket saturated / ceiling: ${spread(ratio('ws-saturated'), pct)}\n`);
+  if (ceiling.length && samples.has('rest-saturated') && samples.has('ws-saturated')) {
+    process.stdout.write(`REST saturated / express-hello ceiling: ${spread(ratio('rest-saturated'), pct)}; WebSocket saturated / ceiling: ${spread(ratio('ws-saturated'), pct)}\n`);
+  }
   return 0;
 }
 

@@ -14,6 +14,20 @@ import { nextThreadState } from './threads';
 
 type PersistError = NonNullable<PersistReply['error']>;
 
+/** Whether a batch is built knowing which of its uuids are stored, or assuming none is. */
+export type UuidCheck = 'look-up' | 'assume-new';
+
+/**
+ * Whether a batch may be built with `'assume-new'`: only when every command is a post. A post always
+ * inserts a row under its own uuid, and `(conversation, uuid)` is unique in every store, so a retry
+ * of a stored post cannot be written twice: the whole batch statement fails with StoreConflictError
+ * and nothing of it is stored. Edits and deletions are looked up as before (a retry of one may
+ * insert nothing, so the constraint would not catch it; they are rare).
+ */
+export function assumesNewUuids(commands: readonly QueueCommand[]): boolean {
+  return commands.every((c) => c.kind === 'post');
+}
+
 export interface Outcome {
   batch: MessageBatch;
   /** Messages to publish after the batch is stored, in id order per conversation. */
@@ -52,9 +66,13 @@ export class BatchBuilder {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Builds the outcome of these commands, in queue order. */
-  async build(commands: QueueCommand[]): Promise<Outcome> {
-    await this.loadExisting(commands);
+  /**
+   * Builds the outcome of these commands, in queue order. `uuids: 'assume-new'` skips the look-up
+   * of stored uuids (a database round trip): the caller must then treat the store's uuid conflict
+   * as "some command is a retry" and build again with `'look-up'` (see {@link assumesNewUuids}).
+   */
+  async build(commands: QueueCommand[], uuids: UuidCheck = 'look-up'): Promise<Outcome> {
+    if (uuids === 'look-up') await this.loadExisting(commands);
     for (const command of commands) {
       const conversation = await this.conversation(command.conversation);
       const inserted = this.outcome.batch.inserts.length;

@@ -10,7 +10,8 @@ import type { Metrics } from '../core/metrics';
 import type { MessageStore } from '../core/ports/message-store';
 import type { Lease } from '../core/ports/shard-lease';
 import type { QueueEntry, WorkQueue } from '../core/ports/work-queue';
-import { BatchBuilder, type Outcome } from './batch-builder';
+import { StoreConflictError } from '../core/errors';
+import { assumesNewUuids, BatchBuilder, type Outcome } from './batch-builder';
 import type { DeadLetterSink } from './dead-letter-sink';
 import type { MentionRecorder } from './mention-recorder';
 import type { Publisher } from './publisher';
@@ -100,11 +101,35 @@ export class ShardBatchWriter {
       commands.push(command);
     }
     const started = Date.now();
-    const outcome = await new BatchBuilder(this.deps.store, this.deps.sequencer).build(commands);
-    await this.deps.store.writeBatch(outcome.batch, position.lease);
+    const outcome = await this.buildAndWrite(position, commands);
     for (const [conversation, lastId] of outcome.lastIds) this.deps.sequencer.commit(conversation, lastId);
     this.deps.metrics.persistLatency.observe(Date.now() - started);
     this.deps.metrics.persistBatchSize.observe(commands.length);
+    return outcome;
+  }
+
+  /**
+   * A batch of posts is written first on the assumption that none is a retry, which saves the uuid
+   * look-up's round trip on every calm post (ADR 033). A retry among them makes the store refuse
+   * the whole statement with a uuid conflict, nothing written: the batch is then built again with
+   * the stored uuids looked up, which answers the retries with their stored messages. A conflict
+   * of the looked-up build is a real one and goes to the caller (split, then dead letter).
+   */
+  private async buildAndWrite(position: ShardPosition, commands: QueueCommand[]): Promise<Outcome> {
+    if (assumesNewUuids(commands)) {
+      const optimistic = await new BatchBuilder(this.deps.store, this.deps.sequencer).build(commands, 'assume-new');
+      try {
+        await this.deps.store.writeBatch(optimistic.batch, position.lease);
+        return optimistic;
+      } catch (err) {
+        if (!(err instanceof StoreConflictError)) throw err;
+        this.deps.metrics.persistUuidRewrites.inc();
+        // The conflict may be an id, not a uuid (a stale cached id): number afresh from the store.
+        this.deps.sequencer.clear();
+      }
+    }
+    const outcome = await new BatchBuilder(this.deps.store, this.deps.sequencer).build(commands, 'look-up');
+    await this.deps.store.writeBatch(outcome.batch, position.lease);
     return outcome;
   }
 

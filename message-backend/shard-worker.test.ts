@@ -27,13 +27,14 @@ function post(conversation: string, uuid: string, content: string): QueueCommand
   };
 }
 
-function setup() {
-  const queue = new InProcessWorkQueue();
-  const bus = new InProcessBus();
+/** A backend on its own leases; pass the queue and bus of an earlier one to stand in for it after it stopped. */
+function setup(shared: { queue: InProcessWorkQueue; bus: InProcessBus } = { queue: new InProcessWorkQueue(), bus: new InProcessBus() }) {
+  const { queue, bus } = shared;
   const store = new PostgresMessageStore({ pool: db.pool });
   const leases = new PostgresShardLeases(db.url);
-  const backend = createMessageBackend({ queue, bus, store, leases, metrics: createMetrics(), log: silentLog() }, { shardCount: SHARDS, blockMs: 100, leaseRetryMs: 50 });
-  return { queue, bus, store, leases, backend };
+  const metrics = createMetrics();
+  const backend = createMessageBackend({ queue, bus, store, leases, metrics, log: silentLog() }, { shardCount: SHARDS, blockMs: 100, leaseRetryMs: 50 });
+  return { queue, bus, store, leases, metrics, backend };
 }
 
 async function collect(bus: InProcessBus, channel: string, count: number, timeoutMs = 5000): Promise<unknown[]> {
@@ -84,6 +85,38 @@ it('stores a uuid once even when it is queued twice', async () => {
   expect(await store.list(flow, { limit: 10 })).toHaveLength(1);
   await backend.stop();
   await leases.close();
+});
+
+it('a retry among new posts (written first as if all were new) is answered with its stored message; the others are stored once, in order', async () => {
+  const before = setup();
+  const { queue, bus, store } = before;
+  const flow = 'flow-retry-mix';
+  const shard = shardOf(flow, SHARDS);
+  const first = collect(bus, replyChannel('test'), 1);
+  before.backend.start();
+  await queue.append(shard, JSON.stringify(post(flow, 'kept', 'first')));
+  expect(((await first) as PersistReply[])[0]!.message?.id).toBe(1);
+  await before.backend.stop();
+  await before.leases.close();
+  // Queued while no backend runs, so they make one batch: a new post, the retry, another sender's
+  // post under the stored uuid, a new post.
+  const thief = { ...post(flow, 'kept', 'not yours'), actor: '2', draft: { ...post(flow, 'kept', 'not yours').draft, user: '2' } };
+  for (const c of [post(flow, 'n1', 'second'), post(flow, 'kept', 'first'), thief, post(flow, 'n2', 'third')]) await queue.append(shard, JSON.stringify(c));
+  const after = setup({ queue, bus });
+  const replies = collect(bus, replyChannel('test'), 4);
+  after.backend.start();
+  const got = (await replies) as PersistReply[];
+  expect(got.map((r) => [r.uuid, r.message?.id ?? r.error?.code, r.replayed ?? false])).toEqual([
+    ['n1', 2, false],
+    ['kept', 1, true],
+    ['kept', 'CONFLICT', false],
+    ['n2', 3, false],
+  ]);
+  expect((await store.list(flow, { limit: 10, sort: 'asc' })).map((m) => [m.id, m.content])).toEqual([[1, 'first'], [2, 'second'], [3, 'third']]);
+  expect((await after.metrics.persistUuidRewrites.get()).values[0]?.value).toBe(1);
+  expect(await queue.deadLetterCount()).toBe(0);
+  await after.backend.stop();
+  await after.leases.close();
 });
 
 it('gives each shard to one worker; a second takes over when the first goes away', async () => {
