@@ -3,7 +3,7 @@ import { InProcessBus } from '../core/in-process/in-process-bus';
 import { InProcessWorkQueue } from '../core/in-process/in-process-work-queue';
 import { silentLog } from '../core/log';
 import { flowChannel, replyChannel } from '../core/messaging/channels';
-import type { PersistReply, QueueCommand } from '../core/messaging/commands';
+import type { PersistReply, PostCommand } from '../core/messaging/commands';
 import { shardOf } from '../core/messaging/shards';
 import { createMetrics } from '../core/metrics';
 import { PostgresMessageStore } from '../infra/postgres/postgres-message-store';
@@ -20,7 +20,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-function post(conversation: string, uuid: string, content: string): QueueCommand {
+function post(conversation: string, uuid: string, content: string): PostCommand {
   return {
     kind: 'post', conversation, uuid, actor: '1', replyTo: replyChannel('test'),
     draft: { uuid, event: 'message', content, tags: [], user: '1', flow: conversation, sent: Date.now(), app: 'chat', attachments: [] },

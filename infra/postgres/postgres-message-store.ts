@@ -41,10 +41,8 @@ export class PostgresMessageStore implements MessageStore {
     const compacted = compactBatch(batch);
     let ok: boolean;
     try {
-      const { rows } = await this.pool.query<{ ok: boolean }>(
-        WRITE_BATCH_SQL,
-        writeBatchValues(compacted, fence.shard, fence.token),
-      );
+      // Named: prepared once per connection instead of parsed and planned for every batch.
+      const { rows } = await this.pool.query<{ ok: boolean }>({ name: 'write-batch', text: WRITE_BATCH_SQL, values: writeBatchValues(compacted, fence.shard, fence.token) });
       ok = rows[0]?.ok === true;
     } catch (err) {
       if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
@@ -68,11 +66,12 @@ export class PostgresMessageStore implements MessageStore {
     return this.docs<MessageJson>(
       'SELECT doc FROM messages WHERE conversation = $1 AND uuid = ANY($2::text[]) ORDER BY id',
       [conversation, uuids],
+      'messages-by-uuid',
     );
   }
 
   async get(conversation: ConversationKey, id: number): Promise<MessageJson | null> {
-    const [doc] = await this.docs<MessageJson>('SELECT doc FROM messages WHERE conversation = $1 AND id = $2', [conversation, id]);
+    const [doc] = await this.docs<MessageJson>('SELECT doc FROM messages WHERE conversation = $1 AND id = $2', [conversation, id], 'message-by-id');
     return doc ?? null;
   }
 
@@ -85,6 +84,7 @@ export class PostgresMessageStore implements MessageStore {
     return this.docs<MessageJson>(
       'SELECT doc FROM messages WHERE conversation = $1 AND id > $2 ORDER BY id ASC LIMIT $3',
       [conversation, afterId, Math.max(0, Math.floor(limit))],
+      'messages-after',
     );
   }
 
@@ -97,7 +97,7 @@ export class PostgresMessageStore implements MessageStore {
   }
 
   async getThread(conversation: ConversationKey, threadId: string): Promise<ThreadState | null> {
-    const [doc] = await this.docs<ThreadState>('SELECT doc FROM threads WHERE conversation = $1 AND id = $2', [conversation, threadId]);
+    const [doc] = await this.docs<ThreadState>('SELECT doc FROM threads WHERE conversation = $1 AND id = $2', [conversation, threadId], 'thread-by-id');
     return doc ?? null;
   }
 
@@ -122,8 +122,9 @@ export class PostgresMessageStore implements MessageStore {
   /** The pool is borrowed (see the options), so there is nothing of the store's own to release. */
   async close(): Promise<void> {}
 
-  private async docs<T>(text: string, values: unknown[]): Promise<T[]> {
-    const { rows } = await this.pool.query<{ doc: T }>(text, values);
+  /** `name` prepares a fixed statement once per connection (the hot ones: each call would be parsed and planned again). */
+  private async docs<T>(text: string, values: unknown[], name?: string): Promise<T[]> {
+    const { rows } = await this.pool.query<{ doc: T }>(name ? { name, text, values } : { text, values });
     return rows.map((r) => r.doc);
   }
 }

@@ -38,6 +38,9 @@ const FLOW_ACCESS_FROM = `SELECT ${FLOW_VIEW_COLUMNS}, om.role AS org_role
   LEFT JOIN flow_members m ON m.flow_id = f.id AND m.user_id = $1
   LEFT JOIN organization_members om ON om.organization_id = f.organization_id AND om.user_id = $1`;
 
+const FLOW_ACCESS_BY_ID = `${FLOW_ACCESS_FROM} WHERE f.id = $2`;
+const FLOW_ACCESS_BY_NAME = `${FLOW_ACCESS_FROM} WHERE o.parameterized_name = $2 AND f.parameterized_name = $3`;
+
 function isUniqueViolation(err: unknown, constraint?: string): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const e = err as { code?: string; constraint?: string };
@@ -308,12 +311,12 @@ export class PostgresDirectory implements Directory {
   }
 
   async flowAccess(userId: number, locator: FlowLocator): Promise<FlowAccess | null> {
+    // Named (prepared once per connection): every post and read asks this, and Postgres would
+    // otherwise parse and plan the four-table join each time (about half its CPU for the query).
     const { rows } =
       'id' in locator
-        ? await this.pool.query<FlowAccessRow>(`${FLOW_ACCESS_FROM} WHERE f.id = $2`, [userId, locator.id])
-        : await this.pool.query<FlowAccessRow>(`${FLOW_ACCESS_FROM} WHERE o.parameterized_name = $2 AND f.parameterized_name = $3`, [
-            userId, locator.org, locator.flow,
-          ]);
+        ? await this.pool.query<FlowAccessRow>({ name: 'flow-access-by-id', text: FLOW_ACCESS_BY_ID, values: [userId, locator.id] })
+        : await this.pool.query<FlowAccessRow>({ name: 'flow-access-by-name', text: FLOW_ACCESS_BY_NAME, values: [userId, locator.org, locator.flow] });
     return rows[0] ? toFlowAccess(rows[0]) : null;
   }
 
