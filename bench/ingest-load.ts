@@ -5,6 +5,8 @@
  */
 import { Agent, request } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { Client } from 'pg';
 import WebSocket from 'ws';
 import type { SeededFlow } from './stack';
 import { Histogram, nowMs } from './stats';
@@ -129,5 +131,32 @@ export async function webSocketLoad(url: string, target: Target, connections: nu
     return await drive(load, post);
   } finally {
     for (const { ws } of sockets) ws.close();
+  }
+}
+
+/**
+ * Round trips to the stack's Redis (`PING`) and Postgres (a prepared `SELECT 1`) under the same
+ * load: the hops a post's acknowledgement is made of, timed alone on this machine, so the report
+ * can say how much of an ack is the hops themselves (docs/benchmarks.md, "round-trip floor").
+ */
+export async function redisRoundTrips(url: string, load: Load): Promise<LoadOutcome> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    await redis.ping();
+    return await drive(load, async () => ((await redis.ping()) === 'PONG' ? null : 'no PONG'));
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function postgresRoundTrips(url: string, load: Load): Promise<LoadOutcome> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const one = { name: 'bench-select-one', text: 'SELECT 1 AS one' };
+    await client.query(one);
+    return await drive(load, async () => ((await client.query<{ one: number }>(one)).rows[0]?.one === 1 ? null : 'no row'));
+  } finally {
+    await client.end();
   }
 }

@@ -8,7 +8,7 @@
 import { BENCH_FLAGS, type FlagDoc, handleHelpAndUnknown } from './cli-flags';
 import { readOptions } from './options';
 import { startExpressHello } from './express-hello-peer';
-import { type Load, type LoadOutcome, restLoad, type Target, webSocketLoad } from './ingest-load';
+import { type Load, type LoadOutcome, postgresRoundTrips, redisRoundTrips, restLoad, type Target, webSocketLoad } from './ingest-load';
 import { cpuSeconds, killAllChildren, killAllChildrenNow, machineBusyPct, machineCpuTicks, waitForQuietMachine } from './processes';
 import { startTributary } from './stack';
 import { fmtInt, fmtMs, spread, table } from './stats';
@@ -37,7 +37,7 @@ function ingestOptions(argv: string[]) {
   };
 }
 
-const PHASES = ['hello-rest-paced', 'rest-paced', 'ws-paced', 'hello-rest-saturated', 'rest-saturated', 'ws-saturated'] as const;
+const PHASES = ['redis-paced', 'postgres-paced', 'hello-rest-paced', 'rest-paced', 'ws-paced', 'hello-rest-saturated', 'rest-saturated', 'ws-saturated'] as const;
 type Phase = (typeof PHASES)[number];
 
 /** `--phases=rest-paced,ws-paced`: run only these (a profile of one phase, say); all by default. */
@@ -83,6 +83,24 @@ async function measure(pids: number[], run: () => Promise<LoadOutcome>): Promise
   };
 }
 
+/**
+ * What the hops alone cost a paced post's acknowledgement: the HTTP round trip (the express-hello
+ * peer's), two Postgres round trips (the edge's flow-access query, the backend's batch statement)
+ * and two Redis ones (the queue append reaching the backend's waiting read, the reply reaching the
+ * edge's subscription). A model from medians measured in the same run, not a bound: a post's
+ * work between the hops, and the WAL flush, come on top.
+ */
+function roundTripFloor(samples: Map<Phase, Sample[]>): string | null {
+  const median = (phase: Phase) => {
+    const xs = (samples.get(phase) ?? []).map((s) => s.p50).sort((a, b) => a - b);
+    return xs.length ? xs[Math.floor(xs.length / 2)]! : null;
+  };
+  const [http, postgres, redis] = [median('hello-rest-paced'), median('postgres-paced'), median('redis-paced')];
+  if (http === null || postgres === null || redis === null) return null;
+  const floor = http + 2 * postgres + 2 * redis;
+  return `Round-trip floor of a paced post (p50s): HTTP ${fmtMs(http)} + 2 × Postgres ${fmtMs(postgres)} + 2 × Redis ${fmtMs(redis)} = ${fmtMs(floor)} ms`;
+}
+
 /** The flags `npm run bench:ingest` reads. */
 const INGEST_FLAGS: readonly FlagDoc[] = [
   ...BENCH_FLAGS.filter((f) => ['--quick', '--profile=DIR'].includes(f.flag)),
@@ -112,6 +130,9 @@ export async function main(argv: string[]): Promise<number> {
     const paced: Load = { kind: 'paced', rate: options.rate, seconds: options.seconds };
     const saturated: Load = { kind: 'saturate', outstanding: options.outstanding, seconds: options.seconds };
     const phases: [Phase, number[], () => Promise<LoadOutcome>][] = [
+      // The hops alone, paced like the posts (no server process of ours is measured: CPU 0).
+      ['redis-paced', [], () => redisRoundTrips(options.stack.redisUrl, paced)],
+      ['postgres-paced', [], () => postgresRoundTrips(options.stack.databaseUrl, paced)],
       ['hello-rest-paced', [hello.pid], () => restLoad(helloTarget, options.outstanding, paced)],
       ['rest-paced', tributaryPids, () => restLoad(target, options.outstanding, paced)],
       ['ws-paced', tributaryPids, () => webSocketLoad(wsUrl, target, options.wsConnections, paced)],
@@ -153,6 +174,8 @@ export async function main(argv: string[]): Promise<number> {
   const ratio = (phase: Phase) => of(phase, (s) => s.postsPerSec).map((v, i) => v / ceiling[i]!);
   const pct = (n: number) => `${Math.round(100 * n)}%`;
   process.stdout.write(`\nWrite path, median [min–max] of ${options.rounds} interleaved rounds (paced: ${options.rate} posts/s; saturated: ${options.outstanding} in flight)\n${table(rows)}\n`);
+  const floor = roundTripFloor(samples);
+  if (floor) process.stdout.write(`${floor}\n`);
   if (ceiling.length && samples.has('rest-saturated') && samples.has('ws-saturated')) {
     process.stdout.write(`REST saturated / express-hello ceiling: ${spread(ratio('rest-saturated'), pct)}; WebSocket saturated / ceiling: ${spread(ratio('ws-saturated'), pct)}\n`);
   }
