@@ -41,6 +41,11 @@ it('a bad call exits 2 with the option named (only JSON with --json); a call tha
   const missing = tributary('flow', 'add-user', 'nope/none', 'ann@big.test');
   expect(missing.status).toBe(1);
   expect(missing.stderr).toContain('no flow "nope/none"');
+  await db.pool.query("UPDATE flows SET disabled = true WHERE parameterized_name = 'ops'");
+  const archived = tributary('flow', 'add-user', 'big-co/ops', 'ann@big.test');
+  expect(archived.status).toBe(1);
+  expect(archived.stderr).toContain('the flow is archived: nobody can join it');
+  await db.pool.query("UPDATE flows SET disabled = false WHERE parameterized_name = 'ops'");
   const dup = tributary('org', 'create', 'Big Co');
   expect(dup.status).toBe(1);
   expect(dup.stderr).toContain('name: is already taken');

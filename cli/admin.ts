@@ -1,5 +1,7 @@
 /** Admin operations a script can use: organizations, users, flows, memberships and API tokens (cli/admin-commands.ts wires them to the command line). */
 import { z } from 'zod';
+import { decideJoin } from '../core/access/flow-policy';
+import { enforce } from '../core/access/flow-gate';
 import { nick } from '../core/actions/inputs';
 import type { AccessMode } from '../core/domain/types';
 import { AppError } from '../core/errors';
@@ -92,6 +94,8 @@ export async function addFlowUser(directory: Directory, path: string, address: s
   const user = await userByEmail(directory, address);
   const orgs = await directory.organizationsOf(user.id);
   if (!orgs.some((o) => o.id === found.organization.id)) throw new AppError('VALIDATION_FAILED', `${user.email} is not a member of ${orgName}; run: tributary org add-user ${orgName} ${user.email}`);
+  // The operator's tool follows the same rule as every other way in: an archived flow takes nobody new.
+  enforce(decideJoin(found.flow, null));
   await directory.addFlowMember(found.flow.id, user.id);
   return { json: { flow: found.flow.id, user: user.id }, text: `added ${user.email} to ${path}` };
 }
