@@ -9,6 +9,12 @@ export interface FlagDoc {
   help: string;
 }
 
+/** How the Tributary stack is laid out (bench/stack.ts); `npm run bench` and `npm run bench:ingest` take them. */
+export const STACK_FLAGS: readonly FlagDoc[] = [
+  { flag: '--backends=1', help: 'message-backend processes; the shards are split between them by their leases' },
+  { flag: '--shards=4', help: 'queue shards (SHARDS); at least --backends' },
+];
+
 /** The flags of `npm run bench` (bench/options.ts reads them; BENCH_* variables are their defaults). */
 export const BENCH_FLAGS: readonly FlagDoc[] = [
   { flag: '--quick', help: 'a ~1-minute smoke run (BENCH_QUICK=1)' },
@@ -29,6 +35,7 @@ export const BENCH_FLAGS: readonly FlagDoc[] = [
   { flag: '--e2e-seconds=5', help: 'seconds of posting per transport' },
   { flag: '--e2e-concurrency=16', help: 'posts in flight' },
   { flag: '--users=10', help: 'posting users' },
+  ...STACK_FLAGS,
   { flag: '--timeout=600', help: 'seconds before the whole run is stopped' },
   { flag: '--json=FILE', help: 'also write the results as JSON' },
   { flag: '--profile=DIR', help: "write V8 CPU profiles of Tributary's processes here" },

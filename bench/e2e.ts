@@ -143,9 +143,9 @@ export async function runE2e(stack: TributaryStack, options: BenchOptions, log: 
       const phase = `e2e-${mode}`;
       await pool.setPhase(phase);
       const start = await pool.progress();
-      const scrape = () => Promise.all([stack.webApi, stack.backend, ...stack.streaming].map((s) => scrapeHistograms(s.port)));
+      const scrape = () => Promise.all([stack.webApi, ...stack.backends, ...stack.streaming].map((s) => scrapeHistograms(s.port)));
       const before: HistogramTotals[] = await scrape();
-      const groups = () => [[stack.webApi.pid], [stack.backend.pid], stack.streaming.map((s) => s.pid), pool.pids].map((pids) => pids.reduce((a, pid) => a + cpuSeconds(pid), 0));
+      const groups = () => [[stack.webApi.pid], stack.backends.map((b) => b.pid), stack.streaming.map((s) => s.pid), pool.pids].map((pids) => pids.reduce((a, pid) => a + cpuSeconds(pid), 0));
       const cpu0 = groups();
       const machine0 = machineCpuTicks();
       const started = nowMs();

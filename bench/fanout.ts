@@ -2,7 +2,8 @@
 import { ClientPool } from './clients';
 import { type ClientKind, type PublisherCommands, WorkerClient } from './ipc';
 import type { BenchOptions, System } from './options';
-import { cpuSeconds, forkWorker, machineBusyPct, machineCpuTicks } from './processes';
+import { cpuSeconds, cpuSecondsOf, forkWorker, machineBusyPct, machineCpuTicks, type ServiceProcess } from './processes';
+import type { TributaryStack } from './stack';
 
 /** What the fan-out needs to know about the system under test. */
 export interface FanoutTarget {
@@ -14,6 +15,15 @@ export interface FanoutTarget {
   serverPids: number[];
   redisPid: number | null;
   publisher: PublisherCommands['init'][0];
+}
+
+/** Tributary's streaming `nodes` as a fan-out target: subscribers spread over them, events published on the stack's flow channels as the backend does. */
+export function tributaryFanoutTarget(stack: TributaryStack, nodes: ServiceProcess[], redisUrl: string, redisPid: number | null): FanoutTarget {
+  return {
+    system: 'tributary', kind: 'tributary', urls: nodes.map((s) => `ws://127.0.0.1:${s.port}/ws`), tokens: stack.tokens,
+    serverPids: nodes.map((s) => s.pid), redisPid,
+    publisher: { mode: 'redis', redisUrl, channelPrefix: `${stack.prefix}flow:`, flowIds: stack.flows.map((f) => f.id) },
+  };
 }
 
 export interface FanoutRow {
@@ -71,7 +81,6 @@ function expectedDeliveries(published: number, perFlow: number[]): number {
   return total;
 }
 
-const sumCpu = (pids: number[]) => pids.reduce((a, pid) => a + cpuSeconds(pid), 0);
 
 export async function runFanout(
   target: FanoutTarget,
@@ -125,16 +134,16 @@ async function runSize(
       log(`${target.system}: re-opened ${healed.ok} dropped connections (${healed.failed} failed); drops so far by reason: ${JSON.stringify(before.dropReasons)}`);
     }
     const start = await pool.progress();
-    const cpu0 = sumCpu(target.serverPids);
+    const cpu0 = cpuSecondsOf(target.serverPids);
     const redis0 = target.redisPid ? cpuSeconds(target.redisPid) : Number.NaN;
-    const clients0 = sumCpu(pool.pids);
+    const clients0 = cpuSecondsOf(pool.pids);
     const machine0 = machineCpuTicks();
     const pub = await publisher.call('publish', { phase, rate, seconds: options.phaseSeconds, flows: flowIds.length });
     const expected = expectedDeliveries(pub.published, perFlow);
     const drained = await pool.waitQuiet(1000, options.drainSeconds * 1000, { total: start.delivered + expected });
-    const cpu1 = sumCpu(target.serverPids);
+    const cpu1 = cpuSecondsOf(target.serverPids);
     const redis1 = target.redisPid ? cpuSeconds(target.redisPid) : Number.NaN;
-    const clients1 = sumCpu(pool.pids);
+    const clients1 = cpuSecondsOf(pool.pids);
     const machine1 = machineCpuTicks();
     const stats = await pool.stats(phase);
     const end = await pool.progress();

@@ -5,16 +5,16 @@
  * p50/p99 on a calm system), and at saturation (`--outstanding` posts always in flight) beside the
  * peer's REST ceiling. Prints median [min–max] over the rounds. Flags: see {@link ingestOptions}.
  */
-import { BENCH_FLAGS, type FlagDoc, handleHelpAndUnknown } from './cli-flags';
+import { BENCH_FLAGS, type FlagDoc, handleHelpAndUnknown, STACK_FLAGS } from './cli-flags';
 import { readOptions } from './options';
 import { startExpressHello } from './express-hello-peer';
 import { type Load, type LoadOutcome, postgresRoundTrips, redisRoundTrips, restLoad, type Target, webSocketLoad } from './ingest-load';
-import { cpuSeconds, killAllChildren, killAllChildrenNow, machineBusyPct, machineCpuTicks, waitForQuietMachine } from './processes';
+import { describeSample, measureLoad, type Sample } from './load-phase';
+import { runAsScript, timestampedLog } from './script';
 import { startTributary } from './stack';
 import { fmtInt, fmtMs, spread, table } from './stats';
 
-const started = Date.now();
-const log = (line: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${line}\n`);
+const log = timestampedLog();
 
 function ingestOptions(argv: string[]) {
   const base = readOptions(argv);
@@ -50,39 +50,6 @@ function phasesOption(argv: string[]): ReadonlySet<Phase> {
   return new Set(names as Phase[]);
 }
 
-interface Sample {
-  postsPerSec: number;
-  p50: number;
-  p99: number;
-  failed: number;
-  /** % of one core over the phase: the system under test (web-api + backend + streaming, or the peer), the load generator, the machine. */
-  serverCpu: number;
-  loadCpu: number;
-  machineBusy: number;
-}
-
-
-async function measure(pids: number[], run: () => Promise<LoadOutcome>): Promise<Sample & { errors: string[] }> {
-  const busy = await waitForQuietMachine(25, 10_000);
-  if (busy > 25) log(`machine ${Math.round(busy)}% busy before the phase (shared machine); measuring anyway`);
-  const cpu = () => pids.reduce((a, pid) => a + cpuSeconds(pid), 0);
-  const server0 = cpu();
-  const load0 = process.cpuUsage();
-  const machine0 = machineCpuTicks();
-  const out = await run();
-  const load = process.cpuUsage(load0);
-  return {
-    postsPerSec: out.acked / out.seconds,
-    p50: out.ack.percentile(50),
-    p99: out.ack.percentile(99),
-    failed: out.failed,
-    serverCpu: (100 * (cpu() - server0)) / out.seconds,
-    loadCpu: (100 * (load.user + load.system)) / 1e6 / out.seconds,
-    machineBusy: machineBusyPct(machine0, machineCpuTicks()),
-    errors: out.errors,
-  };
-}
-
 /**
  * What the hops alone cost a paced post's acknowledgement: the HTTP round trip (the express-hello
  * peer's), two Postgres round trips (the edge's flow-access query, the backend's batch statement)
@@ -106,6 +73,7 @@ const INGEST_FLAGS: readonly FlagDoc[] = [
   ...BENCH_FLAGS.filter((f) => ['--quick', '--profile=DIR'].includes(f.flag)),
   { flag: '--flows=16', help: 'flows posted to' },
   { flag: '--users=16', help: 'posting users' },
+  ...STACK_FLAGS,
   { flag: '--rounds=3', help: 'interleaved rounds; the report gives median [min–max]' },
   { flag: '--seconds=6', help: 'seconds per phase' },
   { flag: '--rate=100', help: 'posts/s of the paced phases' },
@@ -117,7 +85,7 @@ const INGEST_FLAGS: readonly FlagDoc[] = [
 export async function main(argv: string[]): Promise<number> {
   handleHelpAndUnknown(argv, 'npm run bench:ingest', 'REST and WebSocket posts, paced and saturated, beside an express-hello peer (docs/benchmarks.md).', INGEST_FLAGS);
   const options = ingestOptions(argv);
-  log(`options: rounds ${options.rounds}, ${options.seconds} s per phase, paced ${options.rate} posts/s, saturated ${options.outstanding} in flight (WebSocket over ${options.wsConnections} connections), ${options.stack.e2eFlows} flows, ${options.stack.users} users`);
+  log(`options: rounds ${options.rounds}, ${options.seconds} s per phase, paced ${options.rate} posts/s, saturated ${options.outstanding} in flight (WebSocket over ${options.wsConnections} connections), ${options.stack.e2eFlows} flows, ${options.stack.users} users, ${options.stack.shards} shards over ${options.stack.backends} backend(s)`);
   const stack = await startTributary(options.stack, log);
   const hello = await startExpressHello();
   log(`express-hello :${hello.port}`);
@@ -126,7 +94,7 @@ export async function main(argv: string[]): Promise<number> {
     const target: Target = { port: stack.webApi.port, flows: stack.e2eFlows, tokens: stack.tokens };
     const helloTarget: Target = { ...target, port: hello.port };
     const wsUrl = `ws://127.0.0.1:${stack.streaming[0]!.port}/ws`;
-    const tributaryPids = [stack.webApi.pid, stack.backend.pid, ...stack.streaming.map((s) => s.pid)];
+    const tributaryPids = [stack.webApi, ...stack.backends, ...stack.streaming].map((s) => s.pid);
     const paced: Load = { kind: 'paced', rate: options.rate, seconds: options.seconds };
     const saturated: Load = { kind: 'saturate', outstanding: options.outstanding, seconds: options.seconds };
     const phases: [Phase, number[], () => Promise<LoadOutcome>][] = [
@@ -146,11 +114,9 @@ export async function main(argv: string[]): Promise<number> {
     for (let round = 1; round <= options.rounds; round++) {
       for (const [phase, pids, run] of phases) {
         if (!options.phases.has(phase)) continue;
-        const s = await measure(pids, run);
+        const s = await measureLoad(pids, run, log);
         samples.set(phase, [...(samples.get(phase) ?? []), s]);
-        log(
-          `round ${round} ${phase}: ${fmtInt(s.postsPerSec)} posts/s, ack p50 ${fmtMs(s.p50)} / p99 ${fmtMs(s.p99)} ms, ${s.failed} failed; CPU server ${Math.round(s.serverCpu)}% load ${Math.round(s.loadCpu)}% machine ${Math.round(s.machineBusy)}%${s.errors.length ? `; errors: ${s.errors.join(' | ')}` : ''}`,
-        );
+        log(`round ${round} ${phase}: ${describeSample(s)}`);
       }
     }
   } finally {
@@ -182,13 +148,4 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  process.once('exit', killAllChildrenNow);
-  main(process.argv.slice(2))
-    .then((code) => process.exit(code))
-    .catch(async (err: unknown) => {
-      process.stderr.write(`bench:ingest: ${err instanceof Error ? err.stack : String(err)}\n`);
-      await killAllChildren();
-      process.exit(1);
-    });
-}
+runAsScript(module, 'bench:ingest', main);

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { BENCH_FLAGS, handleHelpAndUnknown } from './cli-flags';
 import { runE2e } from './e2e';
-import { type FanoutTarget, runFanout } from './fanout';
+import { type FanoutTarget, runFanout, tributaryFanoutTarget } from './fanout';
 import { runMemory } from './memory';
 import { type BenchOptions, readOptions } from './options';
 import { killAllChildren, killAllChildrenNow, redisServerPid, type ServiceProcess, waitForQuietMachine } from './processes';
@@ -78,11 +78,7 @@ async function run(options: BenchOptions, results: BenchResults, cleanup: (() =>
     const redisPid = redisServerPid();
     const targets: FanoutTarget[] = [];
     if (options.systems.includes('tributary')) {
-      targets.push({
-        system: 'tributary', kind: 'tributary', urls: fanoutNodes.map((s) => `ws://127.0.0.1:${s.port}/ws`), tokens: stack.tokens,
-        serverPids: fanoutNodes.map((s) => s.pid), redisPid,
-        publisher: { mode: 'redis', redisUrl: options.redisUrl, channelPrefix, flowIds },
-      });
+      targets.push(tributaryFanoutTarget(stack, fanoutNodes, options.redisUrl, redisPid));
     }
     if (peers.length) {
       targets.push({

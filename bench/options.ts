@@ -26,6 +26,10 @@ export interface BenchOptions {
   fanoutNodes: number;
   /** Streaming-api processes started (the e2e run spreads subscribers over all of them). */
   streamingNodes: number;
+  /** Message-backend processes started; the shards are split between them (bench/backends.ts). */
+  backends: number;
+  /** Queue shards (SHARDS of every service). */
+  shards: number;
   memoryConnections: number;
   e2eSubscribers: number;
   e2eFlows: number;
@@ -51,7 +55,8 @@ function flagsOf(argv: string[]): Map<string, string> {
   return flags;
 }
 
-const ints = (s: string, name: string): number[] =>
+/** "1,4,8" → [1, 4, 8]; throws naming the flag on anything but positive integers. */
+export const ints = (s: string, name: string): number[] =>
   s.split(',').map((x) => {
     const n = Number(x.trim());
     if (!Number.isInteger(n) || n <= 0) throw new Error(`${name}: "${x}" is not a positive integer`);
@@ -89,6 +94,8 @@ export function readOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
     clientWorkers: num('clients', 'BENCH_CLIENTS', 2, 2),
     fanoutNodes,
     streamingNodes: Math.max(2, fanoutNodes),
+    backends: num('backends', 'BENCH_BACKENDS', 1, 1),
+    shards: num('shards', 'BENCH_SHARDS', 4, 4),
     memoryConnections: num('memory', 'BENCH_MEMORY_CONNS', 10000, 1000),
     e2eSubscribers: num('e2e-subscribers', 'BENCH_E2E_SUBSCRIBERS', 200, 40),
     e2eFlows: num('e2e-flows', 'BENCH_E2E_FLOWS', 4, 2),

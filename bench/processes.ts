@@ -138,6 +138,11 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
+/** CPU time (user + system) several processes have used so far together, in seconds. */
+export function cpuSecondsOf(pids: readonly number[]): number {
+  return pids.reduce((a, pid) => a + cpuSeconds(pid), 0);
+}
+
 /** Machine-wide CPU counters (all cores, in USER_HZ ticks) from /proc/stat: busy and total. */
 export function machineCpuTicks(): { busy: number; total: number } {
   try {

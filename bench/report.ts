@@ -2,7 +2,7 @@
 import type { E2eRow } from './e2e';
 import type { FanoutConnectRow, FanoutRow } from './fanout';
 import type { MemoryRow } from './memory';
-import { fmtInt, fmtMs, fmtRatio, spread, table } from './stats';
+import { fmtInt, fmtMs, fmtRatio, median, spread, table } from './stats';
 
 export interface MachineInfo {
   cpus: number;
@@ -26,10 +26,6 @@ export interface BenchResults {
 const NAMES = { tributary: 'Tributary', socketio: 'Socket.IO', ceiling: 'ceiling' } as const;
 
 
-const medianOf = (values: number[]) => {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : Number.NaN;
-};
 
 const fmtFraction = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '—');
 const fmtUs = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '—');
@@ -52,7 +48,7 @@ function ceilingTable(rows: FanoutRow[]): string {
     const theirs = runsOf(rows, 'ceiling', n, rate);
     if (!theirs.length) continue;
     const pick = (rs: FanoutRow[], f: (r: FanoutRow) => number) => rs.map(f);
-    const ratio = (f: (r: FanoutRow) => number) => fmtFraction(medianOf(pick(ours, f)) / medianOf(pick(theirs, f)));
+    const ratio = (f: (r: FanoutRow) => number) => fmtFraction(median(pick(ours, f)) / median(pick(theirs, f)));
     out.push([
       `${fmtInt(n)} / ${ours[0]!.flows}`,
       fmtInt(rate),
@@ -80,7 +76,7 @@ function connectTable(rows: FanoutConnectRow[]): string {
     out.push([
       fmtInt(n),
       ...systems.map((s) => spread(ms(s), (x) => x.toFixed(1))),
-      fmtFraction(medianOf(ms('tributary')) / medianOf(ms('ceiling'))),
+      fmtFraction(median(ms('tributary')) / median(ms('ceiling'))),
       fmtInt(rows.filter((r) => r.subscribers === n).reduce((a, r) => a + r.failed, 0)),
     ]);
   }

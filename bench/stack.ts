@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { PostgresDirectory } from '../infra/postgres/directory/postgres-directory';
 import { migrate } from '../infra/postgres/migrate';
+import { shareOf, startBackends } from './backends';
 import type { BenchOptions } from './options';
 import { freePort, type ServiceProcess, spawnService } from './processes';
 
@@ -22,7 +23,8 @@ export interface TributaryStack {
   flows: SeededFlow[];
   /** Flows for the end-to-end run (no fan-out subscriber watches them). */
   e2eFlows: SeededFlow[];
-  backend: ServiceProcess;
+  /** `options.backends` message-backends, each owning its share of `options.shards` (bench/backends.ts). */
+  backends: ServiceProcess[];
   webApi: ServiceProcess;
   streaming: ServiceProcess[];
   stop(): Promise<void>;
@@ -100,7 +102,11 @@ async function dropRedisKeys(redisUrl: string, prefix: string): Promise<void> {
   }
 }
 
-/** Creates and seeds a fresh database, then starts message-backend, web-api and `streamingNodes` streaming-api processes (with `streamingEnv` added to theirs). */
+/**
+ * Creates and seeds a fresh database, then starts `backends` message-backends over `shards` shards
+ * (every shard owned before it returns), web-api and `streamingNodes` streaming-api processes (with
+ * `streamingEnv` added to theirs).
+ */
 export async function startTributary(options: BenchOptions, log: (line: string) => void, streamingEnv: Record<string, string> = {}): Promise<TributaryStack> {
   const prefix = `bench:${randomBytes(4).toString('hex')}:`;
   const db = await createDatabase(options.databaseUrl);
@@ -113,23 +119,28 @@ export async function startTributary(options: BenchOptions, log: (line: string) 
   try {
     const seeded = await seed(db.url, options);
     const env = {
-      DATABASE_URL: db.url, REDIS_URL: options.redisUrl, REDIS_PREFIX: prefix, SHARDS: '4', DEMO: 'off',
+      DATABASE_URL: db.url, REDIS_URL: options.redisUrl, REDIS_PREFIX: prefix, SHARDS: String(options.shards), DEMO: 'off',
       // The REST run posts far more than a person would; the default limit (1200/min) would stop it.
       RATE_LIMIT: '1000000000',
     };
     const profile = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
-    const start = async (service: string) => {
-      const proc = await spawnService(service, await freePort(), service === 'streaming-api' ? { ...env, ...streamingEnv } : env, profile);
+    const start = async (service: string, extraEnv: Record<string, string> = {}) => {
+      const proc = await spawnService(service, await freePort(), { ...env, ...extraEnv }, profile);
       started.push(proc);
       return proc;
     };
-    const backend = await start('message-backend');
+    const backends = await startBackends(options.backends, options.shards, (backendEnv) => start('message-backend', backendEnv));
     const webApi = await start('web-api');
     const streaming: ServiceProcess[] = [];
-    for (let i = 0; i < options.streamingNodes; i++) streaming.push(await start('streaming-api'));
-    log(`tributary: message-backend :${backend.port}, web-api :${webApi.port}, streaming-api ${streaming.map((s) => `:${s.port}`).join(' ')} (prefix ${prefix})`);
-    if (options.profileDir) log(`CPU profiles in ${options.profileDir}: pid ${backend.pid} message-backend, ${webApi.pid} web-api, ${streaming.map((s) => `${s.pid} streaming-api`).join(', ')}`);
-    return { prefix, ...seeded, backend, webApi, streaming, stop };
+    for (let i = 0; i < options.streamingNodes; i++) streaming.push(await start('streaming-api', streamingEnv));
+    const ports = (procs: ServiceProcess[]) => procs.map((s) => `:${s.port}`).join(' ');
+    const owners = backends.map((b, i) => {
+      const { begin, end } = shareOf(i, backends.length, options.shards);
+      return `:${b.port} owns ${end - begin > 1 ? `${begin}–${end - 1}` : begin}`;
+    });
+    log(`tributary: ${options.shards} shards, message-backend ${owners.join(', ')}; web-api :${webApi.port}, streaming-api ${ports(streaming)} (prefix ${prefix})`);
+    if (options.profileDir) log(`CPU profiles in ${options.profileDir}: ${[...backends, webApi, ...streaming].map((s) => `pid ${s.pid} ${s.name}`).join(', ')}`);
+    return { prefix, ...seeded, backends, webApi, streaming, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -79,12 +79,20 @@ export function fmtMs(ms: number): string {
   return fmtInt(ms);
 }
 
+/** The finite values, ascending. */
+const finiteSorted = (values: number[]): number[] => values.filter(Number.isFinite).sort((a, b) => a - b);
+
+/** Median of the finite values (the lower middle one of an even count); NaN when there are none. */
+export function median(values: number[]): number {
+  const sorted = finiteSorted(values);
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : Number.NaN;
+}
+
 /** "median [min–max]" of a figure over repeated rounds (just the figure for one round). */
 export function spread(values: number[], fmt: (n: number) => string): string {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  const sorted = finiteSorted(values);
   if (sorted.length === 0) return '—';
-  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
-  return sorted.length === 1 ? fmt(median) : `${fmt(median)} [${fmt(sorted[0]!)}–${fmt(sorted.at(-1)!)}]`;
+  return sorted.length === 1 ? fmt(sorted[0]!) : `${fmt(median(sorted))} [${fmt(sorted[0]!)}–${fmt(sorted.at(-1)!)}]`;
 }
 
 /** a/b as "3.2×"; "—" when undefined. */
