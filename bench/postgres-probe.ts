@@ -33,15 +33,15 @@ export async function readPostgres(databaseUrl: string): Promise<PostgresReading
 }
 
 /**
- * CPU seconds Postgres used between two readings, over the processes alive at both (a connection
- * opened or closed in between is left out: the pools are warm before a phase, so that is rare),
- * and the WAL syncs in between. Both are the whole server's: other databases' work counts too.
+ * CPU seconds Postgres used between two readings and the WAL syncs in between. A process born in
+ * between (a pool opening a connection under the load) counts whole; one that ended in between is
+ * lost, so the figure is a lower bound. Both are the whole server's: other databases' work counts too.
  */
 export function postgresBetween(a: PostgresReading, b: PostgresReading): { cpuSeconds: number; walSyncs: number } {
   let cpu = 0;
   for (const [pid, after] of b.cpu) {
-    const before = a.cpu.get(pid);
-    if (before !== undefined && Number.isFinite(before) && Number.isFinite(after)) cpu += after - before;
+    const before = a.cpu.get(pid) ?? 0;
+    if (Number.isFinite(before) && Number.isFinite(after)) cpu += after - before;
   }
   return { cpuSeconds: cpu, walSyncs: b.walSyncs - a.walSyncs };
 }

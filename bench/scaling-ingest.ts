@@ -1,7 +1,7 @@
 /** Scaling, write path: saturated REST posts (each 201 = persisted) with the queue split into S shards owned by B message-backends, one fresh stack per layout. */
 import { flowConversation } from '../core/domain/types';
 import { shardOf } from '../core/messaging/shards';
-import { type Load, restLoad, type Target } from './ingest-load';
+import { restLoad, type Target } from './ingest-load';
 import { describeSample, measureLoad, type Sample } from './load-phase';
 import type { BenchOptions } from './options';
 import { postgresBetween, readPostgres } from './postgres-probe';
@@ -39,10 +39,27 @@ export function layoutsOf(shardCounts: number[], backendCounts: number[]): Layou
   return backendCounts.flatMap((backends) => shardCounts.filter((shards) => shards >= backends).map((shards) => ({ shards, backends })));
 }
 
+/** One saturated REST phase; the backends' and Postgres's CPU and the WAL syncs are read around the load alone, inside the phase measureLoad times. */
+async function saturatedRound(target: Target, edgePids: number[], backendPids: number[], sweep: IngestSweep, databaseUrl: string, log: Log) {
+  let backends = Number.NaN;
+  let postgres = Number.NaN;
+  let perSync = Number.NaN;
+  const sample = await measureLoad([...edgePids, ...backendPids], async () => {
+    const backends0 = cpuSecondsOf(backendPids);
+    const postgres0 = await readPostgres(databaseUrl);
+    const out = await restLoad(target, sweep.outstanding, { kind: 'saturate', outstanding: sweep.outstanding, seconds: sweep.seconds });
+    const pg = postgresBetween(postgres0, await readPostgres(databaseUrl));
+    backends = (100 * (cpuSecondsOf(backendPids) - backends0)) / out.seconds;
+    postgres = (100 * pg.cpuSeconds) / out.seconds;
+    perSync = out.acked / pg.walSyncs;
+    return out;
+  }, log);
+  return { sample, backends, postgres, perSync };
+}
+
 /** Runs `sweep.rounds` saturated REST phases on each layout, one stack at a time (no streaming node: REST posts need none). */
 export async function runLayoutsSweep(options: BenchOptions, layouts: Layout[], sweep: IngestSweep, log: Log): Promise<LayoutResult[]> {
   const results: LayoutResult[] = [];
-  const saturated: Load = { kind: 'saturate', outstanding: sweep.outstanding, seconds: sweep.seconds };
   for (const layout of layouts) {
     log(`-- write path: ${layout.shards} shard${layout.shards > 1 ? 's' : ''}, ${layout.backends} message-backend${layout.backends > 1 ? 's' : ''}, ${sweep.outstanding} REST posts in flight for ${sweep.seconds} s × ${sweep.rounds}`);
     const stack = await startTributary({ ...options, ...layout, flows: 1, e2eFlows: sweep.flows, users: sweep.users, streamingNodes: 0 }, log);
@@ -54,20 +71,7 @@ export async function runLayoutsSweep(options: BenchOptions, layouts: Layout[], 
       // Warm-up: connections, prepared statements, the backends' id caches; not measured.
       await restLoad(target, 8, { kind: 'paced', rate: 200, seconds: 1 });
       for (let round = 1; round <= sweep.rounds; round++) {
-        // Read around the load alone, inside the phase measureLoad times.
-        let backends = Number.NaN;
-        let postgres = Number.NaN;
-        let perSync = Number.NaN;
-        const sample = await measureLoad([stack.webApi.pid, ...backendPids], async () => {
-          const backends0 = cpuSecondsOf(backendPids);
-          const postgres0 = await readPostgres(options.databaseUrl);
-          const out = await restLoad(target, sweep.outstanding, saturated);
-          const pg = postgresBetween(postgres0, await readPostgres(options.databaseUrl));
-          backends = (100 * (cpuSecondsOf(backendPids) - backends0)) / out.seconds;
-          postgres = (100 * pg.cpuSeconds) / out.seconds;
-          perSync = out.acked / pg.walSyncs;
-          return out;
-        }, log);
+        const { sample, backends, postgres, perSync } = await saturatedRound(target, [stack.webApi.pid], backendPids, sweep, options.databaseUrl, log);
         result.samples.push(sample);
         result.backendCpu.push(backends);
         result.postgresCpu.push(postgres);

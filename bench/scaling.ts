@@ -34,7 +34,7 @@ const SCALING_FLAGS: readonly FlagDoc[] = [
   pick('clients'),
   { flag: '--shards=1,4,8', help: '(b) shard counts (SHARDS)' },
   { flag: '--backends=1,2', help: '(b) message-backend counts; layouts with fewer shards than backends are skipped' },
-  { flag: '--rounds=2', help: '(b) saturated rounds per layout; the table gives median [min–max]' },
+  { flag: '--rounds=3', help: '(b) saturated rounds per layout; the table gives median [min–max]' },
   { flag: '--seconds=5', help: '(b) seconds per round' },
   { flag: '--outstanding=64', help: '(b) REST posts in flight' },
   { flag: '--post-flows=32', help: '(b) flows posted to (spread over the shards by hash)' },
@@ -57,12 +57,13 @@ function scalingOptions(argv: string[]) {
     phaseSeconds: one('phase', 3, 2), drainSeconds: one('drain', 8, 5),
   };
   const ingest: IngestSweep = {
-    flows: one('post-flows', 32, 32), users: 16, rounds: one('rounds', 2, 1), seconds: one('seconds', 5, 3), outstanding: one('outstanding', 64, 64),
+    flows: one('post-flows', 32, 32), users: 16, rounds: one('rounds', 3, 1), seconds: one('seconds', 5, 3), outstanding: one('outstanding', 64, 64),
   };
+  const layouts = layoutsOf(list('shards', '1,4,8', '1,4,8'), list('backends', '1,2', '1,2'));
+  if (only.includes('ingest') && !layouts.length) throw new Error('--shards and --backends leave no layout with at least as many shards as backends');
   return {
-    base, only, fanout, ingest,
+    base, only, fanout, ingest, layouts,
     nodes: list('nodes', '1,2,3', '1,2,3'),
-    layouts: layoutsOf(list('shards', '1,4,8', '1,4,8'), list('backends', '1,2', '1,2')),
     timeoutSeconds: one('timeout', 900, 300),
   };
 }

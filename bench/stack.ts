@@ -138,7 +138,7 @@ export async function startTributary(options: BenchOptions, log: (line: string) 
       const { begin, end } = shareOf(i, backends.length, options.shards);
       return `:${b.port} owns ${end - begin > 1 ? `${begin}–${end - 1}` : begin}`;
     });
-    log(`tributary: ${options.shards} shards, message-backend ${owners.join(', ')}; web-api :${webApi.port}, streaming-api ${ports(streaming)} (prefix ${prefix})`);
+    log(`tributary: ${options.shards} shard${options.shards > 1 ? 's' : ''}, message-backend ${owners.join(', ')}; web-api :${webApi.port}, streaming-api ${ports(streaming)} (prefix ${prefix})`);
     if (options.profileDir) log(`CPU profiles in ${options.profileDir}: ${[...backends, webApi, ...streaming].map((s) => `pid ${s.pid} ${s.name}`).join(', ')}`);
     return { prefix, ...seeded, backends, webApi, streaming, stop };
   } catch (error) {
