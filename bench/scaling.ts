@@ -11,8 +11,8 @@ import { type BenchOptions, ints, readOptions } from './options';
 import { runNodesSweep } from './scaling-fanout';
 import { type IngestSweep, layoutsOf, runLayoutsSweep } from './scaling-ingest';
 import { renderLayoutsTable, renderNodesTable } from './scaling-report';
-import { killAllChildren, waitForQuietMachine } from './processes';
-import { runAsScript, timestampedLog } from './script';
+import { waitForQuietMachine } from './processes';
+import { runAsScript, stopScript, timestampedLog } from './script';
 
 const log = timestampedLog();
 
@@ -75,10 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     `options: ${options.only.join(' and ')}; (a) ${options.fanout.fanoutSizes[0]} subscribers, ${options.fanout.perFlow} per flow, nodes ${options.nodes.join('/')}, ${options.fanout.rates.join('/')} events/s; ` +
       `(b) layouts ${options.layouts.map((l) => `${l.shards}×${l.backends}`).join(' ')} (shards×backends), ${options.ingest.rounds} × ${options.ingest.seconds} s at ${options.ingest.outstanding} in flight`,
   );
-  const timer = setTimeout(() => {
-    log(`time limit of ${options.timeoutSeconds} s reached: stopping everything`);
-    void killAllChildren().finally(() => process.exit(2));
-  }, options.timeoutSeconds * 1000);
+  const timer = setTimeout(() => stopScript(`time limit of ${options.timeoutSeconds} s reached`, 2, log), options.timeoutSeconds * 1000);
   timer.unref();
   const busy = await waitForQuietMachine(25, 5_000);
   if (busy > 25) log(`the machine is ${Math.round(busy)}% busy before the run: other work shares it, and the figures below pay for it`);

@@ -7,6 +7,7 @@ import { migrate } from '../infra/postgres/migrate';
 import { shareOf, startBackends } from './backends';
 import type { BenchOptions } from './options';
 import { freePort, type ServiceProcess, spawnService } from './processes';
+import { cleanUpOnAbort } from './script';
 
 export interface SeededFlow {
   id: string;
@@ -111,11 +112,16 @@ export async function startTributary(options: BenchOptions, log: (line: string) 
   const prefix = `bench:${randomBytes(4).toString('hex')}:`;
   const db = await createDatabase(options.databaseUrl);
   const started: ServiceProcess[] = [];
-  const stop = async () => {
-    await Promise.all(started.map((s) => s.stop()));
-    await db.drop().catch((err: unknown) => log(`could not drop the bench database: ${String(err)}`));
-    await dropRedisKeys(options.redisUrl, prefix).catch((err: unknown) => log(`could not delete the bench Redis keys: ${String(err)}`));
-  };
+  let stopped: Promise<void> | null = null;
+  // Once, whoever asks first: the caller, or the script being interrupted (bench/script.ts).
+  const stop = () =>
+    (stopped ??= (async () => {
+      forget();
+      await Promise.all(started.map((s) => s.stop()));
+      await db.drop().catch((err: unknown) => log(`could not drop the bench database: ${String(err)}`));
+      await dropRedisKeys(options.redisUrl, prefix).catch((err: unknown) => log(`could not delete the bench Redis keys: ${String(err)}`));
+    })());
+  const forget = cleanUpOnAbort(stop);
   try {
     const seeded = await seed(db.url, options);
     const env = {
