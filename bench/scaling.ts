@@ -23,7 +23,7 @@ const pick = (flag: string) => BENCH_FLAGS.find((f) => f.flag.startsWith(`--${fl
 
 /** The flags `npm run bench:scaling` reads; the shared ones keep `npm run bench`'s meaning. */
 const SCALING_FLAGS: readonly FlagDoc[] = [
-  { ...pick('quick'), help: 'a smoke run of about 2 minutes: 2 000 subscribers, fewer rates, one short round per layout' },
+  { ...pick('quick'), help: 'a smoke run of about 1½ minutes: 2 000 subscribers, fewer rates, one short round per layout' },
   { flag: `--parts=${PARTS.join(',')}`, help: '(a) fan-out by nodes, (b) the write path by shards and backends' },
   { flag: '--nodes=1,2,3', help: '(a) streaming-node counts, measured one after another on one stack' },
   { flag: '--n=10000', help: '(a) subscribers (one count)' },
