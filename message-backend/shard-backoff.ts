@@ -28,19 +28,10 @@ export class ShardBackoff {
     this.failures.delete(shard);
   }
 
-  /** Whether the shard may be read and written now. */
-  ready(shard: number): boolean {
+  /** Milliseconds until the shard may be read and written again; 0 when it may be now. */
+  retryIn(shard: number): number {
     const state = this.failures.get(shard);
-    return !state || state.retryAt <= this.now();
-  }
-
-  /** Milliseconds until the first shard still waiting may be tried again; Infinity when none waits. */
-  nextRetryIn(): number {
-    const now = this.now();
-    let next = Number.POSITIVE_INFINITY;
-    // Shards whose wait is over are ready: they must not shorten the read's wait to zero.
-    for (const { retryAt } of this.failures.values()) if (retryAt > now) next = Math.min(next, retryAt - now);
-    return next;
+    return state ? Math.max(0, state.retryAt - this.now()) : 0;
   }
 
   /** Forgets a shard this worker no longer owns. */

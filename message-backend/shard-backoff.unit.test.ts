@@ -7,12 +7,12 @@ test('a failing shard waits exponentially up to the cap, alone, and is ready aga
   let now = 1000;
   const backoff = new ShardBackoff({ baseMs: 100, maxMs: 500 }, () => now);
   expect([backoff.failed(1), backoff.failed(1), backoff.failed(1), backoff.failed(1)]).toEqual([100, 200, 400, 500]);
-  expect(backoff.ready(1)).toBe(false);
-  expect(backoff.ready(2)).toBe(true);
-  expect(backoff.nextRetryIn()).toBe(500);
-  now += 500;
-  expect(backoff.ready(1)).toBe(true);
-  expect(backoff.nextRetryIn()).toBe(Number.POSITIVE_INFINITY);
+  expect(backoff.retryIn(1)).toBe(500);
+  expect(backoff.retryIn(2)).toBe(0);
+  now += 200;
+  expect(backoff.retryIn(1)).toBe(300);
+  now += 300;
+  expect(backoff.retryIn(1)).toBe(0);
   backoff.succeeded(1);
   expect(backoff.failed(1)).toBe(100);
 });

@@ -8,6 +8,7 @@ import { shardOf } from '../core/messaging/shards';
 import { createMetrics } from '../core/metrics';
 import { PostgresMessageStore } from '../infra/postgres/postgres-message-store';
 import { PostgresShardLeases } from '../infra/postgres/postgres-shard-leases';
+import { waitFor } from '../streaming-api/testing/stream-test-harness';
 import { createTestDatabase, type TestDatabase } from '../test/support/postgres';
 import { createMessageBackend } from './create-message-backend';
 
@@ -134,6 +135,33 @@ it('gives each shard to one worker; a second takes over when the first goes away
   expect(second.backend.ownedShards()).toEqual([0, 1]);
   await second.backend.stop();
   await second.leases.close();
+});
+
+it('a lost lease ends its shards’ loops; taken again, each shard is read afresh and its posts are stored and published once, in order', async () => {
+  const { queue, bus, store, leases, backend } = setup();
+  const flow = 'flow-relost';
+  const shard = shardOf(flow, SHARDS);
+  const tokens = async (): Promise<number[]> => (await db.pool.query<{ token: string }>('SELECT token FROM shard_leases ORDER BY shard')).rows.map((r) => Number(r.token));
+  backend.start();
+  await waitFor(() => backend.ownedShards().length === SHARDS, 'every shard owned');
+  const before = await tokens();
+  // Ends the leases' session, as a dropped connection would: every lock is gone at once.
+  await db.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'tributary-shard-leases' AND datname = current_database()");
+  // Taken again under new tokens, possibly while the first loops still wait in their reads.
+  for (const deadline = Date.now() + 5000; ; await new Promise((r) => setTimeout(r, 20))) {
+    const now = await tokens();
+    if (now.every((token, i) => token > (before[i] ?? Number.POSITIVE_INFINITY)) && backend.ownedShards().length === SHARDS) break;
+    if (Date.now() > deadline) throw new Error(`shards not taken again: tokens ${before} -> ${now}`);
+  }
+  const replies = collect(bus, replyChannel('test'), 3);
+  // One more than posted: a batch handled twice would be published twice.
+  const events = collect(bus, flowChannel(flow), 4, 1500);
+  for (const n of [1, 2, 3]) await queue.append(shard, JSON.stringify(post(flow, `r${n}`, `m${n}`)));
+  expect(((await replies) as PersistReply[]).map((r) => [r.uuid, r.message?.id])).toEqual([['r1', 1], ['r2', 2], ['r3', 3]]);
+  expect(((await events) as { content: string }[]).map((e) => e.content)).toEqual(['m1', 'm2', 'm3']);
+  expect((await store.list(flow, { limit: 10 })).map((m) => m.content)).toEqual(['m1', 'm2', 'm3']);
+  await backend.stop();
+  await leases.close();
 });
 
 it('a stale owner is fenced off: its write under an old token fails and stores nothing', async () => {

@@ -1,12 +1,12 @@
 /**
- * ShardWorker: the message backend. Its loop owns queue shards through leases and reads every idle
- * shard in one blocking call (so an idle system flushes each message at once and a busy one gets
- * whole batches). Each shard's batch starts that shard's own pipeline (ADR 031): it is persisted,
- * and as soon as it is released the shard is read again, while other shards are still committing;
- * a shard never has two batches in flight. Shards commit concurrently, so their commits share WAL
- * flushes (ADR 024). Shards fail alone: a shard whose writes fail for a transient reason backs off
- * while the others go on, and an entry the store refuses for good is set aside as a dead letter
- * instead of being retried forever.
+ * ShardWorker: the message backend. It owns queue shards through leases, and each owned shard has
+ * its own loop (ADR 031): a blocking read of that shard alone, then its batch persisted, released,
+ * and the next read at once. An idle shard costs one waiting read and nothing else; a busy one
+ * reads its next batch as soon as the last is released, and a slow shard holds no other back.
+ * Shards commit concurrently, so their commits share WAL flushes (ADR 024). Shards fail alone: a
+ * shard whose writes fail for a transient reason backs off in its own loop while the others go on,
+ * and an entry the store refuses for good is set aside as a dead letter instead of being retried
+ * forever. A periodic task takes free shards (starting their loops) and samples the queue gauges.
  */
 import { FencedOffError } from '../core/errors';
 import type { Log } from '../core/log';
@@ -21,16 +21,16 @@ import { Sequencer } from './sequencer';
 import { ShardBackoff } from './shard-backoff';
 import type { MentionRecorder } from './mention-recorder';
 import { ShardBatchWriter, type ShardPosition } from './shard-batch-writer';
-import { pause, Wakeup } from './wakeup';
+import { pause } from './pause';
 import { describeWriteError } from './write-failure';
 
 export interface ShardWorkerOptions {
   shardCount: number;
   /** Most entries taken from one shard per read: the largest batch. */
   maxBatch: number;
-  /** How long one read waits for new entries. */
+  /** How long one shard's read waits for new entries before it is issued again. */
   blockMs: number;
-  /** How often unowned shards are tried. */
+  /** How often unowned shards are tried (the periodic task's period, or gaugeSampleMs if shorter). */
   leaseRetryMs: number;
   /** Times an entry the store refuses is written alone before it becomes a dead letter. */
   maxAttempts: number;
@@ -43,17 +43,19 @@ export interface ShardWorkerOptions {
   gaugeSampleMs: number;
 }
 
+/** Wait after a shard's read failed (Redis unreachable, mid-failover) before it is read again. */
+const READ_RETRY_MS = 250;
+
 export class ShardWorker {
   private readonly owned = new Map<number, ShardPosition>();
   private readonly sequencer: Sequencer;
   private readonly writer: ShardBatchWriter;
   private readonly backoff: ShardBackoff;
-  /** Each shard's pipeline while it has a batch in flight; the loop does not read these shards. */
-  private readonly pipelines = new Map<number, Promise<void>>();
-  private readonly wakeup = new Wakeup();
+  /** Every shard loop still running; a loop of a lost shard may outlive its lease by one read. */
+  private readonly loops = new Set<Promise<void>>();
+  /** Aborted by stop(): ends every waiting read and pause at once. */
+  private readonly stopping = new AbortController();
   private running: Promise<void> | null = null;
-  private stopping = false;
-  private lastLeaseRound = 0;
   private lastGaugeSample = 0;
 
   constructor(
@@ -68,14 +70,15 @@ export class ShardWorker {
   }
 
   start(): void {
-    this.running ??= this.loop();
+    this.running ??= this.tend();
   }
 
-  /** Finishes the batch in hand, then gives up every lease. */
+  /** Finishes every shard's batch in hand, then gives up every lease. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    this.wakeup.wake();
+    this.stopping.abort();
+    // The periodic task first: a lease it takes meanwhile is in `owned` when it ends, and released below.
     await this.running;
+    await Promise.all(this.loops);
     for (const { lease } of this.owned.values()) await this.deps.leases.release(lease).catch(() => undefined);
     this.owned.clear();
     this.deps.metrics.shardsOwned.set(0);
@@ -87,70 +90,66 @@ export class ShardWorker {
 
   private leasesOnLost(shard: number): void {
     this.backoff.forget(shard);
-    if (this.owned.delete(shard) && !this.stopping) {
+    // The shard's loop sees its position gone after its read in hand, and ends without using what it read.
+    if (this.owned.delete(shard) && !this.stopping.signal.aborted) {
       this.sequencer.clear();
       this.deps.log.warn({ shard }, 'shard lease lost');
       this.deps.metrics.shardsOwned.set(this.owned.size);
     }
   }
 
-  private async loop(): Promise<void> {
-    while (!this.stopping) {
-      // Taken first: a pipeline that ends from here on wakes this round's wait.
-      const woken = this.wakeup.round();
+  /** The periodic task: takes free shards, each starting its own loop, and samples the queue gauges. */
+  private async tend(): Promise<void> {
+    const { signal } = this.stopping;
+    while (!signal.aborted) {
       try {
         await this.acquireShards();
         await this.sampleGauges();
-        const idle = [...this.owned.values()].filter((p) => !this.pipelines.has(p.shard) && this.backoff.ready(p.shard));
-        // Never wait past the moment a backed-off shard may be retried.
-        const waitMs = Math.min(this.options.blockMs, this.backoff.nextRetryIn());
-        if (idle.length === 0) {
-          await pause(Math.min(this.owned.size ? waitMs : this.options.leaseRetryMs, this.options.leaseRetryMs), woken);
-          continue;
-        }
-        const read = await this.deps.queue.read(new Map(idle.map((p) => [p.shard, p.cursor])), this.options.maxBatch, waitMs, woken);
-        for (const [shard, entries] of read) {
-          const position = this.owned.get(shard);
-          if (entries.length && position && !this.pipelines.has(shard)) this.startPipeline(position, entries);
-        }
       } catch (err) {
-        // Only reading the queue or taking leases gets here; shard writes fail per shard below.
-        this.deps.log.error({ err }, 'backend loop error; retrying');
-        await pause(250, woken);
+        // Only taking leases or sampling gauges gets here; the shards' loops go on meanwhile.
+        this.deps.log.error({ err }, 'lease round failed; retrying');
       }
+      await pause(Math.min(this.options.leaseRetryMs, this.options.gaugeSampleMs), signal);
     }
-    await Promise.all(this.pipelines.values()); // finish the batches in hand
+  }
+
+  private startLoop(position: ShardPosition): void {
+    const loop: Promise<void> = this.runShard(position).finally(() => this.loops.delete(loop));
+    this.loops.add(loop);
   }
 
   /**
-   * Runs one shard's batches one after another: each is persisted, then the shard is read again at
-   * once (without waiting) rather than waiting for the loop's next read, which may be held by a
-   * slower shard's commit. The pipeline ends when the shard has nothing more, fails, or is lost;
-   * the loop then reads it with the others again. Pipelines of different shards run concurrently,
-   * each on its own pool connection. Safe because shards share nothing: a conversation lives in
-   * one shard, so the sequencer's entries never race, and each batch is fenced by its own shard's token.
+   * One owned shard's loop: a blocking read of this shard alone, its batch persisted, again. It
+   * ends when the worker stops or the shard is no longer owned through this same position object
+   * (lost, fenced off): a shard taken again gets a fresh position and a fresh loop, so a stale
+   * loop never reads or writes for it. Safe beside the other shards' loops because shards share
+   * nothing: a conversation lives in one shard, so the sequencer's entries never race, and each
+   * batch is fenced by its own shard's token.
    */
-  private startPipeline(position: ShardPosition, first: QueueEntry[]): void {
+  private async runShard(position: ShardPosition): Promise<void> {
     const { shard } = position;
-    const run = async (): Promise<void> => {
-      let entries = first;
-      // The same position object: a lease lost and taken again meanwhile is a new position, read afresh by the loop.
-      while (entries.length && !this.stopping && (await this.process(position, entries)) && this.owned.get(shard) === position) {
-        entries = (await this.deps.queue.read(new Map([[shard, position.cursor]]), this.options.maxBatch, 0)).get(shard) ?? [];
+    const { signal } = this.stopping;
+    while (!signal.aborted && this.owned.get(shard) === position) {
+      const backingOff = this.backoff.retryIn(shard);
+      if (backingOff > 0) {
+        await pause(backingOff, signal);
+        continue;
       }
-    };
-    const pipeline = run()
-      .catch((err: unknown) => this.deps.log.error({ err, shard }, 'shard pipeline error; the loop reads this shard again'))
-      .finally(() => {
-        this.pipelines.delete(shard);
-        this.wakeup.wake();
-      });
-    this.pipelines.set(shard, pipeline);
+      try {
+        const read = await this.deps.queue.read(new Map([[shard, position.cursor]]), this.options.maxBatch, this.options.blockMs, signal);
+        const entries = read.get(shard);
+        // Entries read as the worker stops or loses the shard stay queued for the next owner.
+        if (entries?.length && !signal.aborted && this.owned.get(shard) === position) await this.process(position, entries);
+      } catch (err) {
+        // Only reading the queue gets here: process() keeps a write's failure with its shard.
+        this.deps.log.error({ err, shard }, 'shard read failed; retrying');
+        await pause(READ_RETRY_MS, signal);
+      }
+    }
   }
 
   private async acquireShards(): Promise<void> {
-    if (Date.now() - this.lastLeaseRound < this.options.leaseRetryMs || this.owned.size === this.options.shardCount) return;
-    this.lastLeaseRound = Date.now();
+    if (this.owned.size === this.options.shardCount) return;
     const acquired: number[] = [];
     for (let shard = 0; shard < this.options.shardCount; shard++) {
       if (this.owned.has(shard)) continue;
@@ -158,7 +157,9 @@ export class ShardWorker {
       if (!lease) continue;
       // A shard that changed hands may have numbered messages elsewhere: cached ids are stale.
       this.sequencer.clear();
-      this.owned.set(shard, { shard, lease, cursor: null });
+      const position: ShardPosition = { shard, lease, cursor: null };
+      this.owned.set(shard, position);
+      this.startLoop(position);
       acquired.push(shard);
     }
     if (acquired.length) this.deps.log.info({ shards: acquired, owned: this.owned.size }, 'shards acquired');

@@ -99,6 +99,31 @@ export function workQueueContract(
       expect(payloads((await reading).get(16))).toEqual(['after the wake']);
     });
 
+    it('blocking reads of different shards wait side by side; each ends on its own shard’s entry or its own abort', async () => {
+      const blockMs = 10_000;
+      const started = Date.now();
+      const ended: string[] = [];
+      const track = (name: string, reading: Promise<Map<number, QueueEntry[]>>) => reading.then((result) => {
+        ended.push(name);
+        return result;
+      });
+      const first = track('first', queue.read(new Map([[17, null]]), 10, blockMs));
+      const second = track('second', queue.read(new Map([[18, null]]), 10, blockMs));
+      const third = new AbortController();
+      const aborted = track('aborted', queue.read(new Map([[19, null]]), 10, blockMs, third.signal));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The read issued second is answered first: it did not queue behind the first one's wait.
+      await queue.append(18, 'for the second');
+      expect(payloads((await second).get(18))).toEqual(['for the second']);
+      third.abort();
+      expect((await aborted).get(19) ?? []).toEqual([]);
+      expect(ended).toEqual(['second', 'aborted']); // neither ended the first read
+      await queue.append(17, 'for the first');
+      expect(payloads((await first).get(17))).toEqual(['for the first']);
+      // A bound that only tells "woken" from "waited out blockMs".
+      expect(Date.now() - started).toBeLessThan(blockMs / 2);
+    });
+
     it('release drops entries up to and including the cursor, and depth counts what is held', async () => {
       for (const p of ['a', 'b', 'c']) await queue.append(5, p);
       expect(await queue.depth(5)).toBe(3);

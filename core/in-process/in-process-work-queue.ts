@@ -11,8 +11,8 @@ const CURSOR_WIDTH = 16;
  */
 export class InProcessWorkQueue implements WorkQueue {
   private readonly shards = new Map<number, QueueEntry[]>();
-  /** Blocked readers, each woken (and removed) by the next append or by close. */
-  private readonly waiters = new Set<() => void>();
+  /** Blocked readers by the shard they wait on, each woken (and removed) by the next append to one of its shards, or by close. */
+  private readonly waiters = new Map<number, Set<() => void>>();
   /** Dead letters in the order they were set aside; ids come from the same counter as cursors. */
   private readonly dead: DeadLetter[] = [];
   private sequence = 0;
@@ -22,10 +22,10 @@ export class InProcessWorkQueue implements WorkQueue {
     if (this.closed) throw new Error('InProcessWorkQueue is closed');
     this.sequence += 1;
     this.entries(shard).push({ cursor: String(this.sequence).padStart(CURSOR_WIDTH, '0'), payload });
-    this.wakeAll();
+    for (const wake of [...(this.waiters.get(shard) ?? [])]) wake();
   }
 
-  /** Returns only the shards that have entries; `blockMs <= 0` never waits. */
+  /** Returns only the shards that have entries; `blockMs <= 0` never waits. Reads of different shards wait side by side. */
   async read(after: Map<number, string | null>, count: number, blockMs: number, signal?: AbortSignal): Promise<Map<number, QueueEntry[]>> {
     if (after.size === 0) return new Map(); // as Redis: nothing to wait for
     const deadline = Date.now() + blockMs;
@@ -33,9 +33,7 @@ export class InProcessWorkQueue implements WorkQueue {
       const ready = this.collect(after, count);
       const remaining = deadline - Date.now();
       if (ready.size > 0 || remaining <= 0 || this.closed || signal?.aborted) return ready;
-      // Any append wakes every reader, which re-checks its own shards; simpler than per-shard
-      // wait lists and cheap, since a queue has one reader (the shard owner).
-      await this.nextAppend(remaining, signal);
+      await this.nextAppend([...after.keys()], remaining, signal);
     }
   }
 
@@ -104,22 +102,32 @@ export class InProcessWorkQueue implements WorkQueue {
     return result;
   }
 
-  private nextAppend(timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+  /** Resolves on the next append to one of `shards`, on close, on abort or after `timeoutMs`. */
+  private nextAppend(shards: number[], timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
     return new Promise((resolve) => {
       const wake = (): void => {
         clearTimeout(timer);
-        this.waiters.delete(wake);
+        for (const shard of shards) this.waiters.get(shard)?.delete(wake);
         signal?.removeEventListener('abort', wake);
         resolve();
       };
       const timer = setTimeout(wake, timeoutMs);
-      this.waiters.add(wake);
+      for (const shard of shards) this.shardWaiters(shard).add(wake);
       signal?.addEventListener('abort', wake, { once: true });
     });
   }
 
+  private shardWaiters(shard: number): Set<() => void> {
+    let waiters = this.waiters.get(shard);
+    if (!waiters) {
+      waiters = new Set();
+      this.waiters.set(shard, waiters);
+    }
+    return waiters;
+  }
+
   private wakeAll(): void {
-    for (const wake of [...this.waiters]) wake();
+    for (const waiters of [...this.waiters.values()]) for (const wake of [...waiters]) wake();
   }
 }
 

@@ -28,8 +28,10 @@ export interface WorkQueue {
   append(shard: number, payload: string): Promise<void>;
   /**
    * Entries after the given cursors (null = from the oldest held), up to `count` per shard; waits up
-   * to `blockMs` when none are ready. Keys of the result are shard numbers. Aborting `signal` ends
-   * the wait at once (the shard owner wakes its read when another shard is ready to be read again).
+   * to `blockMs` when none are ready. Keys of the result are shard numbers. Reads may wait
+   * concurrently, each returning when one of its own shards gets an entry (the message backend has
+   * one waiting read per owned shard). Aborting `signal` ends the wait at once, even when the abort
+   * comes before the read reached the server (the backend's stop).
    */
   read(after: Map<number, string | null>, count: number, blockMs: number, signal?: AbortSignal): Promise<Map<number, QueueEntry[]>>;
   /** Drops every entry of the shard up to and including `cursor` (they are persisted or dead-lettered). */

@@ -1,5 +1,4 @@
 /** RedisWorkQueue: the durable WorkQueue, one Redis Stream per shard plus one dead-letter Stream, between the API edges and message-backend. */
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { DeadLetter, DeadLetterFailure, QueueEntry, WorkQueue } from '../../core/ports/work-queue';
 import { closeClient, connectByUrl, type RedisConnect } from './redis-client';
@@ -9,7 +8,7 @@ import { onRedis } from './redis-outage';
 export interface RedisWorkQueueOptions {
   /** Used when `connect` is not given. */
   url?: string;
-  /** Opens the command connection and, for blocking reads, one without a command timeout. The queue owns and closes both. */
+  /** Opens the command connection and, for blocking reads, connections without a command timeout. The queue owns and closes them all. */
   connect?: RedisConnect;
   /** Prepended to every key (`${prefix}q:${shard}`, `${prefix}q:dead`). Default `trib:`. */
   prefix?: string;
@@ -19,9 +18,6 @@ export interface RedisWorkQueueOptions {
 const FIELD = 'p';
 /** Largest sequence part of a stream id (an unsigned 64-bit integer). */
 const MAX_SEQ = 18446744073709551615n;
-
-/** How long a reader's wake stream outlives its last wake (it is one entry long; a dead reader's goes away). */
-const WAKE_TTL_MS = 600_000;
 
 /** A stream id as Redis writes them: `<ms>-<seq>`. */
 const STREAM_ID = /^\d+-\d+$/;
@@ -37,36 +33,28 @@ type XReadReply = [key: string, entries: [id: string, fields: string[]][]][] | n
  */
 export class RedisWorkQueue implements WorkQueue {
   private readonly redis: Redis;
-  /** Opened on the first read that has to wait; edges that only append never open it. */
-  private blocking: Redis | null = null;
+  /**
+   * Connections for blocking reads, one per read waiting at the same time (the backend has one per
+   * owned shard): idle ones are reused, and one is opened only when none is idle, so edges that only
+   * append never open any. A connection whose read was aborted is closed, not reused.
+   */
+  private readonly idle: Redis[] = [];
+  private readonly waiting = new Set<Redis>();
   private readonly connect: RedisConnect;
   private readonly prefix: string;
   private closed = false;
   /**
-   * Bumped when the connection came back (possibly to a new master after a failover): each shard's
+   * Bumped when a connection came back (possibly to a new master after a failover): each shard's
    * next read starts from the beginning. Per shard, as the owner reads shards separately too.
    */
   private epoch = 0;
   private readonly shardEpochs = new Map<number, number>();
-  /** This reader's own stream, which an aborted read's signal appends to so that its XREAD BLOCK returns. */
-  private readonly wakeKey: string;
-  private wakeCursor = '0-0';
 
   constructor(options: RedisWorkQueueOptions = {}) {
     this.connect = options.connect ?? connectByUrl(options.url ?? 'redis://127.0.0.1:6379');
     this.redis = this.connect();
     this.prefix = options.prefix ?? 'trib:';
-    this.wakeKey = `${this.prefix}q:wake:${randomBytes(8).toString('hex')}`;
-    let everReady = this.redis.status === 'ready';
-    // A promoted replica's stream ids come from its own clock and may sort below the cursor the
-    // reader got from the old master; re-reading what is unreleased is safe (the owner dedupes by uuid).
-    this.redis.on('ready', () => {
-      if (everReady) {
-        this.epoch += 1;
-        this.wakeCursor = '0-0'; // a new master's ids may sort below the old one's (one spurious wake at most)
-      }
-      everReady = true;
-    });
+    this.rewindOnReconnect(this.redis);
   }
 
   async append(shard: number, payload: string): Promise<void> {
@@ -74,13 +62,11 @@ export class RedisWorkQueue implements WorkQueue {
   }
 
   /**
-   * Returns only the shards that have entries. Tries a non-blocking XREAD first, so held entries
-   * come back at once without occupying the blocking connection; only then waits (XREAD BLOCK,
-   * which in Redis would wait forever for 0, so `blockMs <= 0` never waits). Concurrent waiting
-   * reads on one queue queue up behind each other on the blocking connection: one waiting reader
-   * per queue instance (the shard owner's loop) is the intended use; reads that do not wait may run
-   * beside it. After a reconnect, each shard's first read ignores its cursor and returns every
-   * unreleased entry again.
+   * Returns only the shards that have entries. A read that may wait is one XREAD BLOCK on a
+   * connection of its own (which returns at once when entries are held), so reads of different
+   * shards wait side by side; one that may not (`blockMs <= 0`, as XREAD BLOCK 0 would wait
+   * forever, or an already aborted signal) is a plain XREAD on the command connection. After a
+   * reconnect, each shard's first read ignores its cursor and returns every unreleased entry again.
    */
   async read(after: Map<number, string | null>, count: number, blockMs: number, signal?: AbortSignal): Promise<Map<number, QueueEntry[]>> {
     if (after.size === 0) return new Map();
@@ -95,34 +81,37 @@ export class RedisWorkQueue implements WorkQueue {
       this.shardEpochs.set(shard, this.epoch);
       ids.push(fromStart ? '0' : (cursor ?? '0'));
     }
-    let reply: XReadReply = await onRedis(this.redis.xread('COUNT', count, 'STREAMS', ...keys, ...ids));
-    if (!reply && blockMs > 0 && !this.closed && !signal?.aborted) reply = await this.waitForEntries(count, blockMs, keys, ids, signal);
+    // Explicit ids (never `$`): an entry appended before the read reaches Redis is still returned.
+    const reply: XReadReply = blockMs > 0 && !this.closed && !signal?.aborted
+      ? await this.waitForEntries(count, blockMs, [...keys, ...ids], signal)
+      : await onRedis(this.redis.xread('COUNT', count, 'STREAMS', ...keys, ...ids));
     return toEntries(reply, shardByKey);
   }
 
   /**
-   * XREAD BLOCK on the blocking connection, over the shards and this reader's wake stream: an abort
-   * appends to the wake stream (on the command connection), which returns the read at once even
-   * when the append reaches Redis before the read does (the wake cursor is explicit too).
+   * XREAD BLOCK on a pooled connection. An abort closes that connection: the read ends whether it
+   * is waiting in Redis, still on its way or not yet sent (a CLIENT UNBLOCK could miss the last
+   * two), and nothing is lost, as XREAD takes nothing from the stream.
    */
-  private async waitForEntries(count: number, blockMs: number, keys: string[], ids: string[], signal?: AbortSignal): Promise<XReadReply> {
-    const wake = (): void => {
-      this.redis.multi().xadd(this.wakeKey, 'MAXLEN', '1', '*', 'w', '1').pexpire(this.wakeKey, WAKE_TTL_MS).exec().catch(() => undefined);
+  private async waitForEntries(count: number, blockMs: number, streamsThenIds: string[], signal?: AbortSignal): Promise<XReadReply> {
+    const connection = this.idle.pop() ?? this.openBlocking();
+    this.waiting.add(connection);
+    let aborted = false;
+    const cut = (): void => {
+      aborted = true;
+      connection.disconnect();
     };
-    signal?.addEventListener('abort', wake, { once: true });
-    const streams = signal ? [...keys, this.wakeKey] : keys;
-    const cursors = signal ? [...ids, this.wakeCursor] : ids;
+    signal?.addEventListener('abort', cut, { once: true });
     try {
-      // Explicit ids (not `$`), so an append landing between the two reads is still returned.
-      const reply: XReadReply = await onRedis(this.blockingConnection().xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...streams, ...cursors));
-      const woken = reply?.find(([key]) => key === this.wakeKey)?.[1];
-      if (woken?.length) this.wakeCursor = woken[woken.length - 1]![0];
-      return reply;
+      return await onRedis(connection.xread('COUNT', count, 'BLOCK', blockMs, 'STREAMS', ...streamsThenIds));
     } catch (error) {
-      if (this.closed) return null; // close() cut the wait short
+      if (aborted || this.closed) return null; // stop or close() cut the wait short
       throw error;
     } finally {
-      signal?.removeEventListener('abort', wake);
+      signal?.removeEventListener('abort', cut);
+      this.waiting.delete(connection);
+      if (aborted || this.closed) connection.disconnect();
+      else this.idle.push(connection);
     }
   }
 
@@ -167,7 +156,8 @@ export class RedisWorkQueue implements WorkQueue {
     if (this.closed) return;
     this.closed = true;
     // disconnect, not quit: QUIT would wait behind a pending XREAD BLOCK for up to blockMs.
-    this.blocking?.disconnect();
+    for (const connection of [...this.idle, ...this.waiting]) connection.disconnect();
+    this.idle.length = 0;
     await closeClient(this.redis);
   }
 
@@ -185,13 +175,25 @@ export class RedisWorkQueue implements WorkQueue {
     return item ? toDeadLetter(item[0], item[1]) : null;
   }
 
-  private blockingConnection(): Redis {
-    if (!this.blocking) {
-      // A blocking read waits up to blockMs by design: no command timeout on this connection.
-      this.blocking = this.connect({ commandTimeout: undefined });
-      this.blocking.on('error', () => {}); // ioredis reconnects; the pending read fails and is retried by the caller
-    }
-    return this.blocking;
+  private openBlocking(): Redis {
+    // A blocking read waits up to blockMs by design: no command timeout on this connection.
+    const connection = this.connect({ commandTimeout: undefined });
+    connection.on('error', () => {}); // ioredis reconnects; the pending read fails and is retried by the caller
+    this.rewindOnReconnect(connection);
+    return connection;
+  }
+
+  /**
+   * A connection of this queue that comes back (possibly to a promoted replica, whose stream ids
+   * come from its own clock and may sort below the cursors read from the old master) makes every
+   * shard's next read start over; re-reading what is unreleased is safe (the owner dedupes by uuid).
+   */
+  private rewindOnReconnect(connection: Redis): void {
+    let everReady = connection.status === 'ready';
+    connection.on('ready', () => {
+      if (everReady) this.epoch += 1;
+      everReady = true;
+    });
   }
 }
 
