@@ -121,14 +121,16 @@ export class ShardWorker {
   /**
    * One owned shard's loop: a blocking read of this shard alone, its batch persisted, again. It
    * ends when the worker stops or the shard is no longer owned through this same position object
-   * (lost, fenced off): a shard taken again gets a fresh position and a fresh loop, so a stale
-   * loop never reads or writes for it. Safe beside the other shards' loops because shards share
+   * (lost, fenced off): a shard taken again gets a fresh position and a fresh loop, and a stale
+   * loop drops what its last read returned. Safe beside the other shards' loops because shards share
    * nothing: a conversation lives in one shard, so the sequencer's entries never race, and each
    * batch is fenced by its own shard's token.
    */
   private async runShard(position: ShardPosition): Promise<void> {
     const { shard } = position;
     const { signal } = this.stopping;
+    // Logged when reads start and stop failing, not on every retry: an outage fails every shard's reads.
+    let readsFailing = false;
     while (!signal.aborted && this.owned.get(shard) === position) {
       const backingOff = this.backoff.retryIn(shard);
       if (backingOff > 0) {
@@ -138,11 +140,14 @@ export class ShardWorker {
       try {
         const read = await this.deps.queue.read(new Map([[shard, position.cursor]]), this.options.maxBatch, this.options.blockMs, signal);
         const entries = read.get(shard);
+        if (readsFailing) this.deps.log.info({ shard }, 'shard read again');
+        readsFailing = false;
         // Entries read as the worker stops or loses the shard stay queued for the next owner.
         if (entries?.length && !signal.aborted && this.owned.get(shard) === position) await this.process(position, entries);
       } catch (err) {
         // Only reading the queue gets here: process() keeps a write's failure with its shard.
-        this.deps.log.error({ err, shard }, 'shard read failed; retrying');
+        if (!readsFailing) this.deps.log.error({ err, shard }, 'shard read failed; retrying until it works');
+        readsFailing = true;
         await pause(READ_RETRY_MS, signal);
       }
     }
@@ -151,7 +156,7 @@ export class ShardWorker {
   private async acquireShards(): Promise<void> {
     if (this.owned.size === this.options.shardCount) return;
     const acquired: number[] = [];
-    for (let shard = 0; shard < this.options.shardCount; shard++) {
+    for (let shard = 0; shard < this.options.shardCount && !this.stopping.signal.aborted; shard++) {
       if (this.owned.has(shard)) continue;
       const lease = await this.deps.leases.tryAcquire(shard);
       if (!lease) continue;

@@ -110,8 +110,8 @@ export class RedisWorkQueue implements WorkQueue {
     } finally {
       signal?.removeEventListener('abort', cut);
       this.waiting.delete(connection);
-      if (aborted || this.closed) connection.disconnect();
-      else this.idle.push(connection);
+      // Not disconnected twice: ioredis would then wait for a close that already happened (2 s timer).
+      if (!aborted && !this.closed) this.idle.push(connection); // else cut() or close() disconnected it
     }
   }
 
