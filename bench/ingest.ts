@@ -28,6 +28,7 @@ function ingestOptions(argv: string[]) {
     // 16 flows and 16 posting users, as the issue measured; no fan-out flows, one streaming node.
     stack: { ...base, flows: 1, e2eFlows: flag('flows', 16), users: flag('users', 16), streamingNodes: 1 },
     rounds: flag('rounds', base.quick ? 1 : 3),
+    warmUpSeconds: base.quick ? 1 : 3,
     seconds: flag('seconds', base.quick ? 3 : 6),
     rate: flag('rate', 100),
     outstanding: flag('outstanding', 64),
@@ -108,9 +109,13 @@ export async function main(argv: string[]): Promise<number> {
       ['rest-saturated', tributaryPids, () => restLoad(target, options.outstanding, saturated)],
       ['ws-saturated', tributaryPids, () => webSocketLoad(wsUrl, target, options.wsConnections, saturated)],
     ];
-    // Warm-up: connections, prepared plans, the backend's id cache; not measured.
-    await restLoad(target, 8, { kind: 'paced', rate: 200, seconds: 1 });
-    await webSocketLoad(wsUrl, target, 1, { kind: 'paced', rate: 200, seconds: 1 });
+    // Warm-up, not measured: connections, prepared plans, the backend's id cache, and the JIT —
+    // a few seconds at saturation, for both systems (with 1 s at 200/s, the first round's paced
+    // posts cost Tributary's processes about twice the CPU of the later rounds').
+    const warm: Load = { kind: 'saturate', outstanding: 16, seconds: options.warmUpSeconds };
+    await restLoad(helloTarget, 16, warm);
+    await restLoad(target, 16, warm);
+    await webSocketLoad(wsUrl, target, options.wsConnections, warm);
     for (let round = 1; round <= options.rounds; round++) {
       for (const [phase, pids, run] of phases) {
         if (!options.phases.has(phase)) continue;
