@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { Pool } from 'pg';
 import { PostgresDirectory } from '../infra/postgres/directory/postgres-directory';
 import { migrate } from '../infra/postgres/migrate';
-import { shareOf, startBackends } from './backends';
+import { shardsOwned, startBackends } from './backends';
 import type { BenchOptions } from './options';
 import { freePort, type ServiceProcess, spawnService } from './processes';
 import { cleanUpOnAbort } from './script';
@@ -135,15 +135,12 @@ export async function startTributary(options: BenchOptions, log: (line: string) 
       started.push(proc);
       return proc;
     };
-    const backends = await startBackends(options.backends, options.shards, (backendEnv) => start('message-backend', backendEnv));
+    const backends = await startBackends(options.backends, options.shards, () => start('message-backend'));
     const webApi = await start('web-api');
     const streaming: ServiceProcess[] = [];
     for (let i = 0; i < options.streamingNodes; i++) streaming.push(await start('streaming-api', streamingEnv));
     const ports = (procs: ServiceProcess[]) => procs.map((s) => `:${s.port}`).join(' ');
-    const owners = backends.map((b, i) => {
-      const { begin, end } = shareOf(i, backends.length, options.shards);
-      return `:${b.port} owns ${end - begin > 1 ? `${begin}–${end - 1}` : begin}`;
-    });
+    const owners = await Promise.all(backends.map(async (b) => `:${b.port} owns ${await shardsOwned(b.port)}`));
     log(`tributary: ${options.shards} shard${options.shards > 1 ? 's' : ''}, message-backend ${owners.join(', ')}; web-api :${webApi.port}, streaming-api ${ports(streaming)} (prefix ${prefix})`);
     if (options.profileDir) log(`CPU profiles in ${options.profileDir}: ${[...backends, webApi, ...streaming].map((s) => `pid ${s.pid} ${s.name}`).join(', ')}`);
     return { prefix, ...seeded, backends, webApi, streaming, stop };

@@ -9,6 +9,7 @@ import { createMetrics } from '../core/metrics';
 import { PostgresMessageStore } from '../infra/postgres/postgres-message-store';
 import { PostgresShardLeases } from '../infra/postgres/postgres-shard-leases';
 import { waitFor } from '../streaming-api/testing/stream-test-harness';
+import { eventually } from '../test/support/feed-server';
 import { createTestDatabase, type TestDatabase } from '../test/support/postgres';
 import { createMessageBackend } from './create-message-backend';
 
@@ -120,19 +121,27 @@ it('a retry among new posts (written first as if all were new) is answered with 
   await after.leases.close();
 });
 
-it('gives each shard to one worker; a second takes over when the first goes away', async () => {
+it('splits the shards between the live workers (a joining worker gets its share, posts go on once each), and a worker that goes away leaves its shards to the others', async () => {
   const first = setup();
-  const second = setup();
+  const second = setup({ queue: first.queue, bus: first.bus });
+  const owned = (w: typeof first) => async () => w.backend.ownedShards();
   first.backend.start();
-  await new Promise((r) => setTimeout(r, 300));
+  await eventually(owned(first), (s) => s.length === 2, 'the first worker owning both shards');
   second.backend.start();
-  await new Promise((r) => setTimeout(r, 300));
-  expect(first.backend.ownedShards()).toEqual([0, 1]);
-  expect(second.backend.ownedShards()).toEqual([]);
+  // The first hands over its highest shard once it sees the second; the second takes it.
+  await eventually(owned(second), (s) => s.length === 1, 'the second worker owning one shard');
+  expect(first.backend.ownedShards()).toEqual([0]);
+  expect(second.backend.ownedShards()).toEqual([1]);
+  // Each worker writes its own shard: a post to a flow of each is stored and answered once.
+  const flows = ['split-a', 'split-b', 'split-c', 'split-d'].filter((f, i, all) => all.findIndex((g) => shardOf(g, SHARDS) === shardOf(f, SHARDS)) === i);
+  expect(new Set(flows.map((f) => shardOf(f, SHARDS))).size).toBe(2);
+  const replies = collect(first.bus, replyChannel('test'), 2);
+  for (const flow of flows) await first.queue.append(shardOf(flow, SHARDS), JSON.stringify(post(flow, `${flow}-1`, 'hello')));
+  expect(((await replies) as PersistReply[]).map((r) => r.message?.id)).toEqual([1, 1]);
+  for (const flow of flows) expect(await first.store.list(flow, { limit: 10 })).toHaveLength(1);
   await first.backend.stop();
   await first.leases.close();
-  await new Promise((r) => setTimeout(r, 400));
-  expect(second.backend.ownedShards()).toEqual([0, 1]);
+  await eventually(owned(second), (s) => s.length === 2, 'the second worker owning both shards');
   await second.backend.stop();
   await second.leases.close();
 });

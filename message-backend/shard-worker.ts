@@ -12,7 +12,7 @@ import { FencedOffError } from '../core/errors';
 import type { Log } from '../core/log';
 import type { Metrics } from '../core/metrics';
 import type { MessageStore } from '../core/ports/message-store';
-import type { ShardLeases } from '../core/ports/shard-lease';
+import type { LeaseWorkers, ShardLeases } from '../core/ports/shard-lease';
 import type { QueueEntry, WorkQueue } from '../core/ports/work-queue';
 import { DeadLetterSink } from './dead-letter-sink';
 import type { Publisher } from './publisher';
@@ -53,6 +53,14 @@ export class ShardWorker {
   private readonly backoff: ShardBackoff;
   /** Every shard loop still running; a loop of a lost shard may outlive its lease by one read. */
   private readonly loops = new Set<Promise<void>>();
+  /** The current loop of each shard, and the switch that ends it (a hand-over to another worker). */
+  private readonly loopOf = new Map<number, { done: Promise<void>; end: AbortController }>();
+  /**
+   * Shards handed over, until their lease is released (once their loop has finished its batch in
+   * hand). Not taken again meanwhile: this session still holds the lock, and taking it twice would
+   * leave it held by a lease the release below does not know of.
+   */
+  private readonly handOvers = new Map<number, Promise<void>>();
   /** Aborted by stop(): ends every waiting read and pause at once. */
   private readonly stopping = new AbortController();
   private running: Promise<void> | null = null;
@@ -79,6 +87,7 @@ export class ShardWorker {
     // The periodic task first: a lease it takes meanwhile is in `owned` when it ends, and released below.
     await this.running;
     await Promise.all(this.loops);
+    await Promise.all(this.handOvers.values());
     for (const { lease } of this.owned.values()) await this.deps.leases.release(lease).catch(() => undefined);
     this.owned.clear();
     this.deps.metrics.shardsOwned.set(0);
@@ -98,12 +107,18 @@ export class ShardWorker {
     }
   }
 
-  /** The periodic task: takes free shards, each starting its own loop, and samples the queue gauges. */
+  /**
+   * The periodic task: evens out the shards between the live workers (hands over what is above
+   * this worker's share, takes free shards up to it, each starting its own loop), and samples the
+   * queue gauges.
+   */
   private async tend(): Promise<void> {
     const { signal } = this.stopping;
     while (!signal.aborted) {
       try {
-        await this.acquireShards();
+        const share = fairShare(this.options.shardCount, await this.deps.leases.workers());
+        this.handOverAbove(share);
+        await this.acquireShards(share);
         await this.sampleGauges();
       } catch (err) {
         // Only taking leases or sampling gauges gets here; the shards' loops go on meanwhile.
@@ -114,8 +129,38 @@ export class ShardWorker {
   }
 
   private startLoop(position: ShardPosition): void {
-    const loop: Promise<void> = this.runShard(position).finally(() => this.loops.delete(loop));
+    const end = new AbortController();
+    const loop: Promise<void> = this.runShard(position, AbortSignal.any([this.stopping.signal, end.signal])).finally(() => {
+      this.loops.delete(loop);
+      if (this.loopOf.get(position.shard)?.done === loop) this.loopOf.delete(position.shard);
+    });
     this.loops.add(loop);
+    this.loopOf.set(position.shard, { done: loop, end });
+  }
+
+  /**
+   * Gives up the shards above this worker's share, the highest first, so that a worker that joins
+   * gets work: each shard's loop is ended (its batch in hand is finished, what it had just read stays
+   * queued) and only then is its lease released, for another worker to take under a new token.
+   */
+  private handOverAbove(share: number): void {
+    const extra = this.ownedShards().slice(share).reverse();
+    for (const shard of extra) {
+      const position = this.owned.get(shard)!;
+      this.owned.delete(shard);
+      this.backoff.forget(shard);
+      const loop = this.loopOf.get(shard);
+      loop?.end.abort();
+      const handOver: Promise<void> = (loop?.done ?? Promise.resolve())
+        .then(() => this.deps.leases.release(position.lease))
+        .catch((err: unknown) => this.deps.log.warn({ err, shard }, 'releasing a handed-over shard failed; its lease ends with the session'))
+        .finally(() => this.handOvers.delete(shard));
+      this.handOvers.set(shard, handOver);
+    }
+    if (extra.length) {
+      this.deps.log.info({ shards: extra, owned: this.owned.size }, 'shards handed over to even out the workers');
+      this.deps.metrics.shardsOwned.set(this.owned.size);
+    }
   }
 
   /**
@@ -126,9 +171,8 @@ export class ShardWorker {
    * nothing: a conversation lives in one shard, so the sequencer's entries never race, and each
    * batch is fenced by its own shard's token.
    */
-  private async runShard(position: ShardPosition): Promise<void> {
+  private async runShard(position: ShardPosition, signal: AbortSignal): Promise<void> {
     const { shard } = position;
-    const { signal } = this.stopping;
     // Logged when reads start and stop failing, not on every retry: an outage fails every shard's reads.
     let readsFailing = false;
     while (!signal.aborted && this.owned.get(shard) === position) {
@@ -153,11 +197,12 @@ export class ShardWorker {
     }
   }
 
-  private async acquireShards(): Promise<void> {
-    if (this.owned.size === this.options.shardCount) return;
+  /** Takes free shards while this worker holds fewer than `share`. */
+  private async acquireShards(share: number): Promise<void> {
+    if (this.owned.size >= share) return;
     const acquired: number[] = [];
-    for (let shard = 0; shard < this.options.shardCount && !this.stopping.signal.aborted; shard++) {
-      if (this.owned.has(shard)) continue;
+    for (let shard = 0; shard < this.options.shardCount && this.owned.size < share && !this.stopping.signal.aborted; shard++) {
+      if (this.owned.has(shard) || this.handOvers.has(shard)) continue;
       const lease = await this.deps.leases.tryAcquire(shard);
       if (!lease) continue;
       // A shard that changed hands may have numbered messages elsewhere: cached ids are stale.
@@ -198,4 +243,15 @@ export class ShardWorker {
       return false;
     }
   }
+}
+
+/**
+ * A worker's fair share of `shardCount` shards: an even split over the live workers, the first
+ * `shardCount mod workers` of them in the order all agree on taking one more — so the shares add
+ * up to every shard. A worker not (yet) in the list gets the smaller share.
+ */
+export function fairShare(shardCount: number, workers: LeaseWorkers): number {
+  const n = Math.max(1, workers.all.length);
+  const rank = workers.all.indexOf(workers.self);
+  return Math.floor(shardCount / n) + (rank >= 0 && rank < shardCount % n ? 1 : 0);
 }

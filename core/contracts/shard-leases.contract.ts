@@ -78,5 +78,27 @@ export function shardLeasesContract(name: string, make: () => Promise<ShardLease
       expect(lost.sort((x, y) => x - y)).toEqual([s1, s2]);
       expect((await b.tryAcquire(s1))!.token).toBeGreaterThan(lease.token);
     });
+
+    it('counts the workers taking part, in one order every worker sees; a closed or cut-off worker leaves', async () => {
+      const [a, b] = [await worker(), await worker()];
+      // Each takes part from its first call on.
+      const { self: aId } = await a.workers();
+      const { self: bId } = await b.workers();
+      expect(aId).not.toBe(bId);
+      const [seenByA, seenByB] = [await a.workers(), await b.workers()];
+      expect(seenByA.all).toEqual(seenByB.all);
+      expect(seenByA.all).toEqual(expect.arrayContaining([aId, bId]));
+      const c = await worker();
+      const { self: cId } = await c.workers();
+      expect((await a.workers()).all).toContain(cId);
+      await c.close();
+      expect((await a.workers()).all).not.toContain(cId);
+      const s = shard();
+      await b.tryAcquire(s);
+      const lost = new Promise<void>((resolve) => b.onLost(() => resolve()));
+      await h.loseConnection(b, s);
+      await lost;
+      expect((await a.workers()).all).not.toContain(bId);
+    });
   });
 }

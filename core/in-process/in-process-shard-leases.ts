@@ -3,7 +3,7 @@
  * (what the Postgres server is to PostgresShardLeases); each acquisition bumps the shard's
  * fencing token, which an InProcessMessageStore reads through its `leaseToken` option.
  */
-import type { Lease, ShardLeases } from '../ports/shard-lease';
+import type { Lease, LeaseWorkers, ShardLeases } from '../ports/shard-lease';
 
 /** The lock table that in-process workers share: who holds each shard, and each shard's token. */
 export class InProcessLeaseTable {
@@ -11,6 +11,10 @@ export class InProcessLeaseTable {
   readonly holders = new Map<number, InProcessShardLeases>();
   /** @internal shard → last token handed out */
   readonly tokens = new Map<number, number>();
+  /** @internal the workers taking part, in the order they joined */
+  readonly workers = new Set<InProcessShardLeases>();
+  /** @internal hands out worker ids */
+  nextWorker = 1;
 
   /** The shard's current fencing token; undefined when it was never leased. */
   token(shard: number): number | undefined {
@@ -21,10 +25,18 @@ export class InProcessLeaseTable {
 /** One worker's leases (as one Postgres session holds its advisory locks). */
 export class InProcessShardLeases implements ShardLeases {
   private readonly lostListeners: ((shard: number) => void)[] = [];
+  /** This worker's id while it takes part (as a Postgres session's worker lock); a new one after a loss. */
+  private id: string | null = null;
 
   constructor(readonly table: InProcessLeaseTable = new InProcessLeaseTable()) {}
 
+  async workers(): Promise<LeaseWorkers> {
+    this.join();
+    return { self: this.id!, all: [...this.table.workers].map((w) => w.id!) };
+  }
+
   async tryAcquire(shard: number): Promise<Lease | null> {
+    this.join();
     const holder = this.table.holders.get(shard);
     if (holder && holder !== this) return null;
     const token = (this.table.tokens.get(shard) ?? 0) + 1;
@@ -43,6 +55,7 @@ export class InProcessShardLeases implements ShardLeases {
 
   /** What a lost database session does: every lease of this worker is freed and its listeners are told. */
   loseAll(): void {
+    this.leave();
     for (const shard of this.held()) {
       this.table.holders.delete(shard);
       for (const l of this.lostListeners) l(shard);
@@ -50,7 +63,19 @@ export class InProcessShardLeases implements ShardLeases {
   }
 
   async close(): Promise<void> {
+    this.leave();
     for (const shard of this.held()) this.table.holders.delete(shard);
+  }
+
+  private join(): void {
+    if (this.id !== null) return;
+    this.id = String(this.table.nextWorker++).padStart(10, '0'); // sorts as joined
+    this.table.workers.add(this);
+  }
+
+  private leave(): void {
+    this.table.workers.delete(this);
+    this.id = null;
   }
 
   private held(): number[] {

@@ -11,6 +11,7 @@ export function mirrorLeasesTo(store: MongoMessageStore, leases: ShardLeases): S
       return lease;
     },
     release: (lease) => leases.release(lease),
+    workers: () => leases.workers(),
     onLost: (listener) => leases.onLost(listener),
     close: () => leases.close(),
   };

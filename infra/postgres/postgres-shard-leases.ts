@@ -4,16 +4,30 @@
  * shard's fencing token in `shard_leases`, which the message store checks inside every batch.
  */
 import { Client } from 'pg';
-import type { Lease, ShardLeases } from '../../core/ports/shard-lease';
+import { randomInt } from 'node:crypto';
+import type { Lease, LeaseWorkers, ShardLeases } from '../../core/ports/shard-lease';
 
 /** First key of the two-key advisory lock space, so shard locks never collide with other locks. */
 export const LEASE_LOCK_SPACE = 7_310_002;
+/**
+ * The space of the workers' own locks: each session holds one under a random id for as long as it
+ * lives, so the granted locks of this space in this database are the live workers (ADR 034).
+ */
+export const WORKER_LOCK_SPACE = 7_310_003;
+
+/** The live workers' ids: advisory locks on two int4 keys show as classid = key 1, objid = key 2, objsubid = 2. */
+const LIVE_WORKERS_SQL = `SELECT objid::bigint::text AS id FROM pg_locks
+  WHERE locktype = 'advisory' AND classid = $1::oid AND objsubid = 2 AND granted
+    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  ORDER BY objid`;
 
 export class PostgresShardLeases implements ShardLeases {
   private readonly held = new Set<number>();
   private readonly lostListeners: ((shard: number) => void)[] = [];
   private client: Client | null = null;
   private connecting: Promise<Client> | null = null;
+  /** This session's worker id (its lock in WORKER_LOCK_SPACE); a new session takes a new one. */
+  private workerId = '';
 
   constructor(private readonly connectionString: string) {}
 
@@ -26,6 +40,7 @@ export class PostgresShardLeases implements ShardLeases {
       client.on('error', lose);
       client.on('end', lose);
       await client.connect();
+      this.workerId = await takeWorkerId(client);
       this.client = client;
       this.connecting = null;
       return client;
@@ -54,6 +69,12 @@ export class PostgresShardLeases implements ShardLeases {
     return { shard, token: Number(bumped.rows[0]!.token) };
   }
 
+  async workers(): Promise<LeaseWorkers> {
+    const client = await this.session();
+    const { rows } = await client.query<{ id: string }>(LIVE_WORKERS_SQL, [WORKER_LOCK_SPACE]);
+    return { self: this.workerId, all: rows.map((r) => r.id) };
+  }
+
   async release(lease: Lease): Promise<void> {
     if (!this.held.delete(lease.shard) || !this.client) return;
     await this.client.query('SELECT pg_advisory_unlock($1, $2)', [LEASE_LOCK_SPACE, lease.shard]);
@@ -68,5 +89,14 @@ export class PostgresShardLeases implements ShardLeases {
     this.client = null;
     this.held.clear();
     await client?.end().catch(() => undefined);
+  }
+}
+
+/** Holds a lock under a random free id in WORKER_LOCK_SPACE for the session's life; returns the id. */
+async function takeWorkerId(client: Client): Promise<string> {
+  for (;;) {
+    const id = randomInt(1, 2 ** 31 - 1);
+    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [WORKER_LOCK_SPACE, id]);
+    if (rows[0]?.ok) return String(id);
   }
 }
