@@ -13,7 +13,7 @@ export function createMetrics() {
     queueDepth: new Gauge({ name: 'tributary_queue_depth', help: 'Entries waiting in each queue shard', labelNames: ['shard'], registers }),
     persistBatchSize: new Histogram({ name: 'tributary_persist_batch_size', help: 'Commands per persisted batch', buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], registers }),
     persistLatency: new Histogram({ name: 'tributary_persist_latency_ms', help: 'Time to persist one batch (ms)', buckets: LATENCY_BUCKETS_MS, registers }),
-    persistUuidRewrites: new Counter({ name: 'tributary_persist_uuid_rewrites_total', help: 'Batches of posts written again with their stored uuids looked up, after the store refused one as holding a retry', registers }),
+    persistConflictRewrites: new Counter({ name: 'tributary_persist_conflict_rewrites_total', help: 'Batches of posts written again with their stored uuids looked up, after the store refused the batch as written first (a retry\'s uuid, or a stale cached id)', registers }),
     ackLatency: new Histogram({ name: 'tributary_ack_latency_ms', help: 'Time from enqueue to persisted reply at the edge (ms)', buckets: LATENCY_BUCKETS_MS, registers }),
     deliveryLatency: new Histogram({ name: 'tributary_delivery_latency_ms', help: 'Time from message sent to delivery to local subscribers (ms)', buckets: LATENCY_BUCKETS_MS, registers }),
     connections: new Gauge({ name: 'tributary_stream_connections', help: 'Open streaming connections', labelNames: ['transport'], registers }),

@@ -116,14 +116,14 @@ export class ShardBatchWriter {
    * of the looked-up build is a real one and goes to the caller (split, then dead letter).
    */
   private async buildAndWrite(position: ShardPosition, commands: QueueCommand[]): Promise<Outcome> {
-    if (assumesNewUuids(commands)) {
+    if (assumesNewUuids(commands) && (await this.deps.store.hidesRefusedBatches())) {
       const optimistic = await new BatchBuilder(this.deps.store, this.deps.sequencer).build(commands, 'assume-new');
       try {
         await this.deps.store.writeBatch(optimistic.batch, position.lease);
         return optimistic;
       } catch (err) {
         if (!(err instanceof StoreConflictError)) throw err;
-        this.deps.metrics.persistUuidRewrites.inc();
+        this.deps.metrics.persistConflictRewrites.inc();
         // The conflict may be an id, not a uuid (a stale cached id): number afresh from the store.
         this.deps.sequencer.clear();
       }

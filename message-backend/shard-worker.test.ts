@@ -115,7 +115,7 @@ it('a retry among new posts (written first as if all were new) is answered with 
     ['n2', 3, false],
   ]);
   expect((await store.list(flow, { limit: 10, sort: 'asc' })).map((m) => [m.id, m.content])).toEqual([[1, 'first'], [2, 'second'], [3, 'third']]);
-  expect((await after.metrics.persistUuidRewrites.get()).values[0]?.value).toBe(1);
+  expect((await after.metrics.persistConflictRewrites.get()).values[0]?.value).toBe(1);
   expect(await queue.deadLetterCount()).toBe(0);
   await after.backend.stop();
   await after.leases.close();

@@ -234,6 +234,8 @@ export class ShardWorker {
       if (err instanceof FencedOffError) {
         this.deps.log.warn({ shard }, 'fenced off: another worker owns this shard now');
         if (this.owned.get(shard) === position) this.owned.delete(shard);
+        // Gives back the lock if this session still holds it (release is a no-op otherwise).
+        await this.deps.leases.release(position.lease).catch(() => undefined);
         this.backoff.forget(shard);
         this.deps.metrics.shardsOwned.set(this.owned.size);
         return false;

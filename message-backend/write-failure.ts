@@ -20,8 +20,12 @@ const TRANSIENT_SQLSTATE = [
 /** Socket errors: the store's server is unreachable or went away mid-call. */
 const TRANSIENT_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-/** node-postgres reports a lost or unobtainable connection without a code, by message only. */
-const TRANSIENT_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|connection error and is not queryable|Connection refused/i;
+/**
+ * node-postgres reports a lost or unobtainable connection without a code, by message only. A
+ * prepared statement whose result type a migration changed fails once per connection, then is
+ * prepared again (ADR 033): retrying it is right.
+ */
+const TRANSIENT_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|connection error and is not queryable|Connection refused|cached plan must not change result type/i;
 
 interface ErrorShape {
   code?: unknown;

@@ -79,6 +79,16 @@ export function shardLeasesContract(name: string, make: () => Promise<ShardLease
       expect((await b.tryAcquire(s1))!.token).toBeGreaterThan(lease.token);
     });
 
+    it('a shard taken twice by one worker is freed by one release', async () => {
+      const [a, b] = [await worker(), await worker()];
+      const s = shard();
+      const first = (await a.tryAcquire(s))!;
+      const again = (await a.tryAcquire(s))!;
+      expect(again.token).toBeGreaterThan(first.token);
+      await a.release(again);
+      expect(await b.tryAcquire(s)).not.toBeNull();
+    });
+
     it('counts the workers taking part, in one order every worker sees; a closed or cut-off worker leaves', async () => {
       const [a, b] = [await worker(), await worker()];
       // Each takes part from its first call on.

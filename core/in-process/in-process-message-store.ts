@@ -76,6 +76,11 @@ export class InProcessMessageStore implements MessageStore {
     for (const [key, c] of staged) this.conversations.set(key, c);
   }
 
+  /** A batch is staged on copies and swapped in whole: a refused one was never seen. */
+  async hidesRefusedBatches(): Promise<boolean> {
+    return true;
+  }
+
   async lastId(conversation: ConversationKey): Promise<number> {
     return Math.max(0, ...(this.conversations.get(conversation)?.byId.keys() ?? []));
   }

@@ -55,6 +55,11 @@ export interface MessageStore {
   prepare(): Promise<void>;
   /** Writes the whole batch atomically, or nothing: throws StoreConflictError or FencedOffError. */
   writeBatch(batch: MessageBatch, fence: Fence): Promise<void>;
+  /**
+   * Whether a batch refused with StoreConflictError was never visible to readers, not even for a
+   * moment: what lets the backend write a batch of posts before looking up its uuids (ADR 033).
+   */
+  hidesRefusedBatches(): Promise<boolean>;
   /** Highest message id in a conversation (0 when empty). */
   lastId(conversation: ConversationKey): Promise<number>;
   /** Messages of a conversation that carry one of these uuids. */

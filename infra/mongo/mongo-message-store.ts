@@ -101,6 +101,14 @@ export class MongoMessageStore implements MessageStore {
     }
   }
 
+  /**
+   * Only in a transaction: a standalone server inserts a batch's posts one by one and deletes them
+   * again when one conflicts, so readers may glimpse them (ADR 033 then looks uuids up first).
+   */
+  hidesRefusedBatches(): Promise<boolean> {
+    return this.supportsTransactions();
+  }
+
   /** Writes in order fence check → inserts → updates → threads, inside `session`'s transaction if any. */
   private async apply(batch: MessageBatch, fence: Fence, session: ClientSession | undefined): Promise<void> {
     const lease = await this.leases.findOne({ shard: fence.shard }, { session });

@@ -53,6 +53,11 @@ export class PostgresMessageStore implements MessageStore {
     if (!ok) throw new FencedOffError(fence.shard, fence.token);
   }
 
+  /** One statement: a refused batch is rolled back before anyone could read it. */
+  async hidesRefusedBatches(): Promise<boolean> {
+    return true;
+  }
+
   async lastId(conversation: ConversationKey): Promise<number> {
     const { rows } = await this.pool.query<{ last: string | null }>(
       'SELECT max(id)::text AS last FROM messages WHERE conversation = $1',

@@ -39,8 +39,15 @@ export class PostgresShardLeases implements ShardLeases {
       const lose = () => this.loseAll(client);
       client.on('error', lose);
       client.on('end', lose);
-      await client.connect();
-      this.workerId = await takeWorkerId(client);
+      try {
+        await client.connect();
+        this.workerId = await takeWorkerId(client);
+      } catch (err) {
+        // The next call tries a new session (a Postgres restart must not leave this worker unable to lease forever).
+        this.connecting = null;
+        await client.end().catch(() => undefined);
+        throw err;
+      }
       this.client = client;
       this.connecting = null;
       return client;
@@ -56,17 +63,30 @@ export class PostgresShardLeases implements ShardLeases {
     for (const shard of shards) for (const l of this.lostListeners) l(shard);
   }
 
+  /**
+   * Advisory locks stack within a session, and `release` unlocks once: a shard this session holds
+   * already (its lease given up by the caller after a failure) is not locked again, only given a
+   * new token. A failed token bump unlocks what it locked, so no lock outlives its lease.
+   */
   async tryAcquire(shard: number): Promise<Lease | null> {
     const client = await this.session();
-    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LEASE_LOCK_SPACE, shard]);
-    if (!rows[0]?.ok) return null;
-    const bumped = await client.query<{ token: string }>(
-      `INSERT INTO shard_leases (shard, token) VALUES ($1, 1)
-       ON CONFLICT (shard) DO UPDATE SET token = shard_leases.token + 1 RETURNING token`,
-      [shard],
-    );
-    this.held.add(shard);
-    return { shard, token: Number(bumped.rows[0]!.token) };
+    const lockedHere = !this.held.has(shard);
+    if (lockedHere) {
+      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [LEASE_LOCK_SPACE, shard]);
+      if (!rows[0]?.ok) return null;
+    }
+    try {
+      const bumped = await client.query<{ token: string }>(
+        `INSERT INTO shard_leases (shard, token) VALUES ($1, 1)
+         ON CONFLICT (shard) DO UPDATE SET token = shard_leases.token + 1 RETURNING token`,
+        [shard],
+      );
+      this.held.add(shard);
+      return { shard, token: Number(bumped.rows[0]!.token) };
+    } catch (err) {
+      if (lockedHere) await client.query('SELECT pg_advisory_unlock($1, $2)', [LEASE_LOCK_SPACE, shard]).catch(() => undefined);
+      throw err;
+    }
   }
 
   async workers(): Promise<LeaseWorkers> {
