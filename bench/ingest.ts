@@ -12,7 +12,7 @@ import { type Load, type LoadOutcome, postgresRoundTrips, redisRoundTrips, restL
 import { describeSample, measureLoad, type Sample } from './load-phase';
 import { runAsScript, timestampedLog } from './script';
 import { startTributary } from './stack';
-import { fmtInt, fmtMs, spread, table } from './stats';
+import { fmtInt, fmtMs, median, spread, table } from './stats';
 
 const log = timestampedLog();
 
@@ -59,12 +59,9 @@ function phasesOption(argv: string[]): ReadonlySet<Phase> {
  * work between the hops, and the WAL flush, come on top.
  */
 function roundTripFloor(samples: Map<Phase, Sample[]>): string | null {
-  const median = (phase: Phase) => {
-    const xs = (samples.get(phase) ?? []).map((s) => s.p50).sort((a, b) => a - b);
-    return xs.length ? xs[Math.floor(xs.length / 2)]! : null;
-  };
-  const [http, postgres, redis] = [median('hello-rest-paced'), median('postgres-paced'), median('redis-paced')];
-  if (http === null || postgres === null || redis === null) return null;
+  const p50 = (phase: Phase) => median((samples.get(phase) ?? []).map((s) => s.p50));
+  const [http, postgres, redis] = [p50('hello-rest-paced'), p50('postgres-paced'), p50('redis-paced')];
+  if ([http, postgres, redis].some(Number.isNaN)) return null;
   const floor = http + 2 * postgres + 2 * redis;
   return `Round-trip floor of a paced post (p50s): HTTP ${fmtMs(http)} + 2 × Postgres ${fmtMs(postgres)} + 2 × Redis ${fmtMs(redis)} = ${fmtMs(floor)} ms`;
 }
