@@ -135,9 +135,9 @@ export async function webSocketLoad(url: string, target: Target, connections: nu
 }
 
 /**
- * Round trips to the stack's Redis (`PING`) and Postgres (a prepared `SELECT 1`) under the same
- * load: the hops a post's acknowledgement is made of, timed alone on this machine, so the report
- * can say how much of an ack is the hops themselves (docs/benchmarks.md, "round-trip floor").
+ * Round trips to the stack's Redis (`PING`) under the same load as the posts: one of the hops a
+ * post's acknowledgement is made of, timed alone on this machine, so the report can say how much of
+ * an ack is the hops themselves (docs/benchmarks.md, "round-trip floor").
  */
 export async function redisRoundTrips(url: string, load: Load): Promise<LoadOutcome> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
@@ -149,14 +149,23 @@ export async function redisRoundTrips(url: string, load: Load): Promise<LoadOutc
   }
 }
 
-export async function postgresRoundTrips(url: string, load: Load): Promise<LoadOutcome> {
+/**
+ * Paced (or saturating) Postgres round trips on one connection, each a prepared statement: `select`
+ * is `SELECT 1` (the hop alone); `commit` inserts one row into a scratch table and commits it (the
+ * cheapest durable write: the hop and a WAL flush, as every batch statement pays).
+ */
+export async function postgresRoundTrips(url: string, load: Load, kind: 'select' | 'commit' = 'select'): Promise<LoadOutcome> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const one = { name: 'bench-select-one', text: 'SELECT 1 AS one' };
-    await client.query(one);
-    return await drive(load, async () => ((await client.query<{ one: number }>(one)).rows[0]?.one === 1 ? null : 'no row'));
+    if (kind === 'commit') await client.query('CREATE TABLE IF NOT EXISTS bench_commit_probe (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())');
+    const probe = kind === 'commit'
+      ? { name: 'bench-commit-one', text: 'INSERT INTO bench_commit_probe DEFAULT VALUES RETURNING 1 AS one' }
+      : { name: 'bench-select-one', text: 'SELECT 1 AS one' };
+    await client.query(probe);
+    return await drive(load, async () => ((await client.query<{ one: number }>(probe)).rows[0]?.one === 1 ? null : 'no row'));
   } finally {
+    if (kind === 'commit') await client.query('DROP TABLE IF EXISTS bench_commit_probe');
     await client.end();
   }
 }

@@ -38,7 +38,7 @@ function ingestOptions(argv: string[]) {
   };
 }
 
-const PHASES = ['redis-paced', 'postgres-paced', 'hello-rest-paced', 'rest-paced', 'ws-paced', 'hello-rest-saturated', 'rest-saturated', 'ws-saturated'] as const;
+const PHASES = ['redis-paced', 'postgres-paced', 'commit-paced', 'hello-rest-paced', 'rest-paced', 'ws-paced', 'hello-rest-saturated', 'rest-saturated', 'ws-saturated'] as const;
 type Phase = (typeof PHASES)[number];
 
 /** `--phases=rest-paced,ws-paced`: run only these (a profile of one phase, say); all by default. */
@@ -52,18 +52,18 @@ function phasesOption(argv: string[]): ReadonlySet<Phase> {
 }
 
 /**
- * What the hops alone cost a paced post's acknowledgement: the HTTP round trip (the express-hello
- * peer's), two Postgres round trips (the edge's flow-access query, the backend's batch statement)
- * and two Redis ones (the queue append reaching the backend's waiting read, the reply reaching the
- * edge's subscription). A model from medians measured in the same run, not a bound: a post's
- * work between the hops, and the WAL flush, come on top.
+ * What the hops alone cost a paced post's acknowledgement on a warm path: the HTTP round trip (the
+ * express-hello peer's), one durable Postgres commit (the backend's batch statement with its WAL
+ * flush; the edge admits the member from its cache: ADR 035) and two Redis round trips (the queue
+ * append reaching the backend's waiting read, the reply reaching the edge's subscription). A model
+ * from medians measured in the same run, not a bound: a post's work between the hops comes on top.
  */
 function roundTripFloor(samples: Map<Phase, Sample[]>): string | null {
   const p50 = (phase: Phase) => median((samples.get(phase) ?? []).map((s) => s.p50));
-  const [http, postgres, redis] = [p50('hello-rest-paced'), p50('postgres-paced'), p50('redis-paced')];
-  if ([http, postgres, redis].some(Number.isNaN)) return null;
-  const floor = http + 2 * postgres + 2 * redis;
-  return `Round-trip floor of a paced post (p50s): HTTP ${fmtMs(http)} + 2 × Postgres ${fmtMs(postgres)} + 2 × Redis ${fmtMs(redis)} = ${fmtMs(floor)} ms`;
+  const [http, commit, redis] = [p50('hello-rest-paced'), p50('commit-paced'), p50('redis-paced')];
+  if ([http, commit, redis].some(Number.isNaN)) return null;
+  const floor = http + commit + 2 * redis;
+  return `Round-trip floor of a paced post (p50s): HTTP ${fmtMs(http)} + Postgres commit ${fmtMs(commit)} + 2 × Redis ${fmtMs(redis)} = ${fmtMs(floor)} ms`;
 }
 
 /** The flags `npm run bench:ingest` reads. */
@@ -99,6 +99,7 @@ export async function main(argv: string[]): Promise<number> {
       // The hops alone, paced like the posts (no server process of ours is measured: CPU 0).
       ['redis-paced', [], () => redisRoundTrips(options.stack.redisUrl, paced)],
       ['postgres-paced', [], () => postgresRoundTrips(options.stack.databaseUrl, paced)],
+      ['commit-paced', [], () => postgresRoundTrips(options.stack.databaseUrl, paced, 'commit')],
       ['hello-rest-paced', [hello.pid], () => restLoad(helloTarget, options.outstanding, paced)],
       ['rest-paced', tributaryPids, () => restLoad(target, options.outstanding, paced)],
       ['ws-paced', tributaryPids, () => webSocketLoad(wsUrl, target, options.wsConnections, paced)],

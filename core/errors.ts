@@ -69,6 +69,21 @@ export class StoreConflictError extends Error {
   }
 }
 
+/** A poster the store found unable to post into the flow when the batch was written; `archived`: the flow is, and they are an active member. */
+export interface RefusedPoster {
+  flowId: string;
+  userId: number;
+  archived: boolean;
+}
+
+/** Raised by a store that checks posters (ADR 035): nothing of the batch was written, because of these posters. */
+export class PosterRefusedError extends Error {
+  constructor(readonly refused: RefusedPoster[]) {
+    super(`posters refused: ${refused.map((r) => `user ${r.userId} in flow ${r.flowId}${r.archived ? ' (archived)' : ''}`).join(', ')}`);
+    this.name = 'PosterRefusedError';
+  }
+}
+
 /** Raised by a store when a batch's fencing token is no longer the shard's current one. */
 export class FencedOffError extends Error {
   constructor(shard: number, token: number) {

@@ -14,6 +14,7 @@ export function createMetrics() {
     persistBatchSize: new Histogram({ name: 'tributary_persist_batch_size', help: 'Commands per persisted batch', buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], registers }),
     persistLatency: new Histogram({ name: 'tributary_persist_latency_ms', help: 'Time to persist one batch (ms)', buckets: LATENCY_BUCKETS_MS, registers }),
     persistConflictRewrites: new Counter({ name: 'tributary_persist_conflict_rewrites_total', help: 'Batches of posts written again with their stored uuids looked up, after the store refused the batch as written first (a retry\'s uuid, or a stale cached id)', registers }),
+    persistRefusedPosts: new Counter({ name: 'tributary_persist_refused_posts_total', help: 'Members\' posts the store refused when writing them: the member was blocked or removed, or the flow archived, after the edge admitted the post (ADR 035)', registers }),
     ackLatency: new Histogram({ name: 'tributary_ack_latency_ms', help: 'Time from enqueue to persisted reply at the edge (ms)', buckets: LATENCY_BUCKETS_MS, registers }),
     deliveryLatency: new Histogram({ name: 'tributary_delivery_latency_ms', help: 'Time from message sent to delivery to local subscribers (ms)', buckets: LATENCY_BUCKETS_MS, registers }),
     connections: new Gauge({ name: 'tributary_stream_connections', help: 'Open streaming connections', labelNames: ['transport'], registers }),

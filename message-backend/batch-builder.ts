@@ -8,7 +8,7 @@ import { type ConversationKey, type MessageJson, type ThreadState, isPrivateConv
 import { type DeleteCommand, type EditCommand, type PersistReply, type PostCommand, type QueueCommand, replyHead } from '../core/messaging/commands';
 import { sameSender, uuidTakenMessage } from '../core/messaging/uuid-owner';
 import { messageDeleteEvent, messageEditEvent, postedMessage, type StoredEventHead, tagChangeEvent } from '../core/events/stored-events';
-import type { MessageBatch, MessageStore } from '../core/ports/message-store';
+import type { MessageBatch, MessageStore, PosterCheck } from '../core/ports/message-store';
 import type { Sequencer } from './sequencer';
 import { nextThreadState } from './threads';
 
@@ -58,6 +58,8 @@ class ConversationDraft {
 
 export class BatchBuilder {
   private readonly conversations = new Map<ConversationKey, ConversationDraft>();
+  /** The members whose posts the batch inserts, once per flow and member (`flow\0user`). */
+  private readonly posters = new Map<string, PosterCheck>();
   private readonly outcome: Outcome = { batch: { inserts: [], updates: [], threads: [] }, events: [], replies: [], lastIds: new Map() };
 
   constructor(
@@ -90,6 +92,7 @@ export class BatchBuilder {
           : { ...head, message: result, ...(command.kind === 'post' && this.outcome.batch.inserts.length === inserted ? { replayed: true } : {}) },
       });
     }
+    if (this.posters.size) this.outcome.batch.posters = [...this.posters.values()];
     for (const c of this.conversations.values()) {
       this.outcome.lastIds.set(c.key, c.lastId);
       for (const thread of c.threads.values()) this.outcome.batch.threads.push({ conversation: c.key, thread });
@@ -153,6 +156,8 @@ export class BatchBuilder {
       message.thread_id = thread.id;
       message.thread = thread;
     }
+    // A member's post is written only while they may still post there (ADR 035); a retry above inserts nothing and is not checked.
+    if (command.member !== undefined && !isPrivateConversation(c.key)) this.posters.set(`${c.key}\u0000${command.member}`, { flowId: c.key, userId: command.member });
     return this.append(c, message);
   }
 

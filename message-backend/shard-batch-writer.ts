@@ -4,13 +4,14 @@
  * until the entries at fault stand alone; each is then tried alone a bounded number of times and
  * set aside as a dead letter, while every other entry of the batch is stored, published and released.
  */
-import type { QueueCommand } from '../core/messaging/commands';
+import { decideRefusedPost } from '../core/access/flow-policy';
+import { type QueueCommand, replyHead } from '../core/messaging/commands';
 import type { Log } from '../core/log';
 import type { Metrics } from '../core/metrics';
 import type { MessageStore } from '../core/ports/message-store';
 import type { Lease } from '../core/ports/shard-lease';
 import type { QueueEntry, WorkQueue } from '../core/ports/work-queue';
-import { StoreConflictError } from '../core/errors';
+import { PosterRefusedError, type RefusedPoster, StoreConflictError } from '../core/errors';
 import { assumesNewUuids, BatchBuilder, type Outcome } from './batch-builder';
 import type { DeadLetterSink } from './dead-letter-sink';
 import type { MentionRecorder } from './mention-recorder';
@@ -109,13 +110,52 @@ export class ShardBatchWriter {
   }
 
   /**
+   * Writes the batch; when the store refuses members who may no longer post where they posted
+   * (blocked, removed, the flow archived since their edge admitted them: ADR 035), nothing was
+   * written, their posts are answered with the refusal, and the rest is built and written again.
+   */
+  private async buildAndWrite(position: ShardPosition, commands: QueueCommand[]): Promise<Outcome> {
+    const refusals: Outcome['replies'] = [];
+    let admitted = commands;
+    for (;;) {
+      if (admitted.length === 0) return { batch: { inserts: [], updates: [], threads: [] }, events: [], replies: refusals, lastIds: new Map() };
+      try {
+        const outcome = await this.buildAndWriteAdmitted(position, admitted);
+        outcome.replies.push(...refusals);
+        return outcome;
+      } catch (err) {
+        if (!(err instanceof PosterRefusedError)) throw err;
+        // Nothing was written: the ids numbered for it are free again, and the batch is built once more without the refused posts.
+        this.deps.sequencer.clear();
+        const rest = this.withoutRefused(admitted, err.refused, refusals);
+        if (rest.length === admitted.length) throw err; // the store named a poster no post carries: a bug, not a loop
+        admitted = rest;
+      }
+    }
+  }
+
+  /** The commands left once the posts of refused members are answered as the gate answers them (404, or 403 in an archived flow). */
+  private withoutRefused(commands: QueueCommand[], refused: RefusedPoster[], refusals: Outcome['replies']): QueueCommand[] {
+    const byPoster = new Map(refused.map((r) => [`${r.flowId}\u0000${r.userId}`, r]));
+    return commands.filter((command) => {
+      const refusal = command.kind === 'post' && command.member !== undefined ? byPoster.get(`${command.conversation}\u0000${command.member}`) : undefined;
+      if (!refusal) return true;
+      const decision = decideRefusedPost(refusal);
+      const error = { code: decision.as === 'not-found' ? ('NOT_FOUND' as const) : ('FORBIDDEN' as const), message: decision.reason };
+      refusals.push({ channel: command.replyTo, reply: { ...replyHead(command), error } });
+      this.deps.metrics.persistRefusedPosts.inc();
+      return false;
+    });
+  }
+
+  /**
    * A batch of posts is written first on the assumption that none is a retry, which saves the uuid
    * look-up's round trip on every calm post (ADR 033). A retry among them makes the store refuse
    * the whole statement with a uuid conflict, nothing written: the batch is then built again with
    * the stored uuids looked up, which answers the retries with their stored messages. A conflict
    * of the looked-up build is a real one and goes to the caller (split, then dead letter).
    */
-  private async buildAndWrite(position: ShardPosition, commands: QueueCommand[]): Promise<Outcome> {
+  private async buildAndWriteAdmitted(position: ShardPosition, commands: QueueCommand[]): Promise<Outcome> {
     if (assumesNewUuids(commands) && (await this.deps.store.hidesRefusedBatches())) {
       const optimistic = await new BatchBuilder(this.deps.store, this.deps.sequencer).build(commands, 'assume-new');
       try {

@@ -11,6 +11,7 @@ import { flowChannel, replyChannel } from '../core/messaging/channels';
 import type { PersistReply, QueueCommand } from '../core/messaging/commands';
 import { shardOf } from '../core/messaging/shards';
 import { createMetrics } from '../core/metrics';
+import { PostgresDirectory } from '../infra/postgres/directory/postgres-directory';
 import { PostgresMessageStore } from '../infra/postgres/postgres-message-store';
 import { PostgresShardLeases } from '../infra/postgres/postgres-shard-leases';
 import { RedisWorkQueue } from '../infra/redis/redis-work-queue';
@@ -224,4 +225,44 @@ test('a slow shard does not hold back the others: their posts are acknowledged w
     await locker.end();
     await stop();
   }
+});
+
+test('a member who may no longer post is refused as the batch is written: their posts alone are answered, the rest of the batch is stored in order', async () => {
+  const { queue, store, metrics, replyTo, backend, stop } = setup();
+  const directory = new PostgresDirectory(db.pool);
+  const org = await directory.createOrganization('Refusals');
+  const [flow, archived] = [await directory.createFlow(org.id, 'Room'), await directory.createFlow(org.id, 'Attic')];
+  const [ann, bob] = [
+    await directory.createUser({ email: 'ann@example.com', name: 'Ann', password: 'correct horse battery' }),
+    await directory.createUser({ email: 'bob@example.com', name: 'Bob', password: 'correct horse battery' }),
+  ];
+  for (const u of [ann, bob]) {
+    await directory.addOrganizationMember(org.id, u.id, false);
+    for (const f of [flow, archived]) await directory.addFlowMember(f.id, u.id);
+  }
+  // Admitted by their edges before these changes (or from an edge's memory of an earlier answer: ADR 035).
+  await directory.setFlowMemberDisabled(flow.id, bob.id, true);
+  await directory.updateFlow(archived.id, { disabled: true });
+  const byMember = (flowId: string, member: number, uuid: string, content: string): QueueCommand => {
+    const command = post(flowId, uuid, content);
+    return command.kind === 'post' ? { ...command, member, actor: String(member), draft: { ...command.draft, user: String(member) } } : command;
+  };
+  const shard = shardOf(flow.id, SHARDS);
+  await queue.append(shard, JSON.stringify(byMember(flow.id, ann.id, 'ann-1', 'one')));
+  await queue.append(shard, JSON.stringify(byMember(flow.id, bob.id, 'bob-1', 'blocked')));
+  await queue.append(shard, JSON.stringify(post(flow.id, 'source-1', 'a source, not a member')));
+  await queue.append(shard, JSON.stringify(byMember(flow.id, ann.id, 'ann-2', 'two')));
+  await queue.append(shardOf(archived.id, SHARDS), JSON.stringify(byMember(archived.id, ann.id, 'ann-attic', 'archived')));
+  backend.start();
+
+  expect((await replyTo('bob-1')).error).toEqual({ code: 'NOT_FOUND', message: 'flow not found' });
+  expect((await replyTo('ann-attic')).error).toEqual({ code: 'FORBIDDEN', message: 'the flow is archived' });
+  expect((await replyTo('ann-1')).message?.id).toBe(1);
+  expect((await replyTo('source-1')).message?.id).toBe(2);
+  expect((await replyTo('ann-2')).message?.id).toBe(3);
+  expect((await store.list(flow.id, { limit: 10 })).map((m) => m.content)).toEqual(['one', 'a source, not a member', 'two']);
+  expect(await store.lastId(archived.id)).toBe(0);
+  expect((await metrics.persistRefusedPosts.get()).values[0]?.value).toBe(2);
+  expect(await queue.deadLetterCount()).toBe(0);
+  await stop();
 });

@@ -26,9 +26,13 @@ export type FlowAction =
 /** A refusal says how to answer: an invisible flow is "not found", never a hint that it exists. */
 export type Decision = { allowed: true } | { allowed: false; as: 'not-found' | 'forbidden'; reason: string };
 
+/** A refusal, on its own. */
+export type Refusal = Extract<Decision, { allowed: false }>;
+
 const ALLOWED: Decision = { allowed: true };
-const NOT_FOUND: Decision = { allowed: false, as: 'not-found', reason: 'flow not found' };
-const forbid = (reason: string): Decision => ({ allowed: false, as: 'forbidden', reason });
+const NOT_FOUND: Refusal = { allowed: false, as: 'not-found', reason: 'flow not found' };
+const forbid = (reason: string): Refusal => ({ allowed: false, as: 'forbidden', reason });
+const ARCHIVED = forbid('the flow is archived');
 
 /** A member who was not blocked and has not left; only they read the flow. */
 export function isActiveMember(access: FlowAccess): boolean {
@@ -59,7 +63,7 @@ export function decide(access: FlowAccess, action: FlowAction): Decision {
       return isActiveMember(access) ? ALLOWED : NOT_FOUND;
     case 'post':
       if (!isActiveMember(access)) return NOT_FOUND;
-      return access.flow.disabled ? forbid('the flow is archived') : ALLOWED;
+      return access.flow.disabled ? ARCHIVED : ALLOWED;
     case 'change-settings':
       return isActiveMember(access) ? ALLOWED : forbid('join the flow first');
     case 'add-member':
@@ -70,6 +74,14 @@ export function decide(access: FlowAccess, action: FlowAction): Decision {
       if (!isActiveMember(access)) return forbid('join the flow first');
       return access.orgRole === 'admin' ? ALLOWED : forbid('only organization admins can archive or restore a flow');
   }
+}
+
+/**
+ * A member's post that the store refused when writing it (ADR 035), answered as the gate would have
+ * answered it then: an active member of an archived flow is forbidden, anyone else no longer sees it.
+ */
+export function decideRefusedPost(refusal: { archived: boolean }): Refusal {
+  return refusal.archived ? ARCHIVED : NOT_FOUND;
 }
 
 /**
@@ -109,5 +121,5 @@ export type TokenAction = 'read' | 'post';
  * flow's own state counts, as it does for members. An archived flow is read-only for tokens too.
  */
 export function decideForToken(flow: { disabled: boolean }, action: TokenAction): Decision {
-  return action === 'post' && flow.disabled ? forbid('the flow is archived') : ALLOWED;
+  return action === 'post' && flow.disabled ? ARCHIVED : ALLOWED;
 }

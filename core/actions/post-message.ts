@@ -6,10 +6,11 @@
 import { requirePrivatePeer } from '../access/flow-gate';
 import type { ConversationKey, User } from '../domain/types';
 import { flowConversation, privateConversation } from '../domain/types';
-import { validationError } from '../errors';
+import { AppError, validationError } from '../errors';
 import { type PostInput, postInput } from '../messaging/post-input';
 import type { Member } from '../messaging/tags';
 import { parseInput } from '../validation';
+import type { FlowAccess } from '../ports/directory';
 import { type FlowRef, flowFor } from './flow-ref';
 import { mentionableMembers, type PostDeps, type PostResult, submitPost } from './submit-post';
 
@@ -27,10 +28,23 @@ interface Resolved {
   peer?: User;
 }
 
+/**
+ * The flow a member may post to: the ingress's recent answer when it keeps them (the store checks
+ * the member again as it writes the post: ADR 035), else the gate's.
+ */
+async function admitFlowPost(deps: PostDeps, userId: number, flow: FlowRef): Promise<FlowAccess> {
+  const cache = deps.ingress.postAccess;
+  const cached = cache?.get(userId, flow);
+  if (cached) return cached;
+  const access = await flowFor(deps.directory, userId, flow, 'post');
+  cache?.remember(userId, flow, access);
+  return access;
+}
+
 /** Asks the gate once, before the body is even parsed: a flow the caller cannot post to is refused whatever they send. */
 async function resolveTarget(deps: PostDeps, sender: User, target: PostTarget): Promise<Resolved> {
   if (target.kind === 'flow') {
-    const { flow } = await flowFor(deps.directory, sender.id, target.flow, 'post');
+    const { flow } = await admitFlowPost(deps, sender.id, target.flow);
     return { conversation: flowConversation(flow.id), address: { flow: flow.id }, flowId: flow.id };
   }
   const other = await requirePrivatePeer(deps.directory, sender.id, target.userId);
@@ -52,12 +66,19 @@ export async function postMessage(deps: PostDeps, sender: User, target: PostTarg
   const input = parseInput(postInput, raw);
   const members = await membersOf(deps, sender, resolved, input);
   const peer = resolved.peer;
-  return submitPost(deps, {
-    conversation: resolved.conversation,
-    address: resolved.address,
-    senderId: input.external_user_name ? null : sender.id,
-    members,
-    ...(target.kind === 'flow' && target.threadId ? { threadId: target.threadId } : {}),
-    ...(peer ? { accept: () => deps.directory.setPrivateConversationOpen(peer.id, sender.id, true) } : {}),
-  }, input);
+  try {
+    return await submitPost(deps, {
+      conversation: resolved.conversation,
+      address: resolved.address,
+      senderId: input.external_user_name ? null : sender.id,
+      members,
+      ...(target.kind === 'flow' ? { member: sender.id } : {}),
+      ...(target.kind === 'flow' && target.threadId ? { threadId: target.threadId } : {}),
+      ...(peer ? { accept: () => deps.directory.setPrivateConversationOpen(peer.id, sender.id, true) } : {}),
+    }, input);
+  } catch (err) {
+    // Refused as written (blocked, removed, archived) or aimed at something gone: the next post asks the gate.
+    if (target.kind === 'flow' && err instanceof AppError && (err.code === 'NOT_FOUND' || err.code === 'FORBIDDEN')) deps.ingress.postAccess?.forget(sender.id, target.flow);
+    throw err;
+  }
 }

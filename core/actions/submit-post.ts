@@ -33,6 +33,8 @@ export interface PostContext {
   address: { flow: string } | { to: string };
   /** The posting user; null for anonymous posts (`user` "0"): `external_user_name`, sources, pushes. */
   senderId: number | null;
+  /** The member whose right to post into the flow admitted the post (also behind an `external_user_name`); the store checks it again as it writes (ADR 035). */
+  member?: number;
   /** Who an @mention may name. */
   members: Member[];
   /** The thread a path named (`…/threads/:id/messages`). */
@@ -84,13 +86,14 @@ export function senderOf(ctx: Pick<PostContext, 'senderId' | 'source'>, external
 }
 
 /**
- * Queues a draft and waits until it is stored (201), or NOT_PERSISTED_YET (503, retry with the uuid).
+ * Queues a draft and waits until it is stored (201), or NOT_PERSISTED_YET (503, retry with the uuid);
+ * `member`: whose right to post the store checks again as it writes it (ADR 035).
  * A retry is not looked up here: the backend deduplicates by uuid anyway, so it answers with the
  * stored message (`replayed`), or CONFLICT when the uuid is another sender's (ADR 024).
  */
-export async function queueDraft(deps: PostDeps, conversation: ConversationKey, draft: MessageDraft): Promise<PostResult> {
+export async function queueDraft(deps: PostDeps, conversation: ConversationKey, draft: MessageDraft, member?: number): Promise<PostResult> {
   try {
-    return await deps.ingress.persist({ kind: 'post', conversation, uuid: draft.uuid, actor: draft.user, draft });
+    return await deps.ingress.persist({ kind: 'post', conversation, uuid: draft.uuid, actor: draft.user, draft, ...(member !== undefined ? { member } : {}) });
   } catch (err) {
     throw err instanceof AppError && err.code === 'CONFLICT' ? uuidTakenError(draft.uuid) : err;
   }
@@ -146,5 +149,5 @@ export async function submitPost(deps: PostDeps, ctx: PostContext, input: PostIn
     ...(input.author ? { author: input.author } : {}),
   };
   await ctx.accept?.();
-  return queueDraft(deps, conversation, draft);
+  return queueDraft(deps, conversation, draft, ctx.member);
 }

@@ -81,6 +81,11 @@ export class InProcessMessageStore implements MessageStore {
     return true;
   }
 
+  /** It knows no directory: posters are not checked, and the edges ask the directory for every post. */
+  checksPosters(): boolean {
+    return false;
+  }
+
   async lastId(conversation: ConversationKey): Promise<number> {
     return Math.max(0, ...(this.conversations.get(conversation)?.byId.keys() ?? []));
   }

@@ -26,6 +26,12 @@ interface CommandBase {
 export interface PostCommand extends CommandBase {
   kind: 'post';
   draft: MessageDraft;
+  /**
+   * The member (user id) whose right to post into the flow admitted this post; absent for sources,
+   * pushes, mail and private messages. A store that checks posters writes the post only while they
+   * still may (ADR 035): what lets the edge admit it from a cached answer.
+   */
+  member?: number;
 }
 
 export interface EditCommand extends CommandBase {
@@ -43,10 +49,11 @@ export interface DeleteCommand extends CommandBase {
 export type QueueCommand = PostCommand | EditCommand | DeleteCommand;
 
 /**
- * Why a command was not persisted: its target is gone, its uuid belongs to another sender, or
- * the store refused it for good (it is kept as a dead letter).
+ * Why a command was not persisted: its target (or, for a member's post, its flow) is gone, the
+ * member may no longer post there, its uuid belongs to another sender, or the store refused it
+ * for good (it is kept as a dead letter).
  */
-export type PersistErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'MESSAGE_NOT_SAVED' | 'INTERNAL';
+export type PersistErrorCode = 'NOT_FOUND' | 'FORBIDDEN' | 'CONFLICT' | 'MESSAGE_NOT_SAVED' | 'INTERNAL';
 
 /** The backend's answer to one command, published on the command's `replyTo` channel once persisted. */
 export interface PersistReply {

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MessageJson } from '../domain/types';
+import { PostAccessCache } from '../access/post-access-cache';
 import { AppError } from '../errors';
 import type { Bus, Subscription } from '../ports/bus';
 import type { WorkQueue } from '../ports/work-queue';
@@ -21,6 +22,11 @@ export interface IngressOptions {
   persistTimeoutMs: number;
   /** Called with the time from append to persisted reply, for metrics. */
   observeAckLatency?: (ms: number) => void;
+  /**
+   * Whether the store behind the backend checks each member's post when writing it
+   * (MessageStore.checksPosters): then members' posts may be admitted from {@link MessageIngress.postAccess}.
+   */
+  storeChecksPosters?: boolean;
 }
 
 /** A command's stored outcome: the message, and whether it was stored before (a retry of its uuid). */
@@ -44,10 +50,14 @@ const pendingKey = (c: { conversation: string; uuid: string; actor: string; ref?
 export class MessageIngress {
   /** Unique per process: the backend replies to this node's channel only. */
   readonly nodeId = randomUUID();
+  /** Recent "may post" answers of the gate, when the store checks posters again as it writes (ADR 035); else null. */
+  readonly postAccess: PostAccessCache | null;
   private readonly pending = new Map<string, Pending[]>();
   private subscription: Subscription | null = null;
 
-  constructor(private readonly options: IngressOptions) {}
+  constructor(private readonly options: IngressOptions) {
+    this.postAccess = options.storeChecksPosters ? new PostAccessCache() : null;
+  }
 
   async start(): Promise<void> {
     this.subscription = await this.options.bus.subscribe(replyChannel(this.nodeId), (payload) => this.onReply(payload));

@@ -48,6 +48,18 @@ export interface MessageBatch {
   updates: MessageRecord[];
   /** Thread states to create or replace, by (conversation, id). */
   threads: { conversation: ConversationKey; thread: ThreadState }[];
+  /**
+   * The members whose posts this batch inserts into their flows. A store that checks posters
+   * ({@link MessageStore.checksPosters}) writes nothing of the batch unless each of them may still
+   * post there when it is written, and throws PosterRefusedError naming those who may not (ADR 035).
+   */
+  posters?: PosterCheck[];
+}
+
+/** A member posting into a flow, to be checked when the post is written. */
+export interface PosterCheck {
+  flowId: string;
+  userId: number;
 }
 
 export interface MessageStore {
@@ -60,6 +72,12 @@ export interface MessageStore {
    * moment: what lets the backend write a batch of posts before looking up its uuids (ADR 033).
    */
   hidesRefusedBatches(): Promise<boolean>;
+  /**
+   * Whether writeBatch checks the batch's `posters` against the directory in the same atomic write:
+   * what lets the edges admit a member's post from a cached answer (ADR 035). Only a store beside
+   * the directory can (Postgres); the others ignore `posters`, and their edges ask the directory.
+   */
+  checksPosters(): boolean;
   /** Highest message id in a conversation (0 when empty). */
   lastId(conversation: ConversationKey): Promise<number>;
   /** Messages of a conversation that carry one of these uuids. */

@@ -109,6 +109,11 @@ export class MongoMessageStore implements MessageStore {
     return this.supportsTransactions();
   }
 
+  /** The directory is in Postgres, out of this write's reach: posters are not checked, and the edges ask the directory for every post. */
+  checksPosters(): boolean {
+    return false;
+  }
+
   /** Writes in order fence check → inserts → updates → threads, inside `session`'s transaction if any. */
   private async apply(batch: MessageBatch, fence: Fence, session: ClientSession | undefined): Promise<void> {
     const lease = await this.leases.findOne({ shard: fence.shard }, { session });

@@ -18,12 +18,33 @@ const MESSAGE_RECORD_COLUMNS =
  * acquisition bumping the token either commits before (and we see the new token) or waits
  * until this write is done. When the token is stale every write is skipped and `ok` is false.
  * With no lease row for the shard the write is accepted: there is no newer owner to protect.
+ *
+ * The posters ($6, ADR 035) are checked in the same statement: `may_post` is the access policy's
+ * "post" rule (core/access/flow-policy.ts: an active member of the flow's organization and of the
+ * flow, not blocked, not left, the flow not archived; postgres-message-store.test.ts holds the two
+ * to agreeing). Their membership rows are read `FOR SHARE`: a block or a removal committing meanwhile
+ * either waits for this write, or is seen by it (the row is checked again after the wait). When
+ * one poster may not post, every write is skipped and `refused` names them.
  */
 export const WRITE_BATCH_SQL = `
 WITH lease AS (
   SELECT token FROM shard_leases WHERE shard = $1 FOR SHARE
+), poster AS (
+  SELECT p.flow_id, p.user_id FROM jsonb_to_recordset($6::jsonb) AS p(flow_id text, user_id bigint)
+), held AS (
+  SELECT m.flow_id, m.user_id, f.disabled AS archived
+  FROM flow_members m
+  JOIN poster p ON p.flow_id = m.flow_id AND p.user_id = m.user_id
+  JOIN flows f ON f.id = m.flow_id
+  JOIN organization_members om ON om.organization_id = f.organization_id AND om.user_id = m.user_id
+  WHERE NOT m.disabled AND m.in_flow
+  FOR SHARE OF m
+), refused AS (
+  SELECT p.flow_id, p.user_id, h.archived IS NOT NULL AS archived
+  FROM poster p LEFT JOIN held h ON h.flow_id = p.flow_id AND h.user_id = p.user_id
+  WHERE h.archived IS NOT FALSE
 ), fence AS (
-  SELECT NOT EXISTS (SELECT 1 FROM lease WHERE token <> $2) AS ok
+  SELECT NOT EXISTS (SELECT 1 FROM lease WHERE token <> $2) AND NOT EXISTS (SELECT 1 FROM refused) AS ok
 ), ins AS (
   INSERT INTO messages (conversation, id, uuid, event, sent, thread_id, tags, search_text, doc)
   SELECT r.conversation, r.id, r.uuid, r.event, r.sent, r.thread_id, r.tags_lc, r.search_text, r.doc
@@ -45,7 +66,8 @@ WITH lease AS (
   ON CONFLICT (conversation, id) DO UPDATE SET updated_at = EXCLUDED.updated_at, doc = EXCLUDED.doc
   RETURNING 1
 )
-SELECT (SELECT ok FROM fence) AS ok,
+SELECT NOT EXISTS (SELECT 1 FROM lease WHERE token <> $2) AS fenced_in,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('flowId', flow_id, 'userId', user_id, 'archived', archived)), '[]') FROM refused) AS refused,
        (SELECT count(*) FROM ins)::int AS inserted,
        (SELECT count(*) FROM upd)::int AS updated,
        (SELECT count(*) FROM thr)::int AS threads`;
@@ -71,7 +93,7 @@ export function compactBatch(batch: MessageBatch): MessageBatch {
   }
   const threads = new Map<string, MessageBatch['threads'][number]>();
   for (const t of batch.threads) threads.set(recordKey(t, t.thread.id), t);
-  return { inserts, updates: [...updates.values()], threads: [...threads.values()] };
+  return { inserts, updates: [...updates.values()], threads: [...threads.values()], ...(batch.posters ? { posters: batch.posters } : {}) };
 }
 
 function recordsJson(records: MessageRecord[]): string {
@@ -86,7 +108,8 @@ export function writeBatchValues(batch: MessageBatch, shard: number, token: numb
     updated_at: t.thread.updated_at,
     doc: t.thread,
   }));
-  return [shard, token, recordsJson(batch.inserts), recordsJson(batch.updates), JSON.stringify(threads)];
+  const posters = (batch.posters ?? []).map((p) => ({ flow_id: p.flowId, user_id: p.userId }));
+  return [shard, token, recordsJson(batch.inserts), recordsJson(batch.updates), JSON.stringify(threads), JSON.stringify(posters)];
 }
 
 /** Escapes LIKE's wildcards so that a keyword matches literally (backslash is the default escape). */

@@ -1,7 +1,7 @@
 /** MessageStore on Postgres (the default engine): messages and thread states as JSONB rows. */
 import type { Pool } from 'pg';
 import type { ConversationKey, MessageJson, ThreadState } from '../../core/domain/types';
-import { FencedOffError, StoreConflictError } from '../../core/errors';
+import { FencedOffError, PosterRefusedError, type RefusedPoster, StoreConflictError } from '../../core/errors';
 import { normalizeTag } from '../../core/messaging/search-text';
 import type { Fence, MessageBatch, MessageQuery, MessageStore, ThreadQuery } from '../../core/ports/message-store';
 import { WRITE_BATCH_SQL, buildListSql, compactBatch, writeBatchValues } from './message-query-sql';
@@ -39,18 +39,26 @@ export class PostgresMessageStore implements MessageStore {
 
   async writeBatch(batch: MessageBatch, fence: Fence): Promise<void> {
     const compacted = compactBatch(batch);
-    let ok: boolean;
+    let outcome: { fenced_in: boolean; refused: RefusedPoster[] } | undefined;
     try {
       // Named: prepared once per connection instead of parsed and planned for every batch.
-      const { rows } = await this.pool.query<{ ok: boolean }>({ name: 'write-batch', text: WRITE_BATCH_SQL, values: writeBatchValues(compacted, fence.shard, fence.token) });
-      ok = rows[0]?.ok === true;
+      const { rows } = await this.pool.query<{ fenced_in: boolean; refused: RefusedPoster[] }>({
+        name: 'write-batch', text: WRITE_BATCH_SQL, values: writeBatchValues(compacted, fence.shard, fence.token),
+      });
+      outcome = rows[0];
     } catch (err) {
       if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
         throw new StoreConflictError(`message batch conflicts: ${(err as { detail?: string }).detail ?? (err as Error).message}`);
       }
       throw err;
     }
-    if (!ok) throw new FencedOffError(fence.shard, fence.token);
+    if (outcome?.fenced_in !== true) throw new FencedOffError(fence.shard, fence.token);
+    if (outcome.refused.length) throw new PosterRefusedError(outcome.refused.map((r) => ({ ...r, userId: Number(r.userId) })));
+  }
+
+  /** The posters are checked in the batch statement, against the directory in the same database. */
+  checksPosters(): boolean {
+    return true;
   }
 
   /** One statement: a refused batch is rolled back before anyone could read it. */

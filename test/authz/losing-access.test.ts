@@ -168,6 +168,63 @@ describe('removed from the organization', () => {
   });
 });
 
+describe('posting just after losing access', () => {
+  /** Posts over REST, and over a WebSocket of each node, answering with their statuses. */
+  async function postEverywhere(who: SeededUser, sockets: TestWs[], path: string, content: string): Promise<number[]> {
+    const statuses = [(await w.call(who, 'POST', `/flows/${path}/messages`, { event: 'message', content })).status];
+    for (const [i, ws] of sockets.entries()) {
+      ws.send({ type: 'post', ref: `${content}-${i}`, flow: path, event: 'message', content });
+      const answer = await ws.next((f) => f.ref === `${content}-${i}`, `answer to ${content}`, 10_000);
+      statuses.push(answer.type === 'ack' ? 201 : (answer.status as number));
+    }
+    return statuses;
+  }
+  const stored = async (path: string, content: string) =>
+    ((await w.call(w.actors.admin, 'GET', `/flows/${path}/messages?limit=100`)).body as Frame[]).filter((m) => m.content === content).length;
+
+  // Each edge admitted this member's posts a moment ago and may answer from memory (ADR 035): the store's own check refuses them at once.
+  it('a blocked member\'s next post is refused on every entry point, and nothing of it is stored', async () => {
+    const ivy = await joinedMember('ivy', [w.open.path]);
+    const sockets = [await openWs(w.nodes[0].ws, ivy.auth), await openWs(w.nodes[1].ws, ivy.auth)];
+    try {
+      expect(await postEverywhere(ivy, sockets, w.open.path, 'ivy before')).toEqual([201, 201, 201]);
+      expect((await w.call(w.actors.member, 'PUT', `/flows/${w.open.path}/users/${ivy.id}`, { disabled: true })).status).toBe(200);
+      expect(await postEverywhere(ivy, sockets, w.open.path, 'ivy blocked')).toEqual([404, 404, 404]);
+      expect(await stored(w.open.path, 'ivy before')).toBe(3);
+      expect(await stored(w.open.path, 'ivy blocked')).toBe(0);
+    } finally {
+      for (const ws of sockets) ws.ws.terminate();
+    }
+  });
+
+  it('a member removed from the organization, and a flow archived, alike', async () => {
+    const jay = await joinedMember('jay', [w.s.flow.path]);
+    const sockets = [await openWs(w.nodes[0].ws, jay.auth), await openWs(w.nodes[1].ws, jay.auth)];
+    try {
+      expect(await postEverywhere(jay, sockets, w.s.flow.path, 'jay before')).toEqual([201, 201, 201]);
+      expect((await w.call(w.actors.admin, 'DELETE', `/organizations/${w.s.org.name}/users/${jay.id}`)).status).toBe(204);
+      expect(await postEverywhere(jay, sockets, w.s.flow.path, 'jay removed')).toEqual([404, 404, 404]);
+      expect(await stored(w.s.flow.path, 'jay removed')).toBe(0);
+    } finally {
+      for (const ws of sockets) ws.ws.terminate();
+    }
+    const kim = await joinedMember('kim', []);
+    const created = await w.call(w.actors.admin, 'POST', `/flows/${w.s.org.name}`, { name: 'Soon Archived' });
+    expect(created.status).toBe(201);
+    const path = `${w.s.org.name}/soon-archived`;
+    expect((await w.call(w.actors.admin, 'POST', `/flows/${path}/users`, { id: kim.id })).status).toBe(200);
+    const socket = await openWs(w.nodes[1].ws, kim.auth);
+    try {
+      expect(await postEverywhere(kim, [socket], path, 'kim before')).toEqual([201, 201]);
+      expect((await w.call(w.actors.admin, 'PUT', `/flows/${path}`, { disabled: true })).status).toBe(200);
+      expect(await postEverywhere(kim, [socket], path, 'kim archived')).toEqual([403, 403]);
+      expect(await stored(path, 'kim archived')).toBe(0);
+    } finally {
+      socket.ws.terminate();
+    }
+  });
+});
+
 describe('joining an organization-mode flow', () => {
   it('opens its history and live events to the organization member who joins', async () => {
     const { nonJoined } = w.actors;
