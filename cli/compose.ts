@@ -38,13 +38,11 @@ export interface Composition {
 /** Builds the ingress over the queue and bus when a service posts, and starts it. */
 export async function openIngress(plan: InfrastructurePlan, infra: Infrastructure, config: Config, metrics: Metrics): Promise<MessageIngress | null> {
   if (!plan.parts.has('ingress')) return null;
-  const { queue, bus, store } = infra.parts;
-  if (!queue || !bus || !store) throw new Error('the ingress needs the queue, the bus and the store');
+  const { queue, bus } = infra.parts;
+  if (!queue || !bus) throw new Error('the ingress needs the queue and the bus');
   const ingress = new MessageIngress({
     queue, bus, shardCount: config.SHARDS, persistTimeoutMs: config.PERSIST_TIMEOUT_MS,
     observeAckLatency: (ms) => metrics.ackLatency.observe(ms),
-    // The edge and the backend run the same store engine: Postgres checks each member's post as it writes it.
-    storeChecksPosters: store.checksPosters(),
   });
   await ingress.start();
   return ingress;

@@ -89,7 +89,7 @@ export class BatchBuilder {
           result === null ? { ...head, error: { code: 'NOT_FOUND', message: `message ${'target' in command ? command.target : ''} not found` } }
           : 'code' in result ? { ...head, error: result }
           // A post that inserted nothing was answered with the message its uuid already names.
-          : { ...head, message: result, ...(command.kind === 'post' && this.outcome.batch.inserts.length === inserted ? { replayed: true } : {}) },
+          : { ...head, message: result, ...this.postFacts(command, this.outcome.batch.inserts.length > inserted) },
       });
     }
     if (this.posters.size) this.outcome.batch.posters = [...this.posters.values()];
@@ -99,6 +99,13 @@ export class BatchBuilder {
       for (const message of c.updated.values()) this.outcome.batch.updates.push({ conversation: c.key, message });
     }
     return this.outcome;
+  }
+
+  /** What a post's reply says besides its message: a retry's `replayed`, or that the store checks the poster of the row it inserts (ADR 035). */
+  private postFacts(command: QueueCommand, insertedRow: boolean): Pick<PersistReply, 'replayed' | 'posterChecked'> {
+    if (command.kind !== 'post') return {};
+    if (!insertedRow) return { replayed: true };
+    return command.member !== undefined && !isPrivateConversation(command.conversation) && this.store.checksPosters() ? { posterChecked: true } : {};
   }
 
   /** One store query per conversation, all at once, finds the uuids of this batch that are already stored. */
@@ -156,7 +163,8 @@ export class BatchBuilder {
       message.thread_id = thread.id;
       message.thread = thread;
     }
-    // A member's post is written only while they may still post there (ADR 035); a retry above inserts nothing and is not checked.
+    // A member's post is written only while they may still post there (ADR 035). A retry found by the
+    // uuid look-up returned above: it inserts nothing and is not checked (built as new, it is: ShardBatchWriter).
     if (command.member !== undefined && !isPrivateConversation(c.key)) this.posters.set(`${c.key}\u0000${command.member}`, { flowId: c.key, userId: command.member });
     return this.append(c, message);
   }

@@ -125,8 +125,7 @@ export class ShardBatchWriter {
         return outcome;
       } catch (err) {
         if (!(err instanceof PosterRefusedError)) throw err;
-        // Nothing was written: the ids numbered for it are free again, and the batch is built once more without the refused posts.
-        this.deps.sequencer.clear();
+        // Nothing was written (the sequencer commits ids only once stored): build the batch once more without the refused posts.
         const rest = this.withoutRefused(admitted, err.refused, refusals);
         if (rest.length === admitted.length) throw err; // the store named a poster no post carries: a bug, not a loop
         admitted = rest;
@@ -162,10 +161,15 @@ export class ShardBatchWriter {
         await this.deps.store.writeBatch(optimistic.batch, position.lease);
         return optimistic;
       } catch (err) {
-        if (!(err instanceof StoreConflictError)) throw err;
-        this.deps.metrics.persistConflictRewrites.inc();
-        // The conflict may be an id, not a uuid (a stale cached id): number afresh from the store.
-        this.deps.sequencer.clear();
+        // A refused poster may be a retry of a post stored before they lost access: built as new it
+        // was checked as a poster. Looked up, a retry inserts nothing, is not checked, and is
+        // answered (and published again) with its stored message; only real inserts are refused.
+        if (!(err instanceof StoreConflictError) && !(err instanceof PosterRefusedError)) throw err;
+        if (err instanceof StoreConflictError) {
+          this.deps.metrics.persistConflictRewrites.inc();
+          // The conflict may be an id, not a uuid (a stale cached id): number afresh from the store.
+          this.deps.sequencer.clear();
+        }
       }
     }
     const outcome = await new BatchBuilder(this.deps.store, this.deps.sequencer).build(commands, 'look-up');

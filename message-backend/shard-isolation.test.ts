@@ -8,6 +8,7 @@ import { Client, Pool } from 'pg';
 import pino from 'pino';
 import { InProcessBus } from '../core/in-process/in-process-bus';
 import { flowChannel, replyChannel } from '../core/messaging/channels';
+import type { Flow } from '../core/domain/types';
 import type { PersistReply, QueueCommand } from '../core/messaging/commands';
 import { shardOf } from '../core/messaging/shards';
 import { createMetrics } from '../core/metrics';
@@ -227,42 +228,75 @@ test('a slow shard does not hold back the others: their posts are acknowledged w
   }
 });
 
+/** A user who is a member of `flows` of a fresh organization named `label`, on the test database's directory. */
+async function memberOf(label: string, flowNames: string[], email: string) {
+  const directory = new PostgresDirectory(db.pool);
+  const org = await directory.createOrganization(label);
+  const flows = [];
+  for (const name of flowNames) flows.push(await directory.createFlow(org.id, name));
+  const user = await directory.createUser({ email, name: email.split('@')[0]!, password: 'correct horse battery' });
+  await directory.addOrganizationMember(org.id, user.id, false);
+  for (const f of flows) await directory.addFlowMember(f.id, user.id);
+  return { directory, org, flows, user };
+}
+
+/** A member's post, as their edge queues it (ADR 035: the member travels with it). */
+function byMember(flowId: string, member: number, uuid: string, content: string): QueueCommand {
+  const command = post(flowId, uuid, content);
+  return command.kind === 'post' ? { ...command, member, actor: String(member), draft: { ...command.draft, user: String(member) } } : command;
+}
+
 test('a member who may no longer post is refused as the batch is written: their posts alone are answered, the rest of the batch is stored in order', async () => {
   const { queue, store, metrics, replyTo, backend, stop } = setup();
-  const directory = new PostgresDirectory(db.pool);
-  const org = await directory.createOrganization('Refusals');
-  const [flow, archived] = [await directory.createFlow(org.id, 'Room'), await directory.createFlow(org.id, 'Attic')];
-  const [ann, bob] = [
-    await directory.createUser({ email: 'ann@example.com', name: 'Ann', password: 'correct horse battery' }),
-    await directory.createUser({ email: 'bob@example.com', name: 'Bob', password: 'correct horse battery' }),
-  ];
-  for (const u of [ann, bob]) {
-    await directory.addOrganizationMember(org.id, u.id, false);
-    for (const f of [flow, archived]) await directory.addFlowMember(f.id, u.id);
-  }
+  const { directory, org, flows, user: ann } = await memberOf('Refusals', ['Room', 'Attic'], 'ann@example.com');
+  const [room, attic] = flows as [Flow, Flow];
+  const bob = await directory.createUser({ email: 'bob@example.com', name: 'Bob', password: 'correct horse battery' });
+  await directory.addOrganizationMember(org.id, bob.id, false);
+  for (const f of [room, attic]) await directory.addFlowMember(f.id, bob.id);
   // Admitted by their edges before these changes (or from an edge's memory of an earlier answer: ADR 035).
-  await directory.setFlowMemberDisabled(flow.id, bob.id, true);
-  await directory.updateFlow(archived.id, { disabled: true });
-  const byMember = (flowId: string, member: number, uuid: string, content: string): QueueCommand => {
-    const command = post(flowId, uuid, content);
-    return command.kind === 'post' ? { ...command, member, actor: String(member), draft: { ...command.draft, user: String(member) } } : command;
-  };
-  const shard = shardOf(flow.id, SHARDS);
-  await queue.append(shard, JSON.stringify(byMember(flow.id, ann.id, 'ann-1', 'one')));
-  await queue.append(shard, JSON.stringify(byMember(flow.id, bob.id, 'bob-1', 'blocked')));
-  await queue.append(shard, JSON.stringify(post(flow.id, 'source-1', 'a source, not a member')));
-  await queue.append(shard, JSON.stringify(byMember(flow.id, ann.id, 'ann-2', 'two')));
-  await queue.append(shardOf(archived.id, SHARDS), JSON.stringify(byMember(archived.id, ann.id, 'ann-attic', 'archived')));
+  await directory.setFlowMemberDisabled(room.id, bob.id, true);
+  await directory.updateFlow(attic.id, { disabled: true });
+  const shard = shardOf(room.id, SHARDS);
+  await queue.append(shard, JSON.stringify(byMember(room.id, ann.id, 'ann-1', 'one')));
+  await queue.append(shard, JSON.stringify(byMember(room.id, bob.id, 'bob-1', 'blocked')));
+  await queue.append(shard, JSON.stringify(post(room.id, 'source-1', 'a source, not a member')));
+  await queue.append(shard, JSON.stringify(byMember(room.id, ann.id, 'ann-2', 'two')));
+  await queue.append(shardOf(attic.id, SHARDS), JSON.stringify(byMember(attic.id, ann.id, 'ann-attic', 'archived')));
   backend.start();
 
   expect((await replyTo('bob-1')).error).toEqual({ code: 'NOT_FOUND', message: 'flow not found' });
   expect((await replyTo('ann-attic')).error).toEqual({ code: 'FORBIDDEN', message: 'the flow is archived' });
   expect((await replyTo('ann-1')).message?.id).toBe(1);
+  expect((await replyTo('ann-1')).posterChecked).toBe(true);
   expect((await replyTo('source-1')).message?.id).toBe(2);
+  expect((await replyTo('source-1')).posterChecked).toBeUndefined();
   expect((await replyTo('ann-2')).message?.id).toBe(3);
-  expect((await store.list(flow.id, { limit: 10 })).map((m) => m.content)).toEqual(['one', 'a source, not a member', 'two']);
-  expect(await store.lastId(archived.id)).toBe(0);
+  expect((await store.list(room.id, { limit: 10 })).map((m) => m.content)).toEqual(['one', 'a source, not a member', 'two']);
+  expect(await store.lastId(attic.id)).toBe(0);
   expect((await metrics.persistRefusedPosts.get()).values[0]?.value).toBe(2);
   expect(await queue.deadLetterCount()).toBe(0);
   await stop();
+});
+
+test('a post stored before its member lost access, queued again (a crash before its reply, a retry), is answered and published with the stored message', async () => {
+  const { queue, bus, replies, replyTo, backend, stop } = setup();
+  const { directory, flows, user: cal } = await memberOf('Replays', ['Room'], 'cal@example.com');
+  const [flow] = flows as [Flow];
+  const mine = byMember(flow.id, cal.id, 'cal-1', 'stored before the block');
+  const published: number[] = [];
+  const sub = await bus.subscribe(flowChannel(flow.id), (payload) => published.push(JSON.parse(payload.toString()).id));
+  backend.start();
+  try {
+    await queue.append(shardOf(flow.id, SHARDS), JSON.stringify(mine));
+    expect((await replyTo('cal-1')).message?.id).toBe(1);
+    await directory.setFlowMemberDisabled(flow.id, cal.id, true);
+    replies.length = 0;
+    await queue.append(shardOf(flow.id, SHARDS), JSON.stringify(mine));
+    expect(await replyTo('cal-1')).toMatchObject({ message: { id: 1 }, replayed: true });
+    await waitFor(() => published.length === 2, 'the stored message published again');
+    expect(published).toEqual([1, 1]);
+  } finally {
+    await sub.unsubscribe();
+    await stop();
+  }
 });

@@ -4,9 +4,10 @@
  *
  * Unlike the streaming nodes' read cache (streaming-api/flow-access-cache.ts), this one needs no
  * revocation to be correct: every post it admits carries its member, and the store writes the post
- * only if that member may still post there when it is written (MessageStore.checksPosters). A block,
- * a removal or an archive therefore holds at once; a stale answer here costs the refused poster
- * one trip through the queue to their 404 or 403, after which the answer is forgotten.
+ * only if that member may still post there when it is written (MessageStore.checksPosters), and an
+ * answer is kept only after a reply said so (`posterChecked`). A block or a removal therefore holds
+ * for every post sent after it was answered; a stale answer here costs the refused poster one trip
+ * through the queue to their 404 or 403, after which the answer is forgotten.
  */
 import type { FlowAccess } from '../ports/directory';
 import type { FlowRef } from '../actions/flow-ref';
@@ -28,7 +29,8 @@ interface Entry {
 
 /** The cache key of a member's reference to a flow: ids, paths and free-form refs never collide. */
 function keyOf(userId: number, flow: FlowRef): string {
-  if ('ref' in flow) return `${userId}\u0000ref\u0000${flow.ref}`;
+  // Trimmed as the gate trims it: spaces around one flow's reference do not make more entries.
+  if ('ref' in flow) return `${userId}\u0000ref\u0000${flow.ref.trim()}`;
   if ('id' in flow) return `${userId}\u0000id\u0000${flow.id}`;
   // A path's two parts come from the URL and may hold any character: JSON keeps them apart.
   return `${userId}\u0000path\u0000${JSON.stringify([flow.org, flow.flow])}`;

@@ -26,26 +26,24 @@ interface Resolved {
   flowId?: string;
   /** The other person of a private conversation. */
   peer?: User;
+  /** A flow the gate itself (not the ingress's memory) allowed the member to post to. */
+  asked?: FlowAccess;
 }
 
 /**
- * The flow a member may post to: the ingress's recent answer when it keeps them (the store checks
- * the member again as it writes the post: ADR 035), else the gate's.
+ * A file upload writes its file before the post is queued, so only the gate admits it; any other
+ * post of a member may be admitted from the ingress's memory (the store checks the member again as
+ * it writes the post: ADR 035).
  */
-async function admitFlowPost(deps: PostDeps, userId: number, flow: FlowRef): Promise<FlowAccess> {
-  const cache = deps.ingress.postAccess;
-  const cached = cache?.get(userId, flow);
-  if (cached) return cached;
-  const access = await flowFor(deps.directory, userId, flow, 'post');
-  cache?.remember(userId, flow, access);
-  return access;
-}
+const mayAdmitFromMemory = (raw: unknown): boolean => (raw as { event?: unknown } | null)?.event !== 'file';
 
 /** Asks the gate once, before the body is even parsed: a flow the caller cannot post to is refused whatever they send. */
-async function resolveTarget(deps: PostDeps, sender: User, target: PostTarget): Promise<Resolved> {
+async function resolveTarget(deps: PostDeps, sender: User, target: PostTarget, raw: unknown): Promise<Resolved> {
   if (target.kind === 'flow') {
-    const { flow } = await admitFlowPost(deps, sender.id, target.flow);
-    return { conversation: flowConversation(flow.id), address: { flow: flow.id }, flowId: flow.id };
+    const remembered = mayAdmitFromMemory(raw) ? deps.ingress.postAccess.get(sender.id, target.flow) : undefined;
+    const access = remembered ?? (await flowFor(deps.directory, sender.id, target.flow, 'post'));
+    const { flow } = access;
+    return { conversation: flowConversation(flow.id), address: { flow: flow.id }, flowId: flow.id, ...(remembered ? {} : { asked: access }) };
   }
   const other = await requirePrivatePeer(deps.directory, sender.id, target.userId);
   return { conversation: privateConversation(sender.id, other.id), address: { to: String(other.id) }, peer: other };
@@ -62,12 +60,13 @@ async function membersOf(deps: PostDeps, sender: User, target: Resolved, input: 
 
 /** Posts `raw` (the send parameters, spec §2.4) as `sender` to `target`; a known uuid of the sender's returns the stored message. */
 export async function postMessage(deps: PostDeps, sender: User, target: PostTarget, raw: unknown): Promise<PostResult> {
-  const resolved = await resolveTarget(deps, sender, target);
+  const resolved = await resolveTarget(deps, sender, target, raw);
   const input = parseInput(postInput, raw);
   const members = await membersOf(deps, sender, resolved, input);
   const peer = resolved.peer;
+  let result: PostResult;
   try {
-    return await submitPost(deps, {
+    result = await submitPost(deps, {
       conversation: resolved.conversation,
       address: resolved.address,
       senderId: input.external_user_name ? null : sender.id,
@@ -78,7 +77,10 @@ export async function postMessage(deps: PostDeps, sender: User, target: PostTarg
     }, input);
   } catch (err) {
     // Refused as written (blocked, removed, archived) or aimed at something gone: the next post asks the gate.
-    if (target.kind === 'flow' && err instanceof AppError && (err.code === 'NOT_FOUND' || err.code === 'FORBIDDEN')) deps.ingress.postAccess?.forget(sender.id, target.flow);
+    if (target.kind === 'flow' && err instanceof AppError && (err.code === 'NOT_FOUND' || err.code === 'FORBIDDEN')) deps.ingress.postAccess.forget(sender.id, target.flow);
     throw err;
   }
+  // Remembered only once the write path showed that it checks this member where it stores their posts.
+  if (target.kind === 'flow' && resolved.asked && result.posterChecked) deps.ingress.postAccess.remember(sender.id, target.flow, resolved.asked);
+  return result;
 }

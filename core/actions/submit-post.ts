@@ -25,6 +25,8 @@ export interface PostResult {
   message: MessageJson;
   /** True when the uuid was already stored and the earlier message is returned (an idempotent retry). */
   replayed: boolean;
+  /** The store checked the posting member as it wrote the post (ADR 035); absent or false for the others. */
+  posterChecked?: boolean;
 }
 
 /** Where and as whom, as the gate admitted the poster. */

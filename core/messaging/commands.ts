@@ -66,6 +66,12 @@ export interface PersistReply {
   message?: MessageJson;
   /** The message was stored before this command (a retry of its uuid): REST answers `Idempotent-Replayed: true`. */
   replayed?: boolean;
+  /**
+   * The store checked the post's `member` as it wrote it (ADR 035): the edge may admit that
+   * member's next posts there from memory. Absent where the store does not check (MongoDB), or
+   * from a backend that predates the check, so an edge never caches on a write path that cannot honour it.
+   */
+  posterChecked?: boolean;
   error?: { code: PersistErrorCode; message: string };
 }
 

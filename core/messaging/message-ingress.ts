@@ -22,17 +22,13 @@ export interface IngressOptions {
   persistTimeoutMs: number;
   /** Called with the time from append to persisted reply, for metrics. */
   observeAckLatency?: (ms: number) => void;
-  /**
-   * Whether the store behind the backend checks each member's post when writing it
-   * (MessageStore.checksPosters): then members' posts may be admitted from {@link MessageIngress.postAccess}.
-   */
-  storeChecksPosters?: boolean;
 }
 
-/** A command's stored outcome: the message, and whether it was stored before (a retry of its uuid). */
+/** A command's stored outcome: the message, whether it was stored before (a retry of its uuid), and whether the store checked its member (ADR 035). */
 export interface Persisted {
   message: MessageJson;
   replayed: boolean;
+  posterChecked: boolean;
 }
 
 interface Pending {
@@ -50,14 +46,15 @@ const pendingKey = (c: { conversation: string; uuid: string; actor: string; ref?
 export class MessageIngress {
   /** Unique per process: the backend replies to this node's channel only. */
   readonly nodeId = randomUUID();
-  /** Recent "may post" answers of the gate, when the store checks posters again as it writes (ADR 035); else null. */
-  readonly postAccess: PostAccessCache | null;
+  /**
+   * Recent "may post" answers of the gate, kept only for posts whose reply said the store checked
+   * their member as it wrote them (`posterChecked`, ADR 035).
+   */
+  readonly postAccess = new PostAccessCache();
   private readonly pending = new Map<string, Pending[]>();
   private subscription: Subscription | null = null;
 
-  constructor(private readonly options: IngressOptions) {
-    this.postAccess = options.storeChecksPosters ? new PostAccessCache() : null;
-  }
+  constructor(private readonly options: IngressOptions) {}
 
   async start(): Promise<void> {
     this.subscription = await this.options.bus.subscribe(replyChannel(this.nodeId), (payload) => this.onReply(payload));
@@ -112,7 +109,7 @@ export class MessageIngress {
     const reply = JSON.parse(payload.toString('utf8')) as PersistReply;
     const key = pendingKey(reply);
     if (reply.message) {
-      const persisted = { message: reply.message, replayed: reply.replayed === true };
+      const persisted = { message: reply.message, replayed: reply.replayed === true, posterChecked: reply.posterChecked === true };
       this.settle(key, (w) => w.resolve(persisted));
     } else {
       const code = reply.error?.code ?? 'INTERNAL';

@@ -16,15 +16,16 @@ const MESSAGE_RECORD_COLUMNS =
  * The whole batch as ONE statement, hence one round trip and one implicit transaction: a unique
  * violation anywhere rolls all of it back. The fence is read `FOR SHARE` so that a lease
  * acquisition bumping the token either commits before (and we see the new token) or waits
- * until this write is done. When the token is stale every write is skipped and `ok` is false.
- * With no lease row for the shard the write is accepted: there is no newer owner to protect.
+ * until this write is done. When the token is stale every write is skipped and `fenced_in` is
+ * false. With no lease row for the shard the write is accepted: there is no newer owner to protect.
  *
- * The posters ($6, ADR 035) are checked in the same statement: `may_post` is the access policy's
+ * The posters ($6, ADR 035) are checked in the same statement: `held` is the access policy's
  * "post" rule (core/access/flow-policy.ts: an active member of the flow's organization and of the
- * flow, not blocked, not left, the flow not archived; postgres-message-store.test.ts holds the two
- * to agreeing). Their membership rows are read `FOR SHARE`: a block or a removal committing meanwhile
- * either waits for this write, or is seen by it (the row is checked again after the wait). When
- * one poster may not post, every write is skipped and `refused` names them.
+ * flow, not blocked, not left, the flow not archived; poster-check.test.ts holds the two to
+ * agreeing). A plain read is enough for "at once": a post sent after a block was answered was
+ * queued after the block committed, so this statement's snapshot sees it. (Locking the membership
+ * rows would only order posts racing the block, at the price of deadlocks with removals.) When one
+ * poster may not post, every write is skipped and `refused` names them.
  */
 export const WRITE_BATCH_SQL = `
 WITH lease AS (
@@ -38,7 +39,6 @@ WITH lease AS (
   JOIN flows f ON f.id = m.flow_id
   JOIN organization_members om ON om.organization_id = f.organization_id AND om.user_id = m.user_id
   WHERE NOT m.disabled AND m.in_flow
-  FOR SHARE OF m
 ), refused AS (
   SELECT p.flow_id, p.user_id, h.archived IS NOT NULL AS archived
   FROM poster p LEFT JOIN held h ON h.flow_id = p.flow_id AND h.user_id = p.user_id

@@ -91,7 +91,7 @@ export class StreamHarness<Db extends TestDatabase | null = TestDatabase> {
 
   private constructor(parts: HarnessParts<Db>, options: StreamingOptionsInput) {
     ({ db: this.db, directory: this.directory, store: this.store } = parts);
-    this.ingress = new MessageIngress({ queue: this.queue, bus: this.bus, shardCount: 4, persistTimeoutMs: 5000, storeChecksPosters: this.store.checksPosters() });
+    this.ingress = new MessageIngress({ queue: this.queue, bus: this.bus, shardCount: 4, persistTimeoutMs: 5000 });
     this.service = createStreamingService({
       directory: this.directory, store: this.store, bus: this.bus, authenticator: new Authenticator(this.directory),
       postDeps: { directory: this.directory, store: this.store, ingress: this.ingress },
