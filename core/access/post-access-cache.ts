@@ -13,9 +13,9 @@ import type { FlowAccess } from '../ports/directory';
 import type { FlowRef } from '../actions/flow-ref';
 
 /**
- * How long an answer is reused. It bounds what the store's check cannot see: the name a flow had
- * (a post to a renamed flow's old path still reaches it for this long) and a flow of one name
- * deleted and made again.
+ * How long an answer is reused: how long a member refused by the store may still be admitted here
+ * (each refusal also drops its entry). A flow's path never changes (a rename changes its display
+ * name only), so an entry found by path cannot come to name another flow (ADR 035).
  */
 export const POST_ACCESS_TTL_MS = 10_000;
 
