@@ -28,6 +28,14 @@ export function assumesNewUuids(commands: readonly QueueCommand[]): boolean {
   return commands.every((c) => c.kind === 'post');
 }
 
+/** The key of one member posting into one flow: the builder lists each once, the writer matches refusals to posts by it. */
+export const posterKey = (flowId: string, userId: number): string => `${flowId}\u0000${userId}`;
+
+/** The member a post's store checks as it writes it (ADR 035): a member's post into a flow, not a source's nor a private message. */
+function posterOf(command: PostCommand): PosterCheck | null {
+  return command.member !== undefined && !isPrivateConversation(command.conversation) ? { flowId: command.conversation, userId: command.member } : null;
+}
+
 export interface Outcome {
   batch: MessageBatch;
   /** Messages to publish after the batch is stored, in id order per conversation. */
@@ -58,7 +66,7 @@ class ConversationDraft {
 
 export class BatchBuilder {
   private readonly conversations = new Map<ConversationKey, ConversationDraft>();
-  /** The members whose posts the batch inserts, once per flow and member (`flow\0user`). */
+  /** The members whose posts the batch inserts, once per flow and member ({@link posterKey}). */
   private readonly posters = new Map<string, PosterCheck>();
   private readonly outcome: Outcome = { batch: { inserts: [], updates: [], threads: [] }, events: [], replies: [], lastIds: new Map() };
 
@@ -105,7 +113,7 @@ export class BatchBuilder {
   private postFacts(command: QueueCommand, insertedRow: boolean): Pick<PersistReply, 'replayed' | 'posterChecked'> {
     if (command.kind !== 'post') return {};
     if (!insertedRow) return { replayed: true };
-    return command.member !== undefined && !isPrivateConversation(command.conversation) && this.store.checksPosters() ? { posterChecked: true } : {};
+    return posterOf(command) && this.store.checksPosters() ? { posterChecked: true } : {};
   }
 
   /** One store query per conversation, all at once, finds the uuids of this batch that are already stored. */
@@ -165,7 +173,8 @@ export class BatchBuilder {
     }
     // A member's post is written only while they may still post there (ADR 035). A retry found by the
     // uuid look-up returned above: it inserts nothing and is not checked (built as new, it is: ShardBatchWriter).
-    if (command.member !== undefined && !isPrivateConversation(c.key)) this.posters.set(`${c.key}\u0000${command.member}`, { flowId: c.key, userId: command.member });
+    const poster = posterOf(command);
+    if (poster) this.posters.set(posterKey(poster.flowId, poster.userId), poster);
     return this.append(c, message);
   }
 

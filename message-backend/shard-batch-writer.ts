@@ -12,7 +12,7 @@ import type { MessageStore } from '../core/ports/message-store';
 import type { Lease } from '../core/ports/shard-lease';
 import type { QueueEntry, WorkQueue } from '../core/ports/work-queue';
 import { PosterRefusedError, type RefusedPoster, StoreConflictError } from '../core/errors';
-import { assumesNewUuids, BatchBuilder, type Outcome } from './batch-builder';
+import { assumesNewUuids, BatchBuilder, type Outcome, posterKey } from './batch-builder';
 import type { DeadLetterSink } from './dead-letter-sink';
 import type { MentionRecorder } from './mention-recorder';
 import type { Publisher } from './publisher';
@@ -135,9 +135,9 @@ export class ShardBatchWriter {
 
   /** The commands left once the posts of refused members are answered as the gate answers them (404, or 403 in an archived flow). */
   private withoutRefused(commands: QueueCommand[], refused: RefusedPoster[], refusals: Outcome['replies']): QueueCommand[] {
-    const byPoster = new Map(refused.map((r) => [`${r.flowId}\u0000${r.userId}`, r]));
+    const byPoster = new Map(refused.map((r) => [posterKey(r.flowId, r.userId), r]));
     return commands.filter((command) => {
-      const refusal = command.kind === 'post' && command.member !== undefined ? byPoster.get(`${command.conversation}\u0000${command.member}`) : undefined;
+      const refusal = command.kind === 'post' && command.member !== undefined ? byPoster.get(posterKey(command.conversation, command.member)) : undefined;
       if (!refusal) return true;
       const decision = decideRefusedPost(refusal);
       const error = { code: decision.as === 'not-found' ? ('NOT_FOUND' as const) : ('FORBIDDEN' as const), message: decision.reason };

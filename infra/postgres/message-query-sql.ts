@@ -43,8 +43,10 @@ WITH lease AS (
   SELECT p.flow_id, p.user_id, h.archived IS NOT NULL AS archived
   FROM poster p LEFT JOIN held h ON h.flow_id = p.flow_id AND h.user_id = p.user_id
   WHERE h.archived IS NOT FALSE
+), fenced AS (
+  SELECT NOT EXISTS (SELECT 1 FROM lease WHERE token <> $2) AS fenced_in
 ), fence AS (
-  SELECT NOT EXISTS (SELECT 1 FROM lease WHERE token <> $2) AND NOT EXISTS (SELECT 1 FROM refused) AS ok
+  SELECT fenced_in AND NOT EXISTS (SELECT 1 FROM refused) AS ok FROM fenced
 ), ins AS (
   INSERT INTO messages (conversation, id, uuid, event, sent, thread_id, tags, search_text, doc)
   SELECT r.conversation, r.id, r.uuid, r.event, r.sent, r.thread_id, r.tags_lc, r.search_text, r.doc
@@ -66,7 +68,7 @@ WITH lease AS (
   ON CONFLICT (conversation, id) DO UPDATE SET updated_at = EXCLUDED.updated_at, doc = EXCLUDED.doc
   RETURNING 1
 )
-SELECT NOT EXISTS (SELECT 1 FROM lease WHERE token <> $2) AS fenced_in,
+SELECT (SELECT fenced_in FROM fenced) AS fenced_in,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('flowId', flow_id, 'userId', user_id, 'archived', archived)), '[]') FROM refused) AS refused,
        (SELECT count(*) FROM ins)::int AS inserted,
        (SELECT count(*) FROM upd)::int AS updated,
