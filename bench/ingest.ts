@@ -9,6 +9,7 @@ import { BENCH_FLAGS, type FlagDoc, handleHelpAndUnknown, STACK_FLAGS } from './
 import { readOptions } from './options';
 import { startExpressHello } from './express-hello-peer';
 import { type Load, type LoadOutcome, postgresRoundTrips, redisRoundTrips, restLoad, type Target, webSocketLoad } from './ingest-load';
+import { type CpuPart, processesNamed } from './cpu-budget';
 import { describeSample, measureLoad, type Sample } from './load-phase';
 import { runAsScript, timestampedLog } from './script';
 import { startTributary } from './stack';
@@ -66,6 +67,20 @@ function roundTripFloor(samples: Map<Phase, Sample[]>): string | null {
   return `Round-trip floor of a paced post (p50s): HTTP ${fmtMs(http)} + Postgres commit ${fmtMs(commit)} + 2 × Redis ${fmtMs(redis)} = ${fmtMs(floor)} ms`;
 }
 
+/**
+ * Milliseconds of CPU per acknowledged post, by process, median of the rounds: what a saturated
+ * rate is bounded by when every part shares the same cores (rate ≈ busy cores ÷ total).
+ */
+function cpuBudgetTable(samples: Map<Phase, Sample[]>): string {
+  const measured = [...samples].filter(([, s]) => Object.keys(s[0]?.cpuPerPost ?? {}).length > 0);
+  const last = ['postgres', 'redis', 'load', 'other', 'total'];
+  const names = [...new Set(measured.flatMap(([, s]) => Object.keys(s[0]!.cpuPerPost)))];
+  const columns = [...names.filter((n) => !last.includes(n)), ...last.filter((n) => names.includes(n))];
+  const cell = (values: number[]) => (values.length ? median(values).toFixed(3) : '');
+  const rows = measured.map(([phase, s]) => [phase, ...columns.map((c) => cell(s.map((x) => x.cpuPerPost[c]).filter((v): v is number => v !== undefined)))]);
+  return `CPU per acknowledged post, ms (median of the rounds; other: the machine's busy time no listed process accounts for)\n${table([['phase', ...columns], ...rows])}`;
+}
+
 /** The flags `npm run bench:ingest` reads. */
 const INGEST_FLAGS: readonly FlagDoc[] = [
   ...BENCH_FLAGS.filter((f) => ['--quick', '--profile=DIR'].includes(f.flag)),
@@ -95,6 +110,18 @@ export async function main(argv: string[]): Promise<number> {
     const tributaryPids = [stack.webApi, ...stack.backends, ...stack.streaming].map((s) => s.pid);
     const paced: Load = { kind: 'paced', rate: options.rate, seconds: options.seconds };
     const saturated: Load = { kind: 'saturate', outstanding: options.outstanding, seconds: options.seconds };
+    // Every process of the machine a post's CPU goes to; Postgres and Redis are found again at each reading.
+    const shared: CpuPart[] = [
+      { name: 'postgres', pids: () => processesNamed('postgres') },
+      { name: 'redis', pids: () => processesNamed('redis-server') },
+      { name: 'load', pids: () => [process.pid] },
+    ];
+    const ours: CpuPart[] = [
+      ...['web-api', 'message-backend', 'streaming-api'].map((name) => ({ name, pids: () => [stack.webApi, ...stack.backends, ...stack.streaming].filter((s) => s.name === name).map((s) => s.pid) })),
+      ...shared,
+    ];
+    const peers: CpuPart[] = [{ name: 'express-hello', pids: () => [hello.pid] }, ...shared];
+    const partsOf = (pids: number[]): CpuPart[] => (pids.length === 0 ? [] : pids.includes(hello.pid) ? peers : ours);
     const phases: [Phase, number[], () => Promise<LoadOutcome>][] = [
       // The hops alone, paced like the posts (no server process of ours is measured: CPU 0).
       ['redis-paced', [], () => redisRoundTrips(options.stack.redisUrl, paced)],
@@ -117,7 +144,7 @@ export async function main(argv: string[]): Promise<number> {
     for (let round = 1; round <= options.rounds; round++) {
       for (const [phase, pids, run] of phases) {
         if (!options.phases.has(phase)) continue;
-        const s = await measureLoad(pids, run, log);
+        const s = await measureLoad(pids, run, log, partsOf(pids));
         samples.set(phase, [...(samples.get(phase) ?? []), s]);
         log(`round ${round} ${phase}: ${describeSample(s)}`);
       }
@@ -148,6 +175,7 @@ export async function main(argv: string[]): Promise<number> {
   if (ceiling.length && samples.has('rest-saturated') && samples.has('ws-saturated')) {
     process.stdout.write(`REST saturated / express-hello ceiling: ${spread(ratio('rest-saturated'), pct)}; WebSocket saturated / ceiling: ${spread(ratio('ws-saturated'), pct)}\n`);
   }
+  process.stdout.write(`\n${cpuBudgetTable(samples)}\n`);
   return 0;
 }
 

@@ -1,4 +1,5 @@
 /** One measured phase of offered posts: the posts/s and ack latency, and the CPU of the system under test, of the load generator (this process) and of the machine. */
+import { type CpuPart, cpuPerPost, readCpu } from './cpu-budget';
 import type { LoadOutcome } from './ingest-load';
 import { cpuSecondsOf, machineBusyPct, machineCpuTicks, waitForQuietMachine } from './processes';
 import type { Log } from './script';
@@ -13,17 +14,24 @@ export interface Sample {
   serverCpu: number;
   loadCpu: number;
   machineBusy: number;
+  /** Milliseconds of CPU per acknowledged post by part (cpu-budget.ts), when parts were given. */
+  cpuPerPost: Record<string, number>;
 }
 
-/** Waits (10 s at most) for a quiet machine, then runs `run`, charging `pids` as the system under test. */
-export async function measureLoad(pids: number[], run: () => Promise<LoadOutcome>, log: Log): Promise<Sample & { errors: string[] }> {
+/**
+ * Waits (10 s at most) for a quiet machine, then runs `run`, charging `pids` as the system under
+ * test; `parts` also splits the phase's CPU per post among them (cpu-budget.ts).
+ */
+export async function measureLoad(pids: number[], run: () => Promise<LoadOutcome>, log: Log, parts: readonly CpuPart[] = []): Promise<Sample & { errors: string[] }> {
   const busy = await waitForQuietMachine(25, 10_000);
   if (busy > 25) log(`machine ${Math.round(busy)}% busy before the phase (shared machine); measuring anyway`);
   const cpu = () => cpuSecondsOf(pids);
   const server0 = cpu();
   const load0 = process.cpuUsage();
   const machine0 = machineCpuTicks();
+  const parts0 = readCpu(parts);
   const out = await run();
+  const parts1 = readCpu(parts);
   const load = process.cpuUsage(load0);
   return {
     postsPerSec: out.acked / out.seconds,
@@ -33,6 +41,7 @@ export async function measureLoad(pids: number[], run: () => Promise<LoadOutcome
     serverCpu: (100 * (cpu() - server0)) / out.seconds,
     loadCpu: (100 * (load.user + load.system)) / 1e6 / out.seconds,
     machineBusy: machineBusyPct(machine0, machineCpuTicks()),
+    cpuPerPost: parts.length ? cpuPerPost(parts0, parts1, out.acked) : {},
     errors: out.errors,
   };
 }
