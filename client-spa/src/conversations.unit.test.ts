@@ -15,6 +15,11 @@ it('finds a flow by its path and a private conversation by the other person, or 
   expect(conversationAt({ page: 'flow', path: 'acme/secret' }, [flow], [ann], me)).toBeNull();
 });
 
+it('marks an archived flow (`disabled`), whose view shows no composer', () => {
+  expect(conversationAt({ page: 'flow', path: 'acme/main' }, [flow], [ann], me)?.archived).toBeUndefined();
+  expect(conversationAt({ page: 'flow', path: 'acme/main' }, [{ ...flow, disabled: true }], [ann], me)?.archived).toBe(true);
+});
+
 it('keys an event by its flow, or by the other person of a private message whoever sent it', () => {
   expect(conversationKeyOf(event({ flow: 'f1' }), '5')).toBe('f1');
   expect(conversationKeyOf(event({ to: '5', user: '9' }), '5')).toBe('private:9');

@@ -6,7 +6,7 @@
  * (private messages, which the server does not backfill: `onResumed` refetches them). Reconnects
  * with exponential backoff and jitter.
  */
-import type { FlowEvent } from './types';
+import type { FlowChange, FlowEvent } from './types';
 
 export type LiveStatus = 'connecting' | 'live' | 'offline';
 
@@ -18,6 +18,8 @@ export interface LiveHandlers {
   onTyping(flowId: string, userId: string): void;
   /** Someone reported activity (`active` ms) or went idle. */
   onActivity(userId: string, active: number | null): void;
+  /** One of the user's flows changed (renamed, archived, reopened, its join link), or the user gained or lost one. */
+  onFlowChange(change: FlowChange): void;
   onStatus(status: LiveStatus): void;
   /** More was missed than the server backfills: refetch the flow's history. */
   onResync(flowId: string): void;
@@ -32,6 +34,16 @@ const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
 /** The server takes at most 500 flows per subscribe frame. */
 const FLOWS_PER_FRAME = 500;
+
+/** The flow change an id-less event announces (docs/subsystems/events.md), or null. */
+export function flowChangeOf(frame: Record<string, unknown>): FlowChange | null {
+  const content = frame.content as { id?: unknown; name?: unknown; disabled?: unknown } | null;
+  if (typeof content?.id !== 'string') return null;
+  if (frame.event === 'flow-add') return { kind: 'added', flowId: content.id };
+  if (frame.event === 'flow-remove') return { kind: 'removed', flowId: content.id };
+  if (frame.event === 'flow-update' && typeof content.name === 'string') return { kind: 'updated', flowId: content.id, name: content.name, disabled: content.disabled === true };
+  return null;
+}
 
 const defaultUrl = (): string => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/stream/ws`;
 
@@ -110,6 +122,9 @@ export class LiveConnection {
       else if (frame.event === 'activity.user' && typeof frame.user === 'string') {
         const active = (frame.content as { last_activity?: unknown } | null)?.last_activity;
         this.handlers.onActivity(frame.user, typeof active === 'number' ? active : null);
+      } else {
+        const change = flowChangeOf(frame);
+        if (change) this.handlers.onFlowChange(change);
       }
       return;
     }

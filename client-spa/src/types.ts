@@ -25,7 +25,15 @@ export interface Flow {
   last_read_id?: number | null;
   /** With `?users=1`: members, with when each was last active (ms; 0: never). */
   users?: (User & { last_activity?: number })[];
+  /** Archived: readable, closed to posts. */
+  disabled?: boolean;
 }
+
+/** What the live connection reports of the user's flows: `updated` carries what the list shows. */
+export type FlowChange =
+  | { kind: 'added'; flowId: string }
+  | { kind: 'removed'; flowId: string }
+  | { kind: 'updated'; flowId: string; name: string; disabled: boolean };
 
 /** A stored event of a flow or a private conversation (messages and the edits of them); `id` is dense and increasing per conversation. */
 export interface FlowEvent {
@@ -90,6 +98,8 @@ export interface Conversation {
   base: string;
   /** Set for flows: typing and editing go through the flow. */
   flowId?: string;
+  /** An archived flow: its history is shown, its composer is not. */
+  archived?: boolean;
   /** The people whose messages it shows, by user id. */
   members: ReadonlyMap<string, User>;
 }

@@ -6,6 +6,8 @@
 import { newJoinToken } from '../auth/join-link-tokens';
 import type { User } from '../domain/types';
 import { AppError } from '../errors';
+import { flowUpdateEvent } from '../events/live-events';
+import { publishEvent } from '../events/publish';
 import type { FlowAccess } from '../ports/directory';
 import type { ActionDeps } from './deps';
 import { type FlowRef, flowFor } from './flow-ref';
@@ -17,6 +19,8 @@ export interface JoinLinkState {
 }
 
 type Deps = Pick<ActionDeps, 'directory'>;
+/** Changing the link tells the flow's members (`flow-update`, without the link: a member's app reads it again). */
+type ChangeDeps = Pick<ActionDeps, 'directory' | 'bus'>;
 
 const notLinkMode = (accessMode: string): AppError =>
   new AppError('CONFLICT', `join links are for link-mode flows, and this flow's access_mode is ${accessMode}: set access_mode to link first`);
@@ -28,18 +32,20 @@ export async function showJoinLink(deps: Deps, caller: User, flowRef: FlowRef): 
 }
 
 /** Makes the link, or replaces it: the old one stops working at once. 409 unless the flow is in link mode. */
-export async function createJoinLink(deps: Deps, caller: User, flowRef: FlowRef): Promise<JoinLinkState> {
+export async function createJoinLink(deps: ChangeDeps, caller: User, flowRef: FlowRef): Promise<JoinLinkState> {
   const view = await flowFor(deps.directory, caller.id, flowRef, 'share-link');
   if (view.flow.accessMode !== 'link') throw notLinkMode(view.flow.accessMode);
   const token = newJoinToken();
   // False when the mode changed since the flow was read: the store keeps links of link-mode flows only.
   if (!(await deps.directory.joinLinks.replace(view.flow.id, token, caller.id))) throw notLinkMode('no longer link');
+  await publishEvent(deps.bus, flowUpdateEvent(view.flow, caller.id, Date.now()));
   return { view, token };
 }
 
 /** Turns the secret link off (nothing to do when there is none). 409 on an organization-mode flow, whose join_url goes with its mode. */
-export async function removeJoinLink(deps: Deps, caller: User, flowRef: FlowRef): Promise<void> {
+export async function removeJoinLink(deps: ChangeDeps, caller: User, flowRef: FlowRef): Promise<void> {
   const view = await flowFor(deps.directory, caller.id, flowRef, 'share-link');
   if (view.flow.accessMode === 'organization') throw new AppError('CONFLICT', "an organization-mode flow's join_url is turned off by changing its access_mode");
   await deps.directory.joinLinks.remove(view.flow.id);
+  await publishEvent(deps.bus, flowUpdateEvent(view.flow, caller.id, Date.now()));
 }

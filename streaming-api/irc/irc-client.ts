@@ -76,7 +76,8 @@ export class IrcClient implements LoggedIn, SessionView {
   }
   retitle(flowId: string, flowName: string): string | undefined {
     const access = this.channels.get(flowId);
-    if (!access) return undefined;
+    // Archiving, a new access mode or join link: a flow-update that leaves the name is no new topic.
+    if (!access || access.flow.name === flowName) return undefined;
     access.flow = { ...access.flow, name: flowName };
     return topicOf(access);
   }

@@ -23,7 +23,7 @@ export interface SessionView {
   flowAdded(flowId: string, open: boolean): void;
   /** A flow-remove was rendered: the flow is gone for good. */
   flowRemoved(flowId: string): void;
-  /** A flow was renamed: its new topic, if the client is on it. */
+  /** A flow-update: its new topic, if the client is on the flow and the name changed (undefined otherwise). */
   retitle(flowId: string, flowName: string): string | undefined;
 }
 

@@ -320,6 +320,20 @@ describe('IRC bad input', () => {
     socket.destroy();
   });
 
+  test('a rename is a new topic; a change that keeps the name (access mode, join link) is none', async () => {
+    const { users: [member], channel, path } = await seedFlow('topics');
+    const client = await irc(member!);
+    await client.line(/ 366 /);
+    expect((await api(stack, 'PUT', `/flows/${path}`, { auth: member!.auth, body: { access_mode: 'link' } })).status).toBe(200);
+    expect((await api(stack, 'POST', `/flows/${path}/join_url`, { auth: member!.auth })).status).toBe(201);
+    expect((await api(stack, 'PUT', `/flows/${path}`, { auth: member!.auth, body: { name: 'Topics' } })).status).toBe(200);
+    await client.line(/ TOPIC /);
+    // Events of one flow arrive in order: had the first two made a TOPIC, it would be here by now.
+    const topics = client.all(/ TOPIC /);
+    expect(topics).toHaveLength(1);
+    expect(topics[0]).toMatch(new RegExp(` TOPIC ${escapeRegex(channel)} :Topics \\(Acme\\)$`));
+  });
+
   test('a flow name or display name holding CRLF cannot put a line of its own into another client\'s stream', async () => {
     const { users: [attacker, victim], channel, path } = await seedFlow('mallory', 'victim');
     const client = await irc(victim!);

@@ -120,3 +120,12 @@ export function Composer({ flowName, label = 'Message', members, onSend, onTypin
     </form>
   );
 }
+
+/** Stands where the composer would in an archived flow: its history stays readable, and nobody can post to it (the server answers 403). */
+export function ArchivedNote() {
+  return (
+    <p class="archived-note muted">
+      This flow is archived: you can read it, but nobody can post to it.
+    </p>
+  );
+}

@@ -10,7 +10,7 @@ import { type MessageLog, replyCounts, visibleMessages } from '../message-log';
 import { flowUrl } from '../route';
 import { typingSentence } from '../typing';
 import type { ChatMessage, Conversation, FlowEvent } from '../types';
-import { Composer } from './Composer';
+import { ArchivedNote, Composer } from './Composer';
 import { FileUploadBar, useFileUploads } from './FileUploads';
 import { FilterBox } from './FilterBox';
 import { FlowSettings } from './FlowSettings';
@@ -100,7 +100,7 @@ export function ConversationView({ conversation: c, log, flowPath, inbox, onOpen
           </div>
         )}
         {tab === 'chat' && <FilterBox query={query} onQuery={setQuery} />}
-        {flowPath && <FlowSettings key={c.key} base={c.base} />}
+        {flowPath && <FlowSettings key={c.key} base={c.base} revision={c} />}
       </header>
       {tab === 'inbox' && flowPath && onOpenInbox ? (
         <InboxView flowPath={flowPath} items={inbox} onOpen={onOpenInbox} />
@@ -135,8 +135,14 @@ export function ConversationView({ conversation: c, log, flowPath, inbox, onOpen
       <p class="typing muted" aria-live="polite">
         {typingSentence(typing.map((id) => users.get(id)?.nick ?? `user ${id}`))}
       </p>
-      <FileUploadBar {...files} />
-      <Composer flowName={c.title} members={[...c.members.values()].filter((u) => String(u.id) !== me)} onSend={onSend} onTyping={onTyping} />
+      {c.archived ? (
+        <ArchivedNote />
+      ) : (
+        <>
+          <FileUploadBar {...files} />
+          <Composer flowName={c.title} members={[...c.members.values()].filter((u) => String(u.id) !== me)} onSend={onSend} onTyping={onTyping} />
+        </>
+      )}
         </>
       )}
     </main>

@@ -2,9 +2,10 @@
  * A flow's settings, behind a button in its header: how people join it (docs/adr/030-join-links.md).
  * A link-mode flow's join link can be copied, replaced with a new one (the old one stops working) or
  * turned off, by any member; an organization-mode flow's link can be copied; an invitation-mode
- * flow has none.
+ * flow has none. An open panel follows changes others make: their `flow-update` changes the app's
+ * copy of the flow, which hands the panel a new `revision`.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { type JoinSettings, joinSettings, newJoinLink, turnOffJoinLink } from '../api';
 
 type AccessMode = JoinSettings['access_mode'];
@@ -15,8 +16,8 @@ const ABOUT: Record<AccessMode, string> = {
   invitation: 'People join this flow by invitation.',
 };
 
-/** `base`: the flow's REST path, `/flows/org/flow`. */
-export function FlowSettings({ base }: { base: string }) {
+/** `base`: the flow's REST path, `/flows/org/flow`; `revision`: a new value whenever the app's copy of the flow changed. */
+export function FlowSettings({ base, revision }: { base: string; revision: unknown }) {
   const [open, setOpen] = useState(false);
   /** Null while loading. */
   const [mode, setMode] = useState<AccessMode | null>(null);
@@ -43,6 +44,27 @@ export function FlowSettings({ base }: { base: string }) {
       return flow.join_url;
     }, '');
   }, [open, base]);
+
+  // Read again, quietly (what the panel says stays), when the flow changed while the panel is open;
+  // only the newest read is applied.
+  const reads = useRef(0);
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    if (!open) return;
+    const read = ++reads.current;
+    joinSettings(base).then(
+      (flow) => {
+        if (read !== reads.current) return;
+        setMode(flow.access_mode);
+        setLink(flow.join_url);
+      },
+      () => undefined,
+    );
+  }, [revision]);
 
   async function copy() {
     if (!link) return;

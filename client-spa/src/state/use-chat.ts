@@ -59,6 +59,9 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
   const onMentionRef = useLatest(onMention);
   /** Conversations whose history was fetched, by key (live events alone do not make a history), with how to refetch it. */
   const loaded = useRef(new Map<string, Conversation>());
+  /** Counts reads of the flow list, so that only the newest one's answer is applied; whether it is still under way. */
+  const flowsRead = useRef(0);
+  const flowsReading = useRef(false);
 
   const updateLog = (key: string, change: (log: MessageLog) => MessageLog) => setLogs((all) => new Map(all).set(key, change(all.get(key) ?? emptyLog())));
 
@@ -110,6 +113,16 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
           setTimeout(() => setTick((n) => n + 1), TYPING_SHOWN_MS + 50);
         },
         onActivity: (userId, active) => setPresence((p) => seen(p, userId, active === null ? { idle: true } : { active })),
+        onFlowChange: (change) => {
+          // An update or a removal is applied as it comes: a rename must not make every member read
+          // all their flows. A read under way may have been answered before the change: read again.
+          const changeFlows = (edit: (list: Flow[]) => Flow[]) => setFlows((all) => (all === null ? null : edit(all)));
+          if (change.kind === 'updated') changeFlows((all) => all.map((f) => (f.id === change.flowId ? { ...f, name: change.name, disabled: change.disabled } : f)));
+          else if (change.kind === 'removed') changeFlows((all) => all.filter((f) => f.id !== change.flowId));
+          // A flow gained is read whole (its members, unread count). A failed read (offline again) is
+          // not retried here: the resume that follows reads the list anew.
+          if (change.kind === 'added' || flowsReading.current) void loadFlows().catch(() => undefined);
+        },
         onStatus: (next) => {
           setStatus(next);
           if (next !== 'live') return;
@@ -121,8 +134,10 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
           const c = loaded.current.get(flowId);
           if (c) void loadHistory(c);
         },
-        // Private messages are not backfilled over the WebSocket: refetch the open ones' newest page.
+        // Private messages and flow changes are not backfilled over the WebSocket: refetch the open
+        // private conversations' newest page, and the flow list.
         onResumed: () => {
+          void loadFlows().catch(() => undefined);
           for (const c of loaded.current.values()) if (!c.flowId) void loadHistory(c);
         },
         stillSignedIn: async () => (await currentSession()) !== null,
@@ -130,6 +145,34 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
       }),
     [],
   );
+
+  /**
+   * Reads the user's flows (at start, when the live connection reports a flow gained, after a resume)
+   * and follows any new one. Only the newest read is applied: two changes in a row must not leave the
+   * older list on screen if its answer comes last.
+   */
+  async function loadFlows() {
+    const read = ++flowsRead.current;
+    flowsReading.current = true;
+    let list: Flow[];
+    try {
+      list = await listFlows();
+    } finally {
+      if (read === flowsRead.current) flowsReading.current = false;
+    }
+    if (read !== flowsRead.current) return;
+    setFlows(list);
+    // Unread counts from the server's read markers: what was read on another device, or before a reload, stays read.
+    setUnread((all) => {
+      const next = new Map(all);
+      for (const f of list) if (f.unread_count && f.id !== currentRef.current?.key) next.set(f.id, Math.max(next.get(f.id) ?? 0, f.unread_count));
+      return next;
+    });
+    live.follow(list.map((f) => f.id));
+    for (const u of list.flatMap((f) => f.users ?? [])) {
+      if (u.last_activity) setPresence((p) => seen(p, String(u.id), { active: u.last_activity! }));
+    }
+  }
 
   /** Active while the page is visible, idle when hidden (another tab, a minimised window). */
   function reportPresence() {
@@ -140,19 +183,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
     // Posts a previous page of this tab left unsent (a reload while offline): shown as waiting and sent again with their uuids.
     for (const item of loadOutbox(sessionStorage, me)) enqueue(item);
     live.start();
-    listFlows().then((list) => {
-      setFlows(list);
-      // Unread counts from the server's read markers: what was read on another device, or before a reload, stays read.
-      setUnread((all) => {
-        const next = new Map(all);
-        for (const f of list) if (f.unread_count && f.id !== currentRef.current?.key) next.set(f.id, Math.max(next.get(f.id) ?? 0, f.unread_count));
-        return next;
-      });
-      live.follow(list.map((f) => f.id));
-      for (const u of list.flatMap((f) => f.users ?? [])) {
-        if (u.last_activity) setPresence((p) => seen(p, String(u.id), { active: u.last_activity! }));
-      }
-    });
+    void loadFlows();
     // As docs/websocket.md asks: on visibility changes, and about once a minute while in use.
     const everyMinute = setInterval(reportPresence, 60_000);
     document.addEventListener('visibilitychange', reportPresence);
