@@ -52,7 +52,8 @@ export class RedisBus implements Bus {
 
   constructor(options: RedisBusOptions = {}) {
     const connect = options.connect ?? connectByUrl(options.url ?? 'redis://127.0.0.1:6379');
-    this.pub = connect();
+    // A stored batch publishes an event and a reply per post at once: one write for all (ADR 036).
+    this.pub = connect({ enableAutoPipelining: true });
     this.prefix = options.prefix ?? 'trib:';
     // Named, so that operators (and tests) can tell a node's subscriber apart in CLIENT LIST.
     this.sub = connect({ connectionName: `${this.prefix}bus-sub` });

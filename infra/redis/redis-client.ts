@@ -16,8 +16,12 @@ const MAX_RETRIES_PER_REQUEST = 40;
  */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 3000;
 
-/** What a caller may choose for one connection: its name (CLIENT LIST) or, for blocking reads, no command timeout. */
-export type ConnectionOptions = Pick<RedisOptions, 'connectionName' | 'commandTimeout'>;
+/**
+ * What a caller may choose for one connection: its name (CLIENT LIST); for blocking reads, no
+ * command timeout; for a connection many requests send on at once, `enableAutoPipelining` (the
+ * commands issued in one turn of the event loop leave in one write: ADR 036).
+ */
+export type ConnectionOptions = Pick<RedisOptions, 'connectionName' | 'commandTimeout' | 'enableAutoPipelining'>;
 
 /** Opens a new client. Every Redis adapter opens each of its connections through one, so all share these settings. */
 export type RedisConnect = (options?: ConnectionOptions) => Redis;

@@ -52,7 +52,8 @@ export class RedisWorkQueue implements WorkQueue {
 
   constructor(options: RedisWorkQueueOptions = {}) {
     this.connect = options.connect ?? connectByUrl(options.url ?? 'redis://127.0.0.1:6379');
-    this.redis = this.connect();
+    // Every edge request appends on this one connection: those of one event-loop turn share a write (ADR 036).
+    this.redis = this.connect({ enableAutoPipelining: true });
     this.prefix = options.prefix ?? 'trib:';
     this.rewindOnReconnect(this.redis);
   }
