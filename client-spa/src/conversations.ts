@@ -5,7 +5,7 @@ import { type Conversation, type Flow, type FlowEvent, flowPath, privateKey, typ
 const byId = (users: readonly User[]): Map<string, User> => new Map(users.map((u) => [String(u.id), u]));
 
 export function flowConversation(flow: Flow): Conversation {
-  return { key: flow.id, title: flow.name, subtitle: flow.organization.name, base: `/flows/${flowPath(flow)}`, flowId: flow.id, members: byId(flow.users ?? []), ...(flow.disabled ? { archived: true } : {}) };
+  return { key: flow.id, title: flow.name, subtitle: flow.organization.name, base: `/flows/${flowPath(flow)}`, flowId: flow.id, members: byId(flow.users ?? []), ...(flow.disabled ? { archived: true } : {}), revision: flow.revision ?? 0 };
 }
 
 export function privateConversation(me: User, other: User): Conversation {

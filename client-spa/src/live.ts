@@ -84,6 +84,17 @@ export class LiveConnection {
     if (this.greeted && added.length) this.subscribe(added);
   }
 
+  /**
+   * Stops following a flow the user lost: the server has cut it already (blocked, removed) or will
+   * be told (left); following it again subscribes anew.
+   */
+  forget(flowId: string): void {
+    if (!this.flows.delete(flowId)) return;
+    this.confirmed.delete(flowId);
+    if (this.pending.delete(flowId) && this.pending.size === 0) this.handlers.onStatus('live');
+    if (this.greeted && this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: 'unsubscribe', flows: [flowId] }));
+  }
+
   /** Tells the flow's other members that the user is typing; dropped while disconnected (it is not worth queueing). */
   typing(flowId: string): boolean {
     // The server takes typing only in flows this connection subscribed to.

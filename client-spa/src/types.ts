@@ -27,6 +27,8 @@ export interface Flow {
   users?: (User & { last_activity?: number })[];
   /** Archived: readable, closed to posts. */
   disabled?: boolean;
+  /** The app's own count of the live updates applied to this copy (not from the API): views that read more of the flow read again when it changes. */
+  revision?: number;
 }
 
 /** What the live connection reports of the user's flows: `updated` carries what the list shows. */
@@ -100,6 +102,8 @@ export interface Conversation {
   flowId?: string;
   /** An archived flow: its history is shown, its composer is not. */
   archived?: boolean;
+  /** The flow's `revision`: changes when a live update of the flow was applied. */
+  revision?: number;
   /** The people whose messages it shows, by user id. */
   members: ReadonlyMap<string, User>;
 }

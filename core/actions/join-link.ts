@@ -22,6 +22,16 @@ type Deps = Pick<ActionDeps, 'directory'>;
 /** Changing the link tells the flow's members (`flow-update`, without the link: a member's app reads it again). */
 type ChangeDeps = Pick<ActionDeps, 'directory' | 'bus'>;
 
+/**
+ * The `flow-update` of a link change, with the flow read again after the write: the copy read before
+ * it may predate a rename or an archiving, which an older name or state in this event would undo in
+ * members' apps.
+ */
+async function announceLinkChange(deps: ChangeDeps, caller: User, flowId: string): Promise<void> {
+  const now = await deps.directory.flowAccess(caller.id, { id: flowId });
+  if (now) await publishEvent(deps.bus, flowUpdateEvent(now.flow, caller.id, Date.now()));
+}
+
 const notLinkMode = (accessMode: string): AppError =>
   new AppError('CONFLICT', `join links are for link-mode flows, and this flow's access_mode is ${accessMode}: set access_mode to link first`);
 
@@ -38,7 +48,7 @@ export async function createJoinLink(deps: ChangeDeps, caller: User, flowRef: Fl
   const token = newJoinToken();
   // False when the mode changed since the flow was read: the store keeps links of link-mode flows only.
   if (!(await deps.directory.joinLinks.replace(view.flow.id, token, caller.id))) throw notLinkMode('no longer link');
-  await publishEvent(deps.bus, flowUpdateEvent(view.flow, caller.id, Date.now()));
+  await announceLinkChange(deps, caller, view.flow.id);
   return { view, token };
 }
 
@@ -46,6 +56,5 @@ export async function createJoinLink(deps: ChangeDeps, caller: User, flowRef: Fl
 export async function removeJoinLink(deps: ChangeDeps, caller: User, flowRef: FlowRef): Promise<void> {
   const view = await flowFor(deps.directory, caller.id, flowRef, 'share-link');
   if (view.flow.accessMode === 'organization') throw new AppError('CONFLICT', "an organization-mode flow's join_url is turned off by changing its access_mode");
-  await deps.directory.joinLinks.remove(view.flow.id);
-  await publishEvent(deps.bus, flowUpdateEvent(view.flow, caller.id, Date.now()));
+  if (await deps.directory.joinLinks.remove(view.flow.id)) await announceLinkChange(deps, caller, view.flow.id);
 }

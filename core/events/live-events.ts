@@ -51,7 +51,7 @@ export function flowRemoveEvent(userId: number, flowId: string, now: number): Fl
   return { event: 'flow-remove', content: { id: flowId }, ...head(userId, now) };
 }
 
-/** `flow-update` (Tributary's own): `userId` renamed the flow, changed its access mode or (un)archived it. */
+/** `flow-update` (Tributary's own): `userId` renamed the flow, changed its access mode or join link, or (un)archived it. */
 export function flowUpdateEvent(flow: Flow, userId: number, now: number): FlowUpdateEvent {
   return { event: 'flow-update', content: flowSummary(flow), ...head(userId, now), flow: flow.id };
 }

@@ -12,7 +12,9 @@ const MAX_RETRIES_PER_REQUEST = 40;
 /**
  * How long one command may wait for its reply, queued or sent, by default: longer than a
  * failover (0.7–1.8 s), short enough that a request answers 503 instead of hanging on a Redis
- * that is stopped (SIGSTOP keeps its connections open and answers nothing).
+ * that is stopped (SIGSTOP keeps its connections open and answers nothing). On a connection that
+ * pipelines automatically (ADR 036), a command queued behind a pipeline in flight starts its timeout
+ * when it is sent: up to twice this before it fails.
  */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 3000;
 

@@ -80,3 +80,27 @@ it("an open \"Flow settings\" panel shows the join link another member makes, re
   await shows('');
   expect(await settings.getByRole('button', { name: 'Copy join link' }).isDisabled()).toBe(true);
 }, 60_000);
+
+it('a flow lost (blocked) and given back (unblocked) is followed live again', async () => {
+  const { stack } = app;
+  const made = await api(stack, 'POST', `/flows/${stack.org.name}`, { auth: stack.alice.auth, body: { name: 'Regained' } });
+  const path = `${stack.org.name}/${made.body.parameterized_name}`;
+  // Bob reads another flow meanwhile (the first test archived the stack's own).
+  const lobby = await api(stack, 'POST', `/flows/${stack.org.name}`, { auth: stack.alice.auth, body: { name: 'Lobby' } });
+  const lobbyPath = `${stack.org.name}/${lobby.body.parameterized_name}`;
+  for (const p of [path, lobbyPath]) expect((await api(stack, 'POST', `/flows/${p}/users`, { auth: stack.alice.auth, body: { id: stack.bob.id } })).status).toBe(200);
+  const page = await app.browser.newPage();
+  await app.signIn(page, stack.bob, `/app/${lobbyPath}`);
+  const connecting = page.getByRole('status').filter({ hasText: 'Connecting' });
+  await connecting.waitFor({ state: 'detached' });
+  const item = page.getByRole('navigation', { name: 'Flows' }).getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Regained' }) });
+  await item.waitFor();
+
+  expect((await api(stack, 'PUT', `/flows/${path}/users/${stack.bob.id}`, { auth: stack.alice.auth, body: { disabled: true } })).status).toBe(200);
+  await item.waitFor({ state: 'detached' });
+  expect((await api(stack, 'PUT', `/flows/${path}/users/${stack.bob.id}`, { auth: stack.alice.auth, body: { disabled: false } })).status).toBe(200);
+  await item.waitFor();
+  await connecting.waitFor({ state: 'detached' });
+  expect((await api(stack, 'POST', `/flows/${path}/messages`, { auth: stack.alice.auth, body: { event: 'message', content: 'welcome back' } })).status).toBe(201);
+  await item.getByTitle('1 unread').waitFor();
+}, 60_000);

@@ -100,7 +100,7 @@ export function ConversationView({ conversation: c, log, flowPath, inbox, onOpen
           </div>
         )}
         {tab === 'chat' && <FilterBox query={query} onQuery={setQuery} />}
-        {flowPath && <FlowSettings key={c.key} base={c.base} revision={c} />}
+        {flowPath && <FlowSettings key={c.key} base={c.base} revision={c.revision ?? 0} />}
       </header>
       {tab === 'inbox' && flowPath && onOpenInbox ? (
         <InboxView flowPath={flowPath} items={inbox} onOpen={onOpenInbox} />

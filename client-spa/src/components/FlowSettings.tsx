@@ -16,54 +16,50 @@ const ABOUT: Record<AccessMode, string> = {
   invitation: 'People join this flow by invitation.',
 };
 
-/** `base`: the flow's REST path, `/flows/org/flow`; `revision`: a new value whenever the app's copy of the flow changed. */
-export function FlowSettings({ base, revision }: { base: string; revision: unknown }) {
+/** `base`: the flow's REST path, `/flows/org/flow`; `revision`: changes when a live update of the flow was applied. */
+export function FlowSettings({ base, revision }: { base: string; revision: number }) {
   const [open, setOpen] = useState(false);
   /** Null while loading. */
   const [mode, setMode] = useState<AccessMode | null>(null);
   const [link, setLink] = useState<string | null>(null);
   const [notice, setNotice] = useState('');
   const [error, setError] = useState('');
+  /** Counts what changes the shown link (reads and the buttons' actions): only the newest one's answer is shown. */
+  const changes = useRef(0);
+
+  async function show(change: () => Promise<string | null>): Promise<void> {
+    const mine = ++changes.current;
+    const next = await change();
+    if (mine === changes.current) setLink(next);
+  }
 
   async function run(change: () => Promise<string | null>, done: string) {
     setError('');
     setNotice('');
     try {
-      setLink(await change());
+      await show(change);
       setNotice(done);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }
   }
 
+  const read = async (): Promise<string | null> => {
+    const flow = await joinSettings(base);
+    setMode(flow.access_mode);
+    return flow.join_url;
+  };
+
   useEffect(() => {
-    if (!open) return;
-    void run(async () => {
-      const flow = await joinSettings(base);
-      setMode(flow.access_mode);
-      return flow.join_url;
-    }, '');
+    if (open) void run(read, '');
   }, [open, base]);
 
-  // Read again, quietly (what the panel says stays), when the flow changed while the panel is open;
-  // only the newest read is applied.
-  const reads = useRef(0);
-  const first = useRef(true);
+  // Someone changed the flow while the panel is open: read again, quietly (what the panel says stays).
+  const shownRevision = useRef(revision);
   useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    if (!open) return;
-    const read = ++reads.current;
-    joinSettings(base).then(
-      (flow) => {
-        if (read !== reads.current) return;
-        setMode(flow.access_mode);
-        setLink(flow.join_url);
-      },
-      () => undefined,
-    );
+    if (shownRevision.current === revision) return;
+    shownRevision.current = revision;
+    if (open) show(read).catch(() => undefined);
   }, [revision]);
 
   async function copy() {

@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, currentSession, deleteMessage, editMessage, HISTORY_PAGE, INBOX_EVENTS, inboxItems, listFlows, listUsers, logOut, messageHistory, postMessage, threadMessages, threadOf } from '../api';
 import { conversationAt, conversationKeyOf } from '../conversations';
+import { FlowListReader } from '../flow-list-reader';
 import { LiveConnection, type LiveStatus } from '../live';
 import { addPending, applyEvents, applyHistoryPage, applyStoredPost, emptyLog, failPending, type MessageLog, queuePending } from '../message-log';
 import { Outbox, type OutgoingPost } from '../outbox';
@@ -17,6 +18,9 @@ import type { ChatMessage, Conversation, Flow, FlowEvent, Thread, User } from '.
 import { notifies } from '../notifications';
 import { newUuid } from '../uuid';
 import { useReadMarker } from './use-read-marker';
+
+/** A resume's read of the flow list waits a random moment within this, so that a restarted node's clients do not all ask at once. */
+const RESUME_READ_SPREAD_MS = 5000;
 
 /** A live ref: `.current` is the newest value on every render. */
 function useLatest<T>(value: T): { readonly current: T } {
@@ -59,9 +63,6 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
   const onMentionRef = useLatest(onMention);
   /** Conversations whose history was fetched, by key (live events alone do not make a history), with how to refetch it. */
   const loaded = useRef(new Map<string, Conversation>());
-  /** Counts reads of the flow list, so that only the newest one's answer is applied; whether it is still under way. */
-  const flowsRead = useRef(0);
-  const flowsReading = useRef(false);
 
   const updateLog = (key: string, change: (log: MessageLog) => MessageLog) => setLogs((all) => new Map(all).set(key, change(all.get(key) ?? emptyLog())));
 
@@ -114,14 +115,18 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
         },
         onActivity: (userId, active) => setPresence((p) => seen(p, userId, active === null ? { idle: true } : { active })),
         onFlowChange: (change) => {
+          // A flow gained is read whole (its members, unread count).
+          if (change.kind === 'added') return flowReader.read();
           // An update or a removal is applied as it comes: a rename must not make every member read
           // all their flows. A read under way may have been answered before the change: read again.
           const changeFlows = (edit: (list: Flow[]) => Flow[]) => setFlows((all) => (all === null ? null : edit(all)));
-          if (change.kind === 'updated') changeFlows((all) => all.map((f) => (f.id === change.flowId ? { ...f, name: change.name, disabled: change.disabled } : f)));
-          else if (change.kind === 'removed') changeFlows((all) => all.filter((f) => f.id !== change.flowId));
-          // A flow gained is read whole (its members, unread count). A failed read (offline again) is
-          // not retried here: the resume that follows reads the list anew.
-          if (change.kind === 'added' || flowsReading.current) void loadFlows().catch(() => undefined);
+          if (change.kind === 'updated') {
+            changeFlows((all) => all.map((f) => (f.id === change.flowId ? { ...f, name: change.name, disabled: change.disabled, revision: (f.revision ?? 0) + 1 } : f)));
+          } else {
+            changeFlows((all) => all.filter((f) => f.id !== change.flowId));
+            live.forget(change.flowId);
+          }
+          if (flowReader.busy) flowReader.read();
         },
         onStatus: (next) => {
           setStatus(next);
@@ -137,7 +142,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
         // Private messages and flow changes are not backfilled over the WebSocket: refetch the open
         // private conversations' newest page, and the flow list.
         onResumed: () => {
-          void loadFlows().catch(() => undefined);
+          flowReader.readSoon(RESUME_READ_SPREAD_MS);
           for (const c of loaded.current.values()) if (!c.flowId) void loadHistory(c);
         },
         stillSignedIn: async () => (await currentSession()) !== null,
@@ -146,21 +151,10 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
     [],
   );
 
-  /**
-   * Reads the user's flows (at start, when the live connection reports a flow gained, after a resume)
-   * and follows any new one. Only the newest read is applied: two changes in a row must not leave the
-   * older list on screen if its answer comes last.
-   */
-  async function loadFlows() {
-    const read = ++flowsRead.current;
-    flowsReading.current = true;
-    let list: Flow[];
-    try {
-      list = await listFlows();
-    } finally {
-      if (read === flowsRead.current) flowsReading.current = false;
-    }
-    if (read !== flowsRead.current) return;
+  const flowReader = useMemo(() => new FlowListReader(listFlows, showFlows), []);
+
+  /** The user's flows as read (flow-list-reader.ts): shown, their unread counts and presence taken, any new one followed live. */
+  function showFlows(list: Flow[]) {
     setFlows(list);
     // Unread counts from the server's read markers: what was read on another device, or before a reload, stays read.
     setUnread((all) => {
@@ -183,7 +177,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
     // Posts a previous page of this tab left unsent (a reload while offline): shown as waiting and sent again with their uuids.
     for (const item of loadOutbox(sessionStorage, me)) enqueue(item);
     live.start();
-    void loadFlows();
+    flowReader.read();
     // As docs/websocket.md asks: on visibility changes, and about once a minute while in use.
     const everyMinute = setInterval(reportPresence, 60_000);
     document.addEventListener('visibilitychange', reportPresence);
@@ -191,6 +185,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
     return () => {
       clearInterval(everyMinute);
       document.removeEventListener('visibilitychange', reportPresence);
+      flowReader.stop();
       live.stop();
     };
   }, []);
