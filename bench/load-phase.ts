@@ -1,7 +1,7 @@
 /** One measured phase of offered posts: the posts/s and ack latency, and the CPU of the system under test, of the load generator (this process) and of the machine. */
 import { type CpuPart, cpuPerPost, readCpu } from './cpu-budget';
 import type { LoadOutcome } from './ingest-load';
-import { cpuSecondsOf, machineBusyPct, machineCpuTicks, waitForQuietMachine } from './processes';
+import { cpuSecondsOf, machineBusyPct, waitForQuietMachine } from './processes';
 import type { Log } from './script';
 import { fmtInt, fmtMs } from './stats';
 
@@ -28,7 +28,7 @@ export async function measureLoad(pids: number[], run: () => Promise<LoadOutcome
   const cpu = () => cpuSecondsOf(pids);
   const server0 = cpu();
   const load0 = process.cpuUsage();
-  const machine0 = machineCpuTicks();
+  // Each reading holds the machine's counters too (with no parts, only them).
   const parts0 = readCpu(parts);
   const out = await run();
   const parts1 = readCpu(parts);
@@ -40,7 +40,7 @@ export async function measureLoad(pids: number[], run: () => Promise<LoadOutcome
     failed: out.failed,
     serverCpu: (100 * (cpu() - server0)) / out.seconds,
     loadCpu: (100 * (load.user + load.system)) / 1e6 / out.seconds,
-    machineBusy: machineBusyPct(machine0, machineCpuTicks()),
+    machineBusy: machineBusyPct(parts0.machine, parts1.machine),
     cpuPerPost: parts.length ? cpuPerPost(parts0, parts1, out.acked) : {},
     errors: out.errors,
   };
