@@ -18,20 +18,23 @@ const mainOf = async (auth = s.alice.auth) => (await api(s, 'GET', '/flows', { a
 const markRead = (id: unknown, auth = s.alice.auth, path = `/flows/${s.flow.path}/read`) => api(s, 'PUT', path, { auth, body: { message_id: id } });
 
 it('counts messages by others after the marker, and the marker only moves forward', async () => {
+  // Nothing posted, never marked: a subscription resumes from the start (since 0).
+  expect(await mainOf()).toMatchObject({ unread_count: 0, last_read_id: null, unread_through_id: 0 });
   // Never marked: everything by others is unread, one's own messages never are.
   const first = await post('one');
   await post('mine', s.alice.auth);
   const second = await post('two');
-  expect(await mainOf()).toMatchObject({ unread_count: 2, last_read_id: null });
+  // unread_through_id: the newest message the count looked at (where a live subscription resumes).
+  expect(await mainOf()).toMatchObject({ unread_count: 2, last_read_id: null, unread_through_id: second });
 
   expect((await markRead(first)).body).toEqual({ message_id: first });
   expect(await mainOf()).toMatchObject({ unread_count: 1, last_read_id: first });
   expect((await markRead(second)).body).toEqual({ message_id: second });
   // An older id (another device, a stale tab) leaves it where it is.
   expect((await markRead(first)).body).toEqual({ message_id: second });
-  expect(await mainOf()).toMatchObject({ unread_count: 0, last_read_id: second });
-  await post('three');
-  expect(await mainOf()).toMatchObject({ unread_count: 1, last_read_id: second });
+  expect(await mainOf()).toMatchObject({ unread_count: 0, last_read_id: second, unread_through_id: second });
+  const third = await post('three');
+  expect(await mainOf()).toMatchObject({ unread_count: 1, last_read_id: second, unread_through_id: third });
   // Markers are per user: Bob's view is his own.
   expect(await mainOf(s.bob.auth)).toMatchObject({ last_read_id: null, unread_count: 1 });
 });
@@ -52,7 +55,7 @@ it('keeps a marker per private conversation, shown in GET /private', async () =>
   const sent = await api(s, 'POST', `/private/${s.alice.id}/messages`, { auth: s.bob.auth, body: { event: 'message', content: 'psst' } });
   expect(sent.status).toBe(201);
   const conversation = async () => (await api(s, 'GET', `/private/${s.bob.id}`, { auth: s.alice.auth })).body;
-  expect(await conversation()).toMatchObject({ unread_count: 1, last_read_id: null, activity: { chat: true } });
+  expect(await conversation()).toMatchObject({ unread_count: 1, last_read_id: null, unread_through_id: sent.body.id, activity: { chat: true } });
   expect((await markRead(sent.body.id, s.alice.auth, `/private/${s.bob.id}/read`)).body).toEqual({ message_id: sent.body.id });
   expect(await conversation()).toMatchObject({ unread_count: 0, last_read_id: sent.body.id, activity: { chat: false } });
 });

@@ -11,8 +11,8 @@ import type { FlowChange, FlowEvent } from './types';
 export type LiveStatus = 'connecting' | 'live' | 'offline';
 
 export interface LiveHandlers {
-  /** The last event id the app holds of a flow (0: none, subscribe live only). */
-  cursor(flowId: string): number;
+  /** Where the flow's subscription resumes (`since`: events after this id are backfilled); undefined: live only. */
+  cursor(flowId: string): number | undefined;
   onEvent(event: FlowEvent): void;
   /** Someone (the user too: the server echoes) is typing in a flow. */
   onTyping(flowId: string, userId: string): void;
@@ -43,6 +43,18 @@ export function flowChangeOf(frame: Record<string, unknown>): FlowChange | null 
   if (frame.event === 'flow-remove') return { kind: 'removed', flowId: content.id };
   if (frame.event === 'flow-update' && typeof content.name === 'string') return { kind: 'updated', flowId: content.id, name: content.name, disabled: content.disabled === true };
   return null;
+}
+
+/**
+ * Where a flow's subscription resumes. A flow whose history the app loaded keeps a gapless log:
+ * from its newest event. Any other flow only counts unread messages: from the newest message its
+ * unread count (GET /flows) or a live event already took in, whichever is later, so a message
+ * posted before the subscription is counted once, and one counted already is not counted again.
+ */
+export function resumeCursor(logLastId: number, historyLoaded: boolean, countedThrough: number | undefined): number | undefined {
+  if (historyLoaded && logLastId > 0) return logLastId;
+  if (countedThrough === undefined) return logLastId > 0 ? logLastId : undefined;
+  return Math.max(logLastId, countedThrough);
 }
 
 const defaultUrl = (): string => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/stream/ws`;
@@ -164,7 +176,7 @@ export class LiveConnection {
     for (let i = 0; i < flowIds.length; i += FLOWS_PER_FRAME) {
       const flows = flowIds.slice(i, i + FLOWS_PER_FRAME).map((flow) => {
         const since = this.handlers.cursor(flow);
-        return since > 0 ? { flow, since } : { flow };
+        return since === undefined ? { flow } : { flow, since };
       });
       this.ws?.send(JSON.stringify({ type: 'subscribe', flows }));
     }

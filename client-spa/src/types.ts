@@ -23,6 +23,8 @@ export interface Flow {
   unread_count?: number;
   /** The id of the last message the caller has read in the flow (null: never marked). */
   last_read_id?: number | null;
+  /** The newest message `unread_count` took in (0: none yet): a subscription resumed from it counts each later message once. */
+  unread_through_id?: number;
   /** With `?users=1`: members, with when each was last active (ms; 0: never). */
   users?: (User & { last_activity?: number })[];
   /** Archived: readable, closed to posts. */

@@ -10,11 +10,17 @@ export interface Unread {
   /** Chat messages by others after the marker (all of them when never marked), at most UNREAD_CAP. */
   count: number;
   lastReadId: number | null;
+  /**
+   * The newest chat message the count looked at (the marker, or 0, when none came after it). Ids
+   * of a conversation are stored in order, so the events after it are exactly what the count does
+   * not hold: a live subscription resumed from here (`since`) counts each later message once.
+   */
+  throughId: number;
 }
 
 export async function unreadIn(deps: { directory: { readMarkers: ReadMarkerStore }; store: MessageStore }, userId: number, conversation: ConversationKey): Promise<Unread> {
   const marker = (await deps.directory.readMarkers.readMarkers(userId, [conversation])).get(conversation);
   const after = await deps.store.list(conversation, { events: ['message'], limit: UNREAD_CAP, ...(marker ? { sinceId: marker } : {}) });
   const me = String(userId);
-  return { count: after.filter((m) => m.user !== me).length, lastReadId: marker ?? null };
+  return { count: after.filter((m) => m.user !== me).length, lastReadId: marker ?? null, throughId: after.at(-1)?.id ?? marker ?? 0 };
 }

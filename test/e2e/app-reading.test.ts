@@ -153,6 +153,35 @@ it('keeps what was read on the server: unread counts survive a reload and show o
   expect(app.browser.errors).toEqual([]);
 }, 60_000);
 
+it('counts a message posted while the app starts (after its flow list, before its subscription) once, without a reload', async () => {
+  const path = await newFlow('Startup', [app.stack.alice, app.stack.bob]);
+  await post(path, 'before the start');
+  const page = await app.browser.newPage();
+  // The app's first flow list is answered as it was read, but only after Bob has posted again:
+  // the message falls between the unread count and the live subscription that follows it.
+  let held = false;
+  await page.route(/\/flows\?users=1$/, async (route) => {
+    if (held) return route.continue();
+    held = true;
+    const response = await route.fetch();
+    await post(path, 'during the start');
+    await route.fulfill({ response });
+  });
+  await app.signIn(page, app.stack.alice, `/app/${app.stack.flow.path}`);
+  expect(held).toBe(true);
+  await flowItem(page, 'Startup').locator('.badge', { hasText: '2' }).waitFor();
+  // Counted once: a live message adds one, not two.
+  await post(path, 'after the start');
+  await flowItem(page, 'Startup').locator('.badge', { hasText: '3' }).waitFor();
+  await page.getByRole('link', { name: 'Startup', exact: true }).click();
+  // The live events were shown first; the history read on opening adds the older one, each once.
+  for (const text of ['before the start', 'during the start', 'after the start']) {
+    await article(page, text).waitFor();
+    expect(await article(page, text).count()).toBe(1);
+  }
+  expect(app.browser.errors).toEqual([]);
+}, 60_000);
+
 /**
  * Records every `new Notification` the page makes, and lets the test hide the tab: headless
  * Chromium keeps a page visible, so `visibilityState` answers what the test set, and the app hears

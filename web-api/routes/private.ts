@@ -15,7 +15,7 @@ import { callerOf } from '../http/caller';
 import { parseMessageQuery } from '../http/message-query';
 import { param } from '../http/params';
 import { urlBase } from '../serializers/flow-views';
-import { userJson } from '../serializers/json';
+import { unreadJson, userJson } from '../serializers/json';
 import { sendPosted } from './messages';
 
 export function privateRoutes(deps: WebApiDeps): Router {
@@ -40,8 +40,7 @@ export function privateRoutes(deps: WebApiDeps): Router {
       name: `@${user?.nick ?? state.otherUserId}`,
       open: state.open,
       activity: { inbox: false, mentions: mentions, chat: unread.count > 0 },
-      unread_count: unread.count,
-      last_read_id: unread.lastReadId,
+      ...unreadJson(unread),
       users: [userJson(me), ...(user ? [userJson(user)] : [])],
     };
   };

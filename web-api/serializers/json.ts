@@ -60,6 +60,14 @@ export function joinUrlOf(view: FlowView, joinToken: string | null | undefined, 
   return view.flow.accessMode === 'link' && joinToken ? `${path}/${joinToken}` : null;
 }
 
+/**
+ * The read-marker fields of a flow or private conversation (docs/api.md "Read markers"):
+ * `unread_through_id` is where a live subscription resumes (`since`) to count every later message once.
+ */
+export function unreadJson(unread: Unread) {
+  return { unread_count: unread.count, last_read_id: unread.lastReadId, unread_through_id: unread.throughId };
+}
+
 export function flowJson(view: FlowView, extras: FlowExtras, base: UrlBase) {
   const { flow, organization, membership } = view;
   const path = `${organization.parameterizedName}/${flow.parameterizedName}`;
@@ -69,7 +77,7 @@ export function flowJson(view: FlowView, extras: FlowExtras, base: UrlBase) {
     parameterized_name: flow.parameterizedName,
     organization: organizationJson({ ...organization, userCount: extras.userCount }, base),
     unread_mentions: extras.unreadMentions,
-    ...(extras.unread ? { unread_count: extras.unread.count, last_read_id: extras.unread.lastReadId } : {}),
+    ...(extras.unread ? unreadJson(extras.unread) : {}),
     open: membership?.open ?? false,
     joined: membership?.inFlow === true,
     url: `${base.api}/flows/${path}`,

@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, currentSession, deleteMessage, editMessage, HISTORY_PAGE, INBOX_EVENTS, inboxItems, listFlows, listUsers, logOut, messageHistory, postMessage, threadMessages, threadOf } from '../api';
 import { conversationAt, conversationKeyOf } from '../conversations';
 import { FlowListReader } from '../flow-list-reader';
-import { LiveConnection, type LiveStatus } from '../live';
+import { LiveConnection, type LiveStatus, resumeCursor } from '../live';
 import { addPending, applyEvents, applyHistoryPage, applyStoredPost, emptyLog, failPending, type MessageLog, queuePending } from '../message-log';
 import { Outbox, type OutgoingPost } from '../outbox';
 import { loadOutbox, saveOutbox } from '../outbox-store';
@@ -63,6 +63,8 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
   const onMentionRef = useLatest(onMention);
   /** Conversations whose history was fetched, by key (live events alone do not make a history), with how to refetch it. */
   const loaded = useRef(new Map<string, Conversation>());
+  /** Per flow, the newest message its unread count from the last flow list took in (live.ts `resumeCursor`). */
+  const countedThrough = useRef(new Map<string, number>());
 
   const updateLog = (key: string, change: (log: MessageLog) => MessageLog) => setLogs((all) => new Map(all).set(key, change(all.get(key) ?? emptyLog())));
 
@@ -90,7 +92,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
   const live = useMemo(
     () =>
       new LiveConnection({
-        cursor: (flowId) => logsRef.current.get(flowId)?.lastId ?? 0,
+        cursor: (flowId) => resumeCursor(logsRef.current.get(flowId)?.lastId ?? 0, loaded.current.has(flowId), countedThrough.current.get(flowId)),
         onEvent: (event: FlowEvent) => {
           const key = conversationKeyOf(event, me);
           if (!key) return;
@@ -162,6 +164,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
       for (const f of list) if (f.unread_count && f.id !== currentRef.current?.key) next.set(f.id, Math.max(next.get(f.id) ?? 0, f.unread_count));
       return next;
     });
+    for (const f of list) if (f.unread_through_id !== undefined) countedThrough.current.set(f.id, f.unread_through_id);
     live.follow(list.map((f) => f.id));
     for (const u of list.flatMap((f) => f.users ?? [])) {
       if (u.last_activity) setPresence((p) => seen(p, String(u.id), { active: u.last_activity! }));
