@@ -2,6 +2,7 @@
 import { Pool } from 'pg';
 import type { Config } from '../core/config';
 import type { Log } from '../core/log';
+import { endPool } from '../infra/postgres/end-pool';
 import { migrate } from '../infra/postgres/migrate';
 import { openEmbeddedPostgres } from './embedded-postgres';
 import { ensureDatabase } from './ensure-database';
@@ -24,14 +25,14 @@ export async function openAdminDatabase(config: Config, log: Log): Promise<Admin
   try {
     await migrate(pool);
   } catch (err) {
-    await pool.end();
+    await endPool(pool);
     await stopEmbedded?.();
     throw err;
   }
   return {
     pool,
     async close() {
-      await pool.end();
+      await endPool(pool);
       await stopEmbedded?.();
     },
   };

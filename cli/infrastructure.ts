@@ -22,6 +22,7 @@ import { mirrorLeasesTo } from '../infra/mongo/mongo-fenced-leases';
 import { DiskBlobStore } from '../infra/disk/disk-blob-store';
 import { MongoMessageStore } from '../infra/mongo/mongo-message-store';
 import { PostgresDirectory } from '../infra/postgres/directory/postgres-directory';
+import { endPool } from '../infra/postgres/end-pool';
 import { migrate } from '../infra/postgres/migrate';
 import { PostgresBlobStore } from '../infra/postgres/postgres-blob-store';
 import { relayCredentialChanges } from '../infra/postgres/postgres-credential-changes';
@@ -168,7 +169,7 @@ async function openPostgres(config: Config, log: Log, closers: Closers): Promise
   }
   const pool = new Pool({ connectionString: url, max: 20, application_name: 'tributary' });
   pool.on('error', (err) => log.warn({ err }, 'idle postgres connection failed'));
-  closers.unshift(() => pool.end());
+  closers.unshift(() => endPool(pool));
   const applied = await migrate(pool);
   if (applied.length) log.info({ applied }, 'migrations applied');
   return { url, pool };
