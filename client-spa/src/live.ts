@@ -89,6 +89,11 @@ export class LiveConnection {
     this.ws = null;
   }
 
+  /** Whether the flow is followed (subscribed, or to be at the next greeting). */
+  follows(flowId: string): boolean {
+    return this.flows.has(flowId);
+  }
+
   /** Follows these flows from now on (new ones are subscribed at once when connected). */
   follow(flowIds: readonly string[]): void {
     const added = flowIds.filter((id) => !this.flows.has(id));

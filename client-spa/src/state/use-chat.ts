@@ -63,7 +63,11 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
   const onMentionRef = useLatest(onMention);
   /** Conversations whose history was fetched, by key (live events alone do not make a history), with how to refetch it. */
   const loaded = useRef(new Map<string, Conversation>());
-  /** Per flow, the newest message its unread count from the last flow list took in (live.ts `resumeCursor`). */
+  /**
+   * Per flow not yet followed, the newest message its unread count took in (live.ts `resumeCursor`),
+   * taken by its first subscription only: a resume after a drop subscribes such a flow live, as the
+   * flow list read again then counts what was missed, instead of one store read per flow and client.
+   */
   const countedThrough = useRef(new Map<string, number>());
 
   const updateLog = (key: string, change: (log: MessageLog) => MessageLog) => setLogs((all) => new Map(all).set(key, change(all.get(key) ?? emptyLog())));
@@ -92,7 +96,11 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
   const live = useMemo(
     () =>
       new LiveConnection({
-        cursor: (flowId) => resumeCursor(logsRef.current.get(flowId)?.lastId ?? 0, loaded.current.has(flowId), countedThrough.current.get(flowId)),
+        cursor: (flowId) => {
+          const counted = countedThrough.current.get(flowId);
+          countedThrough.current.delete(flowId);
+          return resumeCursor(logsRef.current.get(flowId)?.lastId ?? 0, loaded.current.has(flowId), counted);
+        },
         onEvent: (event: FlowEvent) => {
           const key = conversationKeyOf(event, me);
           if (!key) return;
@@ -164,7 +172,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
       for (const f of list) if (f.unread_count && f.id !== currentRef.current?.key) next.set(f.id, Math.max(next.get(f.id) ?? 0, f.unread_count));
       return next;
     });
-    for (const f of list) if (f.unread_through_id !== undefined) countedThrough.current.set(f.id, f.unread_through_id);
+    for (const f of list) if (f.unread_through_id !== undefined && !live.follows(f.id)) countedThrough.current.set(f.id, f.unread_through_id);
     live.follow(list.map((f) => f.id));
     for (const u of list.flatMap((f) => f.users ?? [])) {
       if (u.last_activity) setPresence((p) => seen(p, String(u.id), { active: u.last_activity! }));
