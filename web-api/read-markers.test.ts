@@ -35,6 +35,10 @@ it('counts messages by others after the marker, and the marker only moves forwar
   expect(await mainOf()).toMatchObject({ unread_count: 0, last_read_id: second, unread_through_id: second });
   const third = await post('three');
   expect(await mainOf()).toMatchObject({ unread_count: 1, last_read_id: second, unread_through_id: third });
+  // Events of other kinds are not counted, but the cursor passes them: a subscription from it backfills only what came after.
+  const status = await api(s, 'POST', `/flows/${s.flow.path}/messages`, { auth: s.bob.auth, body: { event: 'status', content: 'busy' } });
+  expect(status.status).toBe(201);
+  expect(await mainOf()).toMatchObject({ unread_count: 1, unread_through_id: status.body.id });
   // Markers are per user: Bob's view is his own.
   expect(await mainOf(s.bob.auth)).toMatchObject({ last_read_id: null, unread_count: 1 });
 });

@@ -11,16 +11,18 @@ export interface Unread {
   count: number;
   lastReadId: number | null;
   /**
-   * The newest chat message the count looked at (the marker, or 0, when none came after it). Ids
-   * of a conversation are stored in order, so the events after it are exactly what the count does
-   * not hold: a live subscription resumed from here (`since`) counts each later message once.
+   * The conversation's newest event (of any kind; 0 when empty) when counted: the count holds the
+   * chat messages up to it and none after. Ids of a conversation become visible in order, so a
+   * live subscription resumed from here (`since`) delivers exactly what the count does not hold.
    */
   throughId: number;
 }
 
 export async function unreadIn(deps: { directory: { readMarkers: ReadMarkerStore }; store: MessageStore }, userId: number, conversation: ConversationKey): Promise<Unread> {
-  const marker = (await deps.directory.readMarkers.readMarkers(userId, [conversation])).get(conversation);
-  const after = await deps.store.list(conversation, { events: ['message'], limit: UNREAD_CAP, ...(marker ? { sinceId: marker } : {}) });
+  const [markers, throughId] = await Promise.all([deps.directory.readMarkers.readMarkers(userId, [conversation]), deps.store.lastId(conversation)]);
+  const marker = markers.get(conversation);
+  // Bounded by the newest id read first: a message stored meanwhile is after `throughId`, not counted here.
+  const after = await deps.store.list(conversation, { events: ['message'], limit: UNREAD_CAP, ...(marker ? { sinceId: marker } : {}), untilId: throughId + 1 });
   const me = String(userId);
-  return { count: after.filter((m) => m.user !== me).length, lastReadId: marker ?? null, throughId: after.at(-1)?.id ?? marker ?? 0 };
+  return { count: after.filter((m) => m.user !== me).length, lastReadId: marker ?? null, throughId };
 }

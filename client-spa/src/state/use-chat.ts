@@ -145,9 +145,12 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
           outbox.flush();
           reportPresence();
         },
+        // More was missed than the server backfills: a loaded flow reads its history again, any other
+        // flow its unread count (with the flow list).
         onResync: (flowId) => {
           const c = loaded.current.get(flowId);
           if (c) void loadHistory(c);
+          else flowReader.read();
         },
         // Private messages and flow changes are not backfilled over the WebSocket: refetch the open
         // private conversations' newest page, and the flow list.
