@@ -1,8 +1,8 @@
 /** The database admin commands work on: DATABASE_URL, or the embedded one (the running server's, found through DATA_DIR, or one started for the command). */
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import type { Config } from '../core/config';
 import type { Log } from '../core/log';
-import { endPool } from '../infra/postgres/end-pool';
+import { createPool, endPool } from '../infra/postgres/end-pool';
 import { migrate } from '../infra/postgres/migrate';
 import { openEmbeddedPostgres } from './embedded-postgres';
 import { ensureDatabase } from './ensure-database';
@@ -21,7 +21,7 @@ export async function openAdminDatabase(config: Config, log: Log): Promise<Admin
     url = embedded.url;
     stopEmbedded = embedded.stop;
   }
-  const pool = new Pool({ connectionString: url, max: 2 });
+  const pool = createPool({ connectionString: url, max: 2 });
   try {
     await migrate(pool);
   } catch (err) {

@@ -5,7 +5,7 @@
  * the Redis master the failover managers publish, following it through failovers.
  */
 import { join } from 'node:path';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { LoginGuard } from '../core/auth/login-guard';
 import type { Config } from '../core/config';
 import { InProcessBus } from '../core/in-process/in-process-bus';
@@ -22,7 +22,7 @@ import { mirrorLeasesTo } from '../infra/mongo/mongo-fenced-leases';
 import { DiskBlobStore } from '../infra/disk/disk-blob-store';
 import { MongoMessageStore } from '../infra/mongo/mongo-message-store';
 import { PostgresDirectory } from '../infra/postgres/directory/postgres-directory';
-import { endPool } from '../infra/postgres/end-pool';
+import { createPool, endPool } from '../infra/postgres/end-pool';
 import { migrate } from '../infra/postgres/migrate';
 import { PostgresBlobStore } from '../infra/postgres/postgres-blob-store';
 import { relayCredentialChanges } from '../infra/postgres/postgres-credential-changes';
@@ -167,7 +167,7 @@ async function openPostgres(config: Config, log: Log, closers: Closers): Promise
     closers.push(embedded.stop);
     url = embedded.url;
   }
-  const pool = new Pool({ connectionString: url, max: 20, application_name: 'tributary' });
+  const pool = createPool({ connectionString: url, max: 20, application_name: 'tributary' });
   pool.on('error', (err) => log.warn({ err }, 'idle postgres connection failed'));
   closers.unshift(() => endPool(pool));
   const applied = await migrate(pool);

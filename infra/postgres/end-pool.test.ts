@@ -1,7 +1,7 @@
-/** endPool on a real Postgres: it resolves only once every connection of the pool has closed (pg-pool's end() does not wait for that). */
+/** endPool on a real Postgres: it resolves once the connections of the clients the pool held have closed (pg-pool's end() does not wait for that), and not for ever. */
 import { Pool, type PoolClient } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../test/support/postgres';
-import { endPool } from './end-pool';
+import { createPool, endPool } from './end-pool';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -11,9 +11,9 @@ afterAll(async () => {
   await db.drop();
 });
 
-/** A pool holding `n` idle connections, and each connection's client. */
-async function poolWithIdle(n: number): Promise<{ pool: Pool; clients: PoolClient[] }> {
-  const pool = new Pool({ connectionString: db.url, max: n });
+/** A pool (from `make`) holding `n` idle connections, and each connection's client. */
+async function poolWithIdle(n: number, make: (url: string) => Pool = (url) => createPool({ connectionString: url, max: n })): Promise<{ pool: Pool; clients: PoolClient[] }> {
+  const pool = make(db.url);
   const clients: PoolClient[] = [];
   pool.on('connect', (client) => clients.push(client));
   const held = await Promise.all(Array.from({ length: n }, () => pool.connect()));
@@ -26,7 +26,7 @@ async function poolWithIdle(n: number): Promise<{ pool: Pool; clients: PoolClien
 const socketClosed = (client: PoolClient) => (client as unknown as { connection: { stream: { destroyed: boolean } } }).connection.stream.destroyed;
 
 it('resolves once every idle connection has closed, where pool.end() alone resolves before', async () => {
-  const plain = await poolWithIdle(3);
+  const plain = await poolWithIdle(3, (url) => new Pool({ connectionString: url, max: 3 }));
   await plain.pool.end();
   // The reason for endPool: pg-pool's promise comes while its goodbyes are still under way.
   expect(plain.clients.some((c) => !socketClosed(c))).toBe(true);
@@ -36,18 +36,24 @@ it('resolves once every idle connection has closed, where pool.end() alone resol
   expect(waited.clients.map(socketClosed)).toEqual([true, true, true]);
 });
 
-it('waits for a connection in use until it is released, and resolves at once for an empty pool', async () => {
+it('waits for the clients it holds, not for a count: one removed just before (its backend killed) does not end the wait early', async () => {
   const { pool, clients } = await poolWithIdle(2);
-  const busy = await pool.connect();
-  let ended = false;
-  const ending = endPool(pool).then(() => {
-    ended = true;
+  const pid = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+  const ended = new Promise<void>((resolve, reject) => {
+    // The pool reports the killed idle client and removes it; its `remove` comes after endPool has started.
+    pool.on('error', () => endPool(pool).then(resolve, reject));
   });
-  await new Promise((r) => setTimeout(r, 50));
-  expect(ended).toBe(false);
-  busy.release();
-  await ending;
+  await db.pool.query('SELECT pg_terminate_backend($1)', [pid]);
+  await ended;
   expect(clients.map(socketClosed)).toEqual([true, true]);
+});
 
-  await endPool(new Pool({ connectionString: db.url }));
+it('goes on after its wait when a client is never released, and refuses a pool it did not make', async () => {
+  const { pool } = await poolWithIdle(1);
+  const stuck = await pool.connect();
+  const started = Date.now();
+  await endPool(pool, 200);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+  stuck.release();
+  await expect(endPool(new Pool({ connectionString: db.url }))).rejects.toThrow('not made by createPool');
 });
