@@ -104,3 +104,34 @@ it('a flow lost (blocked) and given back (unblocked) is followed live again', as
   expect((await api(stack, 'POST', `/flows/${path}/messages`, { auth: stack.alice.auth, body: { event: 'message', content: 'welcome back' } })).status).toBe(201);
   await item.getByTitle('1 unread').waitFor();
 }, 60_000);
+
+it('a flow read before, lost, and given back with messages posted meanwhile counts each of them once', async () => {
+  const { stack } = app;
+  const post = async (path: string, content: string) => expect((await api(stack, 'POST', `/flows/${path}/messages`, { auth: stack.alice.auth, body: { event: 'message', content } })).status).toBe(201);
+  const made = await api(stack, 'POST', `/flows/${stack.org.name}`, { auth: stack.alice.auth, body: { name: 'Returned' } });
+  const path = `${stack.org.name}/${made.body.parameterized_name}`;
+  const lobby = await api(stack, 'POST', `/flows/${stack.org.name}`, { auth: stack.alice.auth, body: { name: 'Foyer' } });
+  const lobbyPath = `${stack.org.name}/${lobby.body.parameterized_name}`;
+  for (const p of [path, lobbyPath]) expect((await api(stack, 'POST', `/flows/${p}/users`, { auth: stack.alice.auth, body: { id: stack.bob.id } })).status).toBe(200);
+  await post(path, 'seen before');
+  // Bob reads the flow (the app holds its history), then moves to another.
+  const page = await app.browser.newPage();
+  await app.signIn(page, stack.bob, `/app/${path}`);
+  await page.getByRole('article').filter({ hasText: 'seen before' }).waitFor();
+  await page.getByRole('link', { name: 'Foyer', exact: true }).click();
+  await page.getByRole('heading', { name: 'Foyer' }).waitFor();
+  const item = page.getByRole('navigation', { name: 'Flows' }).getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Returned' }) });
+  const connecting = page.getByRole('status').filter({ hasText: 'Connecting' });
+
+  expect((await api(stack, 'PUT', `/flows/${path}/users/${stack.bob.id}`, { auth: stack.alice.auth, body: { disabled: true } })).status).toBe(200);
+  await item.waitFor({ state: 'detached' });
+  await post(path, 'while away one');
+  await post(path, 'while away two');
+  expect((await api(stack, 'PUT', `/flows/${path}/users/${stack.bob.id}`, { auth: stack.alice.auth, body: { disabled: false } })).status).toBe(200);
+  // The flow list's count holds both; the subscription backfills them from the history held, and they are not counted again.
+  await item.getByTitle('2 unread').waitFor();
+  await connecting.waitFor({ state: 'detached' });
+  await post(path, 'after the return');
+  await item.getByTitle('3 unread').waitFor();
+  expect(app.browser.errors).toEqual([]);
+}, 60_000);

@@ -17,6 +17,7 @@ import { startedTyping, stoppedTyping, TYPING_SHOWN_MS, type TypingState, typing
 import type { ChatMessage, Conversation, Flow, FlowEvent, Thread, User } from '../types';
 import { notifies } from '../notifications';
 import { newUuid } from '../uuid';
+import { NO_UNREAD, readAll, type UnreadTally, unreadTotal, withLiveMessage, withServerCount } from '../unread-tally';
 import { useReadMarker } from './use-read-marker';
 
 /** A resume's read of the flow list waits a random moment within this, so that a restarted node's clients do not all ask at once. */
@@ -44,7 +45,14 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
   const [flows, setFlows] = useState<Flow[] | null>(null);
   const [people, setPeople] = useState<User[]>([]);
   const [logs, setLogs] = useState<ReadonlyMap<string, MessageLog>>(new Map());
-  const [unread, setUnread] = useState<ReadonlyMap<string, number>>(new Map());
+  const [tallies, setTallies] = useState<ReadonlyMap<string, UnreadTally>>(new Map());
+  const unread = useMemo(() => new Map([...tallies].map(([key, t]) => [key, unreadTotal(t)] as const).filter(([, n]) => n > 0)), [tallies]);
+  const tally = (key: string, change: (t: UnreadTally) => UnreadTally) =>
+    setTallies((all) => {
+      const before = all.get(key) ?? NO_UNREAD;
+      const after = change(before);
+      return after === before ? all : new Map(all).set(key, after);
+    });
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const [typing, setTyping] = useState<TypingState>(new Map());
   const [presence, setPresence] = useState<ReadonlyMap<string, PresenceSeen>>(new Map());
@@ -115,7 +123,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
           setTyping((t) => stoppedTyping(t, key, event.user));
           // In the open conversation of a hidden tab it is unread too, until the tab is seen (use-read-marker).
           const inView = key === currentRef.current?.key && document.visibilityState === 'visible';
-          if (!inView && event.user !== me) setUnread((all) => new Map(all).set(key, (all.get(key) ?? 0) + 1));
+          if (!inView && event.user !== me) tally(key, (t) => withLiveMessage(t, event.id));
           if (notifies(event, me)) onMentionRef.current?.(event, key, inView);
         },
         onTyping: (flowId, userId) => {
@@ -169,12 +177,13 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
   /** The user's flows as read (flow-list-reader.ts): shown, their unread counts and presence taken, any new one followed live. */
   function showFlows(list: Flow[]) {
     setFlows(list);
-    // Unread counts from the server's read markers: what was read on another device, or before a reload, stays read.
-    setUnread((all) => {
-      const next = new Map(all);
-      for (const f of list) if (f.unread_count && f.id !== currentRef.current?.key) next.set(f.id, Math.max(next.get(f.id) ?? 0, f.unread_count));
-      return next;
-    });
+    // Unread counts from the server's read markers (what was read on another device, or before a
+    // reload, stays read), with the live messages after each count (unread-tally.ts).
+    for (const f of list) {
+      if (f.unread_count === undefined || f.unread_through_id === undefined || f.id === currentRef.current?.key) continue;
+      const { unread_count: count, unread_through_id: through } = f;
+      tally(f.id, (t) => withServerCount(t, count, through));
+    }
     for (const f of list) if (f.unread_through_id !== undefined && !live.follows(f.id)) countedThrough.current.set(f.id, f.unread_through_id);
     live.follow(list.map((f) => f.id));
     for (const u of list.flatMap((f) => f.users ?? [])) {
@@ -204,7 +213,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
     };
   }, []);
 
-  const clearUnread = (key: string) => setUnread((all) => (all.has(key) ? new Map([...all].filter(([k]) => k !== key)) : all));
+  const clearUnread = (key: string) => tally(key, (t) => (unreadTotal(t) === 0 ? t : readAll(t)));
   useReadMarker(current, (current && logs.get(current.key)?.lastId) || 0, clearUnread);
 
   // Opening a conversation: fetch its history once (live events already received merge by id) and clear its unread count.

@@ -1,0 +1,36 @@
+/**
+ * A conversation's unread count, kept exact across the two ways the app learns it: the server's
+ * count as of an event id (GET /flows: `unread_count` up to `unread_through_id`) and the live
+ * messages that arrive. A live message the server's count already holds (its id at or below
+ * `through`) is not counted again, and a newer server count replaces the older one without losing
+ * the live messages after it: whichever of a flow-list answer and a live message comes first.
+ */
+export interface UnreadTally {
+  /** The server's count (0 once read here, or when the server has not said). */
+  readonly base: number;
+  /** The newest event id `base` accounts for (0: none). */
+  readonly through: number;
+  /** Live messages counted after `through`, by id. */
+  readonly live: ReadonlySet<number>;
+}
+
+export const NO_UNREAD: UnreadTally = { base: 0, through: 0, live: new Set() };
+
+export const unreadTotal = (tally: UnreadTally): number => tally.base + tally.live.size;
+
+/** The server's count up to `through`; an answer older than what the tally accounts for already is ignored. */
+export function withServerCount(tally: UnreadTally, count: number, through: number): UnreadTally {
+  if (through < tally.through) return tally;
+  return { base: count, through, live: new Set([...tally.live].filter((id) => id > through)) };
+}
+
+/** A live message not read yet (by someone else, not in view). */
+export function withLiveMessage(tally: UnreadTally, id: number): UnreadTally {
+  if (id <= tally.through || tally.live.has(id)) return tally;
+  return { ...tally, live: new Set(tally.live).add(id) };
+}
+
+/** Everything up to the newest message counted has been read here. */
+export function readAll(tally: UnreadTally): UnreadTally {
+  return { base: 0, through: Math.max(tally.through, ...tally.live), live: new Set() };
+}

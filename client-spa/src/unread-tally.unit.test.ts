@@ -1,0 +1,35 @@
+import { NO_UNREAD, readAll, unreadTotal, withLiveMessage, withServerCount } from './unread-tally';
+
+describe('UnreadTally', () => {
+  it('adds live messages after the server count, and not the ones it holds', () => {
+    let t = withServerCount(NO_UNREAD, 3, 40);
+    t = withLiveMessage(t, 38); // held by the count already (the socket was late)
+    t = withLiveMessage(t, 41);
+    t = withLiveMessage(t, 41); // a backfill repeating a live one
+    expect(unreadTotal(t)).toBe(4);
+  });
+
+  it('keeps a live message the next server count did not hold yet, and drops the ones it did', () => {
+    let t = withServerCount(NO_UNREAD, 1, 10);
+    t = withLiveMessage(t, 11);
+    t = withLiveMessage(t, 12);
+    // A flow list read after 11 was stored, answered after 12 arrived live.
+    t = withServerCount(t, 2, 11);
+    expect(unreadTotal(t)).toBe(3);
+  });
+
+  it('lowers the count when the server says fewer (read on another device), and ignores an older answer', () => {
+    let t = withServerCount(NO_UNREAD, 5, 20);
+    t = withServerCount(t, 0, 22);
+    expect(unreadTotal(t)).toBe(0);
+    expect(withServerCount(t, 5, 20)).toBe(t);
+  });
+
+  it('counts only what comes after what was read here', () => {
+    let t = withLiveMessage(withLiveMessage(withServerCount(NO_UNREAD, 2, 5), 6), 7);
+    t = readAll(t);
+    expect(unreadTotal(t)).toBe(0);
+    expect(unreadTotal(withLiveMessage(t, 7))).toBe(0);
+    expect(unreadTotal(withLiveMessage(t, 8))).toBe(1);
+  });
+});
