@@ -47,9 +47,9 @@ export function flowChangeOf(frame: Record<string, unknown>): FlowChange | null 
 
 /**
  * Where a flow's subscription resumes. A flow whose history the app loaded keeps a gapless log:
- * from its newest event. Any other flow only counts unread messages: from the newest message its
- * unread count (GET /flows) or a live event already took in, whichever is later, so a message
- * posted before the subscription is counted once, and one counted already is not counted again.
+ * from its newest event. Any other flow only counts unread messages: from the newest event its
+ * unread count (GET /flows) accounts for or the app received live, whichever is later, so a message
+ * posted before the subscription is delivered, and none the count holds is delivered again.
  */
 export function resumeCursor(logLastId: number, historyLoaded: boolean, countedThrough: number | undefined): number | undefined {
   if (historyLoaded && logLastId > 0) return logLastId;

@@ -23,7 +23,7 @@ export interface Flow {
   unread_count?: number;
   /** The id of the last message the caller has read in the flow (null: never marked). */
   last_read_id?: number | null;
-  /** The newest message `unread_count` took in (0: none yet): a subscription resumed from it counts each later message once. */
+  /** The flow's newest event when `unread_count` was counted (0: none yet): a subscription resumed from it delivers exactly what the count does not hold. */
   unread_through_id?: number;
   /** With `?users=1`: members, with when each was last active (ms; 0: never). */
   users?: (User & { last_activity?: number })[];

@@ -3,6 +3,7 @@
  * suggests the conversation's members (a listbox the textbox controls): ↑/↓ choose, Enter or Tab
  * completes, Escape closes.
  */
+import type { ComponentChildren } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { complete, mentionAt, suggestions } from '../mention';
 import type { User } from '../types';
@@ -121,8 +122,12 @@ export function Composer({ flowName, label = 'Message', members, onSend, onTypin
   );
 }
 
-/** Stands where the composer would in an archived flow: its history stays readable, and nobody can post to it (the server answers 403). */
-export function ArchivedNote() {
+/**
+ * What stands below a conversation: its composer (`children`), or in an archived flow a note
+ * instead, as its history stays readable and nobody can post to it (the server answers 403).
+ */
+export function PostingArea({ archived, children }: { archived: boolean; children: ComponentChildren }) {
+  if (!archived) return <>{children}</>;
   return (
     <p class="archived-note muted">
       This flow is archived: you can read it, but nobody can post to it.

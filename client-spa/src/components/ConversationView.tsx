@@ -10,7 +10,7 @@ import { type MessageLog, replyCounts, visibleMessages } from '../message-log';
 import { flowUrl } from '../route';
 import { typingSentence } from '../typing';
 import type { ChatMessage, Conversation, FlowEvent } from '../types';
-import { ArchivedNote, Composer } from './Composer';
+import { Composer, PostingArea } from './Composer';
 import { FileUploadBar, useFileUploads } from './FileUploads';
 import { FilterBox } from './FilterBox';
 import { FlowSettings } from './FlowSettings';
@@ -135,14 +135,10 @@ export function ConversationView({ conversation: c, log, flowPath, inbox, onOpen
       <p class="typing muted" aria-live="polite">
         {typingSentence(typing.map((id) => users.get(id)?.nick ?? `user ${id}`))}
       </p>
-      {c.archived ? (
-        <ArchivedNote />
-      ) : (
-        <>
-          <FileUploadBar {...files} />
-          <Composer flowName={c.title} members={[...c.members.values()].filter((u) => String(u.id) !== me)} onSend={onSend} onTyping={onTyping} />
-        </>
-      )}
+      <PostingArea archived={c.archived === true}>
+        <FileUploadBar {...files} />
+        <Composer flowName={c.title} members={[...c.members.values()].filter((u) => String(u.id) !== me)} onSend={onSend} onTyping={onTyping} />
+      </PostingArea>
         </>
       )}
     </main>

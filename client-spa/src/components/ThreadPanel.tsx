@@ -8,7 +8,7 @@ import { type MessageLog, visibleMessages } from '../message-log';
 import { flowUrl } from '../route';
 import type { ChatMessage, Conversation, Thread } from '../types';
 import { AppLink } from './AppLink';
-import { ArchivedNote, Composer } from './Composer';
+import { Composer, PostingArea } from './Composer';
 import { MessageItem } from './MessageItem';
 import { ThreadDetails } from './ThreadDetails';
 
@@ -60,11 +60,9 @@ export function ThreadPanel({ conversation: c, flowPath, threadId, thread, log, 
           />
         ))}
       </div>
-      {c.archived ? (
-        <ArchivedNote />
-      ) : (
+      <PostingArea archived={c.archived === true}>
         <Composer flowName={thread?.title ?? 'the thread'} label="Reply" members={[...c.members.values()].filter((u) => String(u.id) !== me)} onSend={onSend} onTyping={onTyping} />
-      )}
+      </PostingArea>
     </section>
   );
 }

@@ -72,7 +72,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
   /** Conversations whose history was fetched, by key (live events alone do not make a history), with how to refetch it. */
   const loaded = useRef(new Map<string, Conversation>());
   /**
-   * Per flow not yet followed, the newest message its unread count took in (live.ts `resumeCursor`),
+   * Per flow not yet followed, the newest event its unread count accounts for (live.ts `resumeCursor`),
    * taken by its first subscription only: a resume after a drop subscribes such a flow live, as the
    * flow list read again then counts what was missed, instead of one store read per flow and client.
    */
