@@ -12,16 +12,22 @@ export interface UnreadTally {
   readonly through: number;
   /** Live messages counted after `through`, by id. */
   readonly live: ReadonlySet<number>;
+  /** The newest id read on this page (its read marker may not have reached the server yet). */
+  readonly readThrough: number;
 }
 
-export const NO_UNREAD: UnreadTally = { base: 0, through: 0, live: new Set() };
+export const NO_UNREAD: UnreadTally = { base: 0, through: 0, live: new Set(), readThrough: 0 };
 
 export const unreadTotal = (tally: UnreadTally): number => tally.base + tally.live.size;
 
-/** The server's count up to `through`; an answer older than what the tally accounts for already is ignored. */
-export function withServerCount(tally: UnreadTally, count: number, through: number): UnreadTally {
-  if (through < tally.through) return tally;
-  return { base: count, through, live: new Set([...tally.live].filter((id) => id > through)) };
+/**
+ * The server's count up to `through`, from its read marker `lastReadId`. Ignored when older than
+ * what the tally accounts for, or counted from a marker behind what was read here (the page's
+ * marker was throttled or still on its way): the next count, from the new marker, is applied.
+ */
+export function withServerCount(tally: UnreadTally, count: number, through: number, lastReadId: number | null): UnreadTally {
+  if (through < tally.through || (lastReadId ?? 0) < tally.readThrough) return tally;
+  return { ...tally, base: count, through, live: new Set([...tally.live].filter((id) => id > through)) };
 }
 
 /** A live message not read yet (by someone else, not in view). */
@@ -30,7 +36,7 @@ export function withLiveMessage(tally: UnreadTally, id: number): UnreadTally {
   return { ...tally, live: new Set(tally.live).add(id) };
 }
 
-/** Everything up to the newest message counted has been read here. */
-export function readAll(tally: UnreadTally): UnreadTally {
-  return { base: 0, through: Math.max(tally.through, ...tally.live), live: new Set() };
+/** Everything counted has been read here, up to `upTo` (the newest id shown; 0: not known yet). */
+export function readAll(tally: UnreadTally, upTo: number): UnreadTally {
+  return { base: 0, through: Math.max(tally.through, ...tally.live), live: new Set(), readThrough: Math.max(tally.readThrough, upTo) };
 }

@@ -2,7 +2,7 @@ import { NO_UNREAD, readAll, unreadTotal, withLiveMessage, withServerCount } fro
 
 describe('UnreadTally', () => {
   it('adds live messages after the server count, and not the ones it holds', () => {
-    let t = withServerCount(NO_UNREAD, 3, 40);
+    let t = withServerCount(NO_UNREAD, 3, 40, null);
     t = withLiveMessage(t, 38); // held by the count already (the socket was late)
     t = withLiveMessage(t, 41);
     t = withLiveMessage(t, 41); // a backfill repeating a live one
@@ -10,26 +10,36 @@ describe('UnreadTally', () => {
   });
 
   it('keeps a live message the next server count did not hold yet, and drops the ones it did', () => {
-    let t = withServerCount(NO_UNREAD, 1, 10);
+    let t = withServerCount(NO_UNREAD, 1, 10, null);
     t = withLiveMessage(t, 11);
     t = withLiveMessage(t, 12);
     // A flow list read after 11 was stored, answered after 12 arrived live.
-    t = withServerCount(t, 2, 11);
+    t = withServerCount(t, 2, 11, null);
     expect(unreadTotal(t)).toBe(3);
   });
 
   it('lowers the count when the server says fewer (read on another device), and ignores an older answer', () => {
-    let t = withServerCount(NO_UNREAD, 5, 20);
-    t = withServerCount(t, 0, 22);
+    let t = withServerCount(NO_UNREAD, 5, 20, null);
+    t = withServerCount(t, 0, 22, 22);
     expect(unreadTotal(t)).toBe(0);
-    expect(withServerCount(t, 5, 20)).toBe(t);
+    expect(withServerCount(t, 5, 20, null)).toBe(t);
   });
 
   it('counts only what comes after what was read here', () => {
-    let t = withLiveMessage(withLiveMessage(withServerCount(NO_UNREAD, 2, 5), 6), 7);
-    t = readAll(t);
+    let t = withLiveMessage(withLiveMessage(withServerCount(NO_UNREAD, 2, 5, null), 6), 7);
+    t = readAll(t, 7);
     expect(unreadTotal(t)).toBe(0);
     expect(unreadTotal(withLiveMessage(t, 7))).toBe(0);
     expect(unreadTotal(withLiveMessage(t, 8))).toBe(1);
+  });
+
+  it('ignores a count from a marker behind what was read here, and takes the next one', () => {
+    let t = readAll(withServerCount(NO_UNREAD, 4, 30, 26), 30);
+    // A flow list read before this page's marker (30) was stored: its count is from marker 26.
+    expect(unreadTotal(withServerCount(t, 4, 31, 26))).toBe(0);
+    t = withLiveMessage(t, 31);
+    expect(unreadTotal(t)).toBe(1);
+    // The marker arrived: the server's count holds 31.
+    expect(unreadTotal(withServerCount(t, 1, 31, 30))).toBe(1);
   });
 });

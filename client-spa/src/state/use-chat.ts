@@ -182,7 +182,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
     for (const f of list) {
       if (f.unread_count === undefined || f.unread_through_id === undefined || f.id === currentRef.current?.key) continue;
       const { unread_count: count, unread_through_id: through } = f;
-      tally(f.id, (t) => withServerCount(t, count, through));
+      tally(f.id, (t) => withServerCount(t, count, through, f.last_read_id ?? null));
     }
     for (const f of list) if (f.unread_through_id !== undefined && !live.follows(f.id)) countedThrough.current.set(f.id, f.unread_through_id);
     live.follow(list.map((f) => f.id));
@@ -213,7 +213,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
     };
   }, []);
 
-  const clearUnread = (key: string) => tally(key, (t) => (unreadTotal(t) === 0 ? t : readAll(t)));
+  const clearUnread = (key: string, upTo = 0) => tally(key, (t) => (unreadTotal(t) === 0 && upTo <= t.readThrough ? t : readAll(t, upTo)));
   useReadMarker(current, (current && logs.get(current.key)?.lastId) || 0, clearUnread);
 
   // Opening a conversation: fetch its history once (live events already received merge by id) and clear its unread count.

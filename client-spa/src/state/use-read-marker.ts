@@ -11,7 +11,8 @@ import type { Conversation } from '../types';
 
 const MARK_EVERY_MS = 1000;
 
-export function useReadMarker(current: Conversation | null, newestId: number, onRead: (key: string) => void): void {
+/** `onRead` hears each time the open conversation is read here, up to which id. */
+export function useReadMarker(current: Conversation | null, newestId: number, onRead: (key: string, upTo: number) => void): void {
   const [visible, setVisible] = useState(() => document.visibilityState === 'visible');
   /** The furthest id sent per conversation by this page. */
   const marked = useRef(new Map<string, number>());
@@ -35,7 +36,7 @@ export function useReadMarker(current: Conversation | null, newestId: number, on
 
   useEffect(() => {
     if (!current || !visible || newestId <= 0) return;
-    onRead(current.key);
+    onRead(current.key, newestId);
     if ((marked.current.get(current.key) ?? 0) >= newestId) return;
     const first = !waiting.current.has(current.key);
     waiting.current.set(current.key, { base: current.base, id: newestId });
