@@ -16,6 +16,9 @@ export class ApiError extends Error {
   }
 }
 
+/** No answer at all (offline), or the server could not take it now: worth sending again. */
+export const isRetryable = (err: unknown): boolean => !(err instanceof ApiError) || err.status >= 500 || err.status === 429;
+
 /** Held in memory only: a reload asks GET /session again. */
 let csrfToken: string | null = null;
 

@@ -161,9 +161,10 @@ export class LiveConnection {
       this.attempt = 0;
       // Private messages and the user's own events come on the user channel.
       this.ws?.send(JSON.stringify({ type: 'subscribe', user: true }));
-      this.subscribe([...this.flows]);
+      // Told before the flows are subscribed again, so that it precedes the `live` status that follows.
       if (this.everGreeted) this.handlers.onResumed();
       this.everGreeted = true;
+      this.subscribe([...this.flows]);
     } else if (frame.type === 'resync' && typeof frame.flow === 'string') {
       this.handlers.onResync(frame.flow);
     } else if ((frame.type === 'subscribed' || frame.type === 'error') && typeof frame.flow === 'string') {

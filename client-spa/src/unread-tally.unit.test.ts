@@ -1,4 +1,4 @@
-import { NO_UNREAD, readAll, unreadTotal, withLiveMessage, withServerCount } from './unread-tally';
+import { BADGE_CAP, badgeText, markerRefused, NO_UNREAD, readAll, unreadTotal, withLiveMessage, withServerCount } from './unread-tally';
 
 describe('UnreadTally', () => {
   it('adds live messages after the server count, and not the ones it holds', () => {
@@ -41,5 +41,23 @@ describe('UnreadTally', () => {
     expect(unreadTotal(t)).toBe(1);
     // The marker arrived: the server's count holds 31.
     expect(unreadTotal(withServerCount(t, 1, 31, 30))).toBe(1);
+  });
+
+  it('takes the server count again once the marker of this page was refused', () => {
+    const t = markerRefused(readAll(withServerCount(NO_UNREAD, 4, 30, 26), 30));
+    expect(unreadTotal(withServerCount(t, 4, 31, 26))).toBe(4);
+  });
+
+  it('keeps at most BADGE_CAP live ids, the newest, and shows 99+ from there', () => {
+    let t = NO_UNREAD;
+    for (let id = 1; id <= 250; id++) t = withLiveMessage(t, id);
+    expect(t.live).toHaveLength(BADGE_CAP);
+    expect(t.live[0]).toBe(151);
+    expect(badgeText(unreadTotal(t))).toBe('99+');
+    expect(badgeText(99)).toBe('99');
+    // A server count through 200 leaves the 50 after it.
+    expect(unreadTotal(withServerCount(t, 100, 200, null))).toBe(150);
+    // Read up to 260 (shown before its live event came): a late 255 does not count.
+    expect(unreadTotal(withLiveMessage(readAll(t, 260), 255))).toBe(0);
   });
 });

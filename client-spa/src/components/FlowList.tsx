@@ -3,10 +3,12 @@
  * organization) and people to talk to privately ("People", links named by nick), with unread and
  * mention badges.
  */
-import { flowUrl } from '../route';
-import { AppLink } from './AppLink';
+
 import type { Availability } from '../presence';
+import { flowUrl } from '../route';
 import { type Flow, flowPath, privateKey, type User } from '../types';
+import { badgeText } from '../unread-tally';
+import { AppLink } from './AppLink';
 
 interface ItemProps {
   href: string;
@@ -36,8 +38,8 @@ function SidebarItem({ href, name, current, unread, mentions = 0, sigil, availab
         </span>
       )}
       {unread > 0 && (
-        <span class="badge" title={`${unread} unread`}>
-          {unread}
+        <span class="badge" title={`${badgeText(unread)} unread`}>
+          {badgeText(unread)}
         </span>
       )}
     </li>

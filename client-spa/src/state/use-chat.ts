@@ -4,7 +4,7 @@
  * connection's handlers read the newest state through refs, never a stale closure.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, currentSession, deleteMessage, editMessage, HISTORY_PAGE, INBOX_EVENTS, inboxItems, listFlows, listUsers, logOut, messageHistory, postMessage, threadMessages, threadOf } from '../api';
+import { currentSession, deleteMessage, editMessage, HISTORY_PAGE, INBOX_EVENTS, inboxItems, isRetryable, listFlows, listUsers, logOut, messageHistory, postMessage, threadMessages, threadOf } from '../api';
 import { conversationAt, conversationKeyOf } from '../conversations';
 import { FlowListReader } from '../flow-list-reader';
 import { LiveConnection, type LiveStatus, resumeCursor } from '../live';
@@ -17,7 +17,7 @@ import { startedTyping, stoppedTyping, TYPING_SHOWN_MS, type TypingState, typing
 import type { ChatMessage, Conversation, Flow, FlowEvent, Thread, User } from '../types';
 import { notifies } from '../notifications';
 import { newUuid } from '../uuid';
-import { NO_UNREAD, readAll, type UnreadTally, unreadTotal, withLiveMessage, withServerCount } from '../unread-tally';
+import { markerRefused, NO_UNREAD, readAll, type UnreadTally, unreadTotal, withLiveMessage, withServerCount } from '../unread-tally';
 import { useReadMarker } from './use-read-marker';
 
 /** A resume's read of the flow list waits a random moment within this, so that a restarted node's clients do not all ask at once. */
@@ -73,10 +73,13 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
   const loaded = useRef(new Map<string, Conversation>());
   /**
    * Per flow not yet followed, the newest event its unread count accounts for (live.ts `resumeCursor`),
-   * taken by its first subscription only: a resume after a drop subscribes such a flow live, as the
-   * flow list read again then counts what was missed, instead of one store read per flow and client.
+   * taken by its first subscription only: a resume after a drop subscribes a flow the app has not
+   * loaded from the newest event it received of it, or live when none, and the flow list read once
+   * all are subscribed again counts what was missed (no store read per quiet flow and client).
    */
   const countedThrough = useRef(new Map<string, number>());
+  /** Greeted again after a drop, and not yet live: the flow list is to be read when it is. */
+  const resumed = useRef(false);
 
   const updateLog = (key: string, change: (log: MessageLog) => MessageLog) => setLogs((all) => new Map(all).set(key, change(all.get(key) ?? emptyLog())));
 
@@ -91,8 +94,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
     () =>
       new Outbox({
         post: (item) => postMessage(item.base, item.text, item.uuid, item.threadId),
-        // No answer at all (offline), or the server could not take it now: worth sending again.
-        retryable: (err) => !(err instanceof ApiError) || err.status >= 500 || err.status === 429,
+        retryable: isRetryable,
         onStored: (item, stored) => updateLog(item.key, (log) => applyStoredPost(log, stored)),
         onQueued: (item) => updateLog(item.key, (log) => queuePending(log, item.uuid)),
         onFailed: (item, reason) => updateLog(item.key, (log) => failPending(log, item.uuid, reason)),
@@ -152,6 +154,10 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
           // Back online: what waited is sent now (with its uuid: never doubled), and the others learn we are here.
           outbox.flush();
           reportPresence();
+          // After a resume, the flow list is read once every flow is subscribed again: a count read
+          // earlier could miss a message stored before its flow's subscription began.
+          if (resumed.current) flowReader.readSoon(RESUME_READ_SPREAD_MS);
+          resumed.current = false;
         },
         // More was missed than the server backfills: a loaded flow reads its history again, any other
         // flow its unread count (with the flow list).
@@ -163,7 +169,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
         // Private messages and flow changes are not backfilled over the WebSocket: refetch the open
         // private conversations' newest page, and the flow list.
         onResumed: () => {
-          flowReader.readSoon(RESUME_READ_SPREAD_MS);
+          resumed.current = true;
           for (const c of loaded.current.values()) if (!c.flowId) void loadHistory(c);
         },
         stillSignedIn: async () => (await currentSession()) !== null,
@@ -214,7 +220,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
   }, []);
 
   const clearUnread = (key: string, upTo = 0) => tally(key, (t) => (unreadTotal(t) === 0 && upTo <= t.readThrough ? t : readAll(t, upTo)));
-  useReadMarker(current, (current && logs.get(current.key)?.lastId) || 0, clearUnread);
+  useReadMarker(current, (current && logs.get(current.key)?.lastId) || 0, { onRead: clearUnread, onRefused: (key) => tally(key, markerRefused) });
 
   // Opening a conversation: fetch its history once (live events already received merge by id) and clear its unread count.
   useEffect(() => {

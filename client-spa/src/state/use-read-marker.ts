@@ -3,21 +3,32 @@
  * newest message the app holds, whenever that changes while the page is visible: a hidden tab reads
  * nothing. At most one request per conversation every MARK_EVERY_MS carries the newest id (a busy
  * flow must not become a request per message). The server keeps the furthest marker, so a late or
- * repeated call never un-reads anything.
+ * repeated call never un-reads anything. A mark the server did not get (offline, 5xx, 429) is sent
+ * again after a backoff, whichever conversation is open by then; one it refused is given up.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { markRead } from '../api';
+import { isRetryable, markRead } from '../api';
 import type { Conversation } from '../types';
 
 const MARK_EVERY_MS = 1000;
+const RETRY_FIRST_MS = 2000;
+const RETRY_MAX_MS = 60_000;
 
-/** `onRead` hears each time the open conversation is read here, up to which id. */
-export function useReadMarker(current: Conversation | null, newestId: number, onRead: (key: string, upTo: number) => void): void {
+export interface ReadMarkerHandlers {
+  /** The open conversation is read here up to `upTo`. */
+  onRead(key: string, upTo: number): void;
+  /** The server refused the conversation's marker (it is gone, or the id is not its): what was read here is not marked. */
+  onRefused(key: string): void;
+}
+
+export function useReadMarker(current: Conversation | null, newestId: number, handlers: ReadMarkerHandlers): void {
   const [visible, setVisible] = useState(() => document.visibilityState === 'visible');
-  /** The furthest id sent per conversation by this page. */
+  /** The furthest id per conversation the server has taken, or that is on its way. */
   const marked = useRef(new Map<string, number>());
-  /** Conversations with a request waiting for its turn: the id it will carry. */
+  /** Conversations with a request waiting for its turn (the throttle, or a retry): the id it will carry. */
   const waiting = useRef(new Map<string, { base: string; id: number }>());
+  /** Failures in a row per conversation, for the retry's backoff. */
+  const failures = useRef(new Map<string, number>());
 
   useEffect(() => {
     const update = () => setVisible(document.visibilityState === 'visible');
@@ -28,15 +39,31 @@ export function useReadMarker(current: Conversation | null, newestId: number, on
   function send(key: string) {
     const next = waiting.current.get(key);
     waiting.current.delete(key);
-    if (!next || (marked.current.get(key) ?? 0) >= next.id) return;
+    const before = marked.current.get(key);
+    if (!next || (before ?? 0) >= next.id) return;
     marked.current.set(key, next.id);
-    // Failing to mark (offline) only leaves a count too high on another device; the next message tries again.
-    markRead(next.base, next.id).catch(() => marked.current.delete(key));
+    markRead(next.base, next.id).then(
+      () => failures.current.delete(key),
+      (err: unknown) => {
+        // Not on the server: unless a later mark went out meanwhile, it is as before this one.
+        if (marked.current.get(key) === next.id) {
+          if (before === undefined) marked.current.delete(key);
+          else marked.current.set(key, before);
+        }
+        if (!isRetryable(err)) return handlers.onRefused(key);
+        const n = (failures.current.get(key) ?? 0) + 1;
+        failures.current.set(key, n);
+        const queued = waiting.current.get(key);
+        waiting.current.set(key, { base: next.base, id: Math.max(next.id, queued?.id ?? 0) });
+        // A request already waiting for its turn carries this id too; else one is scheduled.
+        if (!queued) setTimeout(() => send(key), Math.min(RETRY_FIRST_MS * 2 ** (n - 1), RETRY_MAX_MS));
+      },
+    );
   }
 
   useEffect(() => {
     if (!current || !visible || newestId <= 0) return;
-    onRead(current.key, newestId);
+    handlers.onRead(current.key, newestId);
     if ((marked.current.get(current.key) ?? 0) >= newestId) return;
     const first = !waiting.current.has(current.key);
     waiting.current.set(current.key, { base: current.base, id: newestId });
