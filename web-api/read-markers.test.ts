@@ -43,6 +43,13 @@ it('counts messages by others after the marker, and the marker only moves forwar
   expect(await mainOf(s.bob.auth)).toMatchObject({ last_read_id: null, unread_count: 1 });
 });
 
+it('counts the messages of others even when the newest hundred after the marker are all one\'s own', async () => {
+  const before = (await mainOf()).unread_count as number;
+  await post('from bob');
+  for (let i = 0; i < 100; i++) await post(`mine ${i}`, s.alice.auth);
+  expect(await mainOf()).toMatchObject({ unread_count: before + 1 });
+});
+
 it('refuses a bad id (400 naming message_id), an id the flow does not hold (400), and a flow the caller is not in (404)', async () => {
   for (const bad of [0, 'x', null, 1.5]) {
     const r = await markRead(bad);

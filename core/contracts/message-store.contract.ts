@@ -167,6 +167,13 @@ export function messageStoreContract(name: string, make: () => Promise<MessageSt
       expect(ids(await store.list(c, { limit: 1, threadId: 'T' }))).toEqual([4]);
     });
 
+    it('leaves out one user\'s messages before picking the newest', async () => {
+      const c = fresh();
+      await insert(store, c, message(1, { user: '2' }), message(2), message(3, { user: '2' }), message(4), message(5));
+      expect(ids(await store.list(c, { limit: 2, notByUser: '1' }))).toEqual([1, 3]);
+      expect(ids(await store.list(c, { limit: 10, notByUser: '2' }))).toEqual([2, 4, 5]);
+    });
+
     it('filters by tags, and/or, case-insensitively, and counts tagged messages', async () => {
       const c = fresh();
       await insert(

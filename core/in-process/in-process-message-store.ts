@@ -106,14 +106,15 @@ export class InProcessMessageStore implements MessageStore {
   async list(conversation: ConversationKey, query: MessageQuery): Promise<MessageJson[]> {
     const tags = normalizeTags(query.tags ?? []);
     const keywords = normalizeKeywords(query.search ?? []);
-    const matches = (i: MessageIndexFields): boolean =>
+    const matches = (i: MessageIndexFields, user: unknown): boolean =>
       (!query.events?.length || query.events.includes(i.event)) &&
       (query.sinceId === undefined || i.id > query.sinceId) &&
       (query.untilId === undefined || i.id < query.untilId) &&
       (query.threadId === undefined || i.thread_id === query.threadId) &&
+      (query.notByUser === undefined || user !== query.notByUser) &&
       (tags.length === 0 || (query.tagMode === 'or' ? tags.some((t) => i.tags_lc.includes(t)) : tags.every((t) => i.tags_lc.includes(t)))) &&
       keywords.every((k) => i.search_text.includes(k));
-    const rows = this.rows(conversation).filter((r) => matches(r.index));
+    const rows = this.rows(conversation).filter((r) => matches(r.index, r.doc.user));
     if (query.sort !== 'asc') rows.reverse();
     const skip = Math.max(0, Math.floor(query.skip ?? 0));
     const picked = rows.slice(skip, skip + Math.max(0, Math.floor(query.limit)));

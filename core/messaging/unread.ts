@@ -22,7 +22,6 @@ export async function unreadIn(deps: { directory: { readMarkers: ReadMarkerStore
   const [markers, throughId] = await Promise.all([deps.directory.readMarkers.readMarkers(userId, [conversation]), deps.store.lastId(conversation)]);
   const marker = markers.get(conversation);
   // Bounded by the newest id read first: a message stored meanwhile is after `throughId`, not counted here.
-  const after = await deps.store.list(conversation, { events: ['message'], limit: UNREAD_CAP, ...(marker ? { sinceId: marker } : {}), untilId: throughId + 1 });
-  const me = String(userId);
-  return { count: after.filter((m) => m.user !== me).length, lastReadId: marker ?? null, throughId };
+  const after = await deps.store.list(conversation, { events: ['message'], notByUser: String(userId), limit: UNREAD_CAP, ...(marker ? { sinceId: marker } : {}), untilId: throughId + 1 });
+  return { count: after.length, lastReadId: marker ?? null, throughId };
 }

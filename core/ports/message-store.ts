@@ -20,6 +20,8 @@ export interface MessageQuery {
   skip?: number;
   /** Only messages of this thread. */
   threadId?: string;
+  /** Leaves out the messages of this user (an unread count: one's own messages are never unread). */
+  notByUser?: string;
 }
 
 export interface ThreadQuery {

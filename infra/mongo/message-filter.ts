@@ -52,6 +52,7 @@ export function buildMessageFind(conversation: ConversationKey, query: MessageQu
     };
   }
   if (query.threadId !== undefined) filter.thread_id = query.threadId;
+  if (query.notByUser !== undefined) (filter as Record<string, unknown>)['doc.user'] = { $ne: query.notByUser };
   const tags = normalizeTags(query.tags ?? []);
   if (tags.length) filter.tags_lc = query.tagMode === 'or' ? { $in: tags } : { $all: tags };
   // search_text and keywords are both lowercased in JS, so no `i` flag is needed (nor Unicode folding).

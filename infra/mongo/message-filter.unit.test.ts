@@ -23,6 +23,7 @@ describe('buildMessageFind', () => {
       search: [' Deploy ', '1+1?', ''],
       skip: 2,
       threadId: 'T',
+      notByUser: '7',
     });
     expect(plan).toEqual({
       filter: {
@@ -30,6 +31,7 @@ describe('buildMessageFind', () => {
         event: { $in: ['message', 'comment'] },
         id: { $gt: 3, $lt: 9 },
         thread_id: 'T',
+        'doc.user': { $ne: '7' },
         tags_lc: { $all: ['bug', '@alice'] },
         $and: [{ search_text: { $regex: 'deploy' } }, { search_text: { $regex: '1\\+1\\?' } }],
       },

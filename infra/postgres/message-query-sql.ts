@@ -135,6 +135,7 @@ export function buildListSql(conversation: ConversationKey, query: MessageQuery)
   if (query.sinceId !== undefined) where.push(`id > ${param(query.sinceId)}`);
   if (query.untilId !== undefined) where.push(`id < ${param(query.untilId)}`);
   if (query.threadId !== undefined) where.push(`thread_id = ${param(query.threadId)}`);
+  if (query.notByUser !== undefined) where.push(`doc->>'user' IS DISTINCT FROM ${param(query.notByUser)}`);
   const tags = normalizeTags(query.tags ?? []);
   if (tags.length) where.push(`tags ${query.tagMode === 'or' ? '&&' : '@>'} ${param(tags)}::text[]`);
   // search_text is stored lowercased and the keywords are lowercased the same way (in JS), so
