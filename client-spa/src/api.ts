@@ -77,6 +77,16 @@ export const HISTORY_PAGE = 100;
 /** People the caller can see (flow-mates, or the organization for admins): whom they can talk to privately. */
 export const listUsers = (): Promise<User[]> => request('GET', '/users');
 
+/** What the app reads of a private conversation in GET /private: with whom (`id`), and its unread count (docs/api.md "Read markers"). */
+export interface PrivateUnread {
+  id: number;
+  unread_count: number;
+  last_read_id: number | null;
+  unread_through_id: number;
+}
+
+export const listPrivateConversations = (): Promise<PrivateUnread[]> => request('GET', '/private');
+
 // `base` below is a conversation's REST collection: `/flows/org/flow` or `/private/<user id>`.
 
 /** The newest `HISTORY_PAGE` chat messages, files and edits before `untilId` (exclusive; all when 0), oldest first. */

@@ -210,6 +210,21 @@ it('sends a read marker the server did not take again, without waiting for anoth
   expect(app.browser.errors).toEqual([]);
 }, 60_000);
 
+it('counts a private message sent while the app was closed, then each live one once', async () => {
+  const { stack } = app;
+  const dm = async (content: string) => expect((await api(stack, 'POST', `/private/${stack.alice.id}/messages`, { auth: stack.bob.auth, body: { event: 'message', content } })).status).toBe(201);
+  await dm('while you were away');
+  const page = await app.browser.newPage();
+  await app.signIn(page, stack.alice, `/app/${stack.flow.path}`);
+  const bob = page.getByRole('navigation', { name: 'People' }).getByRole('listitem').filter({ has: page.getByRole('link', { name: /bob/ }) });
+  await bob.getByTitle('1 unread').waitFor();
+  await dm('and now');
+  await bob.getByTitle('2 unread').waitFor();
+  await page.waitForTimeout(300);
+  expect(await bob.getByTitle('2 unread').count()).toBe(1);
+  expect(app.browser.errors).toEqual([]);
+}, 60_000);
+
 /**
  * Records every `new Notification` the page makes, and lets the test hide the tab: headless
  * Chromium keeps a page visible, so `visibilityState` answers what the test set, and the app hears

@@ -4,7 +4,7 @@
  * connection's handlers read the newest state through refs, never a stale closure.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { currentSession, deleteMessage, editMessage, HISTORY_PAGE, INBOX_EVENTS, inboxItems, isRetryable, listFlows, listUsers, logOut, messageHistory, postMessage, threadMessages, threadOf } from '../api';
+import { currentSession, deleteMessage, editMessage, HISTORY_PAGE, INBOX_EVENTS, inboxItems, isRetryable, listFlows, listPrivateConversations, listUsers, logOut, messageHistory, postMessage, threadMessages, threadOf } from '../api';
 import { conversationAt, conversationKeyOf } from '../conversations';
 import { FlowListReader } from '../flow-list-reader';
 import { LiveConnection, type LiveStatus, resumeCursor } from '../live';
@@ -14,7 +14,7 @@ import { loadOutbox, saveOutbox } from '../outbox-store';
 import { availability, type PresenceSeen, seen } from '../presence';
 import type { Route } from '../route';
 import { startedTyping, stoppedTyping, TYPING_SHOWN_MS, type TypingState, typingIn } from '../typing';
-import type { ChatMessage, Conversation, Flow, FlowEvent, Thread, User } from '../types';
+import { type ChatMessage, type Conversation, type Flow, type FlowEvent, privateKey, type Thread, type User } from '../types';
 import { notifies } from '../notifications';
 import { newUuid } from '../uuid';
 import { markerRefused, NO_UNREAD, readAll, type UnreadTally, unreadTotal, withLiveMessage, withServerCount } from '../unread-tally';
@@ -80,6 +80,8 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
   const countedThrough = useRef(new Map<string, number>());
   /** Greeted again after a drop, and not yet live: the flow list is to be read when it is. */
   const resumed = useRef(false);
+  /** At the start and after each resume: the private conversations' unread counts are to be read once live. */
+  const privateCountsDue = useRef(true);
 
   const updateLog = (key: string, change: (log: MessageLog) => MessageLog) => setLogs((all) => new Map(all).set(key, change(all.get(key) ?? emptyLog())));
 
@@ -157,7 +159,9 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
           // After a resume, the flow list is read once every flow is subscribed again: a count read
           // earlier could miss a message stored before its flow's subscription began.
           if (resumed.current) flowReader.readSoon(RESUME_READ_SPREAD_MS);
+          if (privateCountsDue.current) setTimeout(readPrivateCounts, resumed.current ? Math.random() * RESUME_READ_SPREAD_MS : 0);
           resumed.current = false;
+          privateCountsDue.current = false;
         },
         // More was missed than the server backfills: a loaded flow reads its history again, any other
         // flow its unread count (with the flow list).
@@ -170,6 +174,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
         // private conversations' newest page, and the flow list.
         onResumed: () => {
           resumed.current = true;
+          privateCountsDue.current = true;
           for (const c of loaded.current.values()) if (!c.flowId) void loadHistory(c);
         },
         stillSignedIn: async () => (await currentSession()) !== null,
@@ -195,6 +200,23 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
     for (const u of list.flatMap((f) => f.users ?? [])) {
       if (u.last_activity) setPresence((p) => seen(p, String(u.id), { active: u.last_activity! }));
     }
+  }
+
+  /**
+   * The private conversations' unread counts from the server: the user channel is not backfilled,
+   * so what came while the app was closed or offline is known only from here. Read once live, so
+   * that a message after the read arrives live and is counted past `unread_through_id`.
+   */
+  function readPrivateCounts() {
+    listPrivateConversations()
+      .then((list) => {
+        for (const c of list) {
+          const key = privateKey(c.id);
+          if (key !== currentRef.current?.key) tally(key, (t) => withServerCount(t, c.unread_count, c.unread_through_id, c.last_read_id));
+        }
+      })
+      // Not read now (offline again): live messages still count, and the next resume reads again.
+      .catch(() => {});
   }
 
   /** Active while the page is visible, idle when hidden (another tab, a minimised window). */
