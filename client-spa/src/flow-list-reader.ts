@@ -6,6 +6,7 @@
  * doubling to 30 s). After a resume the read waits a random moment within a spread, so that the
  * clients of a restarted streaming node do not all ask at once.
  */
+import { backoffMs } from './backoff';
 import type { Flow } from './types';
 
 const FIRST_RETRY_MS = 1000;
@@ -80,7 +81,7 @@ export class FlowListReader {
 
   private retryLater(): void {
     this.failures += 1;
-    this.timer = setTimeout(() => this.read(), Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (this.failures - 1)));
+    this.timer = setTimeout(() => this.read(), backoffMs(this.failures, FIRST_RETRY_MS, MAX_RETRY_MS));
   }
 
   private clearTimer(): void {

@@ -6,6 +6,7 @@
  * (private messages, which the server does not backfill: `onResumed` refetches them). Reconnects
  * with exponential backoff and jitter.
  */
+import { backoffMs } from './backoff';
 import type { FlowChange, FlowEvent } from './types';
 
 export type LiveStatus = 'connecting' | 'live' | 'offline';
@@ -197,7 +198,7 @@ export class LiveConnection {
       this.handlers.onSignedOut();
       return;
     }
-    const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** this.attempt) * (0.5 + Math.random() / 2);
+    const delay = backoffMs(this.attempt + 1, BASE_DELAY_MS, MAX_DELAY_MS) * (0.5 + Math.random() / 2);
     this.attempt += 1;
     this.timer = setTimeout(() => this.connect(), delay);
   }

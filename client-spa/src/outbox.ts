@@ -4,6 +4,7 @@
  * same uuid, when `flush` is called (on reconnect) or its backoff ends. The server keeps one
  * message per uuid, so a post whose answer was lost is never doubled. A refusal (4xx) is final.
  */
+import { backoffMs } from './backoff';
 import type { FlowEvent } from './types';
 
 export interface OutgoingPost {
@@ -82,7 +83,7 @@ export class Outbox {
         }
         entry.failures += 1;
         this.deps.onQueued(entry.item);
-        this.retryLater(Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (entry.failures - 1)));
+        this.retryLater(backoffMs(entry.failures, FIRST_RETRY_MS, MAX_RETRY_MS));
       },
     );
   }

@@ -78,10 +78,11 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
    * all are subscribed again counts what was missed (no store read per quiet flow and client).
    */
   const countedThrough = useRef(new Map<string, number>());
-  /** Greeted again after a drop, and not yet live: the flow list is to be read when it is. */
-  const resumed = useRef(false);
-  /** At the start and after each resume: the private conversations' unread counts are to be read once live. */
-  const privateCountsDue = useRef(true);
+  /**
+   * Counts to read once live: at the start the private conversations' (the flow list is read at
+   * once, to know what to follow); after a resume those and the flow list's, spread over a moment.
+   */
+  const countsDue = useRef<'start' | 'resume' | null>('start');
 
   const updateLog = (key: string, change: (log: MessageLog) => MessageLog) => setLogs((all) => new Map(all).set(key, change(all.get(key) ?? emptyLog())));
 
@@ -158,10 +159,9 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
           reportPresence();
           // After a resume, the flow list is read once every flow is subscribed again: a count read
           // earlier could miss a message stored before its flow's subscription began.
-          if (resumed.current) flowReader.readSoon(RESUME_READ_SPREAD_MS);
-          if (privateCountsDue.current) setTimeout(readPrivateCounts, resumed.current ? Math.random() * RESUME_READ_SPREAD_MS : 0);
-          resumed.current = false;
-          privateCountsDue.current = false;
+          if (countsDue.current === 'resume') flowReader.readSoon(RESUME_READ_SPREAD_MS);
+          if (countsDue.current) setTimeout(readPrivateCounts, countsDue.current === 'resume' ? Math.random() * RESUME_READ_SPREAD_MS : 0);
+          countsDue.current = null;
         },
         // More was missed than the server backfills: a loaded flow reads its history again, any other
         // flow its unread count (with the flow list).
@@ -173,8 +173,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
         // Private messages and flow changes are not backfilled over the WebSocket: refetch the open
         // private conversations' newest page, and the flow list.
         onResumed: () => {
-          resumed.current = true;
-          privateCountsDue.current = true;
+          countsDue.current = 'resume';
           for (const c of loaded.current.values()) if (!c.flowId) void loadHistory(c);
         },
         stillSignedIn: async () => (await currentSession()) !== null,
@@ -185,15 +184,19 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
 
   const flowReader = useMemo(() => new FlowListReader(listFlows, showFlows), []);
 
+  /** A conversation's count from the server (unread-tally.ts); not the open one's, which is read as it shows. */
+  function takeServerCount(key: string, count: number, through: number, lastReadId: number | null) {
+    if (key !== currentRef.current?.key) tally(key, (t) => withServerCount(t, count, through, lastReadId));
+  }
+
   /** The user's flows as read (flow-list-reader.ts): shown, their unread counts and presence taken, any new one followed live. */
   function showFlows(list: Flow[]) {
     setFlows(list);
     // Unread counts from the server's read markers (what was read on another device, or before a
     // reload, stays read), with the live messages after each count (unread-tally.ts).
     for (const f of list) {
-      if (f.unread_count === undefined || f.unread_through_id === undefined || f.id === currentRef.current?.key) continue;
       const { unread_count: count, unread_through_id: through } = f;
-      tally(f.id, (t) => withServerCount(t, count, through, f.last_read_id ?? null));
+      if (count !== undefined && through !== undefined) takeServerCount(f.id, count, through, f.last_read_id ?? null);
     }
     for (const f of list) if (f.unread_through_id !== undefined && !live.follows(f.id)) countedThrough.current.set(f.id, f.unread_through_id);
     live.follow(list.map((f) => f.id));
@@ -210,10 +213,7 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
   function readPrivateCounts() {
     listPrivateConversations()
       .then((list) => {
-        for (const c of list) {
-          const key = privateKey(c.id);
-          if (key !== currentRef.current?.key) tally(key, (t) => withServerCount(t, c.unread_count, c.unread_through_id, c.last_read_id));
-        }
+        for (const c of list) takeServerCount(privateKey(c.id), c.unread_count, c.unread_through_id, c.last_read_id);
       })
       // Not read now (offline again): live messages still count, and the next resume reads again.
       .catch(() => {});

@@ -6,6 +6,7 @@
  * repeated call never un-reads anything. A mark the server did not get (offline, 5xx, 429) is sent
  * again after a backoff, whichever conversation is open by then; one it refused is given up.
  */
+import { backoffMs } from '../backoff';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { isRetryable, markRead } from '../api';
 import type { Conversation } from '../types';
@@ -56,7 +57,7 @@ export function useReadMarker(current: Conversation | null, newestId: number, ha
         const queued = waiting.current.get(key);
         waiting.current.set(key, { base: next.base, id: Math.max(next.id, queued?.id ?? 0) });
         // A request already waiting for its turn carries this id too; else one is scheduled.
-        if (!queued) setTimeout(() => send(key), Math.min(RETRY_FIRST_MS * 2 ** (n - 1), RETRY_MAX_MS));
+        if (!queued) setTimeout(() => send(key), backoffMs(n, RETRY_FIRST_MS, RETRY_MAX_MS));
       },
     );
   }
