@@ -56,7 +56,9 @@ export class RedisBus implements Bus {
     this.pub = connect({ enableAutoPipelining: true });
     this.prefix = options.prefix ?? 'trib:';
     // Named, so that operators (and tests) can tell a node's subscriber apart in CLIENT LIST.
-    this.sub = connect({ connectionName: `${this.prefix}bus-sub` });
+    // Re-subscribed by subOnReady alone: ioredis's own re-subscribe leaves its promise unhandled,
+    // so a connection closed before Redis answers it raised an unhandled rejection in the process.
+    this.sub = connect({ connectionName: `${this.prefix}bus-sub`, autoResubscribe: false });
     this.onHandlerError = options.onHandlerError ?? ((error, channel) => console.error(`bus handler failed on ${channel}`, error));
     this.onResubscribed = options.onResubscribed ?? (() => {});
     this.sub.on('messageBuffer', (channel: Buffer, payload: Buffer) => this.dispatch(channel, payload));
@@ -122,9 +124,11 @@ export class RedisBus implements Bus {
   }
 
   /**
-   * ioredis re-subscribes by itself after a reconnect, but only to what its own bookkeeping held,
-   * and without telling anyone when it is done. Subscribing to our map again (idempotent in
-   * Redis, and queued behind ioredis's own commands) gives a confirmed point to report.
+   * After a reconnect the subscriber subscribes again to every channel of our map, which is the
+   * one record of what this process follows. ioredis could do it by itself (autoResubscribe, off
+   * here), but only to what its own bookkeeping held, without telling anyone when it is done, and
+   * without handling the command's failure: closing the bus before Redis answered it was an
+   * unhandled rejection. Ours reports a confirmed point (onResubscribed, onGap) and handles failure.
    */
   private subOnReady(): void {
     if (!this.everReady) {

@@ -21,9 +21,10 @@ export const DEFAULT_COMMAND_TIMEOUT_MS = 3000;
 /**
  * What a caller may choose for one connection: its name (CLIENT LIST); for blocking reads, no
  * command timeout; for a connection many requests send on at once, `enableAutoPipelining` (the
- * commands issued in one turn of the event loop leave in one write: ADR 036).
+ * commands issued in one turn of the event loop leave in one write: ADR 036); for a subscriber
+ * that subscribes again by itself after a reconnect, `autoResubscribe: false`.
  */
-export type ConnectionOptions = Pick<RedisOptions, 'connectionName' | 'commandTimeout' | 'enableAutoPipelining'>;
+export type ConnectionOptions = Pick<RedisOptions, 'connectionName' | 'commandTimeout' | 'enableAutoPipelining' | 'autoResubscribe'>;
 
 /** Opens a new client. Every Redis adapter opens each of its connections through one, so all share these settings. */
 export type RedisConnect = (options?: ConnectionOptions) => Redis;
@@ -65,5 +66,9 @@ export async function closeClient(client: Redis): Promise<void> {
     client.disconnect();
     return;
   }
-  await client.quit().catch(() => client.disconnect());
+  await client.quit().catch(() => {
+    // A QUIT refused because the connection closed under it: disconnecting again would start
+    // ioredis's wait for a close that already happened (a 2 s timer that keeps the process up).
+    if (client.status !== 'end') client.disconnect();
+  });
 }
