@@ -43,6 +43,17 @@ it('counts messages by others after the marker, and the marker only moves forwar
   expect(await mainOf(s.bob.auth)).toMatchObject({ last_read_id: null, unread_count: 1 });
 });
 
+it('counts a file by another as unread: the chat shows it as a line of its own', async () => {
+  const before = (await mainOf()).unread_count as number;
+  const bobsBefore = (await mainOf(s.bob.auth)).unread_count as number;
+  const content = { data: Buffer.from('report').toString('base64'), file_name: 'r.txt', content_type: 'text/plain' };
+  const file = await api(s, 'POST', `/flows/${s.flow.path}/messages`, { auth: s.bob.auth, body: { event: 'file', content } });
+  expect(file.status).toBe(201);
+  expect(await mainOf()).toMatchObject({ unread_count: before + 1, unread_through_id: file.body.id });
+  // One's own file is not unread.
+  expect(await mainOf(s.bob.auth)).toMatchObject({ unread_count: bobsBefore, unread_through_id: file.body.id });
+});
+
 it('counts the messages of others even when the newest hundred after the marker are all one\'s own', async () => {
   const before = (await mainOf()).unread_count as number;
   await post('from bob');

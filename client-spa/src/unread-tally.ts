@@ -12,6 +12,9 @@
  */
 export const BADGE_CAP = 100;
 
+/** The events a badge counts, as the server does (UNREAD_EVENTS in core/messaging/unread.ts): the chat's own lines. */
+export const COUNTED_EVENTS: readonly string[] = ['message', 'file'];
+
 export interface UnreadTally {
   /** The server's count (0 once read here, or when the server has not said). */
   readonly base: number;

@@ -17,7 +17,7 @@ import { startedTyping, stoppedTyping, TYPING_SHOWN_MS, type TypingState, typing
 import { type ChatMessage, type Conversation, type Flow, type FlowEvent, privateKey, type Thread, type User } from '../types';
 import { notifies } from '../notifications';
 import { newUuid } from '../uuid';
-import { markerRefused, NO_UNREAD, readAll, type UnreadTally, unreadTotal, withLiveMessage, withServerCount } from '../unread-tally';
+import { COUNTED_EVENTS, markerRefused, NO_UNREAD, readAll, type UnreadTally, unreadTotal, withLiveMessage, withServerCount } from '../unread-tally';
 import { useReadMarker } from './use-read-marker';
 
 /** A resume's read of the flow list waits a random moment within this, so that a restarted node's clients do not all ask at once. */
@@ -124,11 +124,12 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
             if (event.thread) setThreads((all) => new Map(all).set(id, event.thread!));
           }
           if (INBOX_EVENTS.includes(event.event) && inboxesRef.current.has(key)) setInboxes((all) => new Map(all).set(key, mergeById(all.get(key) ?? [], [event])));
-          if (event.event !== 'message') return;
-          setTyping((t) => stoppedTyping(t, key, event.user));
+          if (!COUNTED_EVENTS.includes(event.event)) return;
           // In the open conversation of a hidden tab it is unread too, until the tab is seen (use-read-marker).
           const inView = key === currentRef.current?.key && document.visibilityState === 'visible';
           if (!inView && event.user !== me) tally(key, (t) => withLiveMessage(t, event.id));
+          if (event.event !== 'message') return;
+          setTyping((t) => stoppedTyping(t, key, event.user));
           if (notifies(event, me)) onMentionRef.current?.(event, key, inView);
         },
         onTyping: (flowId, userId) => {
