@@ -22,11 +22,12 @@ export const isRetryable = (err: unknown): boolean => !(err instanceof ApiError)
 /** Held in memory only: a reload asks GET /session again. */
 let csrfToken: string | null = null;
 
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** `keepalive`: the request outlives the page (sent as it closes); its body must stay under 64 KiB. */
+export async function request<T>(method: string, path: string, body?: unknown, options: { keepalive?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
-  const res = await fetch(path, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', ...options, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   if (res.status === 204) return undefined as T;
   const json = (await res.json().catch(() => ({}))) as { message?: string; code?: string };
   if (!res.ok) throw new ApiError(res.status, json.message ?? `${res.status} ${res.statusText}`, json.code);
@@ -120,7 +121,8 @@ export const searchMessages = async (base: string, query: MessageQuery, skip = 0
   (await request<FlowEvent[]>('GET', `${base}/messages?${queryParams(query, HISTORY_PAGE, skip)}`)).map(chatMessageOf);
 
 /** Moves the caller's read marker in a conversation to `messageId` (never back: the server keeps the highest). */
-export const markRead = (base: string, messageId: number): Promise<unknown> => request('PUT', `${base}/read`, { message_id: messageId });
+export const markRead = (base: string, messageId: number, options: { keepalive?: boolean } = {}): Promise<unknown> =>
+  request('PUT', `${base}/read`, { message_id: messageId }, options);
 
 /** How people join a flow (docs/api.md, "Flows"): its access mode and join_url (a link-mode flow's secret link, shown to members, null while it has none; an organization-mode flow's own; else null). */
 export interface JoinSettings {

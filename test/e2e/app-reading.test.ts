@@ -210,6 +210,41 @@ it('sends a read marker the server did not take again, without waiting for anoth
   expect(app.browser.errors).toEqual([]);
 }, 60_000);
 
+it('counts a file shared by someone else as unread, from the server and live', async () => {
+  const path = await newFlow('Shared files', [app.stack.alice, app.stack.bob]);
+  const share = async (name: string) => {
+    const content = { data: Buffer.from(name).toString('base64'), file_name: name, content_type: 'text/plain' };
+    expect((await api(app.stack, 'POST', `/flows/${path}/messages`, { auth: app.stack.bob.auth, body: { event: 'file', content } })).status).toBe(201);
+  };
+  await share('before.txt');
+  const page = await app.browser.newPage();
+  await app.signIn(page, app.stack.alice, `/app/${app.stack.flow.path}`);
+  await flowItem(page, 'Shared files').locator('.badge', { hasText: '1' }).waitFor();
+  await share('live.txt');
+  await flowItem(page, 'Shared files').locator('.badge', { hasText: '2' }).waitFor();
+  expect(app.browser.errors).toEqual([]);
+}, 60_000);
+
+it('sends the read marker still waiting for its turn when the page closes', async () => {
+  const path = await newFlow('Closing', [app.stack.alice, app.stack.bob]);
+  await post(path, 'read first');
+  const page = await app.browser.newPage();
+  await app.signIn(page, app.stack.alice, `/app/${app.stack.flow.path}`);
+  const firstMark = page.waitForResponse((r) => r.url().endsWith(`/flows/${path}/read`) && r.ok());
+  await page.getByRole('link', { name: 'Closing', exact: true }).click();
+  await article(page, 'read first').waitFor();
+  await firstMark;
+  // Shown within a second of the first mark: its own waits for its turn (one mark a second).
+  const last = await post(path, 'read last');
+  await article(page, 'read last').waitFor();
+  await page.close({ runBeforeUnload: true });
+  const marker = async () => (await api(app.stack, 'GET', '/flows', { auth: app.stack.alice.auth })).body.find((f: { name: string }) => f.name === 'Closing').last_read_id;
+  const until = Date.now() + 5000;
+  while ((await marker()) !== last && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  expect(await marker()).toBe(last);
+  expect(app.browser.errors).toEqual([]);
+}, 60_000);
+
 it('counts a private message sent while the app was closed, then each live one once', async () => {
   const { stack } = app;
   const dm = async (content: string) => expect((await api(stack, 'POST', `/private/${stack.alice.id}/messages`, { auth: stack.bob.auth, body: { event: 'message', content } })).status).toBe(201);

@@ -4,7 +4,9 @@
  * nothing. At most one request per conversation every MARK_EVERY_MS carries the newest id (a busy
  * flow must not become a request per message). The server keeps the furthest marker, so a late or
  * repeated call never un-reads anything. A mark the server did not get (offline, 5xx, 429) is sent
- * again after a backoff, whichever conversation is open by then; one it refused is given up.
+ * again after a backoff, whichever conversation is open by then; one it refused is given up. When
+ * the tab is hidden or the page goes away, every mark still waiting is sent at once, as a request
+ * that outlives the page: else what was read in the last second before closing stayed unread.
  */
 import { backoffMs } from '../backoff';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -31,19 +33,34 @@ export function useReadMarker(current: Conversation | null, newestId: number, ha
   /** Failures in a row per conversation, for the retry's backoff. */
   const failures = useRef(new Map<string, number>());
 
+  /** Sends every waiting mark now; `send` through a ref, as the listeners below outlive a render. */
+  const sendWaiting = useRef<() => void>(() => {});
+  sendWaiting.current = () => {
+    for (const key of [...waiting.current.keys()]) send(key, true);
+  };
+
   useEffect(() => {
-    const update = () => setVisible(document.visibilityState === 'visible');
+    const update = () => {
+      const shown = document.visibilityState === 'visible';
+      setVisible(shown);
+      if (!shown) sendWaiting.current();
+    };
+    const leaving = () => sendWaiting.current();
     document.addEventListener('visibilitychange', update);
-    return () => document.removeEventListener('visibilitychange', update);
+    window.addEventListener('pagehide', leaving);
+    return () => {
+      document.removeEventListener('visibilitychange', update);
+      window.removeEventListener('pagehide', leaving);
+    };
   }, []);
 
-  function send(key: string) {
+  function send(key: string, keepalive = false) {
     const next = waiting.current.get(key);
     waiting.current.delete(key);
     const before = marked.current.get(key);
     if (!next || (before ?? 0) >= next.id) return;
     marked.current.set(key, next.id);
-    markRead(next.base, next.id).then(
+    markRead(next.base, next.id, { keepalive }).then(
       () => failures.current.delete(key),
       (err: unknown) => {
         // Not on the server: unless a later mark went out meanwhile, it is as before this one.
