@@ -102,8 +102,14 @@ export class AppBrowser {
     return page;
   }
 
+  /** Closes every page opened so far: each runs the app (its WebSocket, its timers) until closed. */
+  async closePages(): Promise<void> {
+    const open = this.contexts.splice(0);
+    await Promise.all(open.map((c) => c.close().catch(() => {})));
+  }
+
   async close(): Promise<void> {
-    for (const c of this.contexts) await c.close().catch(() => {});
+    await this.closePages();
     await this.browser.close();
   }
 }

@@ -2,7 +2,7 @@
  * useAppStack: a browser test file's stack and Chromium. Apart from app-browser.ts because it uses
  * jest's hooks, and app-browser.ts is also loaded outside jest (bench/app.ts).
  */
-import { afterAll, beforeAll, beforeEach } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { AppBrowser, signInAt } from './app-browser';
 import { type SeededUser, startTestStack, type TestStack } from './stack';
@@ -17,7 +17,7 @@ export interface AppStack {
 
 /**
  * One test stack (started with `options`) and one Chromium per file, stopped after its last test;
- * each test starts with no errors recorded. Call it at the top of a browser test file.
+ * each test starts with no errors recorded, and its pages are closed when it ends. Call it at the top of a browser test file.
  */
 export function useAppStack(options: Parameters<typeof startTestStack>[0] = {}): AppStack {
   let stack: TestStack | undefined;
@@ -31,6 +31,8 @@ export function useAppStack(options: Parameters<typeof startTestStack>[0] = {}):
     await stack?.stop();
   });
   beforeEach(() => browser?.clearErrors());
+  // A test's pages would go on running the app, and taking the CPU, through every later test of the file.
+  afterEach(() => browser?.closePages());
   const started = <T>(part: T | undefined): T => {
     if (part === undefined) throw new Error('useAppStack: the stack starts in beforeAll; use it inside tests');
     return part;
