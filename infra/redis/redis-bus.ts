@@ -31,6 +31,8 @@ interface ChannelState {
 
 /** Channels per re-SUBSCRIBE command after a reconnect, to keep each command a sane size. */
 const RESUBSCRIBE_CHUNK = 1000;
+/** Pause before a re-subscribe that failed on a connection still up is sent again. */
+const RESUBSCRIBE_RETRY_MS = 200;
 
 /**
  * One publisher and one subscriber connection per process. Local handlers are refcounted per
@@ -48,6 +50,8 @@ export class RedisBus implements Bus {
   private readonly onResubscribed: () => void;
   private readonly gapListeners: (() => void)[] = [];
   private everReady = false;
+  /** Counts the subscriber's `ready` events: a re-subscribe belongs to one connection. */
+  private readyCount = 0;
   private closed = false;
 
   constructor(options: RedisBusOptions = {}) {
@@ -135,14 +139,32 @@ export class RedisBus implements Bus {
       this.everReady = true;
       return;
     }
+    this.resubscribe(++this.readyCount);
+  }
+
+  /**
+   * Subscribes the map again on the connection's `ready` number `ready`, then reports the gap. A
+   * failure on a connection that is still that one (a SUBSCRIBE that outlived the command timeout:
+   * the socket stays up, so no new `ready` comes) tries again, else the gap would go unreported and
+   * the events published meanwhile (a revoked access among them) would never be caught up on.
+   */
+  private resubscribe(ready: number): void {
+    if (this.closed || ready !== this.readyCount) return;
     const keys = [...this.channels.keys()];
     const chunks: Promise<unknown>[] = [];
     for (let i = 0; i < keys.length; i += RESUBSCRIBE_CHUNK) chunks.push(this.sub.subscribe(...keys.slice(i, i + RESUBSCRIBE_CHUNK)));
     Promise.all(chunks).then(() => {
-      this.onResubscribed();
-      for (const listener of this.gapListeners) listener();
+      if (this.closed || ready !== this.readyCount) return;
+      for (const listener of [this.onResubscribed, ...this.gapListeners]) {
+        try {
+          listener();
+        } catch (error) {
+          this.onHandlerError(error, '(gap)');
+        }
+      }
     }, () => {
-      // A failed re-subscribe means the connection dropped again; the next 'ready' retries.
+      // Dropped again: the next 'ready' starts over. Still up: Redis was slow; again after a pause.
+      if (this.sub.status === 'ready') setTimeout(() => this.resubscribe(ready), RESUBSCRIBE_RETRY_MS).unref();
     });
   }
 }

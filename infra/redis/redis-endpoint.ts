@@ -8,9 +8,10 @@ import { type ConnectionOptions, clientDefaults, DEFAULT_COMMAND_TIMEOUT_MS, qui
  * Holds the current master's address and creates ioredis clients whose every (re)connect goes to
  * it: ioredis's `Connector` option (kept by `duplicate()`) is a connector that reads the address
  * at connect time. `moveTo` destroys every open socket; ioredis then reconnects as after any
- * drop — to the new address — re-subscribes, and resends the commands that had no reply
- * (blocking reads included) or that waited in its offline queue. Destroying rather than ending
- * the sockets matters for a hung (SIGSTOPped) master, which would never acknowledge the close.
+ * drop — to the new address — and resends the commands that had no reply (blocking reads
+ * included) or that waited in its offline queue; the bus subscribes again (redis-bus.ts).
+ * Destroying rather than ending the sockets matters for a hung (SIGSTOPped) master, which would
+ * never acknowledge the close.
  */
 export class RedisEndpoint {
   private target: HostPort;

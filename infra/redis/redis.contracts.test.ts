@@ -65,8 +65,8 @@ describe('RedisBus across processes', () => {
     let resubscribed = 0;
     const bus = new RedisBus({
       prefix,
-      connect: () => {
-        const client = new Redis(url);
+      connect: (options = {}) => {
+        const client = new Redis(url, options); // the bus's own options: its subscriber re-subscribes by itself
         // duplicate() goes through the same class, so capture it too: clients[1] is the subscriber.
         const duplicate = client.duplicate.bind(client);
         client.duplicate = (override) => {
