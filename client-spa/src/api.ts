@@ -120,9 +120,11 @@ export const deleteMessage = (base: string, id: number): Promise<unknown> => req
 export const searchMessages = async (base: string, query: MessageQuery, skip = 0): Promise<ChatMessage[]> =>
   (await request<FlowEvent[]>('GET', `${base}/messages?${queryParams(query, HISTORY_PAGE, skip)}`)).map(chatMessageOf);
 
-/** Moves the caller's read marker in a conversation to `messageId` (never back: the server keeps the highest). */
-export const markRead = (base: string, messageId: number, options: { keepalive?: boolean } = {}): Promise<unknown> =>
-  request('PUT', `${base}/read`, { message_id: messageId }, options);
+/**
+ * Moves the caller's read marker in a conversation to `messageId` (never back: the server keeps the
+ * highest). A keepalive request: one sent as the page goes (a reload, a link away, the tab closed) still arrives.
+ */
+export const markRead = (base: string, messageId: number): Promise<unknown> => request('PUT', `${base}/read`, { message_id: messageId }, { keepalive: true });
 
 /** How people join a flow (docs/api.md, "Flows"): its access mode and join_url (a link-mode flow's secret link, shown to members, null while it has none; an organization-mode flow's own; else null). */
 export interface JoinSettings {

@@ -28,6 +28,7 @@ afterAll(async () => {
   await f?.stop();
 });
 beforeEach(() => browser.clearErrors());
+afterEach(() => browser.closePages());
 
 /** The node row of the nodes table. */
 const nodeRow = (page: Page, address: string) => page.getByRole('table', { name: 'Redis nodes' }).getByRole('row').filter({ has: page.getByRole('rowheader', { name: address, exact: true }) });

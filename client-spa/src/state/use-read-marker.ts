@@ -5,8 +5,9 @@
  * flow must not become a request per message). The server keeps the furthest marker, so a late or
  * repeated call never un-reads anything. A mark the server did not get (offline, 5xx, 429) is sent
  * again after a backoff, whichever conversation is open by then; one it refused is given up. When
- * the tab is hidden or the page goes away, every mark still waiting is sent at once, as a request
- * that outlives the page: else what was read in the last second before closing stayed unread.
+ * the tab is hidden or the page goes away, every mark still waiting is sent at once: else what was
+ * read in the last second before closing stayed unread. Every mark is a keepalive request (api.ts),
+ * so one on its way when the page goes is not cancelled with it.
  */
 import { backoffMs } from '../backoff';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -30,13 +31,15 @@ export function useReadMarker(current: Conversation | null, newestId: number, ha
   const marked = useRef(new Map<string, number>());
   /** Conversations with a request waiting for its turn (the throttle, or a retry): the id it will carry. */
   const waiting = useRef(new Map<string, { base: string; id: number }>());
+  /** The timer of each waiting request: cleared when the request goes early (the page is leaving). */
+  const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
   /** Failures in a row per conversation, for the retry's backoff. */
   const failures = useRef(new Map<string, number>());
 
   /** Sends every waiting mark now; `send` through a ref, as the listeners below outlive a render. */
   const sendWaiting = useRef<() => void>(() => {});
   sendWaiting.current = () => {
-    for (const key of [...waiting.current.keys()]) send(key, true);
+    for (const key of [...waiting.current.keys()]) send(key);
   };
 
   useEffect(() => {
@@ -54,13 +57,20 @@ export function useReadMarker(current: Conversation | null, newestId: number, ha
     };
   }, []);
 
-  function send(key: string, keepalive = false) {
+  /** Sends the conversation's waiting mark after `ms` (its turn, or a retry's backoff), unless sent before. */
+  function sendLater(key: string, ms: number) {
+    timers.current.set(key, setTimeout(() => send(key), ms));
+  }
+
+  function send(key: string) {
+    clearTimeout(timers.current.get(key));
+    timers.current.delete(key);
     const next = waiting.current.get(key);
     waiting.current.delete(key);
     const before = marked.current.get(key);
     if (!next || (before ?? 0) >= next.id) return;
     marked.current.set(key, next.id);
-    markRead(next.base, next.id, { keepalive }).then(
+    markRead(next.base, next.id).then(
       () => failures.current.delete(key),
       (err: unknown) => {
         // Not on the server: unless a later mark went out meanwhile, it is as before this one.
@@ -74,7 +84,7 @@ export function useReadMarker(current: Conversation | null, newestId: number, ha
         const queued = waiting.current.get(key);
         waiting.current.set(key, { base: next.base, id: Math.max(next.id, queued?.id ?? 0) });
         // A request already waiting for its turn carries this id too; else one is scheduled.
-        if (!queued) setTimeout(() => send(key), backoffMs(n, RETRY_FIRST_MS, RETRY_MAX_MS));
+        if (!queued) sendLater(key, backoffMs(n, RETRY_FIRST_MS, RETRY_MAX_MS));
       },
     );
   }
@@ -88,6 +98,6 @@ export function useReadMarker(current: Conversation | null, newestId: number, ha
     if (!first) return;
     // The first mark of a burst goes at once (opening a flow), the rest once per interval with the newest id.
     if (!marked.current.has(current.key)) send(current.key);
-    else setTimeout(() => send(current.key), MARK_EVERY_MS);
+    else sendLater(current.key, MARK_EVERY_MS);
   }, [current?.key, newestId, visible]);
 }
