@@ -41,7 +41,7 @@ export function createStreamingService(deps: StreamingDeps): StreamingService {
     revalidateConnections(ctx).catch((err: unknown) => deps.log.error({ err }, 'access revalidation after a bus gap failed'));
     // Lost announcements of changed passwords: forget (before the sweep, so a login checked before now and opening after it is checked too), then check.
     deps.authenticator.forgetEveryone();
-    recheckLogins(ctx, [...ctx.connections]).catch((err: unknown) => deps.log.error({ err }, 'checking logins again after a bus gap failed'));
+    void recheckLogins(ctx, [...ctx.connections]); // never rejects: logs what it could not check
   });
   let closed: Promise<void> | null = null;
   const ircGateways: IrcGateway[] = [];

@@ -9,9 +9,14 @@ import { endsWithPasswordChange } from '../core/auth/authenticator';
 import type { Connection } from './connection';
 import type { StreamingContext } from './streaming-context';
 
-/** Checks `connections` (the node's open ones after a gap); resolves with how many it closed. */
+/**
+ * Checks `connections` (the node's open ones after a gap, or one opening just after it); resolves
+ * with how many it closed. Never rejects, as its callers do not wait for it: a check the database
+ * could not answer is logged and leaves its connection open, as one the gap did not touch.
+ */
 export async function recheckLogins(ctx: StreamingContext, connections: Iterable<Connection>): Promise<number> {
   const { directory, log } = ctx.deps;
+  let failure: unknown = null;
   const versions = new Map<number, Promise<number | null>>();
   const sessions = new Map<string, Promise<number | null>>();
   const checks: Promise<boolean>[] = [];
@@ -24,15 +29,22 @@ export async function recheckLogins(ctx: StreamingContext, connections: Iterable
         ? once(sessions, String(loginProof), async (secret) => (await directory.sessions.authenticateSession(secret))?.id ?? null).then((id) => id === user.id)
         : once(versions, user.id, (id) => directory.passwordVersionOf(id)).then((version) => version === loginProof);
     checks.push(
-      stillValid.then((valid) => {
-        if (valid || connection.isClosed) return false;
-        connection.close('credentials changed');
-        return true;
-      }),
+      stillValid.then(
+        (valid) => {
+          if (valid || connection.isClosed) return false;
+          connection.close('credentials changed');
+          return true;
+        },
+        (err: unknown) => {
+          failure = err;
+          return false;
+        },
+      ),
     );
   }
   const closed = (await Promise.all(checks)).filter(Boolean).length;
   if (closed > 0) log.info({ connections: closed }, 'closed connections whose password changed during a bus gap');
+  if (failure) log.error({ err: failure }, 'could not check logins again after a bus gap: the database did not answer; those connections stay open');
   return closed;
 }
 

@@ -121,6 +121,7 @@ export class StreamingContext {
     const connection = new Connection(user, sink, this.connectionContext, hooks, login, login === 'session' ? session : passwordVersion);
     this.connections.add(connection);
     metrics.connections.inc({ transport: sink.transport });
+    // Not awaited (it never rejects): the connection opens now and is closed if the check finds the login ended.
     if (endsWithPasswordChange(login) && this.deps.authenticator.gapSince(checkedAt)) void recheckLogins(this, [connection]);
     return connection;
   }

@@ -12,7 +12,7 @@ import { InProcessDirectory } from '../core/in-process/in-process-directory';
 import { InProcessMessageStore } from '../core/in-process/in-process-message-store';
 import { InProcessPresence } from '../core/in-process/in-process-presence';
 import { InProcessWorkQueue } from '../core/in-process/in-process-work-queue';
-import { silentLog } from '../core/log';
+import { createLog, silentLog } from '../core/log';
 import { MessageIngress } from '../core/messaging/message-ingress';
 import { createMetrics } from '../core/metrics';
 import { PasswordHasher } from '../core/passwords';
@@ -22,21 +22,30 @@ import { resolveStreamingOptions } from './options';
 import { StreamingContext } from './streaming-context';
 import { basic } from './testing/stream-test-harness';
 
+const contexts: StreamingContext[] = [];
+/** A streaming node's context over in-process parts and `directory`. */
+function streamingContext(directory: InProcessDirectory, log = silentLog()): StreamingContext {
+  const store = new InProcessMessageStore();
+  const bus = new InProcessBus();
+  const built = new StreamingContext(
+    {
+      directory, store, bus, authenticator: new Authenticator(directory),
+      postDeps: { directory, store, ingress: new MessageIngress({ queue: new InProcessWorkQueue(), bus, shardCount: 1, persistTimeoutMs: 1000 }) },
+      presence: new InProcessPresence({ ttlMs: 60_000 }), metrics: createMetrics(), log,
+    },
+    resolveStreamingOptions(),
+  );
+  contexts.push(built);
+  return built;
+}
 const directory = new InProcessDirectory(new PasswordHasher({ cost: 1024 }));
-const store = new InProcessMessageStore();
-const bus = new InProcessBus();
-const authenticator = new Authenticator(directory);
-const ctx = new StreamingContext(
-  {
-    directory, store, bus, authenticator,
-    postDeps: { directory, store, ingress: new MessageIngress({ queue: new InProcessWorkQueue(), bus, shardCount: 1, persistTimeoutMs: 1000 }) },
-    presence: new InProcessPresence({ ttlMs: 60_000 }), metrics: createMetrics(), log: silentLog(),
-  },
-  resolveStreamingOptions(),
-);
+const ctx = streamingContext(directory);
+const authenticator = ctx.deps.authenticator;
 afterAll(() => {
-  for (const connection of [...ctx.connections]) connection.close('server shutting down');
-  ctx.keepAlive.stop();
+  for (const context of contexts) {
+    for (const connection of [...context.connections]) connection.close('server shutting down');
+    context.keepAlive.stop();
+  }
 });
 
 const sink = (): Sink => ({ transport: 'ws', bufferedBytes: () => 0, write: () => {}, keepAlive: () => {}, close: () => {} });
@@ -96,4 +105,32 @@ test('a login checked before a bus gap and connecting after it is let in, checke
   await settled();
   expect(daveConnection.isClosed).toBe(true);
   expect(erinConnection.isClosed).toBe(false);
+});
+
+test('a check after a bus gap the database cannot answer is logged and leaves the connection open, rejecting nothing', async () => {
+  // The in-process directory, with its password lookup failing as a database that went away would.
+  class Unreachable extends InProcessDirectory {
+    override passwordVersionOf(): Promise<number | null> {
+      return Promise.reject(new Error('database unreachable'));
+    }
+  }
+  const lines: string[] = [];
+  const unreachable = new Unreachable(new PasswordHasher({ cost: 1024 }));
+  const node = streamingContext(unreachable, createLog('test', 'info', { write: (line: string) => void lines.push(line) }));
+  const frank = await unreachable.createUser({ email: 'frank@example.com', password: 'frank-password-1' });
+  const franks = await node.deps.authenticator.authenticate(basic(frank.email, 'frank-password-1'), undefined);
+  node.deps.authenticator.forgetEveryone();
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const connection = node.openConnection(franks, sink());
+    await settled();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(unhandled).toEqual([]);
+    expect(connection.isClosed).toBe(false);
+    expect(lines.join('')).toContain('could not check logins again after a bus gap');
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
 });
