@@ -56,9 +56,15 @@ export class PasswordHasher {
     return timingSafeEqual(key, expected) && known;
   }
 
-  /** A hash of a random password with the current parameters, made once. */
+  /**
+   * A hash of a random password with the current parameters, made once. Made again after a failure
+   * (refused under a flood): kept, the refusal would answer every unknown email 429 for good.
+   */
   private dummyHash(): Promise<string> {
-    this.dummy ??= this.hash(randomBytes(16).toString('hex'));
+    this.dummy ??= this.hash(randomBytes(16).toString('hex')).catch((err: unknown) => {
+      this.dummy = null;
+      throw err;
+    });
     return this.dummy;
   }
 

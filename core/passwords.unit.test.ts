@@ -37,4 +37,14 @@ describe('PasswordHasher', () => {
     // The queue drained: a new check is served.
     expect(await hasher.verify('pw', hash)).toBe(true);
   });
+
+  it('an unknown account whose first check was refused under a flood is checked normally once the flood is over', async () => {
+    const hasher = new PasswordHasher({ maxConcurrent: 1, maxQueued: 1 });
+    const hash = await hasher.hash('pw');
+    // The queue is full when the first unknown account comes: making the dummy hash is refused.
+    const results = await Promise.allSettled([hasher.verify('pw', hash), hasher.verify('pw', hash), hasher.verify('anything', null)]);
+    expect(results[2]).toMatchObject({ status: 'rejected', reason: { code: 'RATE_LIMITED' } });
+    // Not refused for good (every unknown email would answer 429, telling them from known ones).
+    expect(await hasher.verify('anything', null)).toBe(false);
+  });
 });

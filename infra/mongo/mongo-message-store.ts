@@ -159,11 +159,15 @@ export class MongoMessageStore implements MessageStore {
     }
   }
 
-  /** Transactions need a replica set or mongos; asked once, on the first write. */
+  /** Transactions need a replica set or mongos; asked once, on the first write (again after a failed ask, else every write failed until a restart). */
   private supportsTransactions(): Promise<boolean> {
     this.transactions ??= this.db
       .command({ hello: 1 })
-      .then((hello) => typeof hello.setName === 'string' || hello.msg === 'isdbgrid');
+      .then((hello) => typeof hello.setName === 'string' || hello.msg === 'isdbgrid')
+      .catch((err: unknown) => {
+        this.transactions = undefined;
+        throw err;
+      });
     return this.transactions;
   }
 
