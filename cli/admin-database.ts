@@ -21,7 +21,7 @@ export async function openAdminDatabase(config: Config, log: Log): Promise<Admin
     url = embedded.url;
     stopEmbedded = embedded.stop;
   }
-  const pool = createPool({ connectionString: url, max: 2 });
+  const pool = createPool({ connectionString: url, max: 2 }, log);
   try {
     await migrate(pool);
   } catch (err) {

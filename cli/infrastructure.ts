@@ -167,8 +167,7 @@ async function openPostgres(config: Config, log: Log, closers: Closers): Promise
     closers.push(embedded.stop);
     url = embedded.url;
   }
-  const pool = createPool({ connectionString: url, max: 20, application_name: 'tributary' });
-  pool.on('error', (err) => log.warn({ err }, 'idle postgres connection failed'));
+  const pool = createPool({ connectionString: url, max: 20, application_name: 'tributary' }, log);
   closers.unshift(() => endPool(pool));
   const applied = await migrate(pool);
   if (applied.length) log.info({ applied }, 'migrations applied');

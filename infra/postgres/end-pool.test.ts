@@ -1,5 +1,6 @@
 /** endPool on a real Postgres: it resolves once the connections of the clients the pool held have closed (pg-pool's end() does not wait for that), and not for ever. */
 import { Pool, type PoolClient } from 'pg';
+import { createLog, silentLog } from '../../core/log';
 import { createTestDatabase, type TestDatabase } from '../../test/support/postgres';
 import { createPool, endPool } from './end-pool';
 
@@ -12,7 +13,7 @@ afterAll(async () => {
 });
 
 /** A pool (from `make`) holding `n` idle connections, and each connection's client. */
-async function poolWithIdle(n: number, make: (url: string) => Pool = (url) => createPool({ connectionString: url, max: n })): Promise<{ pool: Pool; clients: PoolClient[] }> {
+async function poolWithIdle(n: number, make: (url: string) => Pool = (url) => createPool({ connectionString: url, max: n }, silentLog())): Promise<{ pool: Pool; clients: PoolClient[] }> {
   const pool = make(db.url);
   const clients: PoolClient[] = [];
   pool.on('connect', (client) => clients.push(client));
@@ -57,3 +58,19 @@ it('goes on after its wait when a client is never released, and refuses a pool i
   stuck.release();
   await expect(endPool(new Pool({ connectionString: db.url }))).rejects.toThrow('not made by createPool');
 });
+
+it('logs an idle connection that fails (its backend killed) instead of raising it as the pool\'s unhandled error', async () => {
+  const lines: string[] = [];
+  const pool = createPool({ connectionString: db.url, max: 1 }, createLog('test', 'info', { write: (line: string) => void lines.push(line) }));
+  try {
+    const pid = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    await db.pool.query('SELECT pg_terminate_backend($1)', [pid]);
+    const until = Date.now() + 5000;
+    while (!lines.join('').includes('idle postgres connection failed') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(lines.join('')).toContain('idle postgres connection failed');
+    expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one).toBe(1); // a new connection serves
+  } finally {
+    await endPool(pool);
+  }
+});
+

@@ -6,6 +6,7 @@
  * reports as an idle client's error.
  */
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import type { Log } from '../../core/log';
 
 /** How long shutdown waits for the pool (a client never released included) before going on without it. */
 const END_WAIT_MS = 2000;
@@ -13,9 +14,14 @@ const END_WAIT_MS = 2000;
 /** The connected clients of each pool made here, as the pool's `connect` and `remove` events tell. */
 const clientsOf = new WeakMap<Pool, Set<PoolClient>>();
 
-/** A Pool whose clients are followed, so that endPool knows which to wait for. */
-export function createPool(config: PoolConfig): Pool {
+/**
+ * A Pool whose clients are followed, so that endPool knows which to wait for. An idle client's
+ * failure (the server restarted, the connection cut) is logged: pg-pool emits it as the pool's
+ * `error` event, which would otherwise end the process as an uncaught error.
+ */
+export function createPool(config: PoolConfig, log: Log): Pool {
   const pool = new Pool(config);
+  pool.on('error', (err) => log.warn({ err }, 'idle postgres connection failed'));
   const clients = new Set<PoolClient>();
   pool.on('connect', (client) => clients.add(client));
   pool.on('remove', (client) => clients.delete(client));

@@ -119,7 +119,7 @@ export class SourceSessions {
   private begin(source: Source, runner: SessionRunner, failures: number): void {
     const writer = new ReportWriter(source.id, this.deps.runs, this.settings, this.deps.log, () => {
       this.deps.log.warn({ source: source.id }, 'another worker holds the source now; ending its session here');
-      void this.end(source.id);
+      this.endInBackground(source.id);
     });
     const kept: Kept = { fingerprint: fingerprintOf(source), session: Promise.resolve(null), writer, renewedAt: Date.now() };
     this.kept.set(source.id, kept);
@@ -157,11 +157,16 @@ export class SourceSessions {
     await kept.writer.flush();
   }
 
+  /** `end` from a callback or a timer nobody awaits: a session's stop that fails is logged, not left an unhandled rejection. */
+  private endInBackground(sourceId: number): void {
+    this.end(sourceId).catch((err: unknown) => this.deps.log.error({ err, source: sourceId }, 'ending the session of a source failed'));
+  }
+
   private endUnrenewed(): void {
     for (const [id, kept] of this.kept) {
       if (Date.now() - kept.renewedAt <= this.settings.leaseMs) continue;
       this.deps.log.warn({ source: id }, 'the lease of a source was not renewed in time; ending its session');
-      void this.end(id);
+      this.endInBackground(id);
     }
   }
 
