@@ -33,8 +33,8 @@ const flowItem = (page: Page, name: string) =>
 it('scrolls back through a 2 000-message flow, keeping far fewer articles in the page than messages, each once and in order', async () => {
   const path = await newFlow('Archive', [app.stack.alice, app.stack.bob]);
   const texts = Array.from({ length: 2000 }, (_, i) => `archived ${i + 1}.`);
-  // Twenty at a time: the store's ids decide the order, which the REST listing below reports.
-  for (let i = 0; i < texts.length; i += 20) await Promise.all(texts.slice(i, i + 20).map((t) => post(path, t)));
+  // A hundred at a time (the backend stores them in a few batches): the store's ids decide the order, which the REST listing below reports.
+  for (let i = 0; i < texts.length; i += 100) await Promise.all(texts.slice(i, i + 100).map((t) => post(path, t)));
   const stored: string[] = [];
   for (let until = 0; ; ) {
     const r = await api(app.stack, 'GET', `/flows/${path}/messages?event=message&limit=100${until ? `&until_id=${until}` : ''}`, { auth: app.stack.alice.auth });
