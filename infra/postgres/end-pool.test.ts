@@ -2,6 +2,7 @@
 import { Pool, type PoolClient } from 'pg';
 import { createLog, silentLog } from '../../core/log';
 import { createTestDatabase, type TestDatabase } from '../../test/support/postgres';
+import { waitFor } from '../../streaming-api/testing/stream-test-harness';
 import { createPool, endPool } from './end-pool';
 
 let db: TestDatabase;
@@ -65,9 +66,7 @@ it('logs an idle connection that fails (its backend killed) instead of raising i
   try {
     const pid = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     await db.pool.query('SELECT pg_terminate_backend($1)', [pid]);
-    const until = Date.now() + 5000;
-    while (!lines.join('').includes('idle postgres connection failed') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    expect(lines.join('')).toContain('idle postgres connection failed');
+    await waitFor(() => lines.join('').includes('idle postgres connection failed'), 'the failure logged');
     expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one).toBe(1); // a new connection serves
   } finally {
     await endPool(pool);

@@ -4,6 +4,7 @@
  * only does by chance (a master killed, frozen or slow just after a reconnect).
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { waitFor } from '../../streaming-api/testing/stream-test-harness';
 import { TEST_REDIS_URL, testPrefix } from '../../test/support/redis';
 import { connectByUrl } from './redis-client';
 import { RedisBus } from './redis-bus';
@@ -93,12 +94,6 @@ beforeEach(async () => {
 });
 afterEach(() => relay.stop());
 
-async function eventually(check: () => boolean, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check() && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
-  expect(check()).toBe(true);
-}
-
 test('after a reconnect the bus subscribes again by itself and says so; a publish reaches it', async () => {
   let resubscribed = 0;
   const bus = new RedisBus({ connect: connectByUrl(relay.url), prefix, onResubscribed: () => resubscribed++ });
@@ -107,9 +102,9 @@ test('after a reconnect the bus subscribes again by itself and says so; a publis
     const received: string[] = [];
     await bus.subscribe('c', (payload) => received.push(payload.toString()));
     relay.cut();
-    await eventually(() => resubscribed === 1);
+    await waitFor(() => resubscribed === 1, 'the re-subscription');
     await publisher.publish('c', 'after');
-    await eventually(() => received.length > 0);
+    await waitFor(() => received.length > 0, 'the publish after it');
     expect(received).toEqual(['after']);
   } finally {
     await Promise.all([bus.close(), publisher.close()]);
@@ -127,7 +122,7 @@ test('a re-subscribe Redis answers only after the command timeout is sent again,
     const held = relay.holdAfterSubscribe(1000);
     relay.cut();
     await held;
-    await eventually(() => gaps === 1);
+    await waitFor(() => gaps === 1, 'the gap reported');
     await new Promise((r) => setTimeout(r, 300));
     expect(gaps).toBe(1);
   } finally {

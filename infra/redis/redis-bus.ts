@@ -49,8 +49,7 @@ export class RedisBus implements Bus {
   private readonly onHandlerError: (error: unknown, channel: string) => void;
   private readonly onResubscribed: () => void;
   private readonly gapListeners: (() => void)[] = [];
-  private everReady = false;
-  /** Counts the subscriber's `ready` events: a re-subscribe belongs to one connection. */
+  /** Counts the subscriber's `ready` events: the first is no gap, and a re-subscribe belongs to one connection. */
   private readyCount = 0;
   private closed = false;
 
@@ -135,11 +134,7 @@ export class RedisBus implements Bus {
    * unhandled rejection. Ours reports a confirmed point (onResubscribed, onGap) and handles failure.
    */
   private subOnReady(): void {
-    if (!this.everReady) {
-      this.everReady = true;
-      return;
-    }
-    this.resubscribe(++this.readyCount);
+    if (++this.readyCount > 1) this.resubscribe(this.readyCount);
   }
 
   /**

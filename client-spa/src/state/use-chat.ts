@@ -195,11 +195,11 @@ export function useChat(user: User, route: Route, onSignedOut: () => void, onMen
     setFlows(list);
     // Unread counts from the server's read markers (what was read on another device, or before a
     // reload, stays read), with the live messages after each count (unread-tally.ts).
-    for (const f of list) {
-      const { unread_count: count, unread_through_id: through } = f;
-      if (count !== undefined && through !== undefined) takeServerCount(f.id, count, through, f.last_read_id ?? null);
+    for (const { id, unread_count: count, unread_through_id: through, last_read_id: lastReadId } of list) {
+      if (through === undefined) continue;
+      if (count !== undefined) takeServerCount(id, count, through, lastReadId ?? null);
+      if (!live.follows(id)) countedThrough.current.set(id, through);
     }
-    for (const f of list) if (f.unread_through_id !== undefined && !live.follows(f.id)) countedThrough.current.set(f.id, f.unread_through_id);
     live.follow(list.map((f) => f.id));
     for (const u of list.flatMap((f) => f.users ?? [])) {
       if (u.last_activity) setPresence((p) => seen(p, String(u.id), { active: u.last_activity! }));

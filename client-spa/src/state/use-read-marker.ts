@@ -29,10 +29,11 @@ export function useReadMarker(current: Conversation | null, newestId: number, ha
   const [visible, setVisible] = useState(() => document.visibilityState === 'visible');
   /** The furthest id per conversation the server has taken, or that is on its way. */
   const marked = useRef(new Map<string, number>());
-  /** Conversations with a request waiting for its turn (the throttle, or a retry): the id it will carry. */
-  const waiting = useRef(new Map<string, { base: string; id: number }>());
-  /** The timer of each waiting request: cleared when the request goes early (the page is leaving). */
-  const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  /**
+   * Conversations with a request waiting for its turn (the throttle, or a retry): the id it will
+   * carry, and the timer that sends it (cleared when it goes early, as the page is leaving).
+   */
+  const waiting = useRef(new Map<string, { base: string; id: number; timer: ReturnType<typeof setTimeout> }>());
   /** Failures in a row per conversation, for the retry's backoff. */
   const failures = useRef(new Map<string, number>());
 
@@ -57,34 +58,38 @@ export function useReadMarker(current: Conversation | null, newestId: number, ha
     };
   }, []);
 
-  /** Sends the conversation's waiting mark after `ms` (its turn, or a retry's backoff), unless sent before. */
-  function sendLater(key: string, ms: number) {
-    timers.current.set(key, setTimeout(() => send(key), ms));
+  /** Makes the conversation's waiting request carry `id` too, sent after `ms` unless one already waits (its turn stays). */
+  function waitToSend(key: string, base: string, id: number, ms: number) {
+    const queued = waiting.current.get(key);
+    waiting.current.set(key, { base, id: Math.max(id, queued?.id ?? 0), timer: queued?.timer ?? setTimeout(() => send(key), ms) });
   }
 
+  /** Sends the conversation's waiting request now. */
   function send(key: string) {
-    clearTimeout(timers.current.get(key));
-    timers.current.delete(key);
     const next = waiting.current.get(key);
+    if (!next) return;
     waiting.current.delete(key);
+    clearTimeout(next.timer);
+    mark(key, next.base, next.id);
+  }
+
+  function mark(key: string, base: string, id: number) {
     const before = marked.current.get(key);
-    if (!next || (before ?? 0) >= next.id) return;
-    marked.current.set(key, next.id);
-    markRead(next.base, next.id).then(
+    if ((before ?? 0) >= id) return;
+    marked.current.set(key, id);
+    markRead(base, id).then(
       () => failures.current.delete(key),
       (err: unknown) => {
         // Not on the server: unless a later mark went out meanwhile, it is as before this one.
-        if (marked.current.get(key) === next.id) {
+        if (marked.current.get(key) === id) {
           if (before === undefined) marked.current.delete(key);
           else marked.current.set(key, before);
         }
         if (!isRetryable(err)) return handlers.onRefused(key);
         const n = (failures.current.get(key) ?? 0) + 1;
         failures.current.set(key, n);
-        const queued = waiting.current.get(key);
-        waiting.current.set(key, { base: next.base, id: Math.max(next.id, queued?.id ?? 0) });
         // A request already waiting for its turn carries this id too; else one is scheduled.
-        if (!queued) sendLater(key, backoffMs(n, RETRY_FIRST_MS, RETRY_MAX_MS));
+        waitToSend(key, base, id, backoffMs(n, RETRY_FIRST_MS, RETRY_MAX_MS));
       },
     );
   }
@@ -93,11 +98,8 @@ export function useReadMarker(current: Conversation | null, newestId: number, ha
     if (!current || !visible || newestId <= 0) return;
     handlers.onRead(current.key, newestId);
     if ((marked.current.get(current.key) ?? 0) >= newestId) return;
-    const first = !waiting.current.has(current.key);
-    waiting.current.set(current.key, { base: current.base, id: newestId });
-    if (!first) return;
     // The first mark of a burst goes at once (opening a flow), the rest once per interval with the newest id.
-    if (!marked.current.has(current.key)) send(current.key);
-    else sendLater(current.key, MARK_EVERY_MS);
+    if (!waiting.current.has(current.key) && !marked.current.has(current.key)) mark(current.key, current.base, newestId);
+    else waitToSend(current.key, current.base, newestId, MARK_EVERY_MS);
   }, [current?.key, newestId, visible]);
 }
